@@ -1,0 +1,1 @@
+"""The rule catalogue, as data: one YAML file per family of rules."""

@@ -1,0 +1,213 @@
+"""The pure engine: a loaded org file and the rules in force in, a FileReport out.
+
+It never prints and never exits. Every comparison is made on ints and Fractions.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from podcheck import units
+from podcheck.loader import LoadedOrg
+from podcheck.metrics import REGISTRY, Measurement, Status, Subject
+from podcheck.model import OrgFile, Segment
+from podcheck.pilot import decide_pilot
+from podcheck.recommend import recommend
+from podcheck.report import FileReport, Result, SegmentSummary
+from podcheck.rulebook import Rule
+from podcheck.source import Document
+
+
+def _contains_all(actual: Any, required: Any) -> bool:
+    return set(required) <= set(actual or ())
+
+
+def _matches(actual: Any, wanted: Any) -> bool:
+    return all(actual.get(key) == value for key, value in wanted.items())
+
+
+COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "in": lambda actual, allowed: actual in allowed,
+    "is": operator.eq,
+    "contains-all": _contains_all,
+    "matches": _matches,
+    "empty": lambda actual, _: not actual,
+}
+# For a series that passes, the element nearest the bar is reported.
+_UPPER_BOUNDS = frozenset({"<=", "<"})
+
+SCORE_WEIGHTS: Mapping[str, int] = {"error": 3, "warning": 1}
+
+# Errors of these scopes decide whether a segment is fit for pods at all.
+READINESS_SCOPES = frozenset({"segment", "pod"})
+
+
+def evaluate(loaded: LoadedOrg, rules: Sequence[Rule]) -> FileReport:
+    org, document = loaded.org, loaded.document
+    results = tuple(
+        run_rule(rule, subject, document) for rule in rules for subject in _subjects(org, rule)
+    )
+    summaries = tuple(
+        _summarise(org, index, segment, results, rules, document)
+        for index, segment in enumerate(org.segments)
+    )
+    failed = any(r.failed and r.severity == "error" for r in results)
+    return FileReport(
+        path=document.path,
+        org=org.org.name,
+        verdict="no-go" if failed else "go",
+        segments=summaries,
+        results=results,
+    )
+
+
+def _subjects(org: OrgFile, rule: Rule) -> Iterator[Subject]:
+    """Every subject the rule judges, in file order: the org, pod segments, their pods."""
+    if "org" in rule.scope and (rule.runs == "always" or org.pod_segments):
+        yield Subject(org)
+    for index, segment in enumerate(org.segments):
+        if segment.model != "pod":
+            continue
+        yield from segment_subjects(org, index, segment, rule)
+
+
+def segment_subjects(org: OrgFile, index: int, segment: Segment, rule: Rule) -> Iterator[Subject]:
+    """The segment and its pods as the rule's scope asks, whatever model the segment has."""
+    if rule.requires and getattr(segment, rule.requires) is None:
+        return
+    if "segment" in rule.scope:
+        yield Subject(org, segment, index)
+    if "pod" in rule.scope:
+        for pod_index, pod in enumerate(segment.pods or ()):
+            yield Subject(org, segment, index, pod, pod_index)
+
+
+def run_rule(rule: Rule, subject: Subject, document: Document) -> Result:
+    measured = REGISTRY[rule.metric].function(subject, rule.params)
+    bar = measured.reference if rule.threshold is None else rule.threshold
+    status, actual, month = _decide(rule, measured, bar)
+    line, column = document.locate(measured.at)
+    return Result(
+        rule=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        status=status,
+        segment=subject.segment.id if subject.segment else None,
+        pod=subject.pod.id if subject.pod else None,
+        actual=actual,
+        threshold=bar,
+        unit=rule.unit,
+        message=_message(rule, subject, measured, status, actual, bar, month),
+        line=line,
+        column=column,
+    )
+
+
+def _decide(rule: Rule, measured: Measurement, bar: Any) -> tuple[Status, Any, int | None]:
+    """Status, the value that decided it, and the month that decided it (for series)."""
+    if measured.outcome is not None:
+        return measured.outcome, measured.value, measured.details.get("month")
+    compare = COMPARISONS[rule.compare]
+    if measured.series is not None:
+        for month, value in measured.series:
+            if not compare(value, bar):
+                return "fail", value, month
+        sign = -1 if rule.compare in _UPPER_BOUNDS else 1
+        month, value = min(measured.series, key=lambda item: (sign * item[1], item[0]))
+        return "pass", value, month
+    return ("pass" if compare(measured.value, bar) else "fail"), measured.value, None
+
+
+def _message(
+    rule: Rule,
+    subject: Subject,
+    measured: Measurement,
+    status: Status,
+    actual: Any,
+    bar: Any,
+    month: int | None,
+) -> str:
+    template = rule.messages.get(f"{status}_{measured.case}") or rule.messages.get(status)
+    if template is None:
+        return "not applicable"
+    fields: dict[str, str] = {key: units.write_detail(value) for key, value in rule.params.items()}
+    fields.update((key, units.write_detail(value)) for key, value in measured.details.items())
+    fields.update(
+        actual=units.write(rule.unit, actual),
+        threshold=units.write(rule.unit, bar),
+        segment=subject.segment.id if subject.segment else "",
+        pod=subject.pod.id if subject.pod else fields.get("pod", ""),
+        month=str(month) if month is not None else "",
+        missing=units.write_detail(
+            [item for item in bar if item not in (actual or ())]
+            if rule.compare == "contains-all" and bar
+            else []
+        ),
+    )
+    return template.format_map(fields)
+
+
+def _summarise(
+    org: OrgFile,
+    index: int,
+    segment: Segment,
+    results: Sequence[Result],
+    rules: Sequence[Rule],
+    document: Document,
+) -> SegmentSummary:
+    own = [r for r in results if r.segment == segment.id]
+    line, column = document.locate(("segments", index, "id"))
+    readiness = _readiness(org, index, segment, rules, document) if segment.model != "pod" else own
+    recommended, reason = recommend(segment, readiness)
+    if segment.model != "pod":
+        verdict, score, pilot = "n/a", None, None
+    else:
+        failed = any(r.failed and r.severity == "error" for r in own)
+        verdict = "no-go" if failed else "go"
+        score = readiness_score(own)
+        pilot = decide_pilot(segment, own) if segment.pilot_results is not None else None
+    return SegmentSummary(
+        id=segment.id,
+        name=segment.display_name,
+        tier=segment.tier,
+        model=segment.model,
+        verdict=verdict,
+        score=score,
+        recommended=recommended,
+        recommended_reason=reason,
+        pilot=pilot,
+        line=line,
+        column=column,
+    )
+
+
+def _readiness(
+    org: OrgFile, index: int, segment: Segment, rules: Sequence[Rule], document: Document
+) -> list[Result]:
+    """Segment and pod results for a segment judged as if it were proposed as pods."""
+    return [
+        run_rule(rule, subject, document)
+        for rule in rules
+        if READINESS_SCOPES & set(rule.scope)
+        for subject in segment_subjects(org, index, segment, rule)
+    ]
+
+
+def readiness_score(results: Sequence[Result]) -> int:
+    """0-100: the weighted share of passing error (x3) and warning (x1) results; skips ignored.
+
+    Rounded down, so only a segment with nothing failing scores 100.
+    """
+    counted = [r for r in results if r.severity in SCORE_WEIGHTS and r.status in ("pass", "fail")]
+    total = sum(SCORE_WEIGHTS[r.severity] for r in counted)
+    if total == 0:
+        return 100
+    passed = sum(SCORE_WEIGHTS[r.severity] for r in counted if r.status == "pass")
+    return int(Fraction(passed * 100, total))

@@ -1,0 +1,82 @@
+"""The JSON report: one object, keys in a fixed order, byte-identical for the same input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from podcheck.formats import RenderOptions
+from podcheck.numbers import is_number, json_number
+from podcheck.report import FileReport, Report, Result, SegmentSummary
+
+
+def json_value(value: Any) -> Any:
+    """Exact values as JSON: integers stay integers, rationals become 4-place decimals."""
+    if is_number(value):
+        return json_number(value)
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(item) for item in value]
+    return value
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    return {
+        "rule": result.rule,
+        "name": result.name,
+        "severity": result.severity,
+        "status": result.status,
+        "segment": result.segment,
+        "pod": result.pod,
+        "actual": json_value(result.actual),
+        "threshold": json_value(result.threshold),
+        "message": result.message,
+        "line": result.line,
+        "column": result.column,
+    }
+
+
+def segment_dict(segment: SegmentSummary) -> dict[str, Any]:
+    return {
+        "id": segment.id,
+        "name": segment.name,
+        "tier": segment.tier,
+        "model": segment.model,
+        "verdict": segment.verdict,
+        "score": segment.score,
+        "recommended": segment.recommended,
+        "recommended_reason": segment.recommended_reason,
+        "pilot_decision": (
+            {"action": segment.pilot.action, "reason": segment.pilot.reason}
+            if segment.pilot
+            else None
+        ),
+    }
+
+
+def file_dict(file: FileReport) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "path": file.path,
+        "org": file.org,
+        "verdict": file.verdict,
+        "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in file.errors],
+    }
+    if file.verdict != "error":
+        data["segments"] = [segment_dict(s) for s in file.segments]
+        data["results"] = [result_dict(r) for r in file.results]
+    return data
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "tool": report.tool,
+        "version": report.version,
+        "verdict": report.verdict,
+        "fail_on": report.fail_on,
+        "files": [file_dict(f) for f in report.files],
+    }
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,174 @@
+"""The report for people at a terminal: a verdict banner per file, then segment by segment.
+
+Rich builds the text; with colour off the output is plain and stable, which the golden
+files rely on. Names from the org file are inserted as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.text import Text
+
+from podcheck.formats import RenderOptions
+from podcheck.report import FileReport, Report, Result, SegmentSummary
+from podcheck.rulebook import Rule
+from podcheck.units import expectation, write
+
+_VERDICT_STYLE = {
+    "go": "bold white on green",
+    "no-go": "bold white on red",
+    "error": "bold white on magenta",
+    "n/a": "dim",
+}
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+_MARK = {"fail": "✗", "pass": "✓", "skip": "-", "waived": "~"}
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    rules = {rule.code: rule for rule in report.rules}
+    for index, file in enumerate(report.files):
+        if index:
+            console.print()
+        _file(console, file, rules, options.verbose)
+    if len(report.files) > 1:
+        console.print()
+        console.print(_overall(report))
+    return buffer.getvalue()
+
+
+def _indented(console: Console, text: Text, indent: int) -> None:
+    """Print `text` with every wrapped line indented, not only the first."""
+    console.print(Padding(text, (0, 0, 0, indent), expand=False))
+
+
+def _overall(report: Report) -> Text:
+    counts = {
+        verdict: sum(f.verdict == verdict for f in report.files)
+        for verdict in ("go", "no-go", "error")
+    }
+    text = Text("Overall ")
+    text.append(f" {report.verdict.upper()} ", style=_VERDICT_STYLE[report.verdict])
+    parts = [f"{n} {v}" for v, n in counts.items() if n]
+    text.append(f"  {len(report.files)} files: " + ", ".join(parts))
+    return text
+
+
+def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: bool) -> None:
+    title = Text(file.path, style="bold")
+    if file.org:
+        title.append(f" · {file.org}", style="bold")
+    console.print(title)
+    banner = Text()
+    banner.append(f" {file.verdict.upper()} ", style=_VERDICT_STYLE[file.verdict])
+    banner.append("  " + _headline(file))
+    console.print(banner)
+    if file.verdict == "error":
+        return
+    for segment in file.segments:
+        console.print()
+        _segment(
+            console, segment, [r for r in file.results if r.segment == segment.id], rules, verbose
+        )
+    org_results = [r for r in file.results if r.segment is None]
+    if org_results:
+        console.print()
+        console.print(Text("  Organisation", style="bold"))
+        _results(console, org_results, rules, verbose)
+
+
+def _headline(file: FileReport) -> str:
+    if file.verdict == "error":
+        count = len(file.errors)
+        return f"not evaluated: {count} input error{'s' if count != 1 else ''} (on standard error)"
+    pods = [s for s in file.segments if s.model == "pod"]
+    ready = sum(s.verdict == "go" for s in pods)
+    failed = {sev: len(file.failures(sev)) for sev in ("error", "warning")}
+    parts = [f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready"]
+    parts += [f"{n} {sev}{'s' if n != 1 else ''} failed" for sev, n in failed.items() if n]
+    if not pods:
+        parts = ["no pod segments: nothing to gate"]
+    return " · ".join(parts)
+
+
+def _segment(
+    console: Console,
+    segment: SegmentSummary,
+    results: Sequence[Result],
+    rules: dict[str, Rule],
+    verbose: bool,
+) -> None:
+    head = Text("  ")
+    label = segment.id if segment.name == segment.id else f"{segment.id} ({segment.name})"
+    head.append(label, style="bold")
+    head.append(f" · {segment.tier} · {segment.model}  ")
+    head.append(f" {segment.verdict.upper()} ", style=_VERDICT_STYLE[segment.verdict])
+    if segment.score is not None:
+        head.append(f"  score {segment.score}")
+    console.print(head)
+    recommendation = Text(f"recommended: {segment.recommended}", style="cyan")
+    recommendation.append(f" ({segment.recommended_reason})", style="dim")
+    _indented(console, recommendation, 4)
+    if segment.pilot is not None:
+        pilot = Text(f"pilot decision: {segment.pilot.action}", style="magenta")
+        pilot.append(f" ({segment.pilot.reason})", style="dim")
+        _indented(console, pilot, 4)
+    _results(console, results, rules, verbose)
+
+
+def _results(
+    console: Console, results: Sequence[Result], rules: dict[str, Rule], verbose: bool
+) -> None:
+    for result in results:
+        if result.failed:
+            _failure(console, result, rules[result.rule])
+    shown = [r for r in results if not r.failed]
+    if verbose:
+        for result in shown:
+            line = Text(
+                f"{_MARK[result.status]} {result.rule} {result.name}",
+                style="green" if result.status == "pass" else "dim",
+            )
+            line.append(f"  {_where(result)}{result.message}", style="dim")
+            _indented(console, line, 4)
+    passed = sum(r.status == "pass" for r in results)
+    skipped = sum(r.status == "skip" for r in results)
+    if not verbose and (passed or skipped):
+        summary = f"    ✓ {passed} passed" + (f" · {skipped} skipped" if skipped else "")
+        console.print(Text(summary, style="green"))
+
+
+def _where(result: Result) -> str:
+    return f"pod {result.pod}: " if result.pod else ""
+
+
+def _failure(console: Console, result: Result, rule: Rule) -> None:
+    line = Text("    ")
+    line.append(
+        f"{_MARK['fail']} {result.rule} {result.name}",
+        style=f"bold {_SEVERITY_STYLE[result.severity]}",
+    )
+    line.append(f" [{result.severity}]", style=_SEVERITY_STYLE[result.severity])
+    line.append(f"  line {result.line}:{result.column}", style="dim")
+    console.print(line)
+    _indented(console, Text(f"{_where(result)}{result.message}"), 6)
+    evidence = Text("actual ", style="dim")
+    evidence.append(write(result.unit, result.actual) if result.actual is not None else "—")
+    evidence.append(" · needed ", style="dim")
+    evidence.append(expectation(rule.compare, rule.unit, result.threshold))
+    _indented(console, evidence, 6)
+    _indented(console, Text(f"why: {rule.summary}", style="dim"), 6)

@@ -1,0 +1,150 @@
+"""Exact quantities: money and percentages parsed to Fractions, and printed back.
+
+Nothing here uses floats: every threshold decision is made on ints and Fractions,
+and floats appear only when a value is written into JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+Number = int | Fraction
+
+# Longer strings are not amounts anyone writes; refusing them keeps parsing cheap.
+_MAX_AMOUNT_CHARS = 40
+
+# Commas must group thousands: "1,5M" (a decimal comma) must not read as 15M.
+_MONEY = re.compile(
+    r"\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.(?P<frac>\d+))?(?P<suffix>[kKmM])?"
+)
+_PCT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s?%")
+_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
+
+
+class AmountError(ValueError):
+    """A value that is not the kind of amount expected; the message says what was."""
+
+
+def normalise(value: Number) -> Number:
+    """An integral Fraction becomes an int, so that 85000.0 and 85000 print alike."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value.numerator)
+    return value
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+def parse_money(value: object) -> Number:
+    """Parse `85000`, `85000.50`, `"$85K"`, `"85,000"`, `"1.2M"` to an exact amount in USD."""
+    if is_number(value):
+        amount = Fraction(value)  # type: ignore[arg-type]
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _MONEY.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
+        if match is None:
+            raise AmountError(
+                f'expected an amount in USD such as 85000, "$85K" or "1.2M", got {value!r}'
+            )
+        whole = match["whole"].replace(",", "").replace("_", "")
+        amount = Fraction(f"{whole}.{match['frac'] or '0'}")
+        amount *= _SUFFIX[(match["suffix"] or "").lower()]
+    else:
+        raise AmountError(
+            f'expected an amount in USD such as 85000 or "$85K", got {describe(value)}'
+        )
+    if amount < 0:
+        raise AmountError(f"expected an amount >= 0, got {format_plain(amount)}")
+    return normalise(amount)
+
+
+def parse_pct(value: object) -> Number:
+    """Parse a percentage written `18`, `18.5` or `"18%"`; it must lie in 0..100."""
+    if is_number(value):
+        pct = Fraction(value)  # type: ignore[arg-type]
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _PCT.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
+        if match is None:
+            raise AmountError(
+                f'expected a percentage from 0 to 100 such as 18 or "18%", got {value!r}'
+            )
+        pct = Fraction(match["number"])
+    else:
+        raise AmountError(f"expected a percentage from 0 to 100, got {describe(value)}")
+    if not 0 <= pct <= 100:
+        raise AmountError(f"expected a percentage from 0 to 100, got {format_plain(pct)}")
+    return normalise(pct)
+
+
+def parse_number(value: object) -> Number:
+    """A non-negative decimal number (a score, a count of days)."""
+    if not is_number(value):
+        raise AmountError(f"expected a number >= 0, got {describe(value)}")
+    if value < 0:  # type: ignore[operator]
+        raise AmountError(f"expected a number >= 0, got {format_plain(value)}")  # type: ignore[arg-type]
+    return normalise(value)  # type: ignore[arg-type]
+
+
+def describe(value: object) -> str:
+    """How an input value is named in an error message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if is_number(value):
+        return format_plain(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def format_plain(value: Number, places: int = 4) -> str:
+    """A decimal string: exact when it fits in `places` decimals, else rounded with '~'."""
+    value = normalise(value)
+    if isinstance(value, int):
+        return str(value)
+    scaled = value * 10**places
+    if scaled.denominator == 1:
+        whole, frac = divmod(abs(scaled.numerator), 10**places)
+        sign = "-" if value < 0 else ""
+        digits = f"{frac:0{places}d}".rstrip("0")
+        return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+    return "~" + format_plain(round(value, 2), places)
+
+
+def format_money(value: Number) -> str:
+    """$85,000 or $2,200,000.50: thousands grouped, cents only when present."""
+    value = normalise(value)
+    if isinstance(value, int):
+        return f"${value:,}"
+    cents = round(value * 100)
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def format_pct(value: Number) -> str:
+    return f"{format_plain(value)}%"
+
+
+def format_share(value: Number) -> str:
+    """A fraction as a percentage: 1/5 -> 20%."""
+    return format_pct(Fraction(value) * 100)
+
+
+def format_ratio(value: Number) -> str:
+    """An AE:CSM ratio as people say it: 1.2:1."""
+    return f"{format_plain(value)}:1"
+
+
+def json_number(value: Number) -> int | float:
+    """JSON has no rationals: integers stay exact, the rest are rounded to 4 places."""
+    value = normalise(value)
+    if isinstance(value, int):
+        return value
+    return round(float(value), 4)

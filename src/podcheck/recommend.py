@@ -1,0 +1,46 @@
+"""The coverage model each segment fits, whatever model it proposes.
+
+Pods where the segment would pass every pod-readiness error rule; otherwise the ladder
+of shared/spec/rules.md: an AI agent for the long tail, a pool for SMB and low ACV, a
+swarm for enterprise, named CSMs for the rest of mid-market. Policies (org-scoped rules)
+block a launch but do not change the fit, so they are not consulted here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from podcheck.model import Segment
+from podcheck.numbers import format_money
+from podcheck.report import Result
+
+AI_AGENT_BELOW_ACV = 10_000
+POOL_BELOW_ACV = 30_000
+
+
+def recommend(segment: Segment, readiness: Sequence[Result]) -> tuple[str, str]:
+    """(model, one-line reason). `readiness` holds the segment's results judged as pods."""
+    blocking = [r for r in readiness if r.severity == "error" and r.failed]
+    if not blocking:
+        return "pod", "passes every pod-readiness error rule"
+    first = blocking[0]
+    blocked_by = f"not pod-ready: {first.rule} {first.name}, {first.message}"
+    acv = format_money(segment.acv)
+    if segment.acv < AI_AGENT_BELOW_ACV:
+        return "ai-agent", (
+            f"ACV {acv} is under {format_money(AI_AGENT_BELOW_ACV)}: an AI agent as the named "
+            f"CSM, people as experts on call"
+        )
+    if segment.tier == "smb" or segment.acv < POOL_BELOW_ACV:
+        fit = (
+            "SMB tier"
+            if segment.tier == "smb"
+            else (f"ACV {acv} is under {format_money(POOL_BELOW_ACV)}")
+        )
+        return "pool", f"{fit}: pooled CSMs suit uniform accounts; {blocked_by}"
+    if segment.is_enterprise:
+        return (
+            "swarm",
+            f"{segment.tier} tier: a dedicated CSM who pulls in specialists; {blocked_by}",
+        )
+    return "named", f"mid-market tier: named CSMs with larger books; {blocked_by}"

@@ -1,0 +1,105 @@
+"""What a run found: frozen results, per-segment summaries, per-file and per-run reports.
+
+Every formatter receives one `Report` and nothing else. Nothing here is changed after it
+is made; counts and verdicts that can be derived are properties, not stored copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from podcheck import __version__
+from podcheck.errors import InputError
+from podcheck.metrics import Status
+from podcheck.rulebook import Rule, Severity
+
+Verdict = Literal["go", "no-go", "error"]
+SegmentVerdict = Literal["go", "no-go", "n/a"]
+FailOn = Literal["error", "warning", "never"]
+
+
+@dataclass(frozen=True)
+class Result:
+    rule: str
+    name: str
+    severity: Severity
+    status: Status
+    segment: str | None
+    pod: str | None
+    actual: Any
+    threshold: Any
+    unit: str
+    message: str
+    line: int
+    column: int
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+
+@dataclass(frozen=True)
+class PilotDecision:
+    """What to do with a running pilot: extend, fix-and-remeasure or relabel-as-swarm."""
+
+    action: Literal["extend", "fix-and-remeasure", "relabel-as-swarm"]
+    reason: str
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    id: str
+    name: str
+    tier: str
+    model: str
+    verdict: SegmentVerdict
+    score: int | None
+    recommended: str
+    recommended_reason: str
+    pilot: PilotDecision | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    org: str | None
+    verdict: Verdict
+    errors: tuple[InputError, ...] = ()
+    segments: tuple[SegmentSummary, ...] = ()
+    results: tuple[Result, ...] = ()
+
+    def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
+        return tuple(
+            r for r in self.results if r.failed and (severity is None or r.severity == severity)
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    files: tuple[FileReport, ...]
+    rules: tuple[Rule, ...]
+    fail_on: FailOn = "error"
+    tool: str = "podcheck"
+    version: str = __version__
+
+    @property
+    def verdict(self) -> Verdict:
+        if any(f.verdict == "error" for f in self.files):
+            return "error"
+        return "no-go" if any(f.verdict == "no-go" for f in self.files) else "go"
+
+    @property
+    def exit_code(self) -> int:
+        """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated."""
+        if any(f.verdict == "error" for f in self.files):
+            return 2
+        if self.fail_on == "never":
+            return 0
+        failing = {"error"} if self.fail_on == "error" else {"error", "warning"}
+        for file in self.files:
+            if any(r.failed and r.severity in failing for r in file.results):
+                return 1
+        return 0

@@ -1,0 +1,286 @@
+"""Reading YAML text safely into plain values that remember where they came from.
+
+The document is built from the parser's event stream with an explicit stack, never by
+PyYAML's recursive composer: a deeply nested document is refused at the depth limit
+instead of overflowing the C stack. Tags, anchors, aliases and merge keys are refused
+as they appear, so no YAML feature beyond plain data can reach the rest of podcheck.
+
+Plain scalars are resolved with a deliberately small schema (YAML 1.2 core, minus
+floats in exponent form): `null`/`~`, `true`/`false`, decimal integers and decimals.
+Everything else stays text, so `no`, `010`, `0x1F`, `1:30` and `2026-01-15` reach the
+validator as the strings they were typed as, and the validator says what to write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import yaml
+
+from podcheck.errors import InputError, InputErrors
+
+try:  # libyaml is several times faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+Value = None | bool | int | Fraction | str | list["Value"] | dict[str, "Value"]
+
+# A valid org file nests five levels deep (org > segments > segment > pods > pod).
+MAX_DEPTH = 12
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+# Longer digit strings are kept as text: they are not counts anyone means, and
+# converting them would cost time on hostile input.
+_INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[-+]?[0-9]{1,15}\.[0-9]{1,15}")
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Where one value stands: its key (for mapping values) and the value itself."""
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+    raw: str | None = None  # the scalar as written
+    plain: bool = False  # unquoted scalar
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data plus a table from each value's path to where it stands."""
+
+    path: str
+    data: Value
+    nodes: dict[Path, Node]
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest enclosing value when it is absent."""
+        while path not in self.nodes and path:
+            path = path[:-1]
+        node = self.nodes.get(path)
+        if node is None:
+            return 1, 1
+        if key and node.key_line is not None and node.key_column is not None:
+            return node.key_line, node.key_column
+        return node.line, node.column
+
+    def error(self, path: Path, message: str, *, key: bool = False) -> InputError:
+        line, column = self.locate(path, key=key)
+        return InputError(self.path, line, column, message)
+
+
+def resolve_plain(text: str) -> Value:
+    """The value of an unquoted scalar under podcheck's small schema."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INTEGER.fullmatch(text):
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0"):
+            return text  # YAML 1.1 octal: the validator explains
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return Fraction(text)
+    return text
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text (a BOM is allowed), or an error at the first byte that is not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise InputErrors(
+            [
+                InputError(
+                    path, line, column, f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+                )
+            ]
+        ) from None
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, refusing anything larger than `max_bytes` before reading it all."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputErrors([InputError(path, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputErrors(
+            [InputError(path, 1, 1, "is a directory, expected a YAML file")]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputErrors([InputError(path, 1, 1, f"cannot read file: {reason.lower()}")]) from None
+    check_size(raw, path, max_bytes)
+    return raw
+
+
+def check_size(raw: bytes, path: str, max_bytes: int) -> None:
+    if len(raw) > max_bytes:
+        raise InputErrors(
+            [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
+        )
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse one YAML document of plain data; raise InputErrors on anything else."""
+    builder = _Builder(path)
+    try:
+        for event in _events(text):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputErrors([InputError(path, line, column, f"invalid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        raise InputErrors(
+            [InputError(path, line, column, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")]
+            if isinstance(exc.character, int)
+            else [InputError(path, line, column, f"invalid YAML: {exc.reason}")]
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
+        raise InputErrors([InputError(path, 1, 1, f"invalid YAML: {exc}")]) from None
+    return builder.document()
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+class _Frame:
+    __slots__ = ("container", "key", "key_mark", "next_index", "path")
+
+    def __init__(self, container: dict | list, path: Path) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_mark: yaml.Mark | None = None
+        self.next_index = 0
+
+
+class _Builder:
+    """Turns parser events into values and nodes, refusing what podcheck does not accept."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stack: list[_Frame] = []
+        self.nodes: dict[Path, Node] = {}
+        self.root: Value = None
+        self.documents = 0
+
+    def fail(self, mark: yaml.Mark, message: str) -> InputErrors:
+        return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
+
+    def feed(self, event: yaml.Event) -> None:
+        mark = event.start_mark
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(mark, "more than one YAML document; expected exactly one")
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise self.fail(mark, f"alias '*{event.anchor}' is not allowed; write the value out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            if event.anchor is not None:
+                raise self.fail(
+                    mark, f"anchor '&{event.anchor}' is not allowed; write the value out"
+                )
+            if event.tag is not None:
+                raise self.fail(mark, f"tag '{event.tag}' is not allowed; write plain values")
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            self.open({}, mark)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self.open([], mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        plain = event.style is None or event.style == ""
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            self.take_key(frame, event, plain)
+            return
+        value = resolve_plain(event.value) if plain else event.value
+        self.place(value, event.start_mark, raw=event.value, plain=plain)
+
+    def take_key(self, frame: _Frame, event: yaml.ScalarEvent, plain: bool) -> None:
+        key = event.value
+        if plain and key == "<<":
+            raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
+        if key in frame.container:
+            first = self.nodes[(*frame.path, key)]
+            raise self.fail(
+                event.start_mark,
+                f"duplicate key '{key}' (first given at line {first.key_line})",
+            )
+        frame.key = key
+        frame.key_mark = event.start_mark
+
+    def open(self, container: dict | list, mark: yaml.Mark) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(mark, f"nesting deeper than {MAX_DEPTH} levels; no org file needs that")
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
+        path = self.place(container, mark)
+        self.stack.append(_Frame(container, path))
+
+    def place(
+        self, value: Value, mark: yaml.Mark, raw: str | None = None, plain: bool = False
+    ) -> Path:
+        line, column = mark.line + 1, mark.column + 1
+        if not self.stack:
+            self.root = value
+            path: Path = ()
+            self.nodes[path] = Node(line, column, raw=raw, plain=plain)
+            return path
+        frame = self.stack[-1]
+        if isinstance(frame.container, dict):
+            key, key_mark = frame.key, frame.key_mark
+            assert key is not None and key_mark is not None
+            frame.container[key] = value
+            frame.key = frame.key_mark = None
+            path = (*frame.path, key)
+            self.nodes[path] = Node(
+                line, column, key_mark.line + 1, key_mark.column + 1, raw=raw, plain=plain
+            )
+        else:
+            frame.container.append(value)
+            path = (*frame.path, frame.next_index)
+            frame.next_index += 1
+            self.nodes[path] = Node(line, column, raw=raw, plain=plain)
+        return path
+
+    def document(self) -> Document:
+        return Document(self.path, self.root, self.nodes)
