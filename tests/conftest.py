@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from podcheck import rulebook
+from podcheck.engine import evaluate
+from podcheck.loader import load_org
+from podcheck.report import FileReport, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden from the current output (review the diff).",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+CATALOGUE = rulebook.load_catalogue()
+
+# A go org: one mid-market pod segment with four healthy pods and every policy in place.
+BASE_ORG: dict[str, Any] = {
+    "version": 1,
+    "org": {"name": "Base Org", "rollout": "pilot", "ratio_review_months": 6},
+    "policies": {
+        "renewal_ownership": {
+            "written": True,
+            "process_owner": "csm",
+            "commercial_owner": "ae",
+            "expansion": "joint",
+        },
+        "coverage_plan": {"documented": True, "backup": "cross-pod"},
+        "comp": {"ae_metrics": ["new_arr", "nrr"], "csm_metrics": ["nrr"]},
+        "collaboration_norms": ["weekly_sync", "shared_account_notes", "late_stage_attendance"],
+    },
+    "segments": [
+        {
+            "id": "mm",
+            "tier": "mid-market",
+            "model": "pod",
+            "acv": 50000,
+            "accounts": 100,
+            "onboarding_days": 120,
+            "headcount": {"ae": 4, "csm": 4},
+            "hiring_plan": {"ae": 1, "csm": 1},
+            "pods": [
+                {"id": f"p{i}", "ae": 1, "csm": 1, "accounts": 25, "arr": 1_000_000}
+                for i in range(1, 5)
+            ],
+        }
+    ],
+}
+
+
+def org(**changes: Any) -> dict[str, Any]:
+    """A copy of BASE_ORG; keys like 'segments.0.acv' set nested values (None deletes)."""
+    data = copy.deepcopy(BASE_ORG)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target: Any = data
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        key: Any = int(last) if isinstance(target, list) else last
+        if value is None:
+            del target[key]
+        else:
+            target[key] = value
+    return data
+
+
+def run(data: dict[str, Any], rules: Any = None) -> FileReport:
+    """Evaluate an org given as data, through the real YAML loader."""
+    text = yaml.safe_dump(data, sort_keys=False)
+    return evaluate(load_org("org.yaml", text), CATALOGUE if rules is None else rules)
+
+
+def result(report: FileReport, code: str, segment: str | None = None, pod: str | None = None) -> Result:
+    matches = [r for r in report.results if r.rule == code and r.pod == pod
+               and (segment is None or r.segment == segment)]
+    assert len(matches) == 1, f"{code}: expected one result, found {len(matches)}"
+    return matches[0]
+
+
+def codes(report: FileReport) -> set[str]:
+    return {r.rule for r in report.results}
