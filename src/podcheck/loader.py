@@ -199,6 +199,8 @@ def _allowed_keys(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
                 following.append(candidate.model_fields[step].annotation)
             elif isinstance(step, int) and typing.get_origin(candidate) is list:
                 following.extend(typing.get_args(candidate))
+            elif typing.get_origin(candidate) is dict:
+                following.append(typing.get_args(candidate)[1])
             elif isinstance(step, str) and not _is_model(candidate):
                 following.append(candidate)  # a union tag: stay on the same annotation
         candidates = following or candidates
