@@ -89,9 +89,14 @@ def run(data: dict[str, Any], rules: Any = None) -> FileReport:
     return evaluate(load_org("org.yaml", text), CATALOGUE if rules is None else rules)
 
 
-def result(report: FileReport, code: str, segment: str | None = None, pod: str | None = None) -> Result:
-    matches = [r for r in report.results if r.rule == code and r.pod == pod
-               and (segment is None or r.segment == segment)]
+def result(
+    report: FileReport, code: str, segment: str | None = None, pod: str | None = None
+) -> Result:
+    matches = [
+        r
+        for r in report.results
+        if r.rule == code and r.pod == pod and (segment is None or r.segment == segment)
+    ]
     assert len(matches) == 1, f"{code}: expected one result, found {len(matches)}"
     return matches[0]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CATALOGUE, org, result, run
 
+from conftest import CATALOGUE, org, result, run
 from podcheck import rulebook
 from podcheck.errors import InputErrors
 
@@ -19,8 +19,11 @@ def rules_from(tmp_path: Path, text: str):
 
 
 def test_threshold_severity_and_disable(tmp_path):
-    rules = rules_from(tmp_path, "rules:\n  POD101: {threshold: $60K}\n  POD205: {severity: error}\n"
-                                 "  POD331: {enabled: false}\n")
+    rules = rules_from(
+        tmp_path,
+        "rules:\n  POD101: {threshold: $60K}\n  POD205: {severity: error}\n"
+        "  POD331: {enabled: false}\n",
+    )
     report = run(org(**{"org.ratio_review_months": 12}), rules)
     acv = result(report, "POD101")
     assert acv.status == "fail" and acv.threshold == 60000
@@ -37,14 +40,35 @@ def test_empty_config_changes_nothing(tmp_path):
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("rules:\n  PDO101: {enabled: false}\n", "podcheck.yaml:2:3: error: unknown rule 'PDO101'; did you mean 'POD101'?"),
-        ("rules:\n  POD101: {threshold: lots}\n", "podcheck.yaml:2:23: error: POD101: expected an amount in USD"),
-        ("rules:\n  POD101: {severity: fatal}\n", "podcheck.yaml:2:22: error: rules.POD101.severity: expected 'error', 'warning' or 'info', got 'fatal'"),
-        ("rules:\n  POD101: {enabled: no}\n", "podcheck.yaml:2:21: error: rules.POD101.enabled: expected true or false, got 'no'"),
-        ("rules:\n  POD501: {threshold: 3}\n", "podcheck.yaml:2:23: error: POD501 has no threshold to set"),
-        ("rules:\n  POD101: {treshold: 1}\n", "podcheck.yaml:2:12: error: rules.POD101: unknown key 'treshold'; did you mean 'threshold'?"),
+        (
+            "rules:\n  PDO101: {enabled: false}\n",
+            "podcheck.yaml:2:3: error: unknown rule 'PDO101'; did you mean 'POD101'?",
+        ),
+        (
+            "rules:\n  POD101: {threshold: lots}\n",
+            "podcheck.yaml:2:23: error: POD101: expected an amount in USD",
+        ),
+        (
+            "rules:\n  POD101: {severity: fatal}\n",
+            "podcheck.yaml:2:22: error: rules.POD101.severity: expected 'error', 'warning' or 'info', got 'fatal'",
+        ),
+        (
+            "rules:\n  POD101: {enabled: no}\n",
+            "podcheck.yaml:2:21: error: rules.POD101.enabled: expected true or false, got 'no'",
+        ),
+        (
+            "rules:\n  POD501: {threshold: 3}\n",
+            "podcheck.yaml:2:23: error: POD501 has no threshold to set",
+        ),
+        (
+            "rules:\n  POD101: {treshold: 1}\n",
+            "podcheck.yaml:2:12: error: rules.POD101: unknown key 'treshold'; did you mean 'threshold'?",
+        ),
         ("rulez: {}\n", "podcheck.yaml:1:1: error: unknown key 'rulez'; did you mean 'rules'?"),
-        ("- 1\n", "podcheck.yaml:1:1: error: expected a mapping at the top level of the config file"),
+        (
+            "- 1\n",
+            "podcheck.yaml:1:1: error: expected a mapping at the top level of the config file",
+        ),
     ],
 )
 def test_bad_config_is_a_located_input_error(tmp_path, text, error):
@@ -62,9 +86,11 @@ def test_org_file_cannot_carry_thresholds():
 
 
 def test_malformed_rule_file_is_refused_at_load():
-    bad = ("- code: POD999\n  name: x\n  severity: error\n  scope: [pod]\n  metric: acv\n"
-           "  compare: '>='\n  threshold: 1\n  unit: money\n  summary: s\n"
-           "  messages: {pass: '{nope}', fail: f}\n  rationale: r\n  source: s\n")
+    bad = (
+        "- code: POD999\n  name: x\n  severity: error\n  scope: [pod]\n  metric: acv\n"
+        "  compare: '>='\n  threshold: 1\n  unit: money\n  summary: s\n"
+        "  messages: {pass: '{nope}', fail: f}\n  rationale: r\n  source: s\n"
+    )
     with pytest.raises(InputErrors) as caught:
         rulebook.load_rule_file("rules/bad.yaml", bad)
     text = str(caught.value)

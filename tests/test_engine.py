@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 import yaml
-from conftest import org, result, run
 
+from conftest import org, result, run
 from podcheck.engine import readiness_score
 from podcheck.loader import load_org
 from podcheck.projection import project
@@ -19,8 +19,14 @@ def _result(severity: str, status: str) -> Result:
 
 
 def test_score_weights_errors_three_to_one_and_ignores_skips_and_info():
-    results = [_result("error", "pass"), _result("error", "fail"), _result("warning", "pass"),
-               _result("warning", "fail"), _result("info", "fail"), _result("error", "skip")]
+    results = [
+        _result("error", "pass"),
+        _result("error", "fail"),
+        _result("warning", "pass"),
+        _result("warning", "fail"),
+        _result("info", "fail"),
+        _result("error", "skip"),
+    ]
     assert readiness_score(results) == 50  # (3 + 1) / (3 + 3 + 1 + 1)
     assert readiness_score([_result("error", "pass"), _result("warning", "fail")]) == 75
     assert readiness_score([_result("error", "pass")] * 2 + [_result("warning", "fail")]) == 85
@@ -28,8 +34,15 @@ def test_score_weights_errors_three_to_one_and_ignores_skips_and_info():
 
 
 def test_verdicts_follow_error_results_only():
-    warning_only = run(org(**{"segments.0.tier": "enterprise", "segments.0.pods": None,
-                              "segments.0.headcount": {"ae": 6, "csm": 5}}))
+    warning_only = run(
+        org(
+            **{
+                "segments.0.tier": "enterprise",
+                "segments.0.pods": None,
+                "segments.0.headcount": {"ae": 6, "csm": 5},
+            }
+        )
+    )
     assert result(warning_only, "POD202").failed
     assert [r.rule for r in warning_only.results if r.failed] == ["POD202"]
     assert warning_only.verdict == "go"
@@ -47,8 +60,16 @@ def test_verdicts_follow_error_results_only():
 
 def test_non_pod_segments_are_not_judged_but_get_a_recommendation():
     data = org()
-    data["segments"].append({"id": "smb", "tier": "smb", "model": "pool", "acv": 9000,
-                             "accounts": 900, "headcount": {"ae": 6, "csm": 10}})
+    data["segments"].append(
+        {
+            "id": "smb",
+            "tier": "smb",
+            "model": "pool",
+            "acv": 9000,
+            "accounts": 900,
+            "headcount": {"ae": 6, "csm": 10},
+        }
+    )
     report = run(data)
     smb = report.segments[1]
     assert (smb.verdict, smb.score, smb.recommended) == ("n/a", None, "ai-agent")
@@ -61,8 +82,11 @@ def test_non_pod_segments_are_not_judged_but_get_a_recommendation():
         ({}, "pod", "passes every pod-readiness error rule"),
         ({"acv": 9999, "tier": "enterprise"}, "ai-agent", "ACV $9,999 is under $10,000"),
         ({"acv": 10000, "tier": "enterprise"}, "pool", "ACV $10,000 is under $30,000"),
-        ({"acv": 90000, "tier": "smb"}, "pool", "SMB tier: pooled CSMs suit uniform accounts; "
-                                                "not pod-ready: POD102"),
+        (
+            {"acv": 90000, "tier": "smb"},
+            "pool",
+            "SMB tier: pooled CSMs suit uniform accounts; not pod-ready: POD102",
+        ),
         ({"tier": "enterprise", "accounts": 200, "pods": None}, "swarm", "POD103 csm-load"),
         ({"tier": "strategic", "accounts": 200, "pods": None}, "swarm", "strategic tier"),
         ({"accounts": 200, "pods": None}, "named", "mid-market tier: named CSMs"),
@@ -88,15 +112,30 @@ def test_policies_do_not_change_the_recommendation():
 @pytest.mark.parametrize(
     ("results", "action", "reason"),
     [
-        ({"days": 120, "handoff_quality": {"pilot": 4, "baseline": 3},
-          "time_to_first_value_days": {"pilot": 70, "baseline": 90}}, "extend",
-         "handoff quality 4 beats the baseline of 3"),
-        ({"days": 120, "handoff_quality": {"pilot": 3, "baseline": 3}}, "fix-and-remeasure",
-         "POD501 handoff quality 3 does not beat"),
-        ({"days": 120, "handoff_quality": {"pilot": 4, "baseline": 3},
-          "csm_presales_pct": 30}, "relabel-as-swarm", "CSMs spend 30% of their time on pre-sales"),
-        ({"days": 60, "handoff_quality": {"pilot": 4, "baseline": 3}}, "fix-and-remeasure",
-         "time-to-value not measured yet; the pilot has run 60 days; judge it after 90 days"),
+        (
+            {
+                "days": 120,
+                "handoff_quality": {"pilot": 4, "baseline": 3},
+                "time_to_first_value_days": {"pilot": 70, "baseline": 90},
+            },
+            "extend",
+            "handoff quality 4 beats the baseline of 3",
+        ),
+        (
+            {"days": 120, "handoff_quality": {"pilot": 3, "baseline": 3}},
+            "fix-and-remeasure",
+            "POD501 handoff quality 3 does not beat",
+        ),
+        (
+            {"days": 120, "handoff_quality": {"pilot": 4, "baseline": 3}, "csm_presales_pct": 30},
+            "relabel-as-swarm",
+            "CSMs spend 30% of their time on pre-sales",
+        ),
+        (
+            {"days": 60, "handoff_quality": {"pilot": 4, "baseline": 3}},
+            "fix-and-remeasure",
+            "time-to-value not measured yet; the pilot has run 60 days; judge it after 90 days",
+        ),
     ],
 )
 def test_pilot_decision(results, action, reason):
@@ -112,9 +151,17 @@ def _segment(plan):
 
 
 def test_projection_monthly_plan_month_by_month():
-    months = project(_segment([{"month": 2, "ae": 1}, {"month": 4, "csm": 1}, {"month": 14, "ae": 5}]), 14)
+    months = project(
+        _segment([{"month": 2, "ae": 1}, {"month": 4, "csm": 1}, {"month": 14, "ae": 5}]), 14
+    )
     assert [(m.month, m.ae, m.csm) for m in months[:6]] == [
-        (0, 4, 4), (1, 4, 4), (2, 5, 4), (3, 5, 4), (4, 5, 5), (5, 5, 5)]
+        (0, 4, 4),
+        (1, 4, 4),
+        (2, 5, 4),
+        (3, 5, 4),
+        (4, 5, 5),
+        (5, 5, 5),
+    ]
     assert months[13].ae == 5 and months[14].ae == 10
     assert months[2].ratio == Fraction(5, 4)
 

@@ -6,8 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from podcheck import source
 from podcheck.errors import InputErrors
 from podcheck.loader import load_org
@@ -94,8 +94,10 @@ def test_pathological_nesting_is_refused_without_recursion(opener, closer):
     # Far past the depth at which PyYAML's recursive composer overflows the C stack.
     text = "version: " + opener * 50_000 + "1" + closer * 50_000
     errors = errors_of("org.yaml", text)
-    assert errors == [f"org.yaml:1:{10 + (11 * len(opener))}: error: nesting deeper than 12 "
-                      "levels; no org file needs that"]
+    assert errors == [
+        f"org.yaml:1:{10 + (11 * len(opener))}: error: nesting deeper than 12 "
+        "levels; no org file needs that"
+    ]
 
 
 def test_block_nesting_is_refused():

@@ -48,7 +48,8 @@ def render(report: Report, options: RenderOptions) -> str:
     if len(report.files) > 1:
         console.print()
         console.print(_overall(report))
-    return buffer.getvalue()
+    # Padding fills wrapped lines to the full width; trailing blanks are noise in a log.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _indented(console: Console, text: Text, indent: int) -> None:

@@ -1,0 +1,49 @@
+"""Golden files: the terminal (no colour) and JSON reports of every example.
+
+Regenerate with `pytest --update-goldens` and review the diff like code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, GOLDEN, ROOT
+from podcheck.engine import evaluate
+from podcheck.formats import FORMATS, RenderOptions, renderer
+from podcheck.loader import load_org
+from podcheck.report import Report
+from podcheck.rulebook import load_catalogue
+
+SUFFIX = {"terminal": "txt", "json": "json"}
+
+
+def report_for(example: Path) -> Report:
+    rules = load_catalogue()
+    relative = example.relative_to(ROOT).as_posix()
+    loaded = load_org(relative, example.read_text(encoding="utf-8"))
+    return Report(files=(evaluate(loaded, rules),), rules=rules)
+
+
+def test_every_format_has_a_golden_suffix():
+    assert set(SUFFIX) == set(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_golden(example: Path, fmt: str, update_goldens: bool):
+    output = renderer(fmt)(report_for(example), RenderOptions(color=False, width=100))
+    golden = GOLDEN / f"{example.stem}.{SUFFIX[fmt]}"
+    if update_goldens:
+        golden.write_text(output, encoding="utf-8")
+    assert golden.exists(), f"{golden.name} missing: run pytest --update-goldens"
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_at_least_five_examples_showing_go_and_no_go():
+    verdicts = {report_for(example).verdict for example in EXAMPLES}
+    assert len(EXAMPLES) >= 5
+    assert verdicts == {"go", "no-go"}
+    for example in EXAMPLES:
+        assert example.read_text(encoding="utf-8").startswith("# ")

@@ -1,0 +1,154 @@
+"""Property tests: the money parser, exact ratio arithmetic, and the engine on random orgs."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CATALOGUE, org
+from podcheck import numbers
+from podcheck.engine import evaluate
+from podcheck.errors import InputErrors
+from podcheck.loader import load_org
+from podcheck.metrics import Subject, ae_csm_ratio
+
+amounts = st.integers(min_value=0, max_value=10**12)
+
+
+@given(amounts)
+def test_money_plain_grouped_and_dollar_forms_agree(value):
+    assert numbers.parse_money(value) == value
+    assert numbers.parse_money(str(value)) == value
+    assert numbers.parse_money(f"${value:,}") == value
+    assert numbers.parse_money(f"{value:_}") == value
+
+
+@given(amounts, st.sampled_from(["k", "K", "m", "M"]))
+def test_money_suffixes_scale_exactly(value, suffix):
+    scale = 1000 if suffix.lower() == "k" else 1_000_000
+    assert numbers.parse_money(f"{value}{suffix}") == value * scale
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=99))
+def test_money_decimals_are_exact_and_format_round_trips(whole, cents):
+    text = f"{whole}.{cents:02d}"
+    assert numbers.parse_money(text) == Fraction(whole * 100 + cents, 100)
+    assert numbers.parse_money(
+        numbers.format_money(numbers.parse_money(text))
+    ) == numbers.parse_money(text)
+
+
+@given(st.text(max_size=20))
+def test_money_parser_accepts_or_raises_amount_error_only(text):
+    try:
+        value = numbers.parse_money(text)
+    except numbers.AmountError as exc:
+        assert str(exc)
+    else:
+        assert value >= 0
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=10_000))
+def test_ratio_at_the_boundary_is_exact(ae, csm):
+    data = org(**{"segments.0.headcount": {"ae": ae, "csm": csm}, "segments.0.pods": None})
+    loaded = load_org("o.yaml", yaml.safe_dump(data))
+    measured = ae_csm_ratio(Subject(loaded.org, loaded.org.segments[0], 0), {})
+    assert measured.value == Fraction(ae, csm)
+    assert (measured.value <= Fraction(6, 5)) == (ae * 5 <= csm * 6)
+
+
+people = st.integers(min_value=0, max_value=40)
+segments = st.fixed_dictionaries(
+    {
+        "tier": st.sampled_from(["smb", "mid-market", "enterprise", "strategic"]),
+        "model": st.sampled_from(["pod", "pool", "swarm", "named", "ai-agent", "none"]),
+        "acv": st.one_of(amounts, st.integers(0, 500).map(lambda k: f"${k}K")),
+        "accounts": st.integers(min_value=0, max_value=2000),
+        "headcount": st.fixed_dictionaries({"ae": people, "csm": people}),
+    },
+    optional={
+        "onboarding_days": st.integers(0, 400),
+        "hiring_plan": st.one_of(
+            st.fixed_dictionaries({"ae": people, "csm": people}),
+            st.lists(
+                st.fixed_dictionaries(
+                    {"month": st.integers(1, 24)}, optional={"ae": people, "csm": people}
+                ),
+                max_size=6,
+            ),
+        ),
+        "pod_count": st.integers(0, 30),
+        "pilot_results": st.fixed_dictionaries(
+            {},
+            optional={
+                "days": st.integers(0, 400),
+                "handoff_quality": st.fixed_dictionaries(
+                    {"pilot": st.integers(0, 10), "baseline": st.integers(0, 10)}
+                ),
+                "time_to_first_value_days": st.fixed_dictionaries(
+                    {"pilot": st.integers(0, 300), "baseline": st.integers(0, 300)}
+                ),
+                "csm_presales_pct": st.integers(0, 100),
+                "ae_presales_pct": st.integers(0, 100),
+            },
+        ),
+    },
+)
+
+
+@st.composite
+def orgs(draw):
+    drawn = draw(st.lists(segments, min_size=1, max_size=5))
+    for index, segment in enumerate(drawn):
+        segment["id"] = f"s{index}"
+        head = segment["headcount"]
+        pod_count = draw(st.integers(0, min(head["ae"], head["csm"], 4)))
+        if pod_count and segment["accounts"] >= pod_count and draw(st.booleans()):
+            segment["pods"] = [
+                {
+                    "id": f"s{index}-p{p}",
+                    "ae": 1,
+                    "csm": 1,
+                    "accounts": segment["accounts"] // pod_count,
+                    "arr": draw(st.integers(0, 5_000_000)),
+                }
+                for p in range(pod_count)
+            ]
+    data = org(segments=drawn)
+    for key in draw(
+        st.lists(
+            st.sampled_from(["renewal_ownership", "coverage_plan", "comp", "collaboration_norms"]),
+            unique=True,
+        )
+    ):
+        del data["policies"][key]
+    data["org"]["rollout"] = draw(st.sampled_from(["pilot", "org-wide"]))
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(orgs())
+def test_engine_never_raises_and_verdicts_agree_with_error_results(data):
+    try:
+        loaded = load_org("o.yaml", yaml.safe_dump(data))
+    except InputErrors:
+        return
+    report = evaluate(loaded, CATALOGUE)
+    errors_failed = any(r.failed and r.severity == "error" for r in report.results)
+    assert report.verdict == ("no-go" if errors_failed else "go")
+    for summary in report.segments:
+        own = [r for r in report.results if r.segment == summary.id]
+        if summary.model == "pod":
+            assert 0 <= summary.score <= 100
+            blocked = any(r.failed and r.severity == "error" for r in own)
+            assert summary.verdict == ("no-go" if blocked else "go")
+            assert (summary.score == 100) == (
+                not any(r.failed and r.severity in ("error", "warning") for r in own)
+            )
+        else:
+            assert (summary.verdict, summary.score, own) == ("n/a", None, [])
+        assert summary.recommended in {"pod", "ai-agent", "pool", "swarm", "named"}
+    assert not [r for r in report.results if not r.message]
