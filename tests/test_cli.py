@@ -220,3 +220,13 @@ def test_installed_script_never_prints_a_traceback(tmp_path, text):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{bad}:") and ": error: " in lines[0]
     assert not (tmp_path / "pwned").exists()
+
+
+def test_readme_rule_table_lists_every_rule_as_configured_by_default():
+    from podcheck.catalogue_view import threshold_text
+    from podcheck.rulebook import load_catalogue
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in load_catalogue():
+        row = f"| {rule.code} | {rule.name} | {rule.severity} | {', '.join(rule.scope)} | {threshold_text(rule)} |"
+        assert row in readme, row
