@@ -16,7 +16,7 @@ from podcheck.loader import load_org
 from podcheck.report import Report
 from podcheck.rulebook import load_catalogue
 
-SUFFIX = {"terminal": "txt", "json": "json"}
+SUFFIX = {"terminal": "txt", "json": "json", "markdown": "md"}
 
 
 def report_for(example: Path) -> Report:
@@ -47,3 +47,9 @@ def test_at_least_five_examples_showing_go_and_no_go():
     assert verdicts == {"go", "no-go"}
     for example in EXAMPLES:
         assert example.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_markdown_cells_escape_names_from_the_file():
+    from podcheck.formats.markdown import cell
+
+    assert cell("A | B <script> & *x*\nnext") == r"A \| B \<script\> &amp; \*x\* next"

@@ -12,6 +12,7 @@ import typer
 
 from podcheck import __version__
 from podcheck.errors import InputError, InputErrors
+from podcheck.formats import FORMATS
 
 app = typer.Typer(
     add_completion=False,
@@ -26,7 +27,11 @@ STDIN = "-"
 EXIT_INPUT_ERROR = 2
 
 
-class ReportFormat(str, enum.Enum):
+# `evaluate --format` offers exactly the formats of the table in podcheck.formats.
+ReportFormat = enum.Enum("ReportFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+class ListFormat(str, enum.Enum):
     terminal = "terminal"
     json = "json"
 
@@ -131,7 +136,7 @@ def evaluate(
     ],
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.terminal,
+    ] = ReportFormat["terminal"],
     config: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
         typer.Option(
@@ -166,8 +171,8 @@ def evaluate(
 @app.command("rules")
 def list_rules(
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.terminal,
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.terminal,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -179,7 +184,7 @@ def list_rules(
     from podcheck import catalogue_view
 
     rules = _rules(config)
-    if output_format is ReportFormat.json:
+    if output_format is ListFormat.json:
         sys.stdout.write(catalogue_view.rules_json(rules))
     else:
         sys.stdout.write(catalogue_view.rules_table(rules, _width()))
@@ -241,8 +246,8 @@ def project_ratio(
         int, typer.Option("--months", "-m", min=1, max=24, help="Months ahead (1-24).")
     ] = 12,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.terminal,
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.terminal,
     config: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -264,7 +269,7 @@ def project_ratio(
     except InputErrors as exc:
         _fail(exc.errors)
     view = projection_view.build(loaded.org, rules, months)
-    if output_format is ReportFormat.json:
+    if output_format is ListFormat.json:
         sys.stdout.write(projection_view.render_json(view))
     else:
         sys.stdout.write(projection_view.render_terminal(view, _use_color(color), _width()))

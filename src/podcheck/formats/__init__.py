@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from podcheck.report import Report
+if TYPE_CHECKING:  # the CLI reads this table at start-up; keep it free of heavy imports
+    from podcheck.report import Report
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,13 @@ class RenderOptions:
     verbose: bool = False
 
 
-Renderer = Callable[[Report, RenderOptions], str]
+Renderer = Callable[["Report", RenderOptions], str]
 
 # name -> (module, what it is for)
 FORMATS: dict[str, tuple[str, str]] = {
     "terminal": ("podcheck.formats.terminal", "a readable report for people (default)"),
-    "json": ("podcheck.formats.json", "the JSON report of shared/spec/report.md"),
+    "json": ("podcheck.formats.json", "the JSON report"),
+    "markdown": ("podcheck.formats.markdown", "a summary for a pull request or a document"),
 }
 
 

@@ -1,0 +1,81 @@
+"""A Markdown summary to paste into a pull request or a review document.
+
+Every table cell is escaped: org, segment and pod names are the file author's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from podcheck.formats import RenderOptions
+from podcheck.report import FileReport, Report, Result
+from podcheck.units import expectation, write
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_VERDICT = {"go": "✅ GO", "no-go": "❌ NO-GO", "error": "⚠️ ERROR", "n/a": "n/a"}
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: specials escaped, '&' and newlines defused."""
+    escaped = _SPECIAL.sub(r"\\\1", str(text).replace("&", "&amp;"))
+    return " ".join(escaped.split())
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    rules = {rule.code: rule for rule in report.rules}
+    lines = [f"## podcheck: {_VERDICT[report.verdict]}", ""]
+    for file in report.files:
+        lines += _file(file, rules)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _file(file: FileReport, rules: dict) -> list[str]:
+    title = cell(file.path) + (f" · {cell(file.org)}" if file.org else "")
+    lines = [f"### {title}: {_VERDICT[file.verdict]}", ""]
+    if file.verdict == "error":
+        lines += ["| line | column | input error |", "|---:|---:|---|"]
+        lines += [f"| {e.line} | {e.column} | {cell(e.message)} |" for e in file.errors]
+        return [*lines, ""]
+    lines += [
+        "| segment | tier | model | verdict | score | recommended | why |",
+        "|---|---|---|---|---:|---|---|",
+    ]
+    for s in file.segments:
+        score = "" if s.score is None else str(s.score)
+        lines.append(
+            f"| {cell(s.name)} | {s.tier} | {s.model} | {_VERDICT[s.verdict]} | {score} "
+            f"| {s.recommended} | {cell(s.recommended_reason)} |"
+        )
+    lines.append("")
+    pilots = [s for s in file.segments if s.pilot is not None]
+    for s in pilots:
+        lines.append(
+            f"**Pilot decision for {cell(s.name)}: {s.pilot.action}** ({cell(s.pilot.reason)})"
+        )  # type: ignore[union-attr]
+        lines.append("")
+    failed = [r for r in file.results if r.failed]
+    if failed:
+        lines += _failures(failed, rules)
+    passed = sum(r.status == "pass" for r in file.results)
+    skipped = sum(r.status == "skip" for r in file.results)
+    lines += [f"{len(failed)} failed · {passed} passed · {skipped} skipped", ""]
+    return lines
+
+
+def _failures(failed: Sequence[Result], rules: dict) -> list[str]:
+    lines = [
+        "| rule | severity | where | finding | actual | needed | line |",
+        "|---|---|---|---|---|---|---:|",
+    ]
+    for r in failed:
+        where = r.segment or "organisation"
+        if r.pod:
+            where += f" / pod {r.pod}"
+        actual = "—" if r.actual is None else write(r.unit, r.actual)
+        needed = expectation(rules[r.rule].compare, r.unit, r.threshold)
+        lines.append(
+            f"| {r.rule} {r.name} | {r.severity} | {cell(where)} | {cell(r.message)} "
+            f"| {cell(actual)} | {cell(needed)} | {r.line}:{r.column} |"
+        )
+    return [*lines, ""]
