@@ -8,6 +8,7 @@ a rule silently skipped later.
 
 from __future__ import annotations
 
+import difflib
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -260,8 +261,6 @@ def apply_config(
 
 
 def _suggest(code: str, by_code: Mapping[str, Rule]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(code.upper(), list(by_code), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
