@@ -8,7 +8,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from podcheck.model import OrgFile
 from podcheck.numbers import format_plain, json_number
@@ -64,92 +63,79 @@ def _people(value: Fraction) -> str:
     return format_plain(round(value, 2)) if value.denominator != 1 else str(value.numerator)
 
 
-def _flag(projection: SegmentProjection, month: Month) -> str:
+def _flag(projection: SegmentProjection, month: Month) -> tuple[str, str]:
+    """A month's marker and its kind: ok, over (past the limit) or pooled (past 1.5)."""
     if month.ratio is None:
-        return "no CSMs"
+        return "no CSMs", "pooled"
     if month.ratio > projection.pooled_at:
-        return f"past {format_plain(projection.pooled_at)}"
+        return f"past {format_plain(projection.pooled_at)}", "pooled"
     if month.ratio > projection.limit:
-        return f"past {format_plain(projection.limit)}"
-    return ""
+        return f"past {format_plain(projection.limit)}", "over"
+    return "", "ok"
 
 
-def render_terminal(view: ProjectionView, color: bool, width: int) -> str:
-    from rich.console import Console
-    from rich.text import Text
+_STYLE = {"ok": "green", "over": "yellow", "pooled": "red", "heading": "bold", "legend": "dim"}
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-    )
-    console.print(Text(f"{view.org}: AE:CSM ratio over {view.months} months", style="bold"))
-    if not view.segments:
-        console.print("no pod segments to project")
-    for projection in view.segments:
-        console.print()
-        _segment_chart(console, projection, Text)
-    return buffer.getvalue()
+Piece = tuple[str, str]  # text and its kind; the terminal maps kinds to styles
 
 
-def _segment_chart(console: Any, projection: SegmentProjection, text_type: Any) -> None:
+def chart_lines(projection: SegmentProjection) -> list[list[Piece]]:
+    """The chart of one segment, line by line, free of any terminal library."""
     limit, pooled = projection.limit, projection.pooled_at
     ratios = [m.ratio for m in projection.months if m.ratio is not None]
-    top = max([pooled * Fraction(4, 3), *ratios])
-    scale = Fraction(_BAR_WIDTH) / top
-    heading = (
-        projection.id
-        if projection.name == projection.id
-        else f"{projection.id} ({projection.name})"
-    )
-    console.print(text_type(heading, style="bold"))
+    scale = Fraction(_BAR_WIDTH) / max([pooled * Fraction(4, 3), *ratios])
     limit_at, pooled_at = round(limit * scale), round(pooled * scale)
+    if projection.name == projection.id:
+        heading = projection.id
+    else:
+        heading = f"{projection.id} ({projection.name})"
     guide = [" "] * (_BAR_WIDTH + 1)
-    guide[limit_at], guide[pooled_at] = "|", "|"
-    legend = f"{format_plain(limit)}"
-    console.print(
-        text_type(
-            f"  {'month':>5} {'AE':>7} {'CSM':>7} {'ratio':>6}  "
-            + "".join(guide).rstrip()
-            + f"   | = {legend} and "
-            f"{format_plain(pooled)}",
-            style="dim",
-        )
-    )
+    guide[limit_at] = guide[pooled_at] = "|"
+    columns = f"  {'month':>5} {'AE':>7} {'CSM':>7} {'ratio':>6}  "
+    legend = f"   | = {format_plain(limit)} and {format_plain(pooled)}"
+    lines: list[list[Piece]] = [
+        [(heading, "heading")],
+        [(columns + "".join(guide).rstrip() + legend, "legend")],
+    ]
     for month in projection.months:
-        flag = _flag(projection, month)
+        flag, kind = _flag(projection, month)
         ratio = "—" if month.ratio is None else format_plain(round(month.ratio, 2))
-        row = text_type(
-            f"  {month.month:>5} {_people(month.ae):>7} {_people(month.csm):>7} {ratio:>6}  "
-        )
         length = 0 if month.ratio is None else round(month.ratio * scale)
         cells = [
             "█" if i < length else ("|" if i in (limit_at, pooled_at) else " ")
             for i in range(max(length, pooled_at + 1))
         ]
-        style = (
-            "red"
-            if flag.startswith("past " + format_plain(pooled)) or month.ratio is None
-            else ("yellow" if flag else "green")
-        )
-        row.append("".join(cells).rstrip(), style=style)
+        people = f"  {month.month:>5} {_people(month.ae):>7} {_people(month.csm):>7} {ratio:>6}  "
+        line: list[Piece] = [(people, ""), ("".join(cells).rstrip(), kind)]
         if flag:
-            row.append(f"  {flag}", style=style)
-        console.print(row)
+            line.append((f"  {flag}", kind))
+        lines.append(line)
     over, pooled_month = projection.first_over_limit, projection.first_pooled
-    summary = (
-        f"  stays within {format_plain(limit)}:1"
-        if over is None
-        else f"  first past {format_plain(limit)}:1 in month {over}"
-    )
+    if over is None:
+        summary = f"  stays within {format_plain(limit)}:1"
+    else:
+        summary = f"  first past {format_plain(limit)}:1 in month {over}"
     if pooled_month is not None:
         summary += f"; past {format_plain(pooled)}:1 in month {pooled_month}"
-    console.print(text_type(summary, style="bold"))
+    lines.append([(summary, "heading")])
+    return lines
+
+
+def render_terminal(view: ProjectionView, color: bool, width: int) -> str:
+    from rich.text import Text
+
+    from podcheck.formats.terminal import make_console
+
+    buffer = io.StringIO()
+    console = make_console(buffer, color, width)
+    console.print(Text(f"{view.org}: AE:CSM ratio over {view.months} months", style="bold"))
+    if not view.segments:
+        console.print("no pod segments to project")
+    for projection in view.segments:
+        console.print()
+        for line in chart_lines(projection):
+            console.print(Text.assemble(*((text, _STYLE.get(kind, "")) for text, kind in line)))
+    return buffer.getvalue()
 
 
 def render_json(view: ProjectionView) -> str:

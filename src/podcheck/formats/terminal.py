@@ -30,16 +30,7 @@ _MARK = {"fail": "✗", "pass": "✓", "skip": "-", "waived": "~"}
 
 def render(report: Report, options: RenderOptions) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console = make_console(buffer, options.color, options.width)
     rules = {rule.code: rule for rule in report.rules}
     for index, file in enumerate(report.files):
         if index:
@@ -50,6 +41,20 @@ def render(report: Report, options: RenderOptions) -> str:
         console.print(_overall(report))
     # Padding fills wrapped lines to the full width; trailing blanks are noise in a log.
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def make_console(buffer: io.StringIO, color: bool, width: int) -> Console:
+    """A console that writes to `buffer`: plain text unless colour is asked for."""
+    return Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
 
 
 def _indented(console: Console, text: Text, indent: int) -> None:
