@@ -1,7 +1,12 @@
-"""The command line: the only module that reads arguments, prints, and chooses exit codes."""
+"""The command line: the only module that reads arguments, prints, and chooses exit codes.
+
+Heavy modules (pydantic models, rich) are imported inside the commands that need them, so
+`--help` and `--version` stay instant.
+"""
 
 from __future__ import annotations
 
+import datetime
 import enum
 import os
 import sys
@@ -25,15 +30,23 @@ app = typer.Typer(
 CONFIG_NAME = "podcheck.yaml"
 STDIN = "-"
 EXIT_INPUT_ERROR = 2
+AUTO = "auto"
 
-
-# `evaluate --format` offers exactly the formats of the table in podcheck.formats.
-ReportFormat = enum.Enum("ReportFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+# `evaluate --format` offers the formats of the table in podcheck.formats, plus `auto`.
+ReportFormat = enum.Enum(  # type: ignore[misc]
+    "ReportFormat", {AUTO: AUTO, **{name: name for name in FORMATS}}, type=str
+)
 
 
 class ListFormat(str, enum.Enum):
     terminal = "terminal"
     json = "json"
+
+
+class DiffFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
 
 
 class Color(str, enum.Enum):
@@ -46,6 +59,32 @@ class FailOn(str, enum.Enum):
     error = "error"
     warning = "warning"
     never = "never"
+
+
+ConfigOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option(
+        "--config", "-c", help=f"Config file (default: ./{CONFIG_NAME} if present).", dir_okay=False
+    ),
+]
+FailOnOption = Annotated[
+    Optional[FailOn],  # noqa: UP045
+    typer.Option(
+        "--fail-on", help="Lowest severity that fails the run (default: config, else error)."
+    ),
+]
+SelectOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--select",
+        help="Only these rules: codes, prefixes (POD3) or names; repeatable or comma-separated.",
+    ),
+]
+IgnoreOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ignore", help="Leave out these rules: codes, prefixes or names."),
+]
+ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
 
 
 def _version(value: bool) -> None:
@@ -69,6 +108,11 @@ def _fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
     raise typer.Exit(EXIT_INPUT_ERROR)
 
 
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"podcheck: error: {message}", err=True)
+    raise typer.Exit(EXIT_INPUT_ERROR)
+
+
 def _use_color(choice: Color) -> bool:
     if choice is not Color.auto:
         return choice is Color.always
@@ -87,17 +131,36 @@ def _width() -> int:
     return 100
 
 
-def _rules(config_path: Optional[Path]):  # type: ignore[no-untyped-def]  # noqa: UP045
-    """The catalogue with the repository's config applied; exit 2 if either is invalid."""
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _settings(
+    config_path: Path | None, select: list[str] | None = None, ignore: list[str] | None = None
+):  # type: ignore[no-untyped-def]
+    """Rules, gate and waivers from the catalogue and the config; exit 2 if either is invalid.
+
+    Options given on the command line narrow the rules further than the config does.
+    """
+    from dataclasses import replace
+
     from podcheck import rulebook
 
     try:
         catalogue = rulebook.load_catalogue()
         path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
         if path is None:
-            return catalogue
-        config, document = rulebook.load_config(str(path))
-        return rulebook.apply_config(catalogue, config, document)
+            settings = rulebook.Settings(catalogue)
+        else:
+            config, document = rulebook.load_config(str(path))
+            settings = rulebook.settings_from(catalogue, config, document)
+        select, ignore = _split(select), _split(ignore)
+        if select is not None or ignore is not None:
+            rules = rulebook.select_rules(settings.rules, select, ignore)
+            settings = replace(settings, rules=rules)
+        return settings
     except InputErrors as exc:
         _fail(exc.errors)
 
@@ -113,20 +176,71 @@ def _read(path: str) -> tuple[str, str | None]:
     return "<stdin>", source.decode(raw, "<stdin>")
 
 
-def _evaluate_file(path: str, rules):  # type: ignore[no-untyped-def]
+def _evaluate_text(path: str, text: str | None, settings, waivers):  # type: ignore[no-untyped-def]
+    """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
     from podcheck.engine import evaluate
     from podcheck.loader import load_org
     from podcheck.report import FileReport
 
     try:
-        shown, text = _read(path)
-        return evaluate(load_org(shown, text), rules)
+        return evaluate(load_org(path, text), settings.rules, waivers)
     except InputErrors as exc:
+        for error in exc.errors:
+            typer.echo(str(error), err=True)
+        return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
+
+
+def _evaluate_path(path: str, settings, waivers):  # type: ignore[no-untyped-def]
+    try:
+        shown, text = _read(path)
+    except InputErrors as exc:
+        from podcheck.report import FileReport
+
         for error in exc.errors:
             typer.echo(str(error), err=True)
         return FileReport(
             path="<stdin>" if path == STDIN else path, org=None, verdict="error", errors=exc.errors
         )
+    return _evaluate_text(shown, text, settings, waivers)
+
+
+def _today(value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _usage_error(f"--today expects a date written YYYY-MM-DD, got {value!r}")
+
+
+def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
+    outputs = []
+    for value in values or ():
+        name, sep, path = value.partition("=")
+        if not sep or not path:
+            _usage_error(f"--output-format expects FORMAT=PATH, got {value!r}")
+        if name not in FORMATS:
+            _usage_error(
+                f"--output-format: unknown format {name!r}; choose from {', '.join(FORMATS)}"
+            )
+        outputs.append((name, path))
+    return outputs
+
+
+def _write(path: str, text: str) -> None:
+    from podcheck.output import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        _fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
+
+
+def _resolve_format(name: str) -> str:
+    if name != AUTO:
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
 
 
 @app.command()
@@ -135,36 +249,168 @@ def evaluate(
         list[str], typer.Argument(help="Org files to judge; '-' reads standard input.")
     ],
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat["terminal"],
-    config: Annotated[
-        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        ReportFormat,
         typer.Option(
-            "--config",
-            "-c",
-            help=f"Config file (default: ./{CONFIG_NAME} if present).",
-            dir_okay=False,
+            "--format", "-f", help="Output format; auto is github in GitHub Actions, else terminal."
+        ),
+    ] = ReportFormat[AUTO],
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+    ] = None,
+    output_formats: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--output-format", help="Also write FORMAT=PATH, e.g. sarif=podcheck.sarif; repeatable."
         ),
     ] = None,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the run fail.")
-    ] = FailOn.error,
+    config: ConfigOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List passes and skips too.")
     ] = False,
-    color: Annotated[
-        Color, typer.Option("--color", help="Colour in the terminal report.")
-    ] = Color.auto,
+    color: ColorOption = Color.auto,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
     from podcheck.formats import RenderOptions, renderer
     from podcheck.report import Report
+    from podcheck.waivers import statuses
 
-    rules = _rules(config)
-    reports = tuple(_evaluate_file(path, rules) for path in files)
-    report = Report(files=reports, rules=rules, fail_on=fail_on.value)
-    options = RenderOptions(color=_use_color(color), width=_width(), verbose=verbose)
-    sys.stdout.write(renderer(output_format.value)(report, options))
+    extra_outputs = _parse_outputs(output_formats)
+    as_of = _today(today)
+    settings = _settings(config, select, ignore)
+    active = tuple(w for w in settings.waivers if not w.expired(as_of))
+    reports = tuple(_evaluate_path(path, settings, active) for path in files)
+    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
+    report = Report(
+        files=reports,
+        rules=settings.rules,
+        fail_on=(fail_on.value if fail_on else settings.fail_on) or "error",
+        waivers=statuses(settings.waivers, used, as_of),
+    )
+    to_terminal = output is None
+    options = RenderOptions(
+        color=to_terminal and _use_color(color),
+        width=_width() if to_terminal else 100,
+        verbose=verbose,
+        cwd=os.getcwd(),
+    )
+    for name, path in extra_outputs:
+        _write(path, renderer(name)(report, RenderOptions(cwd=options.cwd, verbose=verbose)))
+    text = renderer(_resolve_format(output_format.value))(report, options)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[str], typer.Argument(help="Org files to check; '-' reads standard input.")
+    ],
+) -> None:
+    """Check that org files are valid, without judging them."""
+    from podcheck.loader import load_org
+
+    failed = False
+    for path in files:
+        try:
+            shown, text = _read(path)
+            load_org(shown, text)
+        except InputErrors as exc:
+            failed = True
+            for error in exc.errors:
+                typer.echo(str(error), err=True)
+        else:
+            typer.echo(f"{shown}: valid")
+    raise typer.Exit(EXIT_INPUT_ERROR if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the org format (for editors and other validators)."""
+    from podcheck.schema import render
+
+    sys.stdout.write(render())
+
+
+def _git_base(ref: str, path: str) -> str | None:
+    """The file's text at `ref`, or None when the file does not exist there."""
+    import subprocess
+
+    folder = os.path.dirname(os.path.abspath(path))
+    name = os.path.basename(path)
+    try:
+        check = subprocess.run(
+            ["git", "-C", folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        _usage_error(f"--base-ref needs git: {exc}")
+    if check.returncode != 0:
+        _usage_error(f"--base-ref: '{ref}' is not a commit in the repository of {path}")
+    shown = subprocess.run(
+        ["git", "-C", folder, "show", f"{ref}:./{name}"], capture_output=True, timeout=60
+    )
+    if shown.returncode != 0:
+        return None
+    from podcheck import source
+
+    return source.decode(shown.stdout, f"{ref}:{path}")
+
+
+@app.command("diff")
+def diff_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="BASE HEAD, or the files to compare with --base-ref.")
+    ],
+    base_ref: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--base-ref", help="Read each file's base version from this git revision."),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.terminal,
+    config: ConfigOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+) -> None:
+    """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
+    from podcheck.diff import diff_report
+    from podcheck.diff_view import RENDERERS
+
+    settings = _settings(config, select, ignore)
+    if base_ref is None and len(paths) != 2:
+        _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
+    today = datetime.date.today()
+    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    pairs = []
+    if base_ref is None:
+        base, head = paths
+        pairs.append(
+            (_evaluate_path(base, settings, waivers), _evaluate_path(head, settings, waivers))
+        )
+    else:
+        for path in paths:
+            try:
+                text = _git_base(base_ref, path)
+            except InputErrors as exc:
+                _fail(exc.errors)
+            before = None if text is None else _evaluate_text(path, text, settings, waivers)
+            pairs.append((before, _evaluate_path(path, settings, waivers)))
+    report = diff_report(pairs, (fail_on.value if fail_on else settings.fail_on) or "error")
+    sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(report.exit_code)
 
 
@@ -173,17 +419,12 @@ def list_rules(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.terminal,
-    config: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--config", "-c", help="Show thresholds as this config sets them.", dir_okay=False
-        ),
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """List every rule: code, name, severity, threshold and what it checks."""
     from podcheck import catalogue_view
 
-    rules = _rules(config)
+    rules = _settings(config).rules
     if output_format is ListFormat.json:
         sys.stdout.write(catalogue_view.rules_json(rules))
     else:
@@ -193,23 +434,23 @@ def list_rules(
 @app.command()
 def explain(
     code: Annotated[str, typer.Argument(help="A rule code (POD101) or name (acv-floor).")],
+    config: ConfigOption = None,
 ) -> None:
     """Explain one rule: what it checks, its threshold, why, and where the figure comes from."""
+    import difflib
+
     from podcheck import catalogue_view
 
-    rules = _rules(None)
+    rules = _settings(config).rules
     wanted = code.strip()
     for rule in rules:
         if wanted.upper() == rule.code or wanted.lower() == rule.name:
             sys.stdout.write(catalogue_view.explain(rule))
             return
-    import difflib
-
     names = [r.code for r in rules] + [r.name for r in rules]
     close = difflib.get_close_matches(wanted, names, n=1)
     hint = f"; did you mean {close[0]}?" if close else "; 'podcheck rules' lists them"
-    typer.echo(f"podcheck: error: no rule '{code}'{hint}", err=True)
-    raise typer.Exit(EXIT_INPUT_ERROR)
+    _usage_error(f"no rule '{code}'{hint}")
 
 
 @app.command()
@@ -226,16 +467,9 @@ def init(
     if path == STDIN:
         sys.stdout.write(text)
         return
-    target = Path(path)
-    if target.exists() and not force:
-        typer.echo(f"{path}:1:1: error: file exists; use --force to overwrite it", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR)
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        reason = (exc.strerror or type(exc).__name__).lower()
-        typer.echo(f"{path}:1:1: error: cannot write file: {reason}", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    if Path(path).exists() and not force:
+        _fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
+    _write(path, text)
     typer.echo(f"wrote {path}; next: podcheck evaluate {path}", err=True)
 
 
@@ -248,21 +482,14 @@ def project_ratio(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.terminal,
-    config: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--config", "-c", help="Config file for the ratio thresholds.", dir_okay=False
-        ),
-    ] = None,
-    color: Annotated[
-        Color, typer.Option("--color", help="Colour in the terminal chart.")
-    ] = Color.auto,
+    config: ConfigOption = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Project the AE:CSM ratio month by month under each pod segment's hiring plan."""
     from podcheck import projection_view
     from podcheck.loader import load_org
 
-    rules = _rules(config)
+    rules = _settings(config).rules
     try:
         shown, text = _read(file)
         loaded = load_org(shown, text)

@@ -19,6 +19,8 @@ from podcheck.recommend import recommend
 from podcheck.report import FileReport, Result, SegmentSummary
 from podcheck.rulebook import Rule
 from podcheck.source import Document
+from podcheck.waivers import Waiver
+from podcheck.waivers import find as find_waiver
 
 
 def _contains_all(actual: Any, required: Any) -> bool:
@@ -49,10 +51,15 @@ SCORE_WEIGHTS: Mapping[str, int] = {"error": 3, "warning": 1}
 READINESS_SCOPES = frozenset({"segment", "pod"})
 
 
-def evaluate(loaded: LoadedOrg, rules: Sequence[Rule]) -> FileReport:
+def evaluate(
+    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver] = ()
+) -> FileReport:
+    """Judge one org file. `waivers` must already exclude expired ones."""
     org, document = loaded.org, loaded.document
     results = tuple(
-        run_rule(rule, subject, document) for rule in rules for subject in _subjects(org, rule)
+        run_rule(rule, subject, document, waivers)
+        for rule in rules
+        for subject in _subjects(org, rule)
     )
     summaries = tuple(
         _summarise(org, index, segment, results, rules, document)
@@ -89,24 +96,33 @@ def segment_subjects(org: OrgFile, index: int, segment: Segment, rule: Rule) -> 
             yield Subject(org, segment, index, pod, pod_index)
 
 
-def run_rule(rule: Rule, subject: Subject, document: Document) -> Result:
+def run_rule(
+    rule: Rule, subject: Subject, document: Document, waivers: Sequence[Waiver] = ()
+) -> Result:
     measured = REGISTRY[rule.metric].function(subject, rule.params)
     bar = measured.reference if rule.threshold is None else rule.threshold
     status, actual, month = _decide(rule, measured, bar)
     line, column = document.locate(measured.at)
+    segment = subject.segment.id if subject.segment else None
+    pod = subject.pod.id if subject.pod else None
+    waiver = (
+        find_waiver(waivers, rule.code, document.path, segment, pod) if status == "fail" else None
+    )
     return Result(
         rule=rule.code,
         name=rule.name,
         severity=rule.severity,
-        status=status,
-        segment=subject.segment.id if subject.segment else None,
-        pod=subject.pod.id if subject.pod else None,
+        status="waived" if waiver else status,
+        segment=segment,
+        pod=pod,
         actual=actual,
         threshold=bar,
         unit=rule.unit,
         message=_message(rule, subject, measured, status, actual, bar, month),
         line=line,
         column=column,
+        waiver=waiver.reason if waiver else None,
+        waived_by=waiver.index if waiver else None,
     )
 
 
@@ -201,7 +217,9 @@ def _readiness(
 
 
 def readiness_score(results: Sequence[Result]) -> int:
-    """0-100: the weighted share of passing error (x3) and warning (x1) results; skips ignored.
+    """0-100: the weighted share of passing error (x3) and warning (x1) results.
+
+    Skipped and waived results are not counted.
 
     Rounded down, so only a segment with nothing failing scores 100.
     """

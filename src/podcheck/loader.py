@@ -130,7 +130,7 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
             f"expected an integer in plain decimal digits, got '{raw}' "
             f"(octal, hex, base-60 and '_' forms are not accepted)"
         )
-    if kind in ("money", "pct", "number"):
+    if kind in ("money", "pct", "number", "date"):
         return str(error["msg"])  # the amount parsers name the input themselves
     if kind == "hiring_plan":
         return f"{error['msg']}, got {_got(error.get('input'), node)}"

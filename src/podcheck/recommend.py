@@ -20,7 +20,8 @@ POOL_BELOW_ACV = 30_000
 
 def recommend(segment: Segment, readiness: Sequence[Result]) -> tuple[str, str]:
     """(model, one-line reason). `readiness` holds the segment's results judged as pods."""
-    blocking = [r for r in readiness if r.severity == "error" and r.failed]
+    # A waiver accepts a failure for the launch; it does not make the segment fit pods.
+    blocking = [r for r in readiness if r.severity == "error" and r.status in ("fail", "waived")]
     if not blocking:
         return "pod", "passes every pod-readiness error rule"
     first = blocking[0]

@@ -13,6 +13,7 @@ from podcheck import __version__
 from podcheck.errors import InputError
 from podcheck.metrics import Status
 from podcheck.rulebook import Rule, Severity
+from podcheck.waivers import WaiverStatus
 
 Verdict = Literal["go", "no-go", "error"]
 SegmentVerdict = Literal["go", "no-go", "n/a"]
@@ -33,6 +34,8 @@ class Result:
     message: str
     line: int
     column: int
+    waiver: str | None = None  # the reason, when a waiver turned a fail into `waived`
+    waived_by: int | None = None  # the waiver's position in the config
 
     @property
     def failed(self) -> bool:
@@ -82,8 +85,14 @@ class Report:
     files: tuple[FileReport, ...]
     rules: tuple[Rule, ...]
     fail_on: FailOn = "error"
+    waivers: tuple[WaiverStatus, ...] = ()
     tool: str = "podcheck"
     version: str = __version__
+
+    @property
+    def notices(self) -> tuple[WaiverStatus, ...]:
+        """Waivers that need attention: expired, or matching nothing."""
+        return tuple(w for w in self.waivers if w.state != "applied")
 
     @property
     def verdict(self) -> Verdict:

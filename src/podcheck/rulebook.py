@@ -8,6 +8,7 @@ a rule silently skipped later.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import string
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,15 +16,17 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from podcheck import numbers, source
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.metrics import REGISTRY
-from podcheck.model import Model, Text
+from podcheck.model import Model, Slug, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
+from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
 Compare = Literal[">=", ">", "<=", "<", "in", "is", "contains-all", "matches", "empty"]
@@ -211,8 +214,113 @@ class RuleOverride(Model):
     threshold: Any = None
 
 
+def _iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "date", f"expected a date written YYYY-MM-DD, got {value!r}"
+        ) from None
+
+
+class WaiverEntry(Model):
+    rule: RuleCode
+    reason: Text
+    segment: Slug | None = None
+    pod: Slug | None = None
+    file: Text | None = None
+    expires: Annotated[Text, AfterValidator(_iso_date)] | None = None
+
+
 class Config(Model):
+    fail_on: Literal["error", "warning", "never"] | None = None
+    select: list[Text] | None = None
+    ignore: list[Text] | None = None
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
+    waivers: list[WaiverEntry] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the repository's config decides: rules in force, gate, waivers."""
+
+    rules: tuple[Rule, ...]
+    fail_on: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+
+
+def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
+    rules = apply_config(catalogue, config, document)
+    if config.select is not None or config.ignore is not None:
+        rules = select_rules(rules, config.select, config.ignore, document)
+    return Settings(rules, config.fail_on, _waivers(config, catalogue, document))
+
+
+def _waivers(
+    config: Config, catalogue: Sequence[Rule], document: Document | None
+) -> tuple[Waiver, ...]:
+    known = {rule.code for rule in catalogue}
+    errors = []
+    waivers = []
+    for index, entry in enumerate(config.waivers):
+        here = ("waivers", index)
+        if entry.rule not in known:
+            errors.append(
+                _config_error(
+                    document,
+                    (*here, "rule"),
+                    f"waivers[{index}].rule: unknown "
+                    f"rule '{entry.rule}'" + _suggest(entry.rule, {c: c for c in known}),
+                )
+            )
+            continue
+        line, column = document.locate(here) if document else (1, 1)
+        waivers.append(
+            Waiver(
+                index=index,
+                rule=entry.rule,
+                reason=entry.reason,
+                segment=entry.segment,
+                pod=entry.pod,
+                file=entry.file,
+                expires=entry.expires,  # type: ignore[arg-type]
+                source=document.path if document else "<config>",
+                line=line,
+                column=column,
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return tuple(waivers)
+
+
+def select_rules(
+    rules: Sequence[Rule],
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    document: Document | None = None,
+) -> tuple[Rule, ...]:
+    """Keep rules matched by `select` (all when None), minus those matched by `ignore`.
+
+    A selector is a code (POD103), a code prefix (POD1, POD) or a rule name (csm-load).
+    A selector that matches no rule is an error: it is almost certainly a typo.
+    """
+    errors = []
+    for key, selectors in (("select", select), ("ignore", ignore)):
+        for index, selector in enumerate(selectors or ()):
+            if not any(_selected(rule, selector) for rule in rules):
+                errors.append(
+                    _config_error(document, (key, index), f"{key}: '{selector}' matches no rule")
+                )
+    if errors:
+        raise InputErrors(errors)
+    kept = [r for r in rules if select is None or any(_selected(r, s) for s in select)]
+    return tuple(r for r in kept if not any(_selected(r, s) for s in ignore or ()))
+
+
+def _selected(rule: Rule, selector: str) -> bool:
+    wanted = selector.strip()
+    return rule.code.startswith(wanted.upper()) or rule.name == wanted.lower()
 
 
 def apply_config(

@@ -20,6 +20,8 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbose: bool = False
+    # Paths in SARIF and annotations are made relative to this directory.
+    cwd: str = "."
 
 
 Renderer = Callable[["Report", RenderOptions], str]
@@ -29,7 +31,24 @@ FORMATS: dict[str, tuple[str, str]] = {
     "terminal": ("podcheck.formats.terminal", "a readable report for people (default)"),
     "json": ("podcheck.formats.json", "the JSON report"),
     "markdown": ("podcheck.formats.markdown", "a summary for a pull request or a document"),
+    "sarif": ("podcheck.formats.sarif", "SARIF 2.1.0 for code scanning"),
+    "junit": ("podcheck.formats.junit", "JUnit XML for CI test tabs"),
+    "github": ("podcheck.formats.github", "GitHub Actions annotations"),
 }
+
+
+def relative_uri(path: str, cwd: str) -> str:
+    """A file's path as a URI reference relative to `cwd` where it lies below it."""
+    import os
+    from urllib.parse import quote
+
+    if path == "<stdin>":
+        return "stdin"
+    if os.path.isabs(path):
+        relative = os.path.relpath(path, cwd)
+        if not relative.startswith(".."):
+            path = relative
+    return quote(path.replace(os.sep, "/"))
 
 
 def renderer(name: str) -> Renderer:

@@ -8,6 +8,7 @@ from typing import Any
 from podcheck.formats import RenderOptions
 from podcheck.numbers import is_number, json_number
 from podcheck.report import FileReport, Report, Result, SegmentSummary
+from podcheck.waivers import WaiverStatus
 
 
 def json_value(value: Any) -> Any:
@@ -34,6 +35,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "message": result.message,
         "line": result.line,
         "column": result.column,
+        "waiver": result.waiver,
     }
 
 
@@ -75,6 +77,24 @@ def report_dict(report: Report) -> dict[str, Any]:
         "verdict": report.verdict,
         "fail_on": report.fail_on,
         "files": [file_dict(f) for f in report.files],
+        "waivers": [waiver_dict(w) for w in report.waivers],
+    }
+
+
+def waiver_dict(status: WaiverStatus) -> dict[str, Any]:
+    waiver = status.waiver
+    return {
+        "rule": waiver.rule,
+        "segment": waiver.segment,
+        "pod": waiver.pod,
+        "file": waiver.file,
+        "reason": waiver.reason,
+        "expires": waiver.expires.isoformat() if waiver.expires else None,
+        "state": status.state,
+        "applied": status.applied,
+        "source": waiver.source,
+        "line": waiver.line,
+        "column": waiver.column,
     }
 
 

@@ -27,6 +27,7 @@ def render(report: Report, options: RenderOptions) -> str:
     lines = [f"## podcheck: {_VERDICT[report.verdict]}", ""]
     for file in report.files:
         lines += _file(file, rules)
+    lines += [f"- ⚠️ {cell(notice.message)}" for notice in report.notices]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -57,10 +58,23 @@ def _file(file: FileReport, rules: dict) -> list[str]:
     failed = [r for r in file.results if r.failed]
     if failed:
         lines += _failures(failed, rules)
+    waived = [r for r in file.results if r.status == "waived"]
+    if waived:
+        lines += ["| waived rule | where | finding | reason |", "|---|---|---|---|"]
+        lines += [
+            f"| {r.rule} {r.name} | {cell(_where(r))} | {cell(r.message)} | {cell(r.waiver)} |"
+            for r in waived
+        ]
+        lines.append("")
     passed = sum(r.status == "pass" for r in file.results)
     skipped = sum(r.status == "skip" for r in file.results)
     lines += [f"{len(failed)} failed · {passed} passed · {skipped} skipped", ""]
     return lines
+
+
+def _where(result: Result) -> str:
+    where = result.segment or "organisation"
+    return f"{where} / pod {result.pod}" if result.pod else where
 
 
 def _failures(failed: Sequence[Result], rules: dict) -> list[str]:
@@ -69,9 +83,7 @@ def _failures(failed: Sequence[Result], rules: dict) -> list[str]:
         "|---|---|---|---|---|---|---:|",
     ]
     for r in failed:
-        where = r.segment or "organisation"
-        if r.pod:
-            where += f" / pod {r.pod}"
+        where = _where(r)
         actual = "—" if r.actual is None else write(r.unit, r.actual)
         needed = expectation(rules[r.rule].compare, r.unit, r.threshold)
         lines.append(

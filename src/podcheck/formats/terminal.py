@@ -36,6 +36,18 @@ def render(report: Report, options: RenderOptions) -> str:
         if index:
             console.print()
         _file(console, file, rules, options.verbose)
+    if report.notices:
+        console.print()
+        for notice in report.notices:
+            waiver = notice.waiver
+            _indented(
+                console,
+                Text(
+                    f"{waiver.source}:{waiver.line}:{waiver.column}: {notice.message}",
+                    style="yellow",
+                ),
+                0,
+            )
     if len(report.files) > 1:
         console.print()
         console.print(_overall(report))
@@ -142,7 +154,14 @@ def _results(
     for result in results:
         if result.failed:
             _failure(console, result, rules[result.rule])
-    shown = [r for r in results if not r.failed]
+    for result in results:
+        if result.status == "waived":
+            line = Text(f"{_MARK['waived']} {result.rule} {result.name} waived", style="yellow")
+            line.append(
+                f"  {_where(result)}{result.message} (reason: {result.waiver})", style="dim"
+            )
+            _indented(console, line, 4)
+    shown = [r for r in results if r.status in ("pass", "skip")]
     if verbose:
         for result in shown:
             line = Text(

@@ -1,0 +1,98 @@
+"""Waivers: a failing rule accepted for a segment or pod, with a reason and maybe an expiry.
+
+Waivers live in the repository's config, never in the org file: whoever proposes an org
+design cannot excuse it from the rules. An expired waiver stops applying, and a waiver
+that matches no failing result is reported, so that stale waivers do not pile up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+WaiverState = Literal["applied", "expired", "unused"]
+
+
+@dataclass(frozen=True)
+class Waiver:
+    index: int
+    rule: str
+    reason: str
+    segment: str | None = None
+    pod: str | None = None
+    file: str | None = None  # a path or glob, as the files are named on the command line
+    expires: datetime.date | None = None
+    source: str = "podcheck.yaml"
+    line: int = 1
+    column: int = 1
+
+    def expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+    def matches(self, rule: str, path: str, segment: str | None, pod: str | None) -> bool:
+        return (
+            self.rule == rule
+            and (self.segment is None or self.segment == segment)
+            and (self.pod is None or self.pod == pod)
+            and (self.file is None or fnmatch.fnmatchcase(path, self.file))
+        )
+
+    def describe(self) -> str:
+        where = " ".join(
+            part
+            for part in (
+                self.rule,
+                f"segment {self.segment}" if self.segment else "",
+                f"pod {self.pod}" if self.pod else "",
+                f"file {self.file}" if self.file else "",
+            )
+            if part
+        )
+        return where
+
+
+@dataclass(frozen=True)
+class WaiverStatus:
+    waiver: Waiver
+    state: WaiverState
+    applied: int
+
+    @property
+    def message(self) -> str:
+        waiver = self.waiver
+        if self.state == "expired":
+            return (
+                f"waiver for {waiver.describe()} expired on {waiver.expires}; "
+                f"the rule applies again"
+            )
+        if self.state == "unused":
+            return f"waiver for {waiver.describe()} matches no failing result; remove it"
+        return f"waiver for {waiver.describe()} applied to {self.applied} result(s)"
+
+
+def find(
+    waivers: Sequence[Waiver], rule: str, path: str, segment: str | None, pod: str | None
+) -> Waiver | None:
+    """The first waiver that covers this result, if any."""
+    return next((w for w in waivers if w.matches(rule, path, segment, pod)), None)
+
+
+def statuses(
+    waivers: Sequence[Waiver], used: Iterable[int], today: datetime.date
+) -> tuple[WaiverStatus, ...]:
+    counts: dict[int, int] = {}
+    for index in used:
+        counts[index] = counts.get(index, 0) + 1
+    result = []
+    for waiver in waivers:
+        if waiver.expired(today):
+            state: WaiverState = "expired"
+        elif waiver.index in counts:
+            state = "applied"
+        else:
+            state = "unused"
+        result.append(WaiverStatus(waiver, state, counts.get(waiver.index, 0)))
+    return tuple(result)
