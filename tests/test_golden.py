@@ -16,7 +16,14 @@ from podcheck.loader import load_org
 from podcheck.report import Report
 from podcheck.rulebook import load_catalogue
 
-SUFFIX = {"terminal": "txt", "json": "json", "markdown": "md", "sarif": "sarif", "junit": "junit.xml", "github": "github.txt"}
+SUFFIX = {
+    "terminal": "txt",
+    "json": "json",
+    "markdown": "md",
+    "sarif": "sarif",
+    "junit": "junit.xml",
+    "github": "github.txt",
+}
 
 
 def report_for(example: Path) -> Report:
