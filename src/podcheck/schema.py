@@ -7,7 +7,7 @@ from typing import Any
 
 from podcheck.model import SUPPORTED_VERSIONS, OrgFile
 
-SCHEMA_ID = "https://podcheck.dev/schema/org-v1.json"
+SCHEMA_ID = "urn:podcheck:org-format:1"
 
 
 def org_schema() -> dict[str, Any]:

@@ -15,7 +15,6 @@ from podcheck.report import Report, Result
 from podcheck.rulebook import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/podcheck/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INPUT_ERROR_RULE = "input-error"
 
@@ -117,7 +116,6 @@ def render(report: Report, options: RenderOptions) -> str:
             "driver": {
                 "name": report.tool,
                 "version": report.version,
-                "informationUri": INFORMATION_URI,
                 "rules": [*(_descriptor(r) for r in report.rules), _INPUT_ERROR_DESCRIPTOR],
             }
         },
