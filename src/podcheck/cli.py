@@ -49,6 +49,17 @@ class DiffFormat(str, enum.Enum):
     markdown = "markdown"
 
 
+class ChecklistFormat(str, enum.Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    text = "text"
+
+
+class PackFormat(str, enum.Enum):
+    html = "html"
+
+
 class Color(str, enum.Enum):
     auto = "auto"
     always = "always"
@@ -412,6 +423,83 @@ def diff_command(
     report = diff_report(pairs, (fail_on.value if fail_on else settings.fail_on) or "error")
     sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(report.exit_code)
+
+
+OutputOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+]
+
+
+def _judge_one(path: str, config: Path | None):  # type: ignore[no-untyped-def]
+    """Load and evaluate one org file for the review pack; exit 2 on input errors."""
+    from podcheck.engine import evaluate as run_engine
+    from podcheck.loader import load_org
+
+    settings = _settings(config)
+    today = datetime.date.today()
+    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    try:
+        shown, text = _read(path)
+        loaded = load_org(shown, text)
+    except InputErrors as exc:
+        _fail(exc.errors)
+    return loaded, run_engine(loaded, settings.rules, waivers), settings.rules
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
+
+
+@app.command()
+def checklist(
+    file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
+    output_format: Annotated[
+        ChecklistFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ChecklistFormat.terminal,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
+    from podcheck import checklist as checklist_model
+    from podcheck import checklist_view
+
+    loaded, report, rules = _judge_one(file, config)
+    built = checklist_model.build(report, loaded.org, rules)
+    if output_format is ChecklistFormat.html:
+        from podcheck.html_report import render_checklist
+
+        text = render_checklist(built)
+    elif output_format is ChecklistFormat.markdown:
+        text = checklist_view.render_markdown(built)
+    elif output_format is ChecklistFormat.text:
+        text = checklist_view.render_text(built)
+    else:
+        use_color = output is None and _use_color(color)
+        text = checklist_view.render_terminal(built, use_color, _width() if output is None else 100)
+    _emit(text, output)
+
+
+@app.command("report")
+def pack_report(
+    file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
+    output_format: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PackFormat.html,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
+    from podcheck import checklist as checklist_model
+    from podcheck.html_report import render_report
+
+    loaded, report, rules = _judge_one(file, config)
+    built = checklist_model.build(report, loaded.org, rules)
+    _emit(render_report(report, loaded.org, rules, built), output)
 
 
 @app.command("rules")

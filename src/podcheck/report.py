@@ -74,6 +74,25 @@ class FileReport:
     segments: tuple[SegmentSummary, ...] = ()
     results: tuple[Result, ...] = ()
 
+    @property
+    def headline(self) -> str:
+        """One line under the verdict: how many pod segments are ready, what failed."""
+        if self.verdict == "error":
+            count = len(self.errors)
+            return (
+                f"not evaluated: {count} input error{'s' if count != 1 else ''} (on standard error)"
+            )
+        pods = [s for s in self.segments if s.model == "pod"]
+        if not pods:
+            return "no pod segments: nothing to gate"
+        ready = sum(s.verdict == "go" for s in pods)
+        parts = [f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready"]
+        for severity in ("error", "warning"):
+            n = len(self.failures(severity))
+            if n:
+                parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
+        return " · ".join(parts)
+
     def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
         return tuple(
             r for r in self.results if r.failed and (severity is None or r.severity == severity)

@@ -36,6 +36,12 @@ def render(report: Report, options: RenderOptions) -> str:
         if index:
             console.print()
         _file(console, file, rules, options.verbose)
+    judged = [f for f in report.files if f.verdict != "error" and f.path != "<stdin>"]
+    if judged:
+        console.print()
+        console.print(
+            Text(f"Printable version: podcheck report {judged[0].path} -o report.html", style="dim")
+        )
     if report.notices:
         console.print()
         for notice in report.notices:
@@ -93,7 +99,7 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
     console.print(title)
     banner = Text()
     banner.append(f" {file.verdict.upper()} ", style=_VERDICT_STYLE[file.verdict])
-    banner.append("  " + _headline(file))
+    banner.append("  " + file.headline)
     console.print(banner)
     if file.verdict == "error":
         return
@@ -107,20 +113,6 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
         console.print()
         console.print(Text("  Organisation", style="bold"))
         _results(console, org_results, rules, verbose)
-
-
-def _headline(file: FileReport) -> str:
-    if file.verdict == "error":
-        count = len(file.errors)
-        return f"not evaluated: {count} input error{'s' if count != 1 else ''} (on standard error)"
-    pods = [s for s in file.segments if s.model == "pod"]
-    ready = sum(s.verdict == "go" for s in pods)
-    failed = {sev: len(file.failures(sev)) for sev in ("error", "warning")}
-    parts = [f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready"]
-    parts += [f"{n} {sev}{'s' if n != 1 else ''} failed" for sev, n in failed.items() if n]
-    if not pods:
-        parts = ["no pod segments: nothing to gate"]
-    return " · ".join(parts)
 
 
 def _segment(
