@@ -61,8 +61,11 @@ def evaluate(
         for rule in rules
         for subject in _subjects(org, rule)
     )
+    by_segment: dict[str | None, list[Result]] = {}
+    for result in results:
+        by_segment.setdefault(result.segment, []).append(result)
     summaries = tuple(
-        _summarise(org, index, segment, results, rules, document)
+        _summarise(org, index, segment, by_segment.get(segment.id, []), rules, document)
         for index, segment in enumerate(org.segments)
     )
     failed = any(r.failed and r.severity == "error" for r in results)
@@ -174,11 +177,10 @@ def _summarise(
     org: OrgFile,
     index: int,
     segment: Segment,
-    results: Sequence[Result],
+    own: Sequence[Result],
     rules: Sequence[Rule],
     document: Document,
 ) -> SegmentSummary:
-    own = [r for r in results if r.segment == segment.id]
     line, column = document.locate(("segments", index, "id"))
     readiness = _readiness(org, index, segment, rules, document) if segment.model != "pod" else own
     recommended, reason = recommend(segment, readiness)

@@ -1,0 +1,225 @@
+"""Benchmark podcheck against the tools a user would otherwise run on org-design files.
+
+    pip install '.[bench]' && python bench/run.py
+
+Generates the inputs in a temporary folder, then times, in the same run and on the same
+files, `podcheck evaluate --format json`, `yamllint` and `check-jsonschema` (against the
+schema `podcheck schema` prints). Every figure is the median of several cold runs (a new
+process each time); peak memory is the largest resident set of the measured process.
+Prints the figures, the ratios and whether each target is met; exits 1 if one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+# One process per measurement, reporting its own peak RSS (KiB on Linux).
+_MEASURE = (
+    "import resource, subprocess, sys;"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode;"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: Sequence[str], runs: int) -> Timing:
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
+        )
+        times.append(time.perf_counter() - start)
+        peaks.append(int(done.stdout.strip()) / 1024)
+    # The wrapper's own start-up is the same for every tool; report the median wall time.
+    return Timing(statistics.median(times), max(peaks))
+
+
+def typical_org(index: int = 0) -> dict:
+    pods = [
+        {
+            "id": f"p{index}-{n}",
+            "ae": 1,
+            "csm": 1,
+            "accounts": 28 + n % 4,
+            "arr": f"{1.2 + n / 10:.1f}M",
+        }
+        for n in range(4)
+    ]
+    return {
+        "version": 1,
+        "org": {"name": f"Benchmark Org {index}", "rollout": "pilot", "ratio_review_months": 6},
+        "policies": {
+            "renewal_ownership": {
+                "written": True,
+                "process_owner": "csm",
+                "commercial_owner": "ae",
+                "expansion": "joint",
+            },
+            "coverage_plan": {"documented": True, "backup": "cross-pod"},
+            "comp": {"ae_metrics": ["new_arr", "nrr"], "csm_metrics": ["nrr"]},
+            "collaboration_norms": ["weekly_sync", "shared_account_notes", "late_stage_attendance"],
+        },
+        "segments": [
+            {
+                "id": "mid-market",
+                "tier": "mid-market",
+                "model": "pod",
+                "acv": f"${40 + index % 30}K",
+                "accounts": 116,
+                "onboarding_days": 100,
+                "headcount": {"ae": 4, "csm": 4},
+                "hiring_plan": [{"month": 2, "ae": 1}, {"month": 3, "csm": 1}],
+                "pods": pods,
+            },
+            {
+                "id": "smb",
+                "tier": "smb",
+                "model": "pool",
+                "acv": "9K",
+                "accounts": 900,
+                "headcount": {"ae": 6, "csm": 10},
+            },
+        ],
+    }
+
+
+def large_org(segments: int, pods_per_segment: int = 10) -> dict:
+    data = typical_org()
+    data["org"]["rollout"] = "org-wide"
+    data["segments"] = [
+        {
+            "id": f"seg-{s}",
+            "tier": "enterprise",
+            "model": "pod",
+            "acv": 85000,
+            "accounts": 30 * pods_per_segment,
+            "headcount": {"ae": pods_per_segment, "csm": pods_per_segment},
+            "hiring_plan": {"ae": 2, "csm": 2},
+            "pods": [
+                {"id": f"s{s}-p{p}", "ae": 1, "csm": 1, "accounts": 30, "arr": 1_500_000 + p}
+                for p in range(pods_per_segment)
+            ],
+        }
+        for s in range(segments)
+    ]
+    return data
+
+
+def write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).with_name(name))
+    if not Path(found).exists():
+        sys.exit(f"bench: {name} is not installed; run: pip install '.[bench]'")
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    args = parser.parse_args(argv)
+    podcheck, yamllint, cjs = tool("podcheck"), tool("yamllint"), tool("check-jsonschema")
+
+    with tempfile.TemporaryDirectory(prefix="podcheck-bench-") as folder:
+        root = Path(folder)
+        schema = root / "org.schema.json"
+        schema.write_text(
+            subprocess.run([podcheck, "schema"], capture_output=True, text=True, check=True).stdout
+        )
+        typical = write(root / "typical.yaml", typical_org())
+        many = root / "many"
+        many.mkdir()
+        files = [str(write(many / f"org-{i:04d}.yaml", typical_org(i))) for i in range(1000)]
+        org50 = write(root / "org-50.yaml", large_org(50))
+        org500 = write(root / "org-500.yaml", large_org(500))
+        # yamllint's default rules complain about style; exit codes are ignored here.
+        relaxed = ["-d", "{extends: relaxed, rules: {line-length: disable}}"]
+
+        def evaluate(paths: Sequence[str]) -> list[str]:
+            return [podcheck, "evaluate", "--format", "json", *paths]
+
+        runs = args.runs
+        one = {
+            "podcheck": measure(evaluate([str(typical)]), runs),
+            "yamllint": measure([yamllint, *relaxed, str(typical)], runs),
+            "check-jsonschema": measure([cjs, "--schemafile", str(schema), str(typical)], runs),
+        }
+        thousand = {
+            "podcheck": measure(evaluate(files), max(3, runs // 2)),
+            "yamllint": measure([yamllint, *relaxed, *files], max(3, runs // 2)),
+        }
+        big50 = measure(evaluate([str(org50)]), runs)
+        big500 = measure(evaluate([str(org500)]), max(3, runs // 2))
+
+    print(
+        f"podcheck benchmark on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, median of {runs} cold runs"
+    )
+    print()
+    print(f"{'scenario':<34}{'tool':<18}{'seconds':>9}{'peak MB':>9}")
+    for scenario, results in (("one typical file", one), ("1,000 files, one invocation", thousand)):
+        for name, timing in results.items():
+            print(f"{scenario:<34}{name:<18}{timing.seconds:>9.3f}{timing.peak_mb:>9.1f}")
+    print(
+        f"{'org, 50 pod segments x 10 pods':<34}{'podcheck':<18}{big50.seconds:>9.3f}{big50.peak_mb:>9.1f}"
+    )
+    print(
+        f"{'org, 500 pod segments x 10 pods':<34}{'podcheck':<18}{big500.seconds:>9.3f}{big500.peak_mb:>9.1f}"
+    )
+    print()
+
+    targets = [
+        (
+            "one file: podcheck / check-jsonschema <= 0.5",
+            one["podcheck"].seconds / one["check-jsonschema"].seconds,
+            0.5,
+        ),
+        (
+            "one file: podcheck / yamllint <= 1.5",
+            one["podcheck"].seconds / one["yamllint"].seconds,
+            1.5,
+        ),
+        (
+            "1,000 files: podcheck / yamllint <= 0.10",
+            thousand["podcheck"].seconds / thousand["yamllint"].seconds,
+            0.10,
+        ),
+        ("5,000-pod org: seconds <= 1.5", big500.seconds, 1.5),
+        ("10x the pods: time ratio <= 12", big500.seconds / big50.seconds, 12.0),
+        ("1,000 files: peak MB <= 100", thousand["podcheck"].peak_mb, 100.0),
+    ]
+    missed = 0
+    for label, value, limit in targets:
+        met = value <= limit
+        missed += not met
+        print(f"{'met ' if met else 'MISS'}  {label:<44} measured {value:.3f}")
+    print()
+    print(json.dumps({label: round(value, 4) for label, value, _ in targets}))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
