@@ -30,7 +30,8 @@ import yaml
 # One process per measurement, reporting its own peak RSS (KiB on Linux).
 _MEASURE = (
     "import resource, subprocess, sys;"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode;"
+    "quiet = {'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL};"
+    "subprocess.run(sys.argv[1:], **quiet);"
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
 
