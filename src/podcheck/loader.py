@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from podcheck import numbers, source
+from podcheck import numbers, source, validation
 from podcheck.errors import InputError, InputErrors
 from podcheck.model import SUPPORTED_VERSIONS, OrgFile
 from podcheck.source import Document, Path
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT")
 
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 _YAML11_INTEGER = re.compile(
@@ -86,17 +83,18 @@ def _check_shape(document: Document) -> None:
 
 
 def validate(model: type[ModelT], document: Document) -> ModelT:
-    """Validate document data against `model`, translating every error to podcheck's form."""
+    """Validate document data against `model`, translating every problem to podcheck's form."""
     try:
-        return model.model_validate(document.data)
-    except ValidationError as exc:
-        raise InputErrors(
-            translate(document, model, error) for error in exc.errors(include_url=False)
-        ) from None
+        return validation.validate(model, document.data)
+    except validation.Invalid as exc:
+        raise InputErrors(translate(document, model, problem) for problem in exc.problems) from None
 
 
-def translate(document: Document, model: type[BaseModel], error: Any) -> InputError:
-    """One pydantic error as `path:line:col: error: where: what was expected, got what`."""
+def translate(document: Document, model: type, error: Any) -> InputError:
+    """One validation problem as `path:line:col: error: where: what was expected, got what`.
+
+    Problems have the shape of pydantic's errors, so both validators read the same here.
+    """
     path = _data_path(document.data, error["loc"])
     kind = error["type"]
     if kind == "missing":
@@ -107,7 +105,8 @@ def translate(document: Document, model: type[BaseModel], error: Any) -> InputEr
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
         message = f"unknown key '{name}'"
-        close = difflib.get_close_matches(name, _allowed_keys(model, error["loc"][:-1]), n=1)
+        allowed = validation.field_names(model, tuple(error["loc"][:-1]))
+        close = difflib.get_close_matches(name, allowed, n=1)
         if close:
             message += f"; did you mean '{close[0]}'?"
         parent = _dotted(path[:-1])
@@ -147,7 +146,7 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
         "less_than_equal": f"expected an integer <= {ctx.get('le')}",
         "string_too_short": "expected a non-empty string",
         "string_too_long": f"expected at most {ctx.get('max_length')} characters",
-        "string_pattern_mismatch": "expected a slug of lower-case letters, digits and '-'",
+        "string_pattern_mismatch": error.get("msg") or "expected text in the documented form",
         "too_short": f"expected at least {ctx.get('min_length')} entry",
         "too_long": f"expected at most {ctx.get('max_length')} entries",
     }.get(kind, str(error.get("msg", "invalid value")).lower())
@@ -187,40 +186,6 @@ def _dotted(path: Path) -> str:
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
-
-
-def _allowed_keys(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
-    """The field names of the model found at `loc`, for "did you mean" suggestions."""
-    candidates: list[Any] = [model]
-    for step in loc:
-        following: list[Any] = []
-        for candidate in _members(candidates):
-            if isinstance(step, str) and _is_model(candidate) and step in candidate.model_fields:
-                following.append(candidate.model_fields[step].annotation)
-            elif isinstance(step, int) and typing.get_origin(candidate) is list:
-                following.extend(typing.get_args(candidate))
-            elif typing.get_origin(candidate) is dict:
-                following.append(typing.get_args(candidate)[1])
-            elif isinstance(step, str) and not _is_model(candidate):
-                following.append(candidate)  # a union tag: stay on the same annotation
-        candidates = following or candidates
-    return sorted({name for c in _members(candidates) if _is_model(c) for name in c.model_fields})
-
-
-def _members(annotations: list[Any]) -> Iterator[Any]:
-    """Unwrap Annotated, Optional and Union to the types inside."""
-    for annotation in annotations:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            yield from _members([typing.get_args(annotation)[0]])
-        elif origin is typing.Union or type(annotation).__name__ == "UnionType":
-            yield from _members([a for a in typing.get_args(annotation) if a is not type(None)])
-        else:
-            yield annotation
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _cross_checks(org: OrgFile, document: Document) -> Iterator[InputError]:

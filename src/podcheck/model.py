@@ -1,28 +1,22 @@
-"""The org-design file, format version 1, as strict immutable models.
+"""The org-design file, format version 1, as frozen dataclasses.
 
-Field names and meanings follow shared/spec/org-format.md exactly. Validation is strict:
-no string is taken for a number, no number for a boolean, and unknown keys are errors.
+Field names and meanings follow shared/spec/org-format.md exactly. Types are strict: no
+string is taken for a number, no number for a boolean, and unknown keys are errors
+(validation.py enforces this; `__pydantic_config__` says the same to pydantic, which
+generates the JSON Schema from these classes).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    PlainValidator,
-    StringConstraints,
-    Tag,
-    WithJsonSchema,
-)
-from pydantic_core import PydanticCustomError
+from annotated_types import Ge, Le, MaxLen, MinLen
 
 from podcheck import numbers
 from podcheck.numbers import Number
+from podcheck.validation import STRICT, Expect, Parsed, Pattern
 
 SUPPORTED_VERSIONS = (1,)
 # Upper bounds keep hostile files from turning arithmetic into work; no real org is near them.
@@ -40,133 +34,136 @@ Rollout = Literal["pilot", "org-wide"]
 ENTERPRISE_TIERS = frozenset({"enterprise", "strategic"})
 KNOWN_NORMS = ("weekly_sync", "shared_account_notes", "late_stage_attendance")
 
-
-def _amount_validator(parse: Any, kind: str) -> PlainValidator:
-    def validate(value: object) -> Number:
-        try:
-            return parse(value)
-        except numbers.AmountError as exc:
-            raise PydanticCustomError(kind, str(exc)) from None
-
-    return PlainValidator(validate)
-
-
-_NUMBER_SCHEMA = {"type": "number", "minimum": 0}
+_NUMBER_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0}
 _MONEY_PATTERN = r"^\$?(\d{1,3}(,\d{3})+|\d+(_\d+)*)(\.\d+)?[kKmM]?$"
 _PCT_PATTERN = r"^\d+(\.\d+)?\s?%$"
 
 Money = Annotated[
     Number,
-    _amount_validator(numbers.parse_money, "money"),
-    WithJsonSchema(
+    Parsed(
+        numbers.parse_money,
+        "money",
         {
             "description": 'USD amount: 85000, 85000.50, "$85K", "85,000", "1.2M"',
             "anyOf": [_NUMBER_SCHEMA, {"type": "string", "pattern": _MONEY_PATTERN}],
-        }
+        },
     ),
 ]
 Pct = Annotated[
     Number,
-    _amount_validator(numbers.parse_pct, "pct"),
-    WithJsonSchema(
+    Parsed(
+        numbers.parse_pct,
+        "pct",
         {
             "description": 'percentage from 0 to 100: 18, 18.5 or "18%"',
             "anyOf": [
                 {"type": "number", "minimum": 0, "maximum": 100},
                 {"type": "string", "pattern": _PCT_PATTERN},
             ],
-        }
+        },
     ),
 ]
-Decimal = Annotated[
-    Number, _amount_validator(numbers.parse_number, "number"), WithJsonSchema(_NUMBER_SCHEMA)
+Decimal = Annotated[Number, Parsed(numbers.parse_number, "number", _NUMBER_SCHEMA)]
+Flag = Annotated[bool, STRICT]
+Integer = Annotated[int, STRICT]
+Slug = Annotated[
+    str,
+    STRICT,
+    Pattern(r"[a-z0-9][a-z0-9-]*", "expected a slug of lower-case letters, digits and '-'"),
+    MaxLen(64),
 ]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
-People = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
-Count = Annotated[int, Field(ge=0, le=MAX_ACCOUNTS)]
+Text = Annotated[str, STRICT, MinLen(1), MaxLen(2_000)]
+People = Annotated[int, STRICT, Ge(0), Le(MAX_PEOPLE)]
+Count = Annotated[int, STRICT, Ge(0), Le(MAX_ACCOUNTS)]
+Days = Annotated[int, STRICT, Ge(0), Le(10_000)]
+
+# Unknown keys are errors; said for pydantic, which reads these classes for the JSON Schema.
+# (Strictness is per type above: a strict pydantic config would refuse dicts for dataclasses.)
+CLOSED = {"extra": "forbid"}
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class Org(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Org:
+    __pydantic_config__ = CLOSED
     name: Text
     rollout: Rollout = "pilot"
-    ratio_review_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    ratio_review_months: Annotated[int, STRICT, Ge(1), Le(120)] | None = None
 
 
-class RenewalOwnership(Model):
-    written: bool | None = None
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenewalOwnership:
+    __pydantic_config__ = CLOSED
+    written: Flag | None = None
     document: Text | None = None
     process_owner: Owner | None = None
     commercial_owner: Owner | None = None
     expansion: Owner | None = None
 
 
-class CoveragePlan(Model):
-    documented: bool | None = None
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoveragePlan:
+    __pydantic_config__ = CLOSED
+    documented: Flag | None = None
     backup: Backup | None = None
 
 
-class Comp(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comp:
+    __pydantic_config__ = CLOSED
     ae_metrics: list[Text] | None = None
     csm_metrics: list[Text] | None = None
 
 
-class Policies(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policies:
+    __pydantic_config__ = CLOSED
     renewal_ownership: RenewalOwnership | None = None
     coverage_plan: CoveragePlan | None = None
     comp: Comp | None = None
     collaboration_norms: list[Text] | None = None
 
 
-class Headcount(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Headcount:
+    __pydantic_config__ = CLOSED
     ae: People
     csm: People
     se: People = 0
     sdr: People = 0
 
 
-class HiringTotals(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HiringTotals:
     """Hires over the next 12 months."""
 
+    __pydantic_config__ = CLOSED
     ae: People = 0
     csm: People = 0
 
 
-class HiringMonth(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HiringMonth:
     """Hires in one month, counted from now (1 to 24)."""
 
-    month: Annotated[int, Field(ge=1, le=24)]
+    __pydantic_config__ = CLOSED
+    month: Annotated[int, STRICT, Ge(1), Le(24)]
     ae: People = 0
     csm: People = 0
-
-
-def _hiring_plan_form(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return "totals"
-    if isinstance(value, list):
-        return "monthly"
-    return None
 
 
 HiringPlan = Annotated[
-    Union[  # noqa: UP007 - the tagged members need the explicit Union form
-        Annotated[HiringTotals, Tag("totals")],
-        Annotated[list[HiringMonth], Tag("monthly")],
-    ],
-    Discriminator(
-        _hiring_plan_form,
-        custom_error_type="hiring_plan",
-        custom_error_message="expected 12-month totals such as {ae: 2, csm: 2} "
+    HiringTotals | list[HiringMonth],
+    Expect(
+        "hiring_plan",
+        "expected 12-month totals such as {ae: 2, csm: 2} "
         "or a list of monthly entries such as [{month: 1, ae: 1}]",
     ),
 ]
 
 
-class Pod(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pod:
+    __pydantic_config__ = CLOSED
     id: Slug
     ae: People
     csm: People
@@ -176,20 +173,26 @@ class Pod(Model):
     arr: Money | None = None
 
 
-class Comparison(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
     """A pilot figure beside the baseline it is judged against."""
 
+    __pydantic_config__ = CLOSED
     pilot: Decimal
     baseline: Decimal
 
 
-class PctComparison(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PctComparison:
+    __pydantic_config__ = CLOSED
     pilot: Pct
     baseline: Pct
 
 
-class PilotResults(Model):
-    days: Annotated[int, Field(ge=0, le=10_000)] | None = None
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PilotResults:
+    __pydantic_config__ = CLOSED
+    days: Days | None = None
     handoff_quality: Comparison | None = None
     time_to_first_value_days: Comparison | None = None
     renewal_forecast_accuracy_pct: PctComparison | None = None
@@ -198,18 +201,20 @@ class PilotResults(Model):
     ae_presales_pct: Pct | None = None
 
 
-class Segment(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    __pydantic_config__ = CLOSED
     id: Slug
     name: Text | None = None
     tier: Tier
     model: CoverageModel
     acv: Money
     accounts: Count
-    onboarding_days: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    onboarding_days: Days | None = None
     headcount: Headcount
     hiring_plan: HiringPlan | None = None
-    pods: Annotated[list[Pod], Field(max_length=MAX_PODS)] | None = None
-    pod_count: Annotated[int, Field(ge=0, le=MAX_PODS)] | None = None
+    pods: Annotated[list[Pod], MaxLen(MAX_PODS)] | None = None
+    pod_count: Annotated[int, STRICT, Ge(0), Le(MAX_PODS)] | None = None
     pilot_results: PilotResults | None = None
 
     @property
@@ -257,11 +262,13 @@ class Segment(Model):
         return sum(e.ae for e in in_year), sum(e.csm for e in in_year)
 
 
-class OrgFile(Model):
-    version: int
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgFile:
+    __pydantic_config__ = CLOSED
+    version: Integer
     org: Org
-    policies: Policies = Policies()
-    segments: Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS)]
+    policies: Policies = field(default_factory=Policies)
+    segments: Annotated[list[Segment], MinLen(1), MaxLen(MAX_SEGMENTS)]
 
     @property
     def pod_segments(self) -> list[Segment]:

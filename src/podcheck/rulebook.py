@@ -12,25 +12,25 @@ import datetime
 import difflib
 import string
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from annotated_types import MinLen
 
 from podcheck import numbers, source
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.metrics import REGISTRY
-from podcheck.model import Model, Slug, Text
+from podcheck.model import CLOSED, Slug, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
+from podcheck.validation import Parsed, Pattern
 from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
 Compare = Literal[">=", ">", "<=", "<", "in", "is", "contains-all", "matches", "empty"]
-RuleCode = Annotated[str, StringConstraints(pattern=r"^POD[0-9]{3}$")]
+RuleCode = Annotated[str, Pattern(r"POD[0-9]{3}", "expected a rule code such as POD101")]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # Fields every message may use, besides the metric's details and the rule's params.
@@ -38,20 +38,22 @@ ENGINE_FIELDS = frozenset({"actual", "threshold", "segment", "pod", "month", "mi
 _STATUSES = ("pass", "fail", "skip")
 
 
-class RuleDefinition(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleDefinition:
     """One entry of a rules/*.yaml file."""
 
+    __pydantic_config__ = CLOSED
     code: RuleCode
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    name: Annotated[str, Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "expected a kebab-case name")]
     severity: Severity
-    scope: Annotated[list[Literal["org", "segment", "pod"]], Field(min_length=1)]
+    scope: Annotated[list[Literal["org", "segment", "pod"]], MinLen(1)]
     runs: Literal["with-pods", "always"] = "with-pods"
     requires: Literal["pilot_results"] | None = None
     metric: str
     compare: Compare
     threshold: Any = None
     unit: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     summary: Text
     messages: dict[str, Text]
     rationale: Text
@@ -108,7 +110,8 @@ def load_catalogue() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.code))
 
 
-class _RuleFile(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _RuleFile:
     rules: list[RuleDefinition]
 
 
@@ -208,36 +211,45 @@ def _template_fields(template: str) -> Iterator[str]:
 # The config file
 
 
-class RuleOverride(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleOverride:
     enabled: bool = True
     severity: Severity | None = None
     threshold: Any = None
 
 
-def _iso_date(value: str) -> datetime.date:
+def _iso_date(value: object) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        if isinstance(value, str):
+            return datetime.date.fromisoformat(value)
     except ValueError:
-        raise PydanticCustomError(
-            "date", f"expected a date written YYYY-MM-DD, got {value!r}"
-        ) from None
+        pass
+    raise numbers.AmountError(f"expected a date written YYYY-MM-DD, got {numbers.describe(value)}")
 
 
-class WaiverEntry(Model):
+IsoDate = Annotated[
+    datetime.date,
+    Parsed(_iso_date, "date", {"type": "string", "format": "date"}),
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiverEntry:
     rule: RuleCode
     reason: Text
     segment: Slug | None = None
     pod: Slug | None = None
     file: Text | None = None
-    expires: Annotated[Text, AfterValidator(_iso_date)] | None = None
+    expires: IsoDate | None = None
 
 
-class Config(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
     fail_on: Literal["error", "warning", "never"] | None = None
     select: list[Text] | None = None
     ignore: list[Text] | None = None
-    rules: dict[str, RuleOverride] = Field(default_factory=dict)
-    waivers: list[WaiverEntry] = Field(default_factory=list)
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    waivers: list[WaiverEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

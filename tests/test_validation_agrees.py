@@ -1,0 +1,186 @@
+"""podcheck's fast validator and pydantic, reading the same dataclasses, must agree.
+
+pydantic is the reference: for real and randomly mutated documents both accept or both
+reject, and where they accept they build equal objects. The fast validator exists only
+because building pydantic models costs more start-up time than a CI check can spend.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from conftest import EXAMPLES, FIXTURES, org
+from podcheck import source, validation
+from podcheck.model import OrgFile
+
+REFERENCE = TypeAdapter(OrgFile)
+
+
+def both(data: Any) -> tuple[Any, Any]:
+    try:
+        fast = validation.validate(OrgFile, data)
+    except validation.Invalid as exc:
+        fast = ("invalid", sorted(str(p["loc"]) for p in exc.problems))
+    try:
+        reference = REFERENCE.validate_python(data)
+    except ValidationError:
+        reference = "invalid"
+    return fast, reference
+
+
+def agree(data: Any) -> None:
+    fast, reference = both(data)
+    if reference == "invalid":
+        assert isinstance(fast, tuple), f"pydantic rejects, fast validator accepts: {data!r}"
+    else:
+        assert fast == reference
+
+
+def parsed(text: str) -> Any:
+    return source.parse(text, "org.yaml").data
+
+
+@pytest.mark.parametrize(
+    "path", [*EXAMPLES, *sorted((FIXTURES / "positive").glob("*.yaml"))], ids=lambda p: p.stem
+)
+def test_agree_on_valid_files(path):
+    agree(parsed(path.read_text(encoding="utf-8")))
+
+
+NEGATIVE_FORMAT_ERRORS = [
+    p
+    for p in sorted((FIXTURES / "negative").glob("*.yaml"))
+    if not any(
+        word in p.stem
+        for word in (
+            "duplicate",
+            "exceed",
+            "anchor",
+            "alias",
+            "merge",
+            "tag",
+            "two-documents",
+            "syntax",
+            "complex",
+            "too-deep",
+            "empty-file",
+            "top-level",
+            "version",
+        )
+    )
+]
+
+
+@pytest.mark.parametrize("path", NEGATIVE_FORMAT_ERRORS, ids=lambda p: p.stem)
+def test_agree_on_invalid_files(path):
+    fast, reference = both(parsed(path.read_text(encoding="utf-8")))
+    assert reference == "invalid"
+    assert isinstance(fast, tuple)
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 10**7),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "pod",
+            "smb",
+            "csm",
+            "none",
+            "$85K",
+            "1.2M",
+            "18%",
+            "-1",
+            "yes",
+            "010",
+            "a b",
+            "Mid",
+            "2026-01-15",
+            "POD101",
+        ]
+    ),
+    st.fractions(min_value=-5, max_value=200, max_denominator=100),
+    st.just([]),
+    st.just({}),
+)
+
+
+def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated(draw) -> Any:
+    base = copy.deepcopy(draw(st.sampled_from([org(), *[parsed(p.read_text()) for p in EXAMPLES]])))
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(base) if p]
+        target = draw(st.sampled_from(paths))
+        parent = base
+        for step in target[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "delete", "extra"]))
+        if action == "replace":
+            parent[target[-1]] = draw(SCALARS)
+        elif action == "delete":
+            del parent[target[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["acounts", "extra", "tier", "pods"]))] = draw(SCALARS)
+    return base
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_agree_on_mutated_documents(data):
+    agree(data)
+
+
+def test_evaluate_builds_no_pydantic_schema_and_imports_no_rich(tmp_path):
+    """The start-up budget: a JSON run must not pay for building pydantic schemas or for rich.
+
+    (typer itself imports pydantic; what costs is building schemas, which podcheck avoids.)
+    """
+    import subprocess
+    import sys
+
+    (tmp_path / "podcheck.yaml").write_text(
+        "rules:\n  POD101: {threshold: 40K}\nwaivers:\n  - {rule: POD331, reason: later}\n"
+    )
+    code = (
+        "import sys\n"
+        "import pydantic\n"
+        "built = []\n"
+        "original = pydantic.TypeAdapter.__init__\n"
+        "def record(self, kind, *args, **kwargs):\n"
+        "    built.append(getattr(kind, '__module__', '') or '')\n"
+        "    original(self, kind, *args, **kwargs)\n"
+        "pydantic.TypeAdapter.__init__ = record\n"
+        "from podcheck.cli import app\n"
+        "try:\n"
+        f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
+        "except BaseException:\n"
+        "    pass\n"
+        "ours = sorted({m for m in built if m.startswith('podcheck')})\n"
+        "heavy = sorted(m for m in ('rich', 'jinja2') if m in sys.modules) + ours\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.lstrip().startswith("{"), done.stderr
+    assert done.stderr.strip().endswith("HEAVY="), done.stderr
