@@ -176,18 +176,19 @@ def _settings(
         _fail(exc.errors)
 
 
-def _read(path: str) -> tuple[str, str | None]:
-    """The display path and, for standard input, the text already read."""
-    if path != STDIN:
-        return path, None
+def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
+    """The display path and the file's text, refusing files over the size limit."""
     from podcheck import source
 
-    raw = sys.stdin.buffer.read(source.DEFAULT_MAX_BYTES + 1)
-    source.check_size(raw, "<stdin>", source.DEFAULT_MAX_BYTES)
+    limit = max_bytes or source.DEFAULT_MAX_BYTES
+    if path != STDIN:
+        return path, source.decode(source.read_bytes(path, limit), path)
+    raw = sys.stdin.buffer.read(limit + 1)
+    source.check_size(raw, "<stdin>", limit)
     return "<stdin>", source.decode(raw, "<stdin>")
 
 
-def _evaluate_text(path: str, text: str | None, settings, waivers):  # type: ignore[no-untyped-def]
+def _evaluate_text(path: str, text: str, settings, waivers):  # type: ignore[no-untyped-def]
     """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
     from podcheck.engine import evaluate
     from podcheck.loader import load_org
@@ -203,7 +204,7 @@ def _evaluate_text(path: str, text: str | None, settings, waivers):  # type: ign
 
 def _evaluate_path(path: str, settings, waivers):  # type: ignore[no-untyped-def]
     try:
-        shown, text = _read(path)
+        shown, text = _read(path, settings.max_file_bytes)
     except InputErrors as exc:
         from podcheck.report import FileReport
 
@@ -254,6 +255,31 @@ def _resolve_format(name: str) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
 
 
+# Below this many files a run is over before a progress bar would be read.
+PROGRESS_FROM = 20
+
+
+def wants_progress(count: int, stream: object) -> bool:
+    """A progress bar only for many files, and only when stderr is a terminal."""
+    isatty = getattr(stream, "isatty", None)
+    return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
+
+
+def _evaluate_all(files: list[str], settings, waivers):  # type: ignore[no-untyped-def]
+    if not wants_progress(len(files), sys.stderr):
+        return tuple(_evaluate_path(path, settings, waivers) for path in files)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    reports = []
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("evaluating", total=len(files))
+        for path in files:
+            reports.append(_evaluate_path(path, settings, waivers))
+            progress.advance(task)
+    return tuple(reports)
+
+
 @app.command()
 def evaluate(
     files: Annotated[
@@ -287,6 +313,12 @@ def evaluate(
         Optional[str],  # noqa: UP045
         typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
     ] = None,
+    max_file_bytes: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
+        ),
+    ] = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
     from podcheck.formats import RenderOptions, renderer
@@ -296,8 +328,12 @@ def evaluate(
     extra_outputs = _parse_outputs(output_formats)
     as_of = _today(today)
     settings = _settings(config, select, ignore)
+    if max_file_bytes is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, max_file_bytes=max_file_bytes)
     active = tuple(w for w in settings.waivers if not w.expired(as_of))
-    reports = tuple(_evaluate_path(path, settings, active) for path in files)
+    reports = _evaluate_all(files, settings, active)
     used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
     report = Report(
         files=reports,

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+def one_line(text: str) -> str:
+    """Text with line breaks and other control characters escaped, so it prints as one line.
+
+    Messages quote values from the file, and a YAML key or value may contain a newline.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+        else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -12,6 +28,10 @@ class InputError:
     line: int
     column: int
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", one_line(self.path))
+        object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: error: {self.message}"

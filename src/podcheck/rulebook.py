@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from annotated_types import MinLen
+from annotated_types import Ge, Le, MinLen
 
 from podcheck import numbers, source
 from podcheck.errors import InputError, InputErrors
@@ -25,7 +25,7 @@ from podcheck.metrics import REGISTRY
 from podcheck.model import CLOSED, Slug, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
-from podcheck.validation import Parsed, Pattern
+from podcheck.validation import STRICT, Parsed, Pattern
 from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
@@ -243,6 +243,9 @@ class WaiverEntry:
     expires: IsoDate | None = None
 
 
+MaxFileBytes = Annotated[int, STRICT, Ge(1), Le(1 << 30)]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     fail_on: Literal["error", "warning", "never"] | None = None
@@ -250,6 +253,7 @@ class Config:
     ignore: list[Text] | None = None
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     waivers: list[WaiverEntry] = field(default_factory=list)
+    max_file_bytes: MaxFileBytes | None = None
 
 
 @dataclass(frozen=True)
@@ -259,13 +263,19 @@ class Settings:
     rules: tuple[Rule, ...]
     fail_on: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    max_file_bytes: int = source.DEFAULT_MAX_BYTES
 
 
 def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
     rules = apply_config(catalogue, config, document)
     if config.select is not None or config.ignore is not None:
         rules = select_rules(rules, config.select, config.ignore, document)
-    return Settings(rules, config.fail_on, _waivers(config, catalogue, document))
+    return Settings(
+        rules,
+        config.fail_on,
+        _waivers(config, catalogue, document),
+        config.max_file_bytes or source.DEFAULT_MAX_BYTES,
+    )
 
 
 def _waivers(

@@ -1,0 +1,51 @@
+"""Coverage-guided fuzzing of podcheck's whole pipeline with atheris, for long runs outside CI.
+
+    pip install atheris
+    python fuzz/atheris_org.py examples/ -max_total_time=600
+
+Each input is taken as the bytes of an org file: decoded, parsed, validated, judged and
+rendered in every text format. The harness fails (and atheris saves the input) on any
+exception other than podcheck's own input errors, and on any input error that is not one
+`path:line:col: error: message` line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import atheris
+
+with atheris.instrument_imports():
+    from podcheck import rulebook, source
+    from podcheck.engine import evaluate
+    from podcheck.errors import InputErrors
+    from podcheck.formats import RenderOptions, renderer
+    from podcheck.loader import load_org
+    from podcheck.report import Report
+
+RULES = rulebook.load_catalogue()
+ERROR_LINE = re.compile(r"fuzz\.yaml:\d+:\d+: error: [^\n]+")
+FORMATS = ("json", "terminal", "markdown", "sarif", "junit", "github")
+
+
+def test_one_input(data: bytes) -> None:
+    try:
+        loaded = load_org("fuzz.yaml", source.decode(data, "fuzz.yaml"))
+    except InputErrors as exc:
+        for error in exc.errors:
+            if not ERROR_LINE.fullmatch(str(error)):
+                raise AssertionError(f"malformed error line: {error!s}") from None
+        return
+    report = Report((evaluate(loaded, RULES),), RULES)
+    for name in FORMATS:
+        renderer(name)(report, RenderOptions())
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
