@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from annotated_types import Ge, Le, MaxLen, MinLen
-
 from podcheck import numbers
 from podcheck.numbers import Number
-from podcheck.validation import STRICT, Expect, Parsed, Pattern
+from podcheck.validation import STRICT, Bounds, Expect, Length, Parsed, Pattern
 
 SUPPORTED_VERSIONS = (1,)
 # Upper bounds keep hostile files from turning arithmetic into work; no real org is near them.
@@ -70,12 +68,12 @@ Slug = Annotated[
     str,
     STRICT,
     Pattern(r"[a-z0-9][a-z0-9-]*", "expected a slug of lower-case letters, digits and '-'"),
-    MaxLen(64),
+    Length(max_length=64),
 ]
-Text = Annotated[str, STRICT, MinLen(1), MaxLen(2_000)]
-People = Annotated[int, STRICT, Ge(0), Le(MAX_PEOPLE)]
-Count = Annotated[int, STRICT, Ge(0), Le(MAX_ACCOUNTS)]
-Days = Annotated[int, STRICT, Ge(0), Le(10_000)]
+Text = Annotated[str, STRICT, Length(1, 2_000)]
+People = Annotated[int, STRICT, Bounds(0, MAX_PEOPLE)]
+Count = Annotated[int, STRICT, Bounds(0, MAX_ACCOUNTS)]
+Days = Annotated[int, STRICT, Bounds(0, 10_000)]
 
 # Unknown keys are errors; said for pydantic, which reads these classes for the JSON Schema.
 # (Strictness is per type above: a strict pydantic config would refuse dicts for dataclasses.)
@@ -87,7 +85,7 @@ class Org:
     __pydantic_config__ = CLOSED
     name: Text
     rollout: Rollout = "pilot"
-    ratio_review_months: Annotated[int, STRICT, Ge(1), Le(120)] | None = None
+    ratio_review_months: Annotated[int, STRICT, Bounds(1, 120)] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,7 +144,7 @@ class HiringMonth:
     """Hires in one month, counted from now (1 to 24)."""
 
     __pydantic_config__ = CLOSED
-    month: Annotated[int, STRICT, Ge(1), Le(24)]
+    month: Annotated[int, STRICT, Bounds(1, 24)]
     ae: People = 0
     csm: People = 0
 
@@ -213,8 +211,8 @@ class Segment:
     onboarding_days: Days | None = None
     headcount: Headcount
     hiring_plan: HiringPlan | None = None
-    pods: Annotated[list[Pod], MaxLen(MAX_PODS)] | None = None
-    pod_count: Annotated[int, STRICT, Ge(0), Le(MAX_PODS)] | None = None
+    pods: Annotated[list[Pod], Length(max_length=MAX_PODS)] | None = None
+    pod_count: Annotated[int, STRICT, Bounds(0, MAX_PODS)] | None = None
     pilot_results: PilotResults | None = None
 
     @property
@@ -268,7 +266,7 @@ class OrgFile:
     version: Integer
     org: Org
     policies: Policies = field(default_factory=Policies)
-    segments: Annotated[list[Segment], MinLen(1), MaxLen(MAX_SEGMENTS)]
+    segments: Annotated[list[Segment], Length(1, MAX_SEGMENTS)]
 
     @property
     def pod_segments(self) -> list[Segment]:

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from annotated_types import Ge, Le, MinLen
-
 from podcheck import numbers, source
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
@@ -25,7 +23,7 @@ from podcheck.metrics import REGISTRY
 from podcheck.model import CLOSED, Slug, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
-from podcheck.validation import STRICT, Parsed, Pattern
+from podcheck.validation import STRICT, Bounds, Length, Parsed, Pattern
 from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
@@ -46,7 +44,7 @@ class RuleDefinition:
     code: RuleCode
     name: Annotated[str, Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "expected a kebab-case name")]
     severity: Severity
-    scope: Annotated[list[Literal["org", "segment", "pod"]], MinLen(1)]
+    scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
     runs: Literal["with-pods", "always"] = "with-pods"
     requires: Literal["pilot_results"] | None = None
     metric: str
@@ -243,7 +241,7 @@ class WaiverEntry:
     expires: IsoDate | None = None
 
 
-MaxFileBytes = Annotated[int, STRICT, Ge(1), Le(1 << 30)]
+MaxFileBytes = Annotated[int, STRICT, Bounds(1, 1 << 30)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,9 +2,10 @@
 
 podcheck runs in every CI job, so its start-up budget is a few tens of milliseconds; building
 pydantic models costs more than that before a file is read. The format is therefore written
-as plain dataclasses with `annotated_types` constraints, validated here by reading their type
-hints. pydantic still generates the JSON Schema from the same dataclasses (schema.py), and
-the tests check that pydantic and this validator accept and reject the same documents.
+as plain dataclasses with small constraint markers (Bounds, Length, Pattern, Parsed),
+validated here by reading their type hints. pydantic still generates the JSON Schema from
+the same dataclasses (schema.py), and the tests check that pydantic and this validator
+accept and reject the same documents.
 
 Problems are reported as dicts shaped like pydantic's errors (`loc`, `type`, `ctx`, `input`,
 `msg`), so the loader turns both into the same one-line messages.
@@ -20,8 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, TypeVar, Union
-
-import annotated_types
 
 from podcheck.numbers import AmountError
 
@@ -41,6 +40,35 @@ class Strict:
 
 
 STRICT = Strict()
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A number within `ge`..`le` (either may be None)."""
+
+    ge: int | None = None
+    le: int | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema.update(
+            {key: value for key, value in (("ge", self.ge), ("le", self.le)) if value is not None}
+        )
+        return schema
+
+
+@dataclass(frozen=True)
+class Length:
+    """A string or list with `min_length`..`max_length` items (either may be None)."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        limits = (("min_length", self.min_length), ("max_length", self.max_length))
+        schema.update({key: value for key, value in limits if value is not None})
+        return schema
 
 
 @dataclass(frozen=True)
@@ -197,16 +225,22 @@ def _annotated(
 
 def _satisfies(constraint: Any, value: Any, loc: Loc, problems: list[dict[str, Any]]) -> bool:
     is_text = isinstance(value, str)
-    if isinstance(constraint, annotated_types.Ge) and value < constraint.ge:
-        _problem(problems, loc, "greater_than_equal", value, ge=constraint.ge)
-    elif isinstance(constraint, annotated_types.Le) and value > constraint.le:
-        _problem(problems, loc, "less_than_equal", value, le=constraint.le)
-    elif isinstance(constraint, annotated_types.MinLen) and len(value) < constraint.min_length:
-        kind = "string_too_short" if is_text else "too_short"
-        _problem(problems, loc, kind, value, min_length=constraint.min_length)
-    elif isinstance(constraint, annotated_types.MaxLen) and len(value) > constraint.max_length:
-        kind = "string_too_long" if is_text else "too_long"
-        _problem(problems, loc, kind, value, max_length=constraint.max_length)
+    if isinstance(constraint, Bounds):
+        if constraint.ge is not None and value < constraint.ge:
+            _problem(problems, loc, "greater_than_equal", value, ge=constraint.ge)
+            return False
+        if constraint.le is not None and value > constraint.le:
+            _problem(problems, loc, "less_than_equal", value, le=constraint.le)
+            return False
+    elif isinstance(constraint, Length):
+        if constraint.min_length is not None and len(value) < constraint.min_length:
+            kind = "string_too_short" if is_text else "too_short"
+            _problem(problems, loc, kind, value, min_length=constraint.min_length)
+            return False
+        if constraint.max_length is not None and len(value) > constraint.max_length:
+            kind = "string_too_long" if is_text else "too_long"
+            _problem(problems, loc, kind, value, max_length=constraint.max_length)
+            return False
     elif isinstance(constraint, Pattern) and not constraint.compiled.fullmatch(value):
         _problem(
             problems,
@@ -216,9 +250,8 @@ def _satisfies(constraint: Any, value: Any, loc: Loc, problems: list[dict[str, A
             constraint.message,
             pattern=constraint.regex,
         )
-    else:
-        return True
-    return False
+        return False
+    return True
 
 
 def _shape(tp: Any) -> type:
