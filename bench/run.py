@@ -86,7 +86,7 @@ def typical_org(index: int = 0) -> dict:
                 "tier": "mid-market",
                 "model": "pod",
                 "acv": f"${40 + index % 30}K",
-                "accounts": 116,
+                "accounts": 120,
                 "onboarding_days": 100,
                 "headcount": {"ae": 4, "csm": 4},
                 "hiring_plan": [{"month": 2, "ae": 1}, {"month": 3, "csm": 1}],
@@ -156,6 +156,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = [str(write(many / f"org-{i:04d}.yaml", typical_org(i))) for i in range(1000)]
         org50 = write(root / "org-50.yaml", large_org(50))
         org500 = write(root / "org-500.yaml", large_org(500))
+        # The timings mean nothing if podcheck rejects the inputs: check they are valid.
+        valid = subprocess.run(
+            [podcheck, "validate", str(typical), files[0], str(org50)],
+            capture_output=True,
+            text=True,
+        )
+        if valid.returncode != 0:
+            sys.exit(f"bench: generated inputs are invalid:\n{valid.stderr}")
         # yamllint's default rules complain about style; exit codes are ignored here.
         relaxed = ["-d", "{extends: relaxed, rules: {line-length: disable}}"]
 

@@ -60,3 +60,20 @@ def test_markdown_cells_escape_names_from_the_file():
     from podcheck.formats.markdown import cell
 
     assert cell("A | B <script> & *x*\nnext") == r"A \| B \<script\> &amp; \*x\* next"
+
+
+def test_json_is_built_file_by_file_yet_identical_to_one_dump():
+    import datetime
+    import json
+
+    from podcheck.formats.json import render, report_dict
+    from podcheck.waivers import Waiver, WaiverStatus
+
+    files = tuple(report_for(example).files[0] for example in EXAMPLES)
+    rules = load_catalogue()
+    waiver = WaiverStatus(Waiver(0, "POD101", "r", expires=datetime.date(2027, 1, 1)), "unused", 0)
+    for subset in (files, files[:1], ()):
+        for waivers in ((), (waiver,)):
+            report = Report(files=subset, rules=rules, waivers=waivers)
+            expected = json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+            assert render(report, RenderOptions()) == expected

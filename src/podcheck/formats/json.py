@@ -99,4 +99,33 @@ def waiver_dict(status: WaiverStatus) -> dict[str, Any]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """The same text as json.dumps(report_dict(report), indent=2), built one file at a time
+    so that a run over thousands of files never holds all of them as one nested dict."""
+    if not report.files:
+        return _dump(report_dict(report)) + "\n"
+    head = {
+        key: value
+        for key, value in report_dict(
+            Report((), report.rules, report.fail_on, report.waivers)
+        ).items()
+        if key not in ("files", "waivers")
+    }
+    head["verdict"] = report.verdict
+    waivers = [waiver_dict(w) for w in report.waivers]
+    return "".join(
+        [
+            _dump(head)[:-2],
+            ',\n  "files": [\n',
+            ",\n".join(_indent(_dump(file_dict(file)), "    ") for file in report.files),
+            "\n  ],\n",
+            f'  "waivers": {_indent(_dump(waivers), "  ").lstrip()}\n}}\n',
+        ]
+    )
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
