@@ -101,5 +101,26 @@ def result(
     return matches[0]
 
 
+def data_paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path below `data` (keys and indexes), for mutating documents in tests."""
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += data_paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += data_paths(value, (*prefix, index))
+    return found
+
+
+def installed_script(name: str = "podcheck") -> str:
+    """The console script installed beside this Python; its absence is a failure, not a skip."""
+    import sys
+
+    script = Path(sys.executable).with_name(name)
+    assert script.exists(), f"{name} is not installed beside {sys.executable}"
+    return str(script)
+
+
 def codes(report: FileReport) -> set[str]:
     return {r.rule for r in report.results}

@@ -8,7 +8,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, org
+from conftest import EXAMPLES, ROOT, installed_script, org
 from podcheck.cli import app
 from podcheck.formats.github import annotation
 
@@ -390,16 +389,13 @@ def test_validate_checks_input_only(tmp_path):
     assert invoke("validate", GO).exit_code == 0
 
 
-def _installed(name: str) -> str:
-    script = Path(sys.executable).with_name(name)
-    assert script.exists(), f"{name} is not installed beside {sys.executable}"
-    return str(script.parent)
-
-
 def test_pre_commit_hook_entries_run_against_a_repository(repository):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert {h["id"] for h in hooks} == {"podcheck", "podcheck-validate"}
-    env = {**os.environ, "PATH": _installed("podcheck") + os.pathsep + os.environ["PATH"]}
+    env = {
+        **os.environ,
+        "PATH": str(Path(installed_script()).parent) + os.pathsep + os.environ["PATH"],
+    }
     files = _git(repository, "ls-files", "org-design").split()
     import re
 
@@ -429,7 +425,7 @@ def test_action_command_runs_against_a_repository(repository, tmp_path):
     outputs = tmp_path / "github_output"
     env = {
         **os.environ,
-        "PATH": _installed("podcheck") + os.pathsep + os.environ["PATH"],
+        "PATH": str(Path(installed_script()).parent) + os.pathsep + os.environ["PATH"],
         "PODCHECK_FILES": "org-design/*.yaml",
         "PODCHECK_FAIL_ON": "error",
         "PODCHECK_SARIF": "podcheck.sarif",

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, installed_script
 from podcheck.cli import app
 
 runner = CliRunner()
@@ -172,16 +172,10 @@ def test_bad_option_exits_2():
     assert invoke("evaluate").exit_code == 2
 
 
-def _script() -> str:
-    script = Path(sys.executable).with_name("podcheck")
-    assert script.exists(), f"podcheck is not installed beside {sys.executable}"
-    return str(script)
-
-
 def test_installed_console_script_runs_from_any_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     done = subprocess.run(
-        [_script(), "evaluate", GO, "--format", "json"],
+        [installed_script(), "evaluate", GO, "--format", "json"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -213,7 +207,11 @@ def test_installed_script_never_prints_a_traceback(tmp_path, text):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     done = subprocess.run(
-        [_script(), "evaluate", str(bad)], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [installed_script(), "evaluate", str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

@@ -13,14 +13,13 @@ import copy
 import re
 import time
 import tracemalloc
-from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import CATALOGUE, EXAMPLES
+from conftest import CATALOGUE, EXAMPLES, data_paths
 from podcheck import source
 from podcheck.cli import PROGRESS_FROM, app, wants_progress
 from podcheck.engine import evaluate
@@ -129,22 +128,11 @@ SCALARS = st.one_of(
 )
 
 
-def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @st.composite
 def random_scalars(draw) -> bytes:
     data = copy.deepcopy(yaml.safe_load(draw(st.sampled_from(TEXTS))))
     for _ in range(draw(st.integers(1, 4))):
-        target = draw(st.sampled_from(_paths(data)))
+        target = draw(st.sampled_from(data_paths(data)))
         parent = data
         for step in target[:-1]:
             parent = parent[step]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import EXAMPLES, FIXTURES, org
+from conftest import EXAMPLES, FIXTURES, data_paths, org
 from podcheck import source, validation
 from podcheck.model import OrgFile
 
@@ -114,22 +114,11 @@ SCALARS = st.one_of(
 )
 
 
-def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @st.composite
 def mutated(draw) -> Any:
     base = copy.deepcopy(draw(st.sampled_from([org(), *[parsed(p.read_text()) for p in EXAMPLES]])))
     for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(base) if p]
+        paths = data_paths(base)
         target = draw(st.sampled_from(paths))
         parent = base
         for step in target[:-1]:

@@ -22,7 +22,6 @@ from podcheck.projection import project
 from podcheck.source import Path
 
 Status = Literal["pass", "fail", "skip", "waived"]
-Scope = Literal["org", "segment", "pod"]
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,6 @@ class Subject:
     segment_index: int | None = None
     pod: Pod | None = None
     pod_index: int | None = None
-
-    @property
-    def scope(self) -> Scope:
-        if self.pod is not None:
-            return "pod"
-        return "segment" if self.segment is not None else "org"
 
     def path(self, *rest: str | int) -> Path:
         """The data path of a field of this subject, for locating the result."""

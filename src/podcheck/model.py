@@ -30,7 +30,6 @@ Backup = Literal["cross-pod", "pool", "manager", "none"]
 Rollout = Literal["pilot", "org-wide"]
 
 ENTERPRISE_TIERS = frozenset({"enterprise", "strategic"})
-KNOWN_NORMS = ("weekly_sync", "shared_account_notes", "late_stage_attendance")
 
 _NUMBER_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0}
 _MONEY_PATTERN = r"^\$?(\d{1,3}(,\d{3})+|\d+(_\d+)*)(\.\d+)?[kKmM]?$"

@@ -30,7 +30,6 @@ from podcheck.waivers import Waiver
 Severity = Literal["error", "warning", "info"]
 Compare = Literal[">=", ">", "<=", "<", "in", "is", "contains-all", "matches", "empty"]
 RuleCode = Annotated[str, Pattern(r"POD[0-9]{3}", "expected a rule code such as POD101")]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # Fields every message may use, besides the metric's details and the rule's params.
 ENGINE_FIELDS = frozenset({"actual", "threshold", "segment", "pod", "month", "missing"})
