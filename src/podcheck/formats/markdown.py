@@ -49,15 +49,20 @@ def _file(file: FileReport, rules: dict) -> list[str]:
             f"| {s.recommended} | {cell(s.recommended_reason)} |"
         )
     lines.append("")
-    pilots = [s for s in file.segments if s.pilot is not None]
-    for s in pilots:
-        lines.append(
-            f"**Pilot decision for {cell(s.name)}: {s.pilot.action}** ({cell(s.pilot.reason)})"
-        )  # type: ignore[union-attr]
-        lines.append("")
+    for segment in file.segments:
+        if segment.pilot is not None:
+            lines.append(
+                f"**Pilot decision for {cell(segment.name)}: {segment.pilot.action}** "
+                f"({cell(segment.pilot.reason)})"
+            )
+            lines.append("")
     failed = [r for r in file.results if r.failed]
-    if failed:
-        lines += _failures(failed, rules)
+    # One table per segment with failures, then the org-wide rules.
+    groups = [(s.name, [r for r in failed if r.segment == s.id]) for s in file.segments]
+    groups.append(("the organisation", [r for r in failed if r.segment is None]))
+    for name, group in groups:
+        if group:
+            lines += [f"#### Failed in {cell(name)}", "", *_failures(group, rules)]
     waived = [r for r in file.results if r.status == "waived"]
     if waived:
         lines += ["| waived rule | where | finding | reason |", "|---|---|---|---|"]
