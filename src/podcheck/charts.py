@@ -66,9 +66,10 @@ def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, t
             f'<text x="{WIDTH - RIGHT - 4}" y="{_n(y(float(value)) - 4)}" '
             f'class="{css}-label" text-anchor="end">{format_plain(value)}:1 {label}</text>'
         )
-    points = [(m.month, float(m.ratio)) for m in months if m.ratio is not None]
+    # Ratios stay exact for deciding a dot's colour; only coordinates are floats.
+    points = [(m.month, m.ratio) for m in months if m.ratio is not None]
     if points:
-        path = " ".join(f"{_n(x(month))},{_n(y(value))}" for month, value in points)
+        path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in points)
         parts.append(f'<polyline points="{path}" class="ratio"/>')
         for month, value in points:
             css = (
@@ -79,8 +80,8 @@ def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, t
                 else "dot"
             )
             parts.append(
-                f'<circle cx="{_n(x(month))}" cy="{_n(y(value))}" r="2.6" class="{css}">'
-                f"<title>month {month}: {format_plain(round(Fraction(value), 2))}:1"
+                f'<circle cx="{_n(x(month))}" cy="{_n(y(float(value)))}" r="2.6" class="{css}">'
+                f"<title>month {month}: {format_plain(round(value, 2))}:1"
                 f"</title></circle>"
             )
     parts.append("</svg>")

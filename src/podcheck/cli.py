@@ -11,13 +11,20 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from podcheck import __version__
 from podcheck.errors import InputError, InputErrors
 from podcheck.formats import FORMATS
+
+if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
+    from podcheck.loader import LoadedOrg
+    from podcheck.report import FailOn as GateLevel
+    from podcheck.report import FileReport
+    from podcheck.rulebook import Rule, Settings
+    from podcheck.waivers import Waiver
 
 app = typer.Typer(
     add_completion=False,
@@ -150,7 +157,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def _settings(
     config_path: Path | None, select: list[str] | None = None, ignore: list[str] | None = None
-):  # type: ignore[no-untyped-def]
+) -> Settings:
     """Rules, gate and waivers from the catalogue and the config; exit 2 if either is invalid.
 
     Options given on the command line narrow the rules further than the config does.
@@ -188,7 +195,9 @@ def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
     return "<stdin>", source.decode(raw, "<stdin>")
 
 
-def _evaluate_text(path: str, text: str, settings, waivers):  # type: ignore[no-untyped-def]
+def _evaluate_text(
+    path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]
+) -> FileReport:
     """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
     from podcheck.engine import evaluate
     from podcheck.loader import load_org
@@ -202,7 +211,7 @@ def _evaluate_text(path: str, text: str, settings, waivers):  # type: ignore[no-
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
 
 
-def _evaluate_path(path: str, settings, waivers):  # type: ignore[no-untyped-def]
+def _evaluate_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
     try:
         shown, text = _read(path, settings.max_file_bytes)
     except InputErrors as exc:
@@ -249,6 +258,12 @@ def _write(path: str, text: str) -> None:
         _fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
 
 
+def _gate(option: FailOn | None, settings: Settings) -> GateLevel:
+    """--fail-on, else the config's fail_on, else error."""
+    chosen = option.value if option else settings.fail_on
+    return "warning" if chosen == "warning" else "never" if chosen == "never" else "error"
+
+
 def _resolve_format(name: str) -> str:
     if name != AUTO:
         return name
@@ -265,7 +280,9 @@ def wants_progress(count: int, stream: object) -> bool:
     return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
 
 
-def _evaluate_all(files: list[str], settings, waivers):  # type: ignore[no-untyped-def]
+def _evaluate_all(
+    files: list[str], settings: Settings, waivers: tuple[Waiver, ...]
+) -> tuple[FileReport, ...]:
     if not wants_progress(len(files), sys.stderr):
         return tuple(_evaluate_path(path, settings, waivers) for path in files)
     from rich.console import Console
@@ -338,7 +355,7 @@ def evaluate(
     report = Report(
         files=reports,
         rules=settings.rules,
-        fail_on=(fail_on.value if fail_on else settings.fail_on) or "error",
+        fail_on=_gate(fail_on, settings),
         waivers=statuses(settings.waivers, used, as_of),
     )
     to_terminal = output is None
@@ -442,7 +459,7 @@ def diff_command(
         _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
     today = datetime.date.today()
     waivers = tuple(w for w in settings.waivers if not w.expired(today))
-    pairs = []
+    pairs: list[tuple[FileReport | None, FileReport]] = []
     if base_ref is None:
         base, head = paths
         pairs.append(
@@ -456,7 +473,7 @@ def diff_command(
                 _fail(exc.errors)
             before = None if text is None else _evaluate_text(path, text, settings, waivers)
             pairs.append((before, _evaluate_path(path, settings, waivers)))
-    report = diff_report(pairs, (fail_on.value if fail_on else settings.fail_on) or "error")
+    report = diff_report(pairs, _gate(fail_on, settings))
     sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(report.exit_code)
 
@@ -467,7 +484,7 @@ OutputOption = Annotated[
 ]
 
 
-def _judge_one(path: str, config: Path | None):  # type: ignore[no-untyped-def]
+def _judge_one(path: str, config: Path | None) -> tuple[LoadedOrg, FileReport, tuple[Rule, ...]]:
     """Load and evaluate one org file for the review pack; exit 2 on input errors."""
     from podcheck.engine import evaluate as run_engine
     from podcheck.loader import load_org

@@ -16,7 +16,7 @@ from podcheck.metrics import REGISTRY, Measurement, Status, Subject
 from podcheck.model import OrgFile, Segment
 from podcheck.pilot import decide_pilot
 from podcheck.recommend import recommend
-from podcheck.report import FileReport, Result, SegmentSummary
+from podcheck.report import FileReport, Result, SegmentSummary, SegmentVerdict
 from podcheck.rulebook import Rule
 from podcheck.source import Document
 from podcheck.waivers import Waiver
@@ -184,6 +184,7 @@ def _summarise(
     line, column = document.locate(("segments", index, "id"))
     readiness = _readiness(org, index, segment, rules, document) if segment.model != "pod" else own
     recommended, reason = recommend(segment, readiness)
+    verdict: SegmentVerdict
     if segment.model != "pod":
         verdict, score, pilot = "n/a", None, None
     else:

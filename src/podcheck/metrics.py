@@ -204,11 +204,12 @@ def projected_ratio(subject: Subject, params: Params) -> Measurement:
                 None, at, outcome="fail", case="no_csm", details={"month": month.month}
             )
     pooled_at = params["pooled_at"]
-    pooled = next((m for m in months if m.ratio is not None and m.ratio > pooled_at), None)
+    ratios = [(m.month, m.ratio) for m in months if m.ratio is not None]
+    pooled = next(((month, ratio) for month, ratio in ratios if ratio > pooled_at), None)
     details: dict[str, Any] = {}
     if pooled is not None:
-        details = {"pooled_month": pooled.month, "pooled_ratio": format_ratio(pooled.ratio)}
-    series = tuple((m.month, m.ratio) for m in months if m.ratio is not None)
+        details = {"pooled_month": pooled[0], "pooled_ratio": format_ratio(pooled[1])}
+    series = tuple(ratios)
     return Measurement(None, at, series=series, case="pooled" if pooled else None, details=details)
 
 

@@ -40,7 +40,7 @@ def is_number(value: object) -> bool:
 def parse_money(value: object) -> Number:
     """Parse `85000`, `85000.50`, `"$85K"`, `"85,000"`, `"1.2M"` to an exact amount in USD."""
     if is_number(value):
-        amount = Fraction(value)  # type: ignore[arg-type]
+        amount = Fraction(value)  # type: ignore[call-overload]
     elif isinstance(value, str):
         text = value.strip()
         match = _MONEY.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
@@ -63,7 +63,7 @@ def parse_money(value: object) -> Number:
 def parse_pct(value: object) -> Number:
     """Parse a percentage written `18`, `18.5` or `"18%"`; it must lie in 0..100."""
     if is_number(value):
-        pct = Fraction(value)  # type: ignore[arg-type]
+        pct = Fraction(value)  # type: ignore[call-overload]
     elif isinstance(value, str):
         text = value.strip()
         match = _PCT.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None

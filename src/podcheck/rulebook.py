@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import importlib
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from podcheck import numbers, source
-from podcheck import rules as rules_package
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.metrics import REGISTRY
@@ -91,7 +91,7 @@ def load_catalogue() -> tuple[Rule, ...]:
     errors: list[InputError] = []
     # The rule files sit beside the package's __init__ (wheel and editable installs alike);
     # importlib.resources would cost more start-up time than the files take to read.
-    folder = Path(rules_package.__file__).parent
+    folder = Path(str(importlib.import_module("podcheck.rules").__file__)).parent
     for entry in sorted(folder.glob("*.yaml")):
         path = f"podcheck/rules/{entry.name}"
         try:
@@ -290,7 +290,7 @@ def _waivers(
                     document,
                     (*here, "rule"),
                     f"waivers[{index}].rule: unknown "
-                    f"rule '{entry.rule}'" + _suggest(entry.rule, {c: c for c in known}),
+                    f"rule '{entry.rule}'" + _suggest(entry.rule, known),
                 )
             )
             continue
@@ -303,7 +303,7 @@ def _waivers(
                 segment=entry.segment,
                 pod=entry.pod,
                 file=entry.file,
-                expires=entry.expires,  # type: ignore[arg-type]
+                expires=entry.expires,
                 source=document.path if document else "<config>",
                 line=line,
                 column=column,
@@ -388,8 +388,8 @@ def apply_config(
     return tuple(rule for rule in chosen if rule is not None)
 
 
-def _suggest(code: str, by_code: Mapping[str, Rule]) -> str:
-    close = difflib.get_close_matches(code.upper(), list(by_code), n=1)
+def _suggest(code: str, codes: Iterable[str]) -> str:
+    close = difflib.get_close_matches(code.upper(), list(codes), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import yaml
 
@@ -28,6 +29,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
+# libyaml's marks and the pure-Python parser's are different classes with the same fields.
+Mark = Any
 Value = None | bool | int | Fraction | str | list["Value"] | dict[str, "Value"]
 
 # A valid org file nests five levels deep (org > segments > segment > pods > pod).
@@ -166,7 +169,9 @@ def _events(text: str) -> Iterator[yaml.Event]:
     loader = _Loader(text)
     try:
         while loader.check_event():
-            yield loader.get_event()
+            event = loader.get_event()
+            assert event is not None  # check_event said there is one
+            yield event
     finally:
         loader.dispose()
 
@@ -183,7 +188,7 @@ class _Frame:
         self.container = container
         self.path = path
         self.key: str | None = None
-        self.key_mark: yaml.Mark | None = None
+        self.key_mark: Mark | None = None
         self.next_index = 0
 
 
@@ -197,7 +202,7 @@ class _Builder:
         self.root: Value = None
         self.documents = 0
 
-    def fail(self, mark: yaml.Mark, message: str) -> InputErrors:
+    def fail(self, mark: Mark, message: str) -> InputErrors:
         return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
 
     def feed(self, event: yaml.Event) -> None:
@@ -239,7 +244,8 @@ class _Builder:
         if plain and key == "<<":
             raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
         if key in frame.container:
-            first = self.nodes[(*frame.path, key)]
+            key_path = (*frame.path, key)
+            first = self.nodes[key_path]
             raise self.fail(
                 event.start_mark,
                 f"duplicate key '{key}' (first given at line {first.key_line})",
@@ -247,7 +253,7 @@ class _Builder:
         frame.key = key
         frame.key_mark = event.start_mark
 
-    def open(self, container: dict | list, mark: yaml.Mark) -> None:
+    def open(self, container: dict | list, mark: Mark) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(mark, f"nesting deeper than {MAX_DEPTH} levels; no org file needs that")
         frame = self.stack[-1] if self.stack else None
@@ -256,9 +262,7 @@ class _Builder:
         path = self.place(container, mark)
         self.stack.append(_Frame(container, path))
 
-    def place(
-        self, value: Value, mark: yaml.Mark, raw: str | None = None, plain: bool = False
-    ) -> Path:
+    def place(self, value: Value, mark: Mark, raw: str | None = None, plain: bool = False) -> Path:
         line, column = mark.line + 1, mark.column + 1
         if not self.stack:
             self.root = value

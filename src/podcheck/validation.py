@@ -146,7 +146,7 @@ def validate(cls: type[T], data: Any) -> T:
     value = _check(cls, data, (), problems)
     if problems:
         raise Invalid(problems)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _problem(
@@ -189,7 +189,7 @@ def _check(tp: Any, value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any
             key: _check(item, element, (*loc, key), problems) for key, element in value.items()
         }
         return _MISSING if _MISSING in checked_map.values() else checked_map
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass(tp, value, loc, problems)
     if tp is bool:
         return value if type(value) is bool else _problem(problems, loc, "bool_type", value)
@@ -316,8 +316,12 @@ def field_names(cls: type, loc: Loc) -> list[str]:
     for step in loc:
         following: list[Any] = []
         for candidate in _members(candidates):
-            if isinstance(step, str) and dataclasses.is_dataclass(candidate):
-                hints = _hints(candidate)  # type: ignore[arg-type]
+            if (
+                isinstance(step, str)
+                and isinstance(candidate, type)
+                and dataclasses.is_dataclass(candidate)
+            ):
+                hints = _hints(candidate)
                 if step in hints:
                     following.append(hints[step])
             elif isinstance(step, int) and typing.get_origin(candidate) is list:
@@ -325,9 +329,10 @@ def field_names(cls: type, loc: Loc) -> list[str]:
             elif typing.get_origin(candidate) is dict:
                 following.append(typing.get_args(candidate)[1])
         candidates = following or candidates
-    return sorted(
-        {f.name for c in _members(candidates) if dataclasses.is_dataclass(c) for f in _fields(c)}
-    )  # type: ignore[arg-type]
+    classes = [
+        c for c in _members(candidates) if isinstance(c, type) and dataclasses.is_dataclass(c)
+    ]
+    return sorted({f.name for c in classes for f in _fields(c)})
 
 
 def _members(annotations: list[Any]) -> Iterator[Any]:

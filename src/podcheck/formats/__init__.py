@@ -53,4 +53,5 @@ def relative_uri(path: str, cwd: str) -> str:
 
 def renderer(name: str) -> Renderer:
     module_name, _ = FORMATS[name]
-    return importlib.import_module(module_name).render  # type: ignore[no-any-return]
+    render: Renderer = importlib.import_module(module_name).render
+    return render
