@@ -367,11 +367,7 @@ def evaluate(
     )
     for name, path in extra_outputs:
         _write(path, renderer(name)(report, RenderOptions(cwd=options.cwd, verbose=verbose)))
-    text = renderer(_resolve_format(output_format.value))(report, options)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _write(output, text)
+    _emit(renderer(_resolve_format(output_format.value))(report, options), output)
     raise typer.Exit(report.exit_code)
 
 
