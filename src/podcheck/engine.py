@@ -156,21 +156,56 @@ def _message(
     template = rule.messages.get(f"{status}_{measured.case}") or rule.messages.get(status)
     if template is None:
         return "not applicable"
-    fields: dict[str, str] = {key: units.write_detail(value) for key, value in rule.params.items()}
-    fields.update((key, units.write_detail(value)) for key, value in measured.details.items())
-    fields.update(
-        actual=units.write(rule.unit, actual),
-        threshold=units.write(rule.unit, bar),
-        segment=subject.segment.id if subject.segment else "",
-        pod=subject.pod.id if subject.pod else fields.get("pod", ""),
-        month=str(month) if month is not None else "",
-        missing=units.write_detail(
-            [item for item in bar if item not in (actual or ())]
-            if rule.compare == "contains-all" and bar
-            else []
-        ),
-    )
-    return template.format_map(fields)
+    return template.format_map(_MessageFields(rule, subject, measured, actual, bar, month))
+
+
+class _MessageFields(dict[str, str]):
+    """The fields a message template names, each written out only when the template asks.
+
+    A field is, in order of precedence: one of the standard fields below, a detail of the
+    measurement, or a parameter of the rule.
+    """
+
+    def __init__(
+        self,
+        rule: Rule,
+        subject: Subject,
+        measured: Measurement,
+        actual: Any,
+        bar: Any,
+        month: int | None,
+    ) -> None:
+        super().__init__()
+        self.rule, self.subject, self.measured = rule, subject, measured
+        self.actual, self.bar, self.month = actual, bar, month
+
+    def __missing__(self, key: str) -> str:
+        value = self._write(key)
+        self[key] = value
+        return value
+
+    def _write(self, key: str) -> str:
+        rule, subject, bar = self.rule, self.subject, self.bar
+        if key == "actual":
+            return units.write(rule.unit, self.actual)
+        if key == "threshold":
+            return units.write(rule.unit, bar)
+        if key == "segment":
+            return subject.segment.id if subject.segment else ""
+        if key == "pod" and subject.pod:
+            return subject.pod.id
+        if key == "month":
+            return str(self.month) if self.month is not None else ""
+        if key == "missing":
+            wanted = bar if rule.compare == "contains-all" and bar else []
+            return units.write_detail([item for item in wanted if item not in (self.actual or ())])
+        if key in self.measured.details:
+            return units.write_detail(self.measured.details[key])
+        if key in rule.params:
+            return units.write_detail(rule.params[key])
+        if key == "pod":
+            return ""
+        raise KeyError(key)  # the rule book checks templates when rules load
 
 
 def _summarise(
@@ -209,14 +244,17 @@ def _summarise(
 
 def _readiness(
     org: OrgFile, index: int, segment: Segment, rules: Sequence[Rule], document: Document
-) -> list[Result]:
-    """Segment and pod results for a segment judged as if it were proposed as pods."""
-    return [
+) -> Iterator[Result]:
+    """Segment and pod results for a segment judged as if it were proposed as pods.
+
+    A generator: the recommendation stops at the first blocking result.
+    """
+    return (
         run_rule(rule, subject, document)
         for rule in rules
         if READINESS_SCOPES & set(rule.scope)
         for subject in segment_subjects(org, index, segment, rule)
-    ]
+    )
 
 
 def readiness_score(results: Sequence[Result]) -> int:

@@ -232,10 +232,10 @@ class Segment:
             return self.pod_count
         return min(self.headcount.ae, self.headcount.csm)
 
-    def hires_by_month(self, months: int) -> list[tuple[Fraction, Fraction]]:
+    def hires_by_month(self, months: int) -> list[tuple[Number, Number]]:
         """(AE, CSM) hires in each month 1..months; totals are spread evenly over 12 months."""
         plan = self.hiring_plan
-        hires = [(Fraction(0), Fraction(0)) for _ in range(months)]
+        hires: list[tuple[Number, Number]] = [(0, 0)] * months
         if isinstance(plan, HiringTotals):
             per_month = (Fraction(plan.ae, 12), Fraction(plan.csm, 12))
             for index in range(min(months, 12)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from podcheck.model import Segment
 
@@ -18,7 +19,7 @@ class Month:
     ae: Fraction
     csm: Fraction
 
-    @property
+    @cached_property  # read several times per month by the rules; dividing Fractions is slow
     def ratio(self) -> Fraction | None:
         """AEs per CSM; None when there are no CSMs to divide by."""
         return self.ae / self.csm if self.csm else None
@@ -36,7 +37,9 @@ def project(segment: Segment, months: int) -> list[Month]:
     csm = Fraction(segment.headcount.csm)
     timeline = [Month(0, ae, csm)]
     for index, (ae_hires, csm_hires) in enumerate(segment.hires_by_month(months), start=1):
-        ae += ae_hires
-        csm += csm_hires
+        if ae_hires:  # most months of a monthly plan hire nobody: skip the Fraction sum
+            ae += ae_hires
+        if csm_hires:
+            csm += csm_hires
         timeline.append(Month(index, ae, csm))
     return timeline

@@ -8,7 +8,7 @@ block a launch but do not change the fit, so they are not consulted here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from podcheck.model import Segment
 from podcheck.numbers import format_money
@@ -18,13 +18,17 @@ AI_AGENT_BELOW_ACV = 10_000
 POOL_BELOW_ACV = 30_000
 
 
-def recommend(segment: Segment, readiness: Sequence[Result]) -> tuple[str, str]:
-    """(model, one-line reason). `readiness` holds the segment's results judged as pods."""
+def recommend(segment: Segment, readiness: Iterable[Result]) -> tuple[str, str]:
+    """(model, one-line reason). `readiness` yields the segment's results judged as pods.
+
+    Only the first blocking result matters, so `readiness` is read no further than that.
+    """
     # A waiver accepts a failure for the launch; it does not make the segment fit pods.
-    blocking = [r for r in readiness if r.severity == "error" and r.status in ("fail", "waived")]
-    if not blocking:
+    first = next(
+        (r for r in readiness if r.severity == "error" and r.status in ("fail", "waived")), None
+    )
+    if first is None:
         return "pod", "passes every pod-readiness error rule"
-    first = blocking[0]
     blocked_by = f"not pod-ready: {first.rule} {first.name}, {first.message}"
     acv = format_money(segment.acv)
     if segment.acv < AI_AGENT_BELOW_ACV:

@@ -14,10 +14,10 @@ validator as the strings they were typed as, and the validator says what to writ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -46,9 +46,12 @@ _INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
 _DECIMAL = re.compile(r"[-+]?[0-9]{1,15}\.[0-9]{1,15}")
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """Where one value stands: its key (for mapping values) and the value itself."""
+class Node(NamedTuple):
+    """Where one value stands: its key (for mapping values) and the value itself.
+
+    A tuple rather than a dataclass: a file makes one per value, and tuples are the
+    cheapest records Python builds.
+    """
 
     line: int
     column: int
@@ -144,10 +147,9 @@ def check_size(raw: bytes, path: str, max_bytes: int) -> None:
 
 def parse(text: str, path: str) -> Document:
     """Parse one YAML document of plain data; raise InputErrors on anything else."""
-    builder = _Builder(path)
+    loader = _Loader(text)
     try:
-        for event in _events(text):
-            builder.feed(event)
+        return _Builder(path).build(loader.get_event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -162,16 +164,6 @@ def parse(text: str, path: str) -> Document:
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
         raise InputErrors([InputError(path, 1, 1, f"invalid YAML: {exc}")]) from None
-    return builder.document()
-
-
-def _events(text: str) -> Iterator[yaml.Event]:
-    loader = _Loader(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            assert event is not None  # check_event said there is one
-            yield event
     finally:
         loader.dispose()
 
@@ -182,18 +174,26 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 class _Frame:
+    """An open mapping or sequence: where it stands and what it expects next."""
+
     __slots__ = ("container", "key", "key_mark", "next_index", "path")
 
     def __init__(self, container: dict | list, path: Path) -> None:
         self.container = container
         self.path = path
-        self.key: str | None = None
-        self.key_mark: Mark | None = None
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_mark: Mark = None
         self.next_index = 0
+
+    def awaits_key(self) -> bool:
+        return self.key is None and isinstance(self.container, dict)
 
 
 class _Builder:
-    """Turns parser events into values and nodes, refusing what podcheck does not accept."""
+    """Turns parser events into values and nodes, refusing what podcheck does not accept.
+
+    It runs once per value of every file, so it dispatches on the event's exact class.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -202,46 +202,57 @@ class _Builder:
         self.root: Value = None
         self.documents = 0
 
+    def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
+        stack = self.stack
+        while (event := next_event()) is not None:
+            if type(event) is yaml.ScalarEvent:
+                self.refuse_properties(event)
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.awaits_key():
+                    self.take_key(frame, event)
+                else:
+                    self.scalar(event)
+            elif type(event) is yaml.MappingStartEvent:
+                self.open({}, event)
+            elif type(event) is yaml.SequenceStartEvent:
+                self.open([], event)
+            elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
+                stack.pop()
+            elif type(event) is yaml.AliasEvent:
+                raise self.fail(
+                    event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out"
+                )
+            elif type(event) is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise self.fail(
+                        event.start_mark, "more than one YAML document; expected exactly one"
+                    )
+        return Document(self.path, self.root, self.nodes)
+
     def fail(self, mark: Mark, message: str) -> InputErrors:
         return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
 
-    def feed(self, event: yaml.Event) -> None:
-        mark = event.start_mark
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise self.fail(mark, "more than one YAML document; expected exactly one")
-            return
-        if isinstance(event, yaml.AliasEvent):
-            raise self.fail(mark, f"alias '*{event.anchor}' is not allowed; write the value out")
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            if event.anchor is not None:
-                raise self.fail(
-                    mark, f"anchor '&{event.anchor}' is not allowed; write the value out"
-                )
-            if event.tag is not None:
-                raise self.fail(mark, f"tag '{event.tag}' is not allowed; write plain values")
-        if isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self.open({}, mark)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self.open([], mark)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            self.stack.pop()
+    def refuse_properties(self, event: yaml.ScalarEvent | yaml.CollectionStartEvent) -> None:
+        if event.anchor is not None:
+            raise self.fail(
+                event.start_mark, f"anchor '&{event.anchor}' is not allowed; write the value out"
+            )
+        if event.tag is not None:
+            raise self.fail(
+                event.start_mark, f"tag '{event.tag}' is not allowed; write plain values"
+            )
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
-        plain = event.style is None or event.style == ""
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
-            self.take_key(frame, event, plain)
-            return
-        value = resolve_plain(event.value) if plain else event.value
-        self.place(value, event.start_mark, raw=event.value, plain=plain)
+        text = event.value
+        if event.style:  # quoted or block: always text
+            self.place(text, event.start_mark, text, False)
+        else:
+            self.place(resolve_plain(text), event.start_mark, text, True)
 
-    def take_key(self, frame: _Frame, event: yaml.ScalarEvent, plain: bool) -> None:
+    def take_key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
         key = event.value
-        if plain and key == "<<":
+        if key == "<<" and not event.style:
             raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
         if key in frame.container:
             key_path = (*frame.path, key)
@@ -253,38 +264,38 @@ class _Builder:
         frame.key = key
         frame.key_mark = event.start_mark
 
-    def open(self, container: dict | list, mark: Mark) -> None:
+    def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:
+        self.refuse_properties(event)
+        mark = event.start_mark
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(mark, f"nesting deeper than {MAX_DEPTH} levels; no org file needs that")
         frame = self.stack[-1] if self.stack else None
-        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+        if frame is not None and frame.awaits_key():
             raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
-        path = self.place(container, mark)
+        path = self.place(container, mark, None, False)
         self.stack.append(_Frame(container, path))
 
-    def place(self, value: Value, mark: Mark, raw: str | None = None, plain: bool = False) -> Path:
+    def place(self, value: Value, mark: Mark, raw: str | None, plain: bool) -> Path:
         line, column = mark.line + 1, mark.column + 1
         if not self.stack:
             self.root = value
-            path: Path = ()
-            self.nodes[path] = Node(line, column, raw=raw, plain=plain)
-            return path
+            self.nodes[()] = Node(line, column, None, None, raw, plain)
+            return ()
         frame = self.stack[-1]
-        if isinstance(frame.container, dict):
+        container = frame.container
+        path: Path
+        if isinstance(container, dict):
             key, key_mark = frame.key, frame.key_mark
-            assert key is not None and key_mark is not None
-            frame.container[key] = value
-            frame.key = frame.key_mark = None
+            assert key is not None  # a scalar or collection start always follows its key
+            container[key] = value
+            frame.key = None
             path = (*frame.path, key)
             self.nodes[path] = Node(
-                line, column, key_mark.line + 1, key_mark.column + 1, raw=raw, plain=plain
+                line, column, key_mark.line + 1, key_mark.column + 1, raw, plain
             )
         else:
-            frame.container.append(value)
+            container.append(value)
             path = (*frame.path, frame.next_index)
             frame.next_index += 1
-            self.nodes[path] = Node(line, column, raw=raw, plain=plain)
+            self.nodes[path] = Node(line, column, None, None, raw, plain)
         return path
-
-    def document(self) -> Document:
-        return Document(self.path, self.root, self.nodes)

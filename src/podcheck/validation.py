@@ -143,10 +143,14 @@ class Invalid(Exception):
 def validate(cls: type[T], data: Any) -> T:
     """An instance of the dataclass `cls` built from `data`, or Invalid listing every problem."""
     problems: list[dict[str, Any]] = []
-    value = _check(cls, data, (), problems)
+    value: T = _checker(typing.cast(Any, cls))(data, (), problems)
     if problems:
         raise Invalid(problems)
     return value
+
+
+# A checker returns the checked value, or _MISSING after recording why in `problems`.
+Checker = Callable[[Any, Loc, list[dict[str, Any]]], Any]
 
 
 def _problem(
@@ -161,97 +165,168 @@ def _expected(choices: tuple[Any, ...]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _check(tp: Any, value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+@cache
+def _checker(tp: Any) -> Checker:
+    """The checker for a type hint, built once: reading type hints on every value is slow."""
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         base, *metadata = typing.get_args(tp)
-        return _annotated(base, metadata, value, loc, problems)
+        return _annotated(base, tuple(metadata))
     if tp is Any:
-        return value
+        return lambda value, loc, problems: value
     if origin is Literal:
-        choices = typing.get_args(tp)
-        if any(value == choice and type(value) is type(choice) for choice in choices):
-            return value
-        return _problem(problems, loc, "literal_error", value, expected=_expected(choices))
+        return _literal(typing.get_args(tp))
     if origin is Union or origin is types.UnionType:
-        return _union(tp, typing.get_args(tp), value, loc, problems, None)
+        return _union(tp, None)
     if origin is list:
-        if type(value) is not list:
-            return _problem(problems, loc, "list_type", value)
-        (item,) = typing.get_args(tp)
-        checked = [_check(item, element, (*loc, i), problems) for i, element in enumerate(value)]
-        return _MISSING if _MISSING in checked else checked
+        return _list(typing.get_args(tp)[0])
     if origin is dict:
-        if type(value) is not dict:
-            return _problem(problems, loc, "dict_type", value)
-        _, item = typing.get_args(tp)
-        checked_map = {
-            key: _check(item, element, (*loc, key), problems) for key, element in value.items()
-        }
-        return _MISSING if _MISSING in checked_map.values() else checked_map
+        return _dict(typing.get_args(tp)[1])
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass(tp, value, loc, problems)
-    if tp is bool:
-        return value if type(value) is bool else _problem(problems, loc, "bool_type", value)
-    if tp is int:
-        return value if type(value) is int else _problem(problems, loc, "int_type", value)
-    if tp is str:
-        return value if type(value) is str else _problem(problems, loc, "string_type", value)
+        return _dataclass(tp)
+    if tp in _SCALARS:
+        return _scalar(tp, _SCALARS[tp])
     raise TypeError(f"validation does not support {tp!r}")  # a model bug, not an input error
 
 
-def _annotated(
-    base: Any, metadata: list[Any], value: Any, loc: Loc, problems: list[dict[str, Any]]
-) -> Any:
+_SCALARS = {bool: "bool_type", int: "int_type", str: "string_type"}
+
+
+def _scalar(tp: type, kind: str) -> Checker:
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        # Exact types: True is not an integer, and no string is taken for a number.
+        return value if type(value) is tp else _problem(problems, loc, kind, value)
+
+    return check
+
+
+def _literal(choices: tuple[Any, ...]) -> Checker:
+    allowed = frozenset((type(choice), choice) for choice in choices)
+    expected = _expected(choices)
+
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        try:
+            if (type(value), value) in allowed:
+                return value
+        except TypeError:  # an unhashable value (a list or mapping) is no choice
+            pass
+        return _problem(problems, loc, "literal_error", value, expected=expected)
+
+    return check
+
+
+def _list(item: Any) -> Checker:
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        if type(value) is not list:
+            return _problem(problems, loc, "list_type", value)
+        check_item = _checker(item)
+        checked = [check_item(element, (*loc, i), problems) for i, element in enumerate(value)]
+        return _MISSING if _MISSING in checked else checked
+
+    return check
+
+
+def _dict(item: Any) -> Checker:
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        if type(value) is not dict:
+            return _problem(problems, loc, "dict_type", value)
+        check_item = _checker(item)
+        checked = {
+            key: check_item(element, (*loc, key), problems) for key, element in value.items()
+        }
+        return _MISSING if _MISSING in checked.values() else checked
+
+    return check
+
+
+def _annotated(base: Any, metadata: tuple[Any, ...]) -> Checker:
     parsed = next((m for m in metadata if isinstance(m, Parsed)), None)
     if parsed is not None:
+        return _parsed(parsed)
+    expect = next((m for m in metadata if isinstance(m, Expect)), None)
+    origin = typing.get_origin(base)
+    if expect is not None and (origin is Union or origin is types.UnionType):
+        return _union(base, expect)
+    check_base = _checker(base)
+    constraints = tuple(c for c in map(_constraint, metadata) if c is not None)
+
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        checked = check_base(value, loc, problems)
+        if checked is _MISSING:
+            return _MISSING
+        for satisfied in constraints:
+            if not satisfied(checked, loc, problems):
+                return _MISSING
+        return checked
+
+    return check
+
+
+def _parsed(parsed: Parsed) -> Checker:
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
         try:
             return parsed.parse(value)
         except AmountError as exc:
             return _problem(problems, loc, parsed.kind, value, str(exc))
-    expect = next((m for m in metadata if isinstance(m, Expect)), None)
-    origin = typing.get_origin(base)
-    if expect is not None and (origin is Union or origin is types.UnionType):
-        return _union(base, typing.get_args(base), value, loc, problems, expect)
-    before = len(problems)
-    checked = _check(base, value, loc, problems)
-    if len(problems) > before:
-        return _MISSING
-    for constraint in metadata:
-        if not _satisfies(constraint, checked, loc, problems):
-            return _MISSING
-    return checked
+
+    return check
 
 
-def _satisfies(constraint: Any, value: Any, loc: Loc, problems: list[dict[str, Any]]) -> bool:
-    is_text = isinstance(value, str)
-    if isinstance(constraint, Bounds):
-        if constraint.ge is not None and value < constraint.ge:
-            _problem(problems, loc, "greater_than_equal", value, ge=constraint.ge)
+Constraint = Callable[[Any, Loc, list[dict[str, Any]]], bool]
+
+
+def _constraint(marker: Any) -> Constraint | None:
+    """A test for one constraint marker; None for markers that constrain nothing here."""
+    if isinstance(marker, Bounds):
+        return _bounds(marker)
+    if isinstance(marker, Length):
+        return _length(marker)
+    if isinstance(marker, Pattern):
+        return _pattern(marker)
+    return None
+
+
+def _bounds(bounds: Bounds) -> Constraint:
+    def satisfied(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> bool:
+        if bounds.ge is not None and value < bounds.ge:
+            _problem(problems, loc, "greater_than_equal", value, ge=bounds.ge)
             return False
-        if constraint.le is not None and value > constraint.le:
-            _problem(problems, loc, "less_than_equal", value, le=constraint.le)
+        if bounds.le is not None and value > bounds.le:
+            _problem(problems, loc, "less_than_equal", value, le=bounds.le)
             return False
-    elif isinstance(constraint, Length):
-        if constraint.min_length is not None and len(value) < constraint.min_length:
+        return True
+
+    return satisfied
+
+
+def _length(length: Length) -> Constraint:
+    def satisfied(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> bool:
+        is_text = isinstance(value, str)
+        if length.min_length is not None and len(value) < length.min_length:
             kind = "string_too_short" if is_text else "too_short"
-            _problem(problems, loc, kind, value, min_length=constraint.min_length)
+            _problem(problems, loc, kind, value, min_length=length.min_length)
             return False
-        if constraint.max_length is not None and len(value) > constraint.max_length:
+        if length.max_length is not None and len(value) > length.max_length:
             kind = "string_too_long" if is_text else "too_long"
-            _problem(problems, loc, kind, value, max_length=constraint.max_length)
+            _problem(problems, loc, kind, value, max_length=length.max_length)
             return False
-    elif isinstance(constraint, Pattern) and not constraint.compiled.fullmatch(value):
+        return True
+
+    return satisfied
+
+
+def _pattern(pattern: Pattern) -> Constraint:
+    fullmatch = pattern.compiled.fullmatch
+
+    def satisfied(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> bool:
+        if fullmatch(value):
+            return True
         _problem(
-            problems,
-            loc,
-            "string_pattern_mismatch",
-            value,
-            constraint.message,
-            pattern=constraint.regex,
+            problems, loc, "string_pattern_mismatch", value, pattern.message, pattern=pattern.regex
         )
         return False
-    return True
+
+    return satisfied
 
 
 def _shape(tp: Any) -> type:
@@ -266,48 +341,66 @@ def _shape(tp: Any) -> type:
     return tp if isinstance(tp, type) else object
 
 
-def _union(
-    tp: Any,
-    members: tuple[Any, ...],
-    value: Any,
-    loc: Loc,
-    problems: list[dict[str, Any]],
-    expect: Expect | None,
-) -> Any:
-    if value is None and type(None) in members:
-        return None
+def _union(tp: Any, expect: Expect | None) -> Checker:
+    members = typing.get_args(tp)
+    optional = type(None) in members
     candidates = [m for m in members if m is not type(None)]
     if len(candidates) == 1:
-        return _check(candidates[0], value, loc, problems)
-    for member in candidates:
-        if type(value) is _shape(member):
-            return _check(member, value, loc, problems)
-    if expect is not None:
-        return _problem(problems, loc, expect.kind, value, expect.message)
-    return _problem(problems, loc, "union_type", value, f"expected {tp}")
+        only = _checker(candidates[0])
+
+        def check_optional(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+            return None if value is None and optional else only(value, loc, problems)
+
+        return check_optional
+    by_shape = {}
+    for member in reversed(candidates):  # the first member of a shape wins
+        by_shape[_shape(member)] = member
+    message = expect.message if expect else f"expected {tp}"
+    kind = expect.kind if expect else "union_type"
+
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        if value is None and optional:
+            return None
+        member = by_shape.get(type(value))
+        if member is None:
+            return _problem(problems, loc, kind, value, message)
+        return _checker(member)(value, loc, problems)
+
+    return check
 
 
-def _dataclass(cls: type, value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
-    if type(value) is not dict:
-        return _problem(problems, loc, "model_type", value)
-    hints = _hints(cls)
+def _dataclass(cls: type) -> Checker:
     fields = _fields(cls)
-    names = {f.name for f in fields}
-    before = len(problems)
-    for key in value:
-        if key not in names:
-            _problem(problems, (*loc, key), "extra_forbidden", value[key])
-    arguments: dict[str, Any] = {}
-    for field in fields:
-        if field.name in value:
-            arguments[field.name] = _check(
-                hints[field.name], value[field.name], (*loc, field.name), problems
-            )
-        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            _problem(problems, (*loc, field.name), "missing", _MISSING)
-    if len(problems) > before:
-        return _MISSING
-    return cls(**arguments)
+    names = frozenset(f.name for f in fields)
+    # (name, required, checker), filled on first use so that types may refer to each other.
+    checkers: list[tuple[str, bool, Checker]] = []
+
+    def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+        if type(value) is not dict:
+            return _problem(problems, loc, "model_type", value)
+        if not checkers:
+            hints = _hints(cls)
+            checkers.extend((f.name, _required(f), _checker(hints[f.name])) for f in fields)
+        before = len(problems)
+        if not names.issuperset(value):
+            for key in value:
+                if key not in names:
+                    _problem(problems, (*loc, key), "extra_forbidden", value[key])
+        arguments: dict[str, Any] = {}
+        for name, required, check_field in checkers:
+            if name in value:
+                arguments[name] = check_field(value[name], (*loc, name), problems)
+            elif required:
+                _problem(problems, (*loc, name), "missing", _MISSING)
+        if len(problems) > before:
+            return _MISSING
+        return cls(**arguments)
+
+    return check
+
+
+def _required(field: dataclasses.Field[Any]) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
 
 def field_names(cls: type, loc: Loc) -> list[str]:
