@@ -228,3 +228,27 @@ def test_readme_rule_table_lists_every_rule_as_configured_by_default():
     for rule in load_catalogue():
         row = f"| {rule.code} | {rule.name} | {rule.severity} | {', '.join(rule.scope)} | {threshold_text(rule)} |"
         assert row in readme, row
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
+    from podcheck.formats import FORMATS
+
+    # Linux keeps such names as bytes; Python holds the stray byte as a lone surrogate.
+    name = os.fsencode(tmp_path) + b"/north\xffwind.yaml"
+    Path(os.fsdecode(name)).write_bytes(Path(GO).read_bytes())
+    for fmt in FORMATS:
+        done = subprocess.run(
+            [installed_script(), "evaluate", "--format", fmt, name], capture_output=True
+        )
+        assert (done.returncode, done.stderr) == (0, b""), fmt
+    done = subprocess.run(
+        [installed_script(), "evaluate", "--format", "json", name], capture_output=True
+    )
+    assert json.loads(done.stdout)["files"][0]["path"].endswith("north\ufffdwind.yaml")
+    missing = subprocess.run(
+        [installed_script(), "evaluate", name + b".missing"], capture_output=True
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.decode().endswith(
+        "north\ufffdwind.yaml.missing:1:1: error: no such file\n"
+    )

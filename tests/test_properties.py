@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from podcheck.errors import InputErrors
 from podcheck.loader import load_org
 from podcheck.metrics import Subject, ae_csm_ratio
 
-amounts = st.integers(min_value=0, max_value=10**12)
+amounts = st.integers(min_value=0, max_value=numbers.MAX_MONEY)
 
 
 @given(amounts)
@@ -29,7 +30,21 @@ def test_money_plain_grouped_and_dollar_forms_agree(value):
 @given(amounts, st.sampled_from(["k", "K", "m", "M"]))
 def test_money_suffixes_scale_exactly(value, suffix):
     scale = 1000 if suffix.lower() == "k" else 1_000_000
-    assert numbers.parse_money(f"{value}{suffix}") == value * scale
+    if value * scale <= numbers.MAX_MONEY:
+        assert numbers.parse_money(f"{value}{suffix}") == value * scale
+    else:
+        with pytest.raises(numbers.AmountError, match="up to \\$1,000,000,000,000"):
+            numbers.parse_money(f"{value}{suffix}")
+
+
+def test_money_above_a_trillion_is_refused_at_its_place():
+    with pytest.raises(InputErrors) as caught:
+        load_org("o.yaml", yaml.safe_dump(org(**{"segments.0.acv": "$1,000,000,000,001"})))
+    assert [str(error) for error in caught.value.errors] == [
+        "o.yaml:26:8: error: segments[0].acv: expected an amount up to $1,000,000,000,000, "
+        "got $1,000,000,000,001"
+    ]
+    assert numbers.parse_money(numbers.MAX_MONEY) == numbers.MAX_MONEY
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=99))

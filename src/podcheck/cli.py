@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from podcheck.errors import InputError, InputErrors
 from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
+    from podcheck.batch import Job, Judged
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
@@ -187,42 +189,28 @@ def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
     """The display path and the file's text, refusing files over the size limit."""
     from podcheck import source
 
-    limit = max_bytes or source.DEFAULT_MAX_BYTES
-    if path != STDIN:
-        return path, source.decode(source.read_bytes(path, limit), path)
-    raw = sys.stdin.buffer.read(limit + 1)
-    source.check_size(raw, "<stdin>", limit)
-    return "<stdin>", source.decode(raw, "<stdin>")
+    return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
+
+
+def _report_errors(report: FileReport) -> FileReport:
+    for error in report.errors:
+        typer.echo(str(error), err=True)
+    return report
 
 
 def _evaluate_text(
     path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]
 ) -> FileReport:
     """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
-    from podcheck.engine import evaluate
-    from podcheck.loader import load_org
-    from podcheck.report import FileReport
+    from podcheck.batch import judge_text
 
-    try:
-        return evaluate(load_org(path, text), settings.rules, waivers)
-    except InputErrors as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
-        return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
+    return _report_errors(judge_text(path, text, settings, waivers))
 
 
 def _evaluate_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
-    try:
-        shown, text = _read(path, settings.max_file_bytes)
-    except InputErrors as exc:
-        from podcheck.report import FileReport
+    from podcheck.batch import judge_path
 
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
-        return FileReport(
-            path="<stdin>" if path == STDIN else path, org=None, verdict="error", errors=exc.errors
-        )
-    return _evaluate_text(shown, text, settings, waivers)
+    return _report_errors(judge_path(path, settings, waivers))
 
 
 def _today(value: str | None) -> datetime.date:
@@ -280,21 +268,29 @@ def wants_progress(count: int, stream: object) -> bool:
     return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
 
 
-def _evaluate_all(
-    files: list[str], settings: Settings, waivers: tuple[Waiver, ...]
-) -> tuple[FileReport, ...]:
+def _evaluate_all(files: list[str], job: Job, jobs: int | None) -> list[Judged]:
+    """Every file judged, in order, with input errors written to stderr as they come."""
+    from podcheck.batch import judge_all
+
+    judged = judge_all(files, job, jobs)
+    outcomes = []
     if not wants_progress(len(files), sys.stderr):
-        return tuple(_evaluate_path(path, settings, waivers) for path in files)
+        for outcome in judged:
+            _report_errors(outcome.report)
+            outcomes.append(outcome)
+        return outcomes
     from rich.console import Console
     from rich.progress import Progress
 
-    reports = []
+    # The first outcome starts the workers; the progress bar's thread must start after them.
+    first = next(judged, None)
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("evaluating", total=len(files))
-        for path in files:
-            reports.append(_evaluate_path(path, settings, waivers))
+        for outcome in itertools.chain((first,) if first else (), judged):
+            _report_errors(outcome.report)
+            outcomes.append(outcome)
             progress.advance(task)
-    return tuple(reports)
+    return outcomes
 
 
 @app.command()
@@ -336,13 +332,24 @@ def evaluate(
             "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
         ),
     ] = None,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to judge files on (default: one per CPU from 100 files, on Linux).",
+        ),
+    ] = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
-    from podcheck.formats import RenderOptions, renderer
+    from podcheck import formats
+    from podcheck.batch import Job
+    from podcheck.formats import RenderOptions
     from podcheck.report import Report
     from podcheck.waivers import statuses
 
-    extra_outputs = _parse_outputs(output_formats)
+    extras = _parse_outputs(output_formats)
     as_of = _today(today)
     settings = _settings(config, select, ignore)
     if max_file_bytes is not None:
@@ -350,14 +357,6 @@ def evaluate(
 
         settings = replace(settings, max_file_bytes=max_file_bytes)
     active = tuple(w for w in settings.waivers if not w.expired(as_of))
-    reports = _evaluate_all(files, settings, active)
-    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
-    report = Report(
-        files=reports,
-        rules=settings.rules,
-        fail_on=_gate(fail_on, settings),
-        waivers=statuses(settings.waivers, used, as_of),
-    )
     to_terminal = output is None
     options = RenderOptions(
         color=to_terminal and _use_color(color),
@@ -365,9 +364,41 @@ def evaluate(
         verbose=verbose,
         cwd=os.getcwd(),
     )
-    for name, path in extra_outputs:
-        _write(path, renderer(name)(report, RenderOptions(cwd=options.cwd, verbose=verbose)))
-    _emit(renderer(_resolve_format(output_format.value))(report, options), output)
+    # (format, options, path); the report goes to standard output when path is None.
+    outputs = [
+        (_resolve_format(output_format.value), options, output),
+        *((name, RenderOptions(cwd=options.cwd, verbose=verbose), path) for name, path in extras),
+    ]
+    # Formats written file by file have each file's part written as soon as it is judged.
+    by_file = {
+        index: render_file
+        for index, (name, _, _) in enumerate(outputs)
+        if (render_file := formats.file_renderer(name)) is not None
+    }
+    job = Job(
+        settings,
+        active,
+        tuple((by_file[i], outputs[i][1]) for i in by_file),
+        whole_reports=len(by_file) < len(outputs),
+    )
+    outcomes = _evaluate_all(files, job, jobs)
+    reports = tuple(outcome.report for outcome in outcomes)
+    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
+    report = Report(
+        files=reports,
+        rules=settings.rules,
+        fail_on=_gate(fail_on, settings),
+        waivers=statuses(settings.waivers, used, as_of),
+    )
+    slots = list(by_file)
+    for index in [*range(1, len(outputs)), 0]:  # the files named first, standard output last
+        name, opts, path = outputs[index]
+        parts = [o.parts[slots.index(index)] for o in outcomes] if index in by_file else None
+        text = formats.render(name, report, opts, parts)
+        if path is None:
+            sys.stdout.write(text)
+        else:
+            _write(path, text)
     raise typer.Exit(report.exit_code)
 
 

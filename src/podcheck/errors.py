@@ -22,6 +22,18 @@ def one_line(text: str) -> str:
     )
 
 
+def shown_path(path: str) -> str:
+    """A file name as it can be printed and written into reports.
+
+    Python keeps bytes of a file name that are not UTF-8 as lone surrogates, which no
+    UTF-8 output can hold; they are shown as U+FFFD. Control characters are escaped.
+    """
+    if path.isascii() and path.isprintable():
+        return path
+    raw = path.encode("utf-8", "surrogateescape")
+    return one_line(raw.decode("utf-8", "replace"))
+
+
 @dataclass(frozen=True, order=True)
 class InputError:
     path: str
@@ -30,7 +42,7 @@ class InputError:
     message: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "path", one_line(self.path))
+        object.__setattr__(self, "path", shown_path(self.path))
         object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:

@@ -32,6 +32,7 @@ Rollout = Literal["pilot", "org-wide"]
 ENTERPRISE_TIERS = frozenset({"enterprise", "strategic"})
 
 _NUMBER_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0}
+_MONEY_SCHEMA: dict[str, Any] = {**_NUMBER_SCHEMA, "maximum": numbers.MAX_MONEY}
 _MONEY_PATTERN = r"^\$?(\d{1,3}(,\d{3})+|\d+(_\d+)*)(\.\d+)?[kKmM]?$"
 _PCT_PATTERN = r"^\d+(\.\d+)?\s?%$"
 
@@ -42,7 +43,7 @@ Money = Annotated[
         "money",
         {
             "description": 'USD amount: 85000, 85000.50, "$85K", "85,000", "1.2M"',
-            "anyOf": [_NUMBER_SCHEMA, {"type": "string", "pattern": _MONEY_PATTERN}],
+            "anyOf": [_MONEY_SCHEMA, {"type": "string", "pattern": _MONEY_PATTERN}],
         },
     ),
 ]

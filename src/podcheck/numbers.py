@@ -13,6 +13,8 @@ Number = int | Fraction
 
 # Longer strings are not amounts anyone writes; refusing them keeps parsing cheap.
 _MAX_AMOUNT_CHARS = 40
+# No contract or book is worth a trillion dollars; larger figures are typing mistakes.
+MAX_MONEY = 10**12
 
 # Commas must group thousands: "1,5M" (a decimal comma) must not read as 15M.
 _MONEY = re.compile(
@@ -26,15 +28,21 @@ class AmountError(ValueError):
     """A value that is not the kind of amount expected; the message says what was."""
 
 
+# Exact type tests: isinstance against Fraction goes through the numbers ABCs, which is
+# slow on a path taken for every value, and bool must not count as a number anyway.
+_NUMBER_TYPES = frozenset({int, Fraction})
+
+
 def normalise(value: Number) -> Number:
     """An integral Fraction becomes an int, so that 85000.0 and 85000 print alike."""
-    if isinstance(value, Fraction) and value.denominator == 1:
+    if type(value) is Fraction and value.denominator == 1:
         return int(value.numerator)
     return value
 
 
 def is_number(value: object) -> bool:
-    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+    """An int or a Fraction, and not a bool."""
+    return type(value) in _NUMBER_TYPES
 
 
 def parse_money(value: object) -> Number:
@@ -57,6 +65,10 @@ def parse_money(value: object) -> Number:
         )
     if amount < 0:
         raise AmountError(f"expected an amount >= 0, got {format_plain(amount)}")
+    if amount > MAX_MONEY:
+        raise AmountError(
+            f"expected an amount up to {format_money(MAX_MONEY)}, got {format_money(amount)}"
+        )
     return normalise(amount)
 
 

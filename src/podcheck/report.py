@@ -6,8 +6,8 @@ is made; counts and verdicts that can be derived are properties, not stored copi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
 from podcheck.errors import InputError
@@ -20,8 +20,13 @@ SegmentVerdict = Literal["go", "no-go", "n/a"]
 FailOn = Literal["error", "warning", "never"]
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
+    """One rule run on one subject.
+
+    A named tuple rather than a dataclass: a run makes one per rule, segment and pod, and
+    results cross process boundaries in parallel runs, where tuples are cheapest to send.
+    """
+
     rule: str
     name: str
     severity: Severity
@@ -92,6 +97,11 @@ class FileReport:
             if n:
                 parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
         return " · ".join(parts)
+
+    def deciding(self) -> FileReport:
+        """This report with only the results that decide a run: failed and waived ones."""
+        kept = tuple(r for r in self.results if r.status in ("fail", "waived"))
+        return replace(self, results=kept)
 
     def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
         return tuple(

@@ -14,6 +14,7 @@ validator as the strings they were typed as, and the validator says what to writ
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from podcheck.errors import InputError, InputErrors
+from podcheck.errors import InputError, InputErrors, shown_path
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -136,6 +137,18 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise InputErrors([InputError(path, 1, 1, f"cannot read file: {reason.lower()}")]) from None
     check_size(raw, path, max_bytes)
     return raw
+
+
+STDIN = "-"
+
+
+def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """The name to show for `path` and its text; `-` reads standard input."""
+    if path != STDIN:
+        return shown_path(path), decode(read_bytes(path, max_bytes), path)
+    raw = sys.stdin.buffer.read(max_bytes + 1)
+    check_size(raw, "<stdin>", max_bytes)
+    return "<stdin>", decode(raw, "<stdin>")
 
 
 def check_size(raw: bytes, path: str, max_bytes: int) -> None:

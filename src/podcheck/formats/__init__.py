@@ -2,17 +2,21 @@
 
 The table feeds `--format`. Modules are imported only when their format is used, so a
 JSON run in CI never pays for rich.
+
+A format may also be written file by file: its module then has `render_file(file,
+options)`, giving one file's part, and `assemble(report, parts, options)`, joining the
+parts; `render` is the two together. Parallel runs have workers write the parts.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads this table at start-up; keep it free of heavy imports
-    from podcheck.report import Report
+    from podcheck.report import FileReport, Report
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class RenderOptions:
 
 
 Renderer = Callable[["Report", RenderOptions], str]
+FileRenderer = Callable[["FileReport", RenderOptions], str]
 
 # name -> (module, what it is for)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -55,3 +60,23 @@ def renderer(name: str) -> Renderer:
     module_name, _ = FORMATS[name]
     render: Renderer = importlib.import_module(module_name).render
     return render
+
+
+def file_renderer(name: str) -> FileRenderer | None:
+    """How the format writes one file's part, or None if it is written only whole."""
+    render_file: FileRenderer | None = getattr(
+        importlib.import_module(FORMATS[name][0]), "render_file", None
+    )
+    return render_file
+
+
+def render(
+    name: str, report: Report, options: RenderOptions, parts: Sequence[str] | None = None
+) -> str:
+    """The report in format `name`; `parts`, if given, are its files' parts, already written."""
+    module = importlib.import_module(FORMATS[name][0])
+    if parts is None:
+        text: str = module.render(report, options)
+    else:
+        text = module.assemble(report, parts, options)
+    return text

@@ -1,0 +1,121 @@
+"""Judging many files: in the order given, on several processes when there are enough of them.
+
+A repository of org files is judged file by file, and files do not depend on each other,
+so a large run is split across worker processes. Workers are forked: they start with
+podcheck, the rules and the settings already loaded, and nothing but file paths goes to
+them. Each returns the file's report and, for formats that are written file by file
+(`render_file` in the format's module), the file's part of the output, so that the
+parent only joins texts. Results come back in the order of the paths, so the output is
+the same, byte for byte, whatever the number of processes.
+
+Forking is used only on Linux, where it is cheap and safe for a process with no threads;
+elsewhere, and for standard input, files are judged one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from podcheck.engine import evaluate
+from podcheck.errors import InputErrors, shown_path
+from podcheck.formats import FileRenderer, RenderOptions
+from podcheck.loader import load_org
+from podcheck.report import FileReport
+from podcheck.rulebook import Settings
+from podcheck.source import DEFAULT_MAX_BYTES, STDIN, read
+from podcheck.waivers import Waiver
+
+# Below this many files, starting workers costs more than it saves.
+PARALLEL_FROM = 100
+# Files per task sent to a worker: large enough to keep messages few, small enough that
+# the workers finish together.
+MAX_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class Job:
+    """What judging one file needs; given to each worker once, when it starts."""
+
+    settings: Settings
+    waivers: tuple[Waiver, ...]
+    # The outputs written file by file: how each writes a file's part, and its options.
+    parts: tuple[tuple[FileRenderer, RenderOptions], ...] = ()
+    # False when the parts are every output there is: reports then need only the results
+    # that decide the run, and sending less between processes is faster.
+    whole_reports: bool = True
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One file's report and its parts of the file-by-file outputs, in `Job.parts` order.
+
+    Without `Job.whole_reports`, the report holds only failed and waived results.
+    """
+
+    report: FileReport
+    parts: tuple[str, ...] = ()
+
+
+def judge_text(path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
+    """One file's report; input errors make an `error` report that lists them."""
+    try:
+        return evaluate(load_org(path, text), settings.rules, waivers)
+    except InputErrors as exc:
+        return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
+
+
+def judge_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
+    try:
+        shown, text = read(path, settings.max_file_bytes or DEFAULT_MAX_BYTES)
+    except InputErrors as exc:
+        shown = "<stdin>" if path == STDIN else shown_path(path)
+        return FileReport(path=shown, org=None, verdict="error", errors=exc.errors)
+    return judge_text(shown, text, settings, waivers)
+
+
+def _judge(job: Job, path: str) -> Judged:
+    report = judge_path(path, job.settings, job.waivers)
+    parts = tuple(render(report, options) for render, options in job.parts)
+    return Judged(report if job.whole_reports else report.deciding(), parts)
+
+
+def workers_for(paths: Sequence[str], jobs: int | None) -> int:
+    """How many processes judge `paths`: `jobs`, or by default one per CPU for many files."""
+    if sys.platform != "linux" or STDIN in paths or len(paths) < 2:
+        return 1
+    if jobs is not None:
+        return max(1, min(jobs, len(paths)))
+    if len(paths) < PARALLEL_FROM:
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterator[Judged]:
+    """Every path's outcome, in the order of `paths`."""
+    workers = workers_for(paths, jobs)
+    if workers == 1:
+        for path in paths:
+            yield _judge(job, path)
+        return
+    import multiprocessing
+
+    chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
+        yield from pool.imap(_judge_in_worker, paths, chunksize=chunk)
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _start_worker(job: Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _judge_in_worker(path: str) -> Judged:
+    assert _WORKER_JOB is not None, "worker started without a job"
+    return _judge(_WORKER_JOB, path)
