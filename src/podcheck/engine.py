@@ -6,8 +6,10 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 from __future__ import annotations
 
 import operator
+import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from podcheck import units
@@ -156,56 +158,49 @@ def _message(
     template = rule.messages.get(f"{status}_{measured.case}") or rule.messages.get(status)
     if template is None:
         return "not applicable"
-    return template.format_map(_MessageFields(rule, subject, measured, actual, bar, month))
+    fields = {
+        name: _field(name, rule, subject, measured, actual, bar, month)
+        for name in _template_fields(template)
+    }
+    return template.format_map(fields)
 
 
-class _MessageFields(dict[str, str]):
-    """The fields a message template names, each written out only when the template asks.
+@cache
+def _template_fields(template: str) -> tuple[str, ...]:
+    """The fields a message template names (the rule book has checked they exist)."""
+    names = (name for _, name, _, _ in string.Formatter().parse(template) if name)
+    return tuple(dict.fromkeys(names))
 
-    A field is, in order of precedence: one of the standard fields below, a detail of the
-    measurement, or a parameter of the rule.
-    """
 
-    def __init__(
-        self,
-        rule: Rule,
-        subject: Subject,
-        measured: Measurement,
-        actual: Any,
-        bar: Any,
-        month: int | None,
-    ) -> None:
-        super().__init__()
-        self.rule, self.subject, self.measured = rule, subject, measured
-        self.actual, self.bar, self.month = actual, bar, month
-
-    def __missing__(self, key: str) -> str:
-        value = self._write(key)
-        self[key] = value
-        return value
-
-    def _write(self, key: str) -> str:
-        rule, subject, bar = self.rule, self.subject, self.bar
-        if key == "actual":
-            return units.write(rule.unit, self.actual)
-        if key == "threshold":
-            return units.write(rule.unit, bar)
-        if key == "segment":
-            return subject.segment.id if subject.segment else ""
-        if key == "pod" and subject.pod:
-            return subject.pod.id
-        if key == "month":
-            return str(self.month) if self.month is not None else ""
-        if key == "missing":
-            wanted = bar if rule.compare == "contains-all" and bar else []
-            return units.write_detail([item for item in wanted if item not in (self.actual or ())])
-        if key in self.measured.details:
-            return units.write_detail(self.measured.details[key])
-        if key in rule.params:
-            return units.write_detail(rule.params[key])
-        if key == "pod":
-            return ""
-        raise KeyError(key)  # the rule book checks templates when rules load
+def _field(
+    name: str,
+    rule: Rule,
+    subject: Subject,
+    measured: Measurement,
+    actual: Any,
+    bar: Any,
+    month: int | None,
+) -> str:
+    """One field of a message: a standard field, else a detail of the measurement, else a
+    parameter of the rule."""
+    if name == "actual":
+        return units.write(rule.unit, actual)
+    if name == "threshold":
+        return units.write(rule.unit, bar)
+    if name == "segment":
+        return subject.segment.id if subject.segment else ""
+    if name == "pod" and subject.pod:
+        return subject.pod.id
+    if name == "month":
+        return str(month) if month is not None else ""
+    if name == "missing":
+        wanted = bar if rule.compare == "contains-all" and bar else []
+        return units.write_detail([item for item in wanted if item not in (actual or ())])
+    if name in measured.details:
+        return units.write_detail(measured.details[name])
+    if name in rule.params:
+        return units.write_detail(rule.params[name])
+    return ""  # `pod` outside a pod
 
 
 def _summarise(

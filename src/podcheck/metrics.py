@@ -12,21 +12,25 @@ load time that every case and detail a message uses is one the metric declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from podcheck.model import OrgFile, Pod, Segment
 from podcheck.numbers import Number, format_money, format_plain, format_ratio
-from podcheck.projection import project
+from podcheck.projection import ratios
 from podcheck.source import Path
 
 Status = Literal["pass", "fail", "skip", "waived"]
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What one rule run looks at: the whole org, one segment, or one pod of a segment."""
+class Subject(NamedTuple):
+    """What one rule run looks at: the whole org, one segment, or one pod of a segment.
+
+    Subjects and measurements are named tuples: one of each is made per rule run, and
+    tuples are the cheapest immutable records to make.
+    """
 
     org: OrgFile
     segment: Segment | None = None
@@ -48,8 +52,7 @@ class Subject:
         return self.segment
 
 
-@dataclass(frozen=True)
-class Measurement:
+class Measurement(NamedTuple):
     value: Any = None
     at: Path = ()
     # A bar the data itself supplies, e.g. a pilot's baseline.
@@ -58,7 +61,7 @@ class Measurement:
     series: tuple[tuple[int, Number], ...] | None = None
     outcome: Status | None = None
     case: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = MappingProxyType({})
 
 
 Params = Mapping[str, Any]
@@ -196,21 +199,19 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
     cases=("pooled", "no_csm"),
 )
 def projected_ratio(subject: Subject, params: Params) -> Measurement:
-    months = project(subject.seg(), 12)[1:]
     at = subject.path("hiring_plan")
-    for month in months:
-        if month.ratio is None:
-            return Measurement(
-                None, at, outcome="fail", case="no_csm", details={"month": month.month}
-            )
+    series: list[tuple[int, Fraction]] = []
+    for month, ratio in ratios(subject.seg(), 12)[1:]:
+        if ratio is None:
+            return Measurement(None, at, outcome="fail", case="no_csm", details={"month": month})
+        series.append((month, ratio))
     pooled_at = params["pooled_at"]
-    ratios = [(m.month, m.ratio) for m in months if m.ratio is not None]
-    pooled = next(((month, ratio) for month, ratio in ratios if ratio > pooled_at), None)
+    pooled = next(((month, ratio) for month, ratio in series if ratio > pooled_at), None)
     details: dict[str, Any] = {}
     if pooled is not None:
         details = {"pooled_month": pooled[0], "pooled_ratio": format_ratio(pooled[1])}
-    series = tuple(ratios)
-    return Measurement(None, at, series=series, case="pooled" if pooled else None, details=details)
+    case = "pooled" if pooled else None
+    return Measurement(None, at, series=tuple(series), case=case, details=details)
 
 
 @metric("ratio_review_months", scopes=("org",), cases=("absent",))

@@ -9,7 +9,6 @@ generates the JSON Schema from these classes).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from podcheck import numbers
@@ -232,21 +231,6 @@ class Segment:
         if self.pod_count is not None:
             return self.pod_count
         return min(self.headcount.ae, self.headcount.csm)
-
-    def hires_by_month(self, months: int) -> list[tuple[Number, Number]]:
-        """(AE, CSM) hires in each month 1..months; totals are spread evenly over 12 months."""
-        plan = self.hiring_plan
-        hires: list[tuple[Number, Number]] = [(0, 0)] * months
-        if isinstance(plan, HiringTotals):
-            per_month = (Fraction(plan.ae, 12), Fraction(plan.csm, 12))
-            for index in range(min(months, 12)):
-                hires[index] = per_month
-        elif plan is not None:
-            for entry in plan:
-                if entry.month <= months:
-                    ae, csm = hires[entry.month - 1]
-                    hires[entry.month - 1] = (ae + entry.ae, csm + entry.csm)
-        return hires
 
     @property
     def hires_next_12_months(self) -> tuple[int, int]:

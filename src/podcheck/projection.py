@@ -1,14 +1,20 @@
-"""The AE:CSM ratio month by month under a segment's hiring plan."""
+"""The AE:CSM ratio month by month under a segment's hiring plan.
+
+Headcount is counted in twelfths of a person: a totals plan spreads each year's hires
+evenly over months 1 to 12, so every month's headcount is a whole number of twelfths.
+Sums stay integers, and each ratio is one exact Fraction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
 
-from podcheck.model import Segment
+from podcheck.model import HiringTotals, Segment
 
 MAX_MONTHS = 24
+_TWELFTHS = 12
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,7 @@ class Month:
     ae: Fraction
     csm: Fraction
 
-    @cached_property  # read several times per month by the rules; dividing Fractions is slow
+    @property
     def ratio(self) -> Fraction | None:
         """AEs per CSM; None when there are no CSMs to divide by."""
         return self.ae / self.csm if self.csm else None
@@ -31,15 +37,44 @@ def project(segment: Segment, months: int) -> list[Month]:
     Totals plans are spread evenly over months 1 to 12, so headcount may be fractional
     part-way through the year; the ratio is still exact.
     """
+    return [
+        Month(month, Fraction(ae, _TWELFTHS), Fraction(csm, _TWELFTHS))
+        for month, ae, csm in _in_twelfths(segment, months)
+    ]
+
+
+def ratios(segment: Segment, months: int) -> list[tuple[int, Fraction | None]]:
+    """(month, AEs per CSM) for today and each of the next `months` months.
+
+    The same ratios as `project`, for the rules, without building each month's headcount.
+    """
+    return [
+        (month, Fraction(ae, csm) if csm else None)
+        for month, ae, csm in _in_twelfths(segment, months)
+    ]
+
+
+def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]]:
+    """(month, AEs, CSMs) in twelfths of a person, for months 0 to `months`."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be 1 to {MAX_MONTHS}, got {months}")
-    ae = Fraction(segment.headcount.ae)
-    csm = Fraction(segment.headcount.csm)
-    timeline = [Month(0, ae, csm)]
-    for index, (ae_hires, csm_hires) in enumerate(segment.hires_by_month(months), start=1):
-        if ae_hires:  # most months of a monthly plan hire nobody: skip the Fraction sum
-            ae += ae_hires
-        if csm_hires:
-            csm += csm_hires
-        timeline.append(Month(index, ae, csm))
-    return timeline
+    ae = segment.headcount.ae * _TWELFTHS
+    csm = segment.headcount.csm * _TWELFTHS
+    hires = [(0, 0)] * (months + 1)
+    plan = segment.hiring_plan
+    if isinstance(plan, HiringTotals):
+        # A year's total n spread over 12 months is n twelfths of a person a month.
+        for month in range(1, min(months, 12) + 1):
+            hires[month] = (plan.ae, plan.csm)
+    elif plan is not None:
+        for entry in plan:
+            if entry.month <= months:
+                ae_hires, csm_hires = hires[entry.month]
+                hires[entry.month] = (
+                    ae_hires + entry.ae * _TWELFTHS,
+                    csm_hires + entry.csm * _TWELFTHS,
+                )
+    for month in range(months + 1):
+        ae += hires[month][0]
+        csm += hires[month][1]
+        yield month, ae, csm

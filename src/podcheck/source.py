@@ -189,23 +189,23 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 class _Frame:
     """An open mapping or sequence: where it stands and what it expects next."""
 
-    __slots__ = ("container", "key", "key_mark", "next_index", "path")
+    __slots__ = ("key", "key_mark", "mapping", "next_index", "path", "sequence")
 
     def __init__(self, container: dict | list, path: Path) -> None:
-        self.container = container
+        # Exactly one of the two is set; two typed slots spare a type test per value.
+        self.mapping = container if isinstance(container, dict) else None
+        self.sequence = container if isinstance(container, list) else None
         self.path = path
         self.key: str | None = None  # a mapping's key waiting for its value
         self.key_mark: Mark = None
         self.next_index = 0
 
-    def awaits_key(self) -> bool:
-        return self.key is None and isinstance(self.container, dict)
-
 
 class _Builder:
     """Turns parser events into values and nodes, refusing what podcheck does not accept.
 
-    It runs once per value of every file, so it dispatches on the event's exact class.
+    It runs once per value of every file, so the common path (a scalar) is written out in
+    the loop and events are told apart by their exact class.
     """
 
     def __init__(self, path: str) -> None:
@@ -219,18 +219,22 @@ class _Builder:
         stack = self.stack
         while (event := next_event()) is not None:
             if type(event) is yaml.ScalarEvent:
-                self.refuse_properties(event)
+                if event.anchor is not None or event.tag is not None:
+                    self.refuse_properties(event)
                 frame = stack[-1] if stack else None
-                if frame is not None and frame.awaits_key():
+                if frame is not None and frame.key is None and frame.mapping is not None:
                     self.take_key(frame, event)
+                elif event.style:  # quoted or block: always text
+                    self.place(event.value, event.start_mark, event.value, False)
                 else:
-                    self.scalar(event)
+                    value = resolve_plain(event.value)
+                    self.place(value, event.start_mark, event.value, True)
             elif type(event) is yaml.MappingStartEvent:
                 self.open({}, event)
-            elif type(event) is yaml.SequenceStartEvent:
-                self.open([], event)
             elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
                 stack.pop()
+            elif type(event) is yaml.SequenceStartEvent:
+                self.open([], event)
             elif type(event) is yaml.AliasEvent:
                 raise self.fail(
                     event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out"
@@ -256,18 +260,11 @@ class _Builder:
                 event.start_mark, f"tag '{event.tag}' is not allowed; write plain values"
             )
 
-    def scalar(self, event: yaml.ScalarEvent) -> None:
-        text = event.value
-        if event.style:  # quoted or block: always text
-            self.place(text, event.start_mark, text, False)
-        else:
-            self.place(resolve_plain(text), event.start_mark, text, True)
-
     def take_key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
         key = event.value
         if key == "<<" and not event.style:
             raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
-        if key in frame.container:
+        if frame.mapping is not None and key in frame.mapping:
             key_path = (*frame.path, key)
             first = self.nodes[key_path]
             raise self.fail(
@@ -283,7 +280,7 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(mark, f"nesting deeper than {MAX_DEPTH} levels; no org file needs that")
         frame = self.stack[-1] if self.stack else None
-        if frame is not None and frame.awaits_key():
+        if frame is not None and frame.key is None and frame.mapping is not None:
             raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
         path = self.place(container, mark, None, False)
         self.stack.append(_Frame(container, path))
@@ -295,19 +292,19 @@ class _Builder:
             self.nodes[()] = Node(line, column, None, None, raw, plain)
             return ()
         frame = self.stack[-1]
-        container = frame.container
         path: Path
-        if isinstance(container, dict):
+        if frame.mapping is not None:
             key, key_mark = frame.key, frame.key_mark
             assert key is not None  # a scalar or collection start always follows its key
-            container[key] = value
+            frame.mapping[key] = value
             frame.key = None
             path = (*frame.path, key)
             self.nodes[path] = Node(
                 line, column, key_mark.line + 1, key_mark.column + 1, raw, plain
             )
         else:
-            container.append(value)
+            assert frame.sequence is not None
+            frame.sequence.append(value)
             path = (*frame.path, frame.next_index)
             frame.next_index += 1
             self.nodes[path] = Node(line, column, None, None, raw, plain)
