@@ -30,9 +30,10 @@ from podcheck.waivers import Waiver
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 100
-# Files per task sent to a worker: large enough to keep messages few, small enough that
-# the workers finish together.
-MAX_CHUNK = 32
+# Tasks per worker: each message costs the parent time, but one task per worker would
+# leave the others idle at the end when files differ in size.
+TASKS_PER_WORKER = 4
+MAX_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,14 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
         for path in paths:
             yield _judge(job, path)
         return
+    import gc
     import multiprocessing
 
-    chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
+    chunk = max(1, min(MAX_CHUNK, -(-len(paths) // (workers * TASKS_PER_WORKER))))
     context = multiprocessing.get_context("fork")
+    # Frozen objects are never visited by the collector, so neither process copies the
+    # memory pages they share after the fork just to collect garbage.
+    gc.freeze()
     with context.Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
         yield from pool.imap(_judge_in_worker, paths, chunksize=chunk)
 

@@ -47,8 +47,9 @@ def is_number(value: object) -> bool:
 
 def parse_money(value: object) -> Number:
     """Parse `85000`, `85000.50`, `"$85K"`, `"85,000"`, `"1.2M"` to an exact amount in USD."""
+    amount: Number
     if is_number(value):
-        amount = Fraction(value)  # type: ignore[call-overload]
+        amount = value  # type: ignore[assignment]
     elif isinstance(value, str):
         text = value.strip()
         match = _MONEY.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
@@ -56,9 +57,14 @@ def parse_money(value: object) -> Number:
             raise AmountError(
                 f'expected an amount in USD such as 85000, "$85K" or "1.2M", got {value!r}'
             )
-        whole = match["whole"].replace(",", "").replace("_", "")
-        amount = Fraction(f"{whole}.{match['frac'] or '0'}")
-        amount *= _SUFFIX[(match["suffix"] or "").lower()]
+        whole = int(match["whole"].replace(",", "").replace("_", ""))
+        scale = _SUFFIX[(match["suffix"] or "").lower()]
+        frac = match["frac"]
+        # Whole amounts stay ints; only cents or "1.2M" need a Fraction.
+        if frac is None:
+            amount = whole * scale
+        else:
+            amount = Fraction((whole * 10 ** len(frac) + int(frac)) * scale, 10 ** len(frac))
     else:
         raise AmountError(
             f'expected an amount in USD such as 85000 or "$85K", got {describe(value)}'

@@ -48,10 +48,15 @@ def ratios(segment: Segment, months: int) -> list[tuple[int, Fraction | None]]:
 
     The same ratios as `project`, for the rules, without building each month's headcount.
     """
-    return [
-        (month, Fraction(ae, csm) if csm else None)
-        for month, ae, csm in _in_twelfths(segment, months)
-    ]
+    found: list[tuple[int, Fraction | None]] = []
+    last: tuple[int, int] | None = None
+    ratio: Fraction | None = None
+    for month, ae, csm in _in_twelfths(segment, months):
+        if (ae, csm) != last:  # most months of a monthly plan hire nobody
+            ratio = Fraction(ae, csm) if csm else None
+            last = (ae, csm)
+        found.append((month, ratio))
+    return found
 
 
 def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]]:

@@ -38,9 +38,12 @@ Value = None | bool | int | Fraction | str | list["Value"] | dict[str, "Value"]
 MAX_DEPTH = 12
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
-_NULL = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
+_KEYWORDS: dict[str, Value] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+_NUMBER_START = frozenset("+-0123456789")
 # Longer digit strings are kept as text: they are not counts anyone means, and
 # converting them would cost time on hostile input.
 _INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
@@ -88,12 +91,10 @@ class Document:
 
 def resolve_plain(text: str) -> Value:
     """The value of an unquoted scalar under podcheck's small schema."""
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+    if text in _KEYWORDS:
+        return _KEYWORDS[text]
+    if text[:1] not in _NUMBER_START:  # most scalars are words: skip the patterns
+        return text
     if _INTEGER.fullmatch(text):
         digits = text.lstrip("+-")
         if len(digits) > 1 and digits.startswith("0"):
@@ -216,19 +217,34 @@ class _Builder:
         self.documents = 0
 
     def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
-        stack = self.stack
+        stack, nodes = self.stack, self.nodes
         while (event := next_event()) is not None:
             if type(event) is yaml.ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_properties(event)
                 frame = stack[-1] if stack else None
-                if frame is not None and frame.key is None and frame.mapping is not None:
+                if frame is not None and frame.mapping is not None and frame.key is None:
                     self.take_key(frame, event)
-                elif event.style:  # quoted or block: always text
-                    self.place(event.value, event.start_mark, event.value, False)
-                else:
-                    value = resolve_plain(event.value)
-                    self.place(value, event.start_mark, event.value, True)
+                    continue
+                text, quoted = event.value, bool(event.style)  # quoted or block: text
+                value = text if quoted else resolve_plain(text)
+                mark: Mark = event.start_mark
+                if frame is None or frame.mapping is None:
+                    self.place(value, mark, text, not quoted)
+                else:  # a mapping's value: the most common event, placed here
+                    key, key_mark = frame.key, frame.key_mark
+                    assert key is not None
+                    frame.mapping[key] = value
+                    frame.key = None
+                    path = (*frame.path, key)
+                    nodes[path] = Node(
+                        mark.line + 1,
+                        mark.column + 1,
+                        key_mark.line + 1,
+                        key_mark.column + 1,
+                        text,
+                        not quoted,
+                    )
             elif type(event) is yaml.MappingStartEvent:
                 self.open({}, event)
             elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:

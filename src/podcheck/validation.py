@@ -249,6 +249,20 @@ def _annotated(base: Any, metadata: tuple[Any, ...]) -> Checker:
         return _union(base, expect)
     check_base = _checker(base)
     constraints = tuple(c for c in map(_constraint, metadata) if c is not None)
+    if not constraints:
+        return check_base
+    if base in _SCALARS:  # the common case, checked in one call
+        kind = _SCALARS[base]
+
+        def check_scalar(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
+            if type(value) is not base:
+                return _problem(problems, loc, kind, value)
+            for satisfied in constraints:
+                if not satisfied(value, loc, problems):
+                    return _MISSING
+            return value
+
+        return check_scalar
 
     def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
         checked = check_base(value, loc, problems)
