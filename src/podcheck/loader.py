@@ -111,7 +111,7 @@ def translate(document: Document, model: type, error: Any) -> InputError:
             message += f"; did you mean '{close[0]}'?"
         parent = _dotted(path[:-1])
         return document.error(path, f"{parent}: {message}" if parent else message, key=True)
-    node = document.nodes.get(path)
+    node = document.node(path)
     return document.error(path, f"{_dotted(path)}: {_describe_problem(kind, error, node)}")
 
 

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from podcheck.model import OrgFile, Pod, Segment
-from podcheck.numbers import Number, format_money, format_plain, format_ratio
+from podcheck.numbers import Number, format_money, format_plain, format_ratio, quotient
 from podcheck.projection import ratios
 from podcheck.source import Path
 
@@ -126,7 +126,7 @@ def accounts_per_csm(subject: Subject, params: Params) -> Measurement:
     details = {"accounts": accounts, "csm": csm}
     if csm == 0:
         return Measurement(None, at, outcome="fail", case="no_csm", details=details)
-    return Measurement(Fraction(accounts, csm), at, details=details)
+    return Measurement(quotient(accounts, csm), at, details=details)
 
 
 @metric("onboarding_days", scopes=("segment",), cases=("absent",))
@@ -145,7 +145,7 @@ def _ratio(subject: Subject) -> Measurement:
     details = {"ae": ae, "csm": csm}
     if csm == 0:
         return Measurement(None, at, outcome="fail", case="no_csm", details=details)
-    return Measurement(Fraction(ae, csm), at, details=details)
+    return Measurement(quotient(ae, csm), at, details=details)
 
 
 @metric("ae_csm_ratio", scopes=("segment", "pod"), details=("ae", "csm"), cases=("no_csm",))
@@ -188,7 +188,7 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
     if csm_hires == 0:
         return Measurement(None, at, outcome="fail", case="no_csm_hires", details=details)
     # How far AE hiring runs ahead of CSM hiring: 0.2 means 20% more AE hires.
-    lead = Fraction(ae_hires, csm_hires) - 1
+    lead = quotient(ae_hires, csm_hires) - 1
     return Measurement(lead, at, case="csm_led" if lead <= 0 else None, details=details)
 
 
@@ -200,7 +200,7 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
 )
 def projected_ratio(subject: Subject, params: Params) -> Measurement:
     at = subject.path("hiring_plan")
-    series: list[tuple[int, Fraction]] = []
+    series: list[tuple[int, Number]] = []
     for month, ratio in ratios(subject.seg(), 12)[1:]:
         if ratio is None:
             return Measurement(None, at, outcome="fail", case="no_csm", details={"month": month})

@@ -45,6 +45,15 @@ def is_number(value: object) -> bool:
     return type(value) in _NUMBER_TYPES
 
 
+def quotient(numerator: int, denominator: int) -> Number:
+    """numerator / denominator exactly: an int when it divides, else a Fraction.
+
+    The two are equal as numbers; ints are several times cheaper to make and compare.
+    """
+    whole, rest = divmod(numerator, denominator)
+    return whole if rest == 0 else Fraction(numerator, denominator)
+
+
 def parse_money(value: object) -> Number:
     """Parse `85000`, `85000.50`, `"$85K"`, `"85,000"`, `"1.2M"` to an exact amount in USD."""
     amount: Number

@@ -2,7 +2,7 @@
 
 Headcount is counted in twelfths of a person: a totals plan spreads each year's hires
 evenly over months 1 to 12, so every month's headcount is a whole number of twelfths.
-Sums stay integers, and each ratio is one exact Fraction.
+Sums stay integers, and each ratio is exact.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from podcheck.model import HiringTotals, Segment
+from podcheck.numbers import Number, quotient
 
 MAX_MONTHS = 24
 _TWELFTHS = 12
@@ -43,17 +44,17 @@ def project(segment: Segment, months: int) -> list[Month]:
     ]
 
 
-def ratios(segment: Segment, months: int) -> list[tuple[int, Fraction | None]]:
+def ratios(segment: Segment, months: int) -> list[tuple[int, Number | None]]:
     """(month, AEs per CSM) for today and each of the next `months` months.
 
     The same ratios as `project`, for the rules, without building each month's headcount.
     """
-    found: list[tuple[int, Fraction | None]] = []
+    found: list[tuple[int, Number | None]] = []
     last: tuple[int, int] | None = None
-    ratio: Fraction | None = None
+    ratio: Number | None = None
     for month, ae, csm in _in_twelfths(segment, months):
         if (ae, csm) != last:  # most months of a monthly plan hire nobody
-            ratio = Fraction(ae, csm) if csm else None
+            ratio = quotient(ae, csm) if csm else None
             last = (ae, csm)
         found.append((month, ratio))
     return found

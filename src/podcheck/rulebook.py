@@ -116,7 +116,7 @@ class _RuleFile:
 def load_rule_file(path: str, text: str) -> list[Rule]:
     document = source.parse(text, path)
     wrapped = Document(
-        path, {"rules": document.data}, {("rules", *k): v for k, v in document.nodes.items()}
+        path, {"rules": document.data}, {("rules", *k): v for k, v in document.places.items()}
     )
     definitions = validate(_RuleFile, wrapped).rules
     errors: list[InputError] = []

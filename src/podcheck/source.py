@@ -65,24 +65,43 @@ class Node(NamedTuple):
     plain: bool = False  # unquoted scalar
 
 
+# Where a value stands, as the parser saw it: the value's mark, its key's mark (None for
+# list items and the root), the scalar as written (None for collections), and whether the
+# scalar was plain. Marks are kept as they are: turning them into a Node for every value
+# of every file would cost more than the few lookups that need one.
+Place = tuple[Mark, Mark | None, str | None, bool]
+
+
 @dataclass(frozen=True)
 class Document:
     """Plain data plus a table from each value's path to where it stands."""
 
     path: str
     data: Value
-    nodes: dict[Path, Node]
+    places: dict[Path, Place]
+
+    def node(self, path: Path) -> Node | None:
+        """Where the value at `path` stands, if there is one."""
+        place = self.places.get(path)
+        if place is None:
+            return None
+        mark, key_mark, raw, plain = place
+        if key_mark is None:
+            return Node(mark.line + 1, mark.column + 1, raw=raw, plain=plain)
+        return Node(
+            mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1, raw, plain
+        )
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest enclosing value when it is absent."""
-        while path not in self.nodes and path:
+        places = self.places
+        while path not in places and path:
             path = path[:-1]
-        node = self.nodes.get(path)
-        if node is None:
+        place = places.get(path)
+        if place is None:
             return 1, 1
-        if key and node.key_line is not None and node.key_column is not None:
-            return node.key_line, node.key_column
-        return node.line, node.column
+        mark = place[1] if key and place[1] is not None else place[0]
+        return mark.line + 1, mark.column + 1
 
     def error(self, path: Path, message: str, *, key: bool = False) -> InputError:
         line, column = self.locate(path, key=key)
@@ -203,7 +222,7 @@ class _Frame:
 
 
 class _Builder:
-    """Turns parser events into values and nodes, refusing what podcheck does not accept.
+    """Turns parser events into values and places, refusing what podcheck does not accept.
 
     It runs once per value of every file, so the common path (a scalar) is written out in
     the loop and events are told apart by their exact class.
@@ -212,12 +231,12 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.stack: list[_Frame] = []
-        self.nodes: dict[Path, Node] = {}
+        self.places: dict[Path, Place] = {}
         self.root: Value = None
         self.documents = 0
 
     def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
-        stack, nodes = self.stack, self.nodes
+        stack, places = self.stack, self.places
         while (event := next_event()) is not None:
             if type(event) is yaml.ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
@@ -228,23 +247,15 @@ class _Builder:
                     continue
                 text, quoted = event.value, bool(event.style)  # quoted or block: text
                 value = text if quoted else resolve_plain(text)
-                mark: Mark = event.start_mark
                 if frame is None or frame.mapping is None:
-                    self.place(value, mark, text, not quoted)
+                    self.place(value, event.start_mark, text, not quoted)
                 else:  # a mapping's value: the most common event, placed here
-                    key, key_mark = frame.key, frame.key_mark
+                    key = frame.key
                     assert key is not None
                     frame.mapping[key] = value
                     frame.key = None
                     path = (*frame.path, key)
-                    nodes[path] = Node(
-                        mark.line + 1,
-                        mark.column + 1,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        text,
-                        not quoted,
-                    )
+                    places[path] = (event.start_mark, frame.key_mark, text, not quoted)
             elif type(event) is yaml.MappingStartEvent:
                 self.open({}, event)
             elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
@@ -261,7 +272,7 @@ class _Builder:
                     raise self.fail(
                         event.start_mark, "more than one YAML document; expected exactly one"
                     )
-        return Document(self.path, self.root, self.nodes)
+        return Document(self.path, self.root, self.places)
 
     def fail(self, mark: Mark, message: str) -> InputErrors:
         return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
@@ -282,11 +293,10 @@ class _Builder:
             raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
         if frame.mapping is not None and key in frame.mapping:
             key_path = (*frame.path, key)
-            first = self.nodes[key_path]
-            raise self.fail(
-                event.start_mark,
-                f"duplicate key '{key}' (first given at line {first.key_line})",
-            )
+            first = self.places[key_path][1]
+            assert first is not None  # every value in a mapping has its key's mark
+            message = f"duplicate key '{key}' (first given at line {first.line + 1})"
+            raise self.fail(event.start_mark, message)
         frame.key = key
         frame.key_mark = event.start_mark
 
@@ -302,26 +312,23 @@ class _Builder:
         self.stack.append(_Frame(container, path))
 
     def place(self, value: Value, mark: Mark, raw: str | None, plain: bool) -> Path:
-        line, column = mark.line + 1, mark.column + 1
         if not self.stack:
             self.root = value
-            self.nodes[()] = Node(line, column, None, None, raw, plain)
+            self.places[()] = (mark, None, raw, plain)
             return ()
         frame = self.stack[-1]
         path: Path
         if frame.mapping is not None:
-            key, key_mark = frame.key, frame.key_mark
+            key = frame.key
             assert key is not None  # a scalar or collection start always follows its key
             frame.mapping[key] = value
             frame.key = None
             path = (*frame.path, key)
-            self.nodes[path] = Node(
-                line, column, key_mark.line + 1, key_mark.column + 1, raw, plain
-            )
+            self.places[path] = (mark, frame.key_mark, raw, plain)
         else:
             assert frame.sequence is not None
             frame.sequence.append(value)
             path = (*frame.path, frame.next_index)
             frame.next_index += 1
-            self.nodes[path] = Node(line, column, None, None, raw, plain)
+            self.places[path] = (mark, None, raw, plain)
         return path
