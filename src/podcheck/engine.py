@@ -10,7 +10,7 @@ import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from podcheck import units
 from podcheck.loader import LoadedOrg
@@ -58,10 +58,11 @@ def evaluate(
 ) -> FileReport:
     """Judge one org file. `waivers` must already exclude expired ones."""
     org, document = loaded.org, loaded.document
+    subjects = _Subjects.of(org)
     results = tuple(
         run_rule(rule, subject, document, waivers)
         for rule in rules
-        for subject in _subjects(org, rule)
+        for subject in subjects.judged_by(rule)
     )
     by_segment: dict[str | None, list[Result]] = {}
     for result in results:
@@ -80,14 +81,43 @@ def evaluate(
     )
 
 
-def _subjects(org: OrgFile, rule: Rule) -> Iterator[Subject]:
-    """Every subject the rule judges, in file order: the org, pod segments, their pods."""
-    if "org" in rule.scope and (rule.runs == "always" or org.pod_segments):
-        yield Subject(org)
-    for index, segment in enumerate(org.segments):
-        if segment.model != "pod":
-            continue
-        yield from segment_subjects(org, index, segment, rule)
+class _Subjects(NamedTuple):
+    """Everything rules judge in one file, made once: the org, and each pod segment with
+    its pods, in file order."""
+
+    org: Subject
+    # (segment, its subject, its pods' subjects) for each pod segment
+    pod_segments: tuple[tuple[Segment, Subject, tuple[Subject, ...]], ...]
+
+    @classmethod
+    def of(cls, org: OrgFile) -> _Subjects:
+        return cls(
+            Subject(org),
+            tuple(
+                (
+                    segment,
+                    Subject(org, segment, index),
+                    tuple(
+                        Subject(org, segment, index, pod, pod_index)
+                        for pod_index, pod in enumerate(segment.pods or ())
+                    ),
+                )
+                for index, segment in enumerate(org.segments)
+                if segment.model == "pod"
+            ),
+        )
+
+    def judged_by(self, rule: Rule) -> Iterator[Subject]:
+        """Every subject the rule judges, in file order: the org, pod segments, their pods."""
+        if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
+            yield self.org
+        for segment, subject, pods in self.pod_segments:
+            if rule.requires and getattr(segment, rule.requires) is None:
+                continue
+            if "segment" in rule.scope:
+                yield subject
+            if "pod" in rule.scope:
+                yield from pods
 
 
 def segment_subjects(org: OrgFile, index: int, segment: Segment, rule: Rule) -> Iterator[Subject]:
@@ -113,21 +143,23 @@ def run_rule(
     waiver = (
         find_waiver(waivers, rule.code, document.path, segment, pod) if status == "fail" else None
     )
+    # In field order, without keywords: one result is made per rule and subject, and
+    # keyword arguments double what making one costs.
     return Result(
-        rule=rule.code,
-        name=rule.name,
-        severity=rule.severity,
-        status="waived" if waiver else status,
-        segment=segment,
-        pod=pod,
-        actual=actual,
-        threshold=bar,
-        unit=rule.unit,
-        message=_message(rule, subject, measured, status, actual, bar, month),
-        line=line,
-        column=column,
-        waiver=waiver.reason if waiver else None,
-        waived_by=waiver.index if waiver else None,
+        rule.code,
+        rule.name,
+        rule.severity,
+        "waived" if waiver else status,
+        segment,
+        pod,
+        actual,
+        bar,
+        rule.unit,
+        _message(rule, subject, measured, status, actual, bar, month),
+        line,
+        column,
+        waiver.reason if waiver else None,
+        waiver.index if waiver else None,
     )
 
 
@@ -186,7 +218,7 @@ def _field(
     if name == "actual":
         return units.write(rule.unit, actual)
     if name == "threshold":
-        return units.write(rule.unit, bar)
+        return rule.threshold_text if bar is rule.threshold else units.write(rule.unit, bar)
     if name == "segment":
         return subject.segment.id if subject.segment else ""
     if name == "pod" and subject.pod:

@@ -14,10 +14,11 @@ import importlib
 import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from podcheck import numbers, source
+from podcheck import numbers, source, units
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.metrics import REGISTRY
@@ -83,6 +84,11 @@ class Rule:
     @property
     def family(self) -> str:
         return self.code[:4]
+
+    @cached_property
+    def threshold_text(self) -> str:
+        """The threshold as messages write it: the same for every subject the rule judges."""
+        return units.write(self.unit, self.threshold)
 
 
 def load_catalogue() -> tuple[Rule, ...]:
