@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from podcheck.engine import evaluate
 from podcheck.errors import InputErrors, shown_path
@@ -36,8 +36,7 @@ TASKS_PER_WORKER = 4
 MAX_CHUNK = 256
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """What judging one file needs; given to each worker once, when it starts."""
 
     settings: Settings
@@ -49,8 +48,7 @@ class Job:
     whole_reports: bool = True
 
 
-@dataclass(frozen=True)
-class Judged:
+class Judged(NamedTuple):
     """One file's report and its parts of the file-by-file outputs, in `Job.parts` order.
 
     Without `Job.whole_reports`, the report holds only failed and waived results.

@@ -164,7 +164,6 @@ def _settings(
 
     Options given on the command line narrow the rules further than the config does.
     """
-    from dataclasses import replace
 
     from podcheck import rulebook
 
@@ -179,7 +178,7 @@ def _settings(
         select, ignore = _split(select), _split(ignore)
         if select is not None or ignore is not None:
             rules = rulebook.select_rules(settings.rules, select, ignore)
-            settings = replace(settings, rules=rules)
+            settings = settings._replace(rules=rules)
         return settings
     except InputErrors as exc:
         _fail(exc.errors)
@@ -353,9 +352,7 @@ def evaluate(
     as_of = _today(today)
     settings = _settings(config, select, ignore)
     if max_file_bytes is not None:
-        from dataclasses import replace
-
-        settings = replace(settings, max_file_bytes=max_file_bytes)
+        settings = settings._replace(max_file_bytes=max_file_bytes)
     active = tuple(w for w in settings.waivers if not w.expired(as_of))
     to_terminal = output is None
     options = RenderOptions(

@@ -11,8 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from podcheck import numbers, source, validation
 from podcheck.errors import InputError, InputErrors
@@ -27,8 +26,7 @@ _YAML11_INTEGER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class LoadedOrg:
+class LoadedOrg(NamedTuple):
     """A valid org file and the document it came from, for locating results."""
 
     org: OrgFile

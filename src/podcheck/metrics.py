@@ -12,7 +12,6 @@ load time that every case and detail a message uses is one the metric declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -26,11 +25,7 @@ Status = Literal["pass", "fail", "skip", "waived"]
 
 
 class Subject(NamedTuple):
-    """What one rule run looks at: the whole org, one segment, or one pod of a segment.
-
-    Subjects and measurements are named tuples: one of each is made per rule run, and
-    tuples are the cheapest immutable records to make.
-    """
+    """What one rule run looks at: the whole org, one segment, or one pod of a segment."""
 
     org: OrgFile
     segment: Segment | None = None
@@ -68,8 +63,7 @@ Params = Mapping[str, Any]
 MetricFunction = Callable[[Subject, Params], Measurement]
 
 
-@dataclass(frozen=True)
-class MetricSpec:
+class MetricSpec(NamedTuple):
     function: MetricFunction
     scopes: frozenset[str]
     details: frozenset[str]

@@ -8,8 +8,8 @@ Sums stay integers, and each ratio is exact.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from podcheck.model import HiringTotals, Segment
 from podcheck.numbers import Number, quotient
@@ -18,8 +18,7 @@ MAX_MONTHS = 24
 _TWELFTHS = 12
 
 
-@dataclass(frozen=True)
-class Month:
+class Month(NamedTuple):
     """Headcount after `month` months of the hiring plan (month 0 is today)."""
 
     month: int

@@ -2,11 +2,14 @@
 
 Every formatter receives one `Report` and nothing else. Nothing here is changed after it
 is made; counts and verdicts that can be derived are properties, not stored copies.
+
+Records that podcheck makes itself, here and elsewhere, are named tuples: they cost least
+to define at start-up, to make per rule run, and to send between processes. The classes
+of the org format and the config stay dataclasses, which the validator and pydantic read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
@@ -21,11 +24,7 @@ FailOn = Literal["error", "warning", "never"]
 
 
 class Result(NamedTuple):
-    """One rule run on one subject.
-
-    A named tuple rather than a dataclass: a run makes one per rule, segment and pod, and
-    results cross process boundaries in parallel runs, where tuples are cheapest to send.
-    """
+    """One rule run on one subject."""
 
     rule: str
     name: str
@@ -47,16 +46,14 @@ class Result(NamedTuple):
         return self.status == "fail"
 
 
-@dataclass(frozen=True)
-class PilotDecision:
+class PilotDecision(NamedTuple):
     """What to do with a running pilot: extend, fix-and-remeasure or relabel-as-swarm."""
 
     action: Literal["extend", "fix-and-remeasure", "relabel-as-swarm"]
     reason: str
 
 
-@dataclass(frozen=True)
-class SegmentSummary:
+class SegmentSummary(NamedTuple):
     id: str
     name: str
     tier: str
@@ -70,8 +67,7 @@ class SegmentSummary:
     column: int
 
 
-@dataclass(frozen=True)
-class FileReport:
+class FileReport(NamedTuple):
     path: str
     org: str | None
     verdict: Verdict
@@ -101,7 +97,7 @@ class FileReport:
     def deciding(self) -> FileReport:
         """This report with only the results that decide a run: failed and waived ones."""
         kept = tuple(r for r in self.results if r.status in ("fail", "waived"))
-        return replace(self, results=kept)
+        return self._replace(results=kept)
 
     def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
         return tuple(
@@ -109,8 +105,7 @@ class FileReport:
         )
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     files: tuple[FileReport, ...]
     rules: tuple[Rule, ...]
     fail_on: FailOn = "error"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from podcheck import numbers, source, units
 from podcheck.errors import InputError, InputErrors
@@ -260,8 +260,7 @@ class Config:
     max_file_bytes: MaxFileBytes | None = None
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything the repository's config decides: rules in force, gate, waivers."""
 
     rules: tuple[Rule, ...]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -72,8 +71,7 @@ class Node(NamedTuple):
 Place = tuple[Mark, Mark | None, str | None, bool]
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """Plain data plus a table from each value's path to where it stands."""
 
     path: str

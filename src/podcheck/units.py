@@ -7,8 +7,7 @@ unit's parser, and every formatter prints actual and threshold values with its w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from podcheck import numbers
 
@@ -59,8 +58,7 @@ def _owner_map(value: Any) -> dict[str, str]:
     raise numbers.AmountError(f"expected a mapping of owners, got {numbers.describe(value)}")
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     parse: Callable[[Any], Any]
     write: Callable[[Any], str]
 

@@ -11,7 +11,7 @@ import datetime
 import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 WaiverState = Literal["applied", "expired", "unused"]
 
@@ -54,8 +54,7 @@ class Waiver:
         return where
 
 
-@dataclass(frozen=True)
-class WaiverStatus:
+class WaiverStatus(NamedTuple):
     waiver: Waiver
     state: WaiverState
     applied: int
