@@ -12,8 +12,6 @@ Forking is used only on Linux, where it is cheap and safe for a process with no 
 elsewhere, and for standard input, files are judged one after the other.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Iterator, Sequence

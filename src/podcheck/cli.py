@@ -4,8 +4,6 @@ Heavy modules (pydantic models, rich) are imported inside the commands that need
 `--help` and `--version` stay instant.
 """
 
-from __future__ import annotations
-
 import datetime
 import enum
 import itertools
@@ -159,7 +157,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def _settings(
     config_path: Path | None, select: list[str] | None = None, ignore: list[str] | None = None
-) -> Settings:
+) -> "Settings":
     """Rules, gate and waivers from the catalogue and the config; exit 2 if either is invalid.
 
     Options given on the command line narrow the rules further than the config does.
@@ -191,22 +189,22 @@ def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
     return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
 
 
-def _report_errors(report: FileReport) -> FileReport:
+def _report_errors(report: "FileReport") -> "FileReport":
     for error in report.errors:
         typer.echo(str(error), err=True)
     return report
 
 
 def _evaluate_text(
-    path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]
-) -> FileReport:
+    path: str, text: str, settings: "Settings", waivers: "tuple[Waiver, ...]"
+) -> "FileReport":
     """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
     from podcheck.batch import judge_text
 
     return _report_errors(judge_text(path, text, settings, waivers))
 
 
-def _evaluate_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
+def _evaluate_path(path: str, settings: "Settings", waivers: "tuple[Waiver, ...]") -> "FileReport":
     from podcheck.batch import judge_path
 
     return _report_errors(judge_path(path, settings, waivers))
@@ -245,7 +243,7 @@ def _write(path: str, text: str) -> None:
         _fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
 
 
-def _gate(option: FailOn | None, settings: Settings) -> GateLevel:
+def _gate(option: FailOn | None, settings: "Settings") -> "GateLevel":
     """--fail-on, else the config's fail_on, else error."""
     chosen = option.value if option else settings.fail_on
     return "warning" if chosen == "warning" else "never" if chosen == "never" else "error"
@@ -267,7 +265,7 @@ def wants_progress(count: int, stream: object) -> bool:
     return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
 
 
-def _evaluate_all(files: list[str], job: Job, jobs: int | None) -> list[Judged]:
+def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judged]":
     """Every file judged, in order, with input errors written to stderr as they come."""
     from podcheck.batch import judge_all
 
@@ -508,7 +506,7 @@ OutputOption = Annotated[
 ]
 
 
-def _judge_one(path: str, config: Path | None) -> tuple[LoadedOrg, FileReport, tuple[Rule, ...]]:
+def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...]]":
     """Load and evaluate one org file for the review pack; exit 2 on input errors."""
     from podcheck.engine import evaluate as run_engine
     from podcheck.loader import load_org

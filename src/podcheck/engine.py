@@ -3,8 +3,6 @@
 It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
-from __future__ import annotations
-
 import operator
 import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -90,7 +88,7 @@ class _Subjects(NamedTuple):
     pod_segments: tuple[tuple[Segment, Subject, tuple[Subject, ...]], ...]
 
     @classmethod
-    def of(cls, org: OrgFile) -> _Subjects:
+    def of(cls, org: OrgFile) -> "_Subjects":
         return cls(
             Subject(org),
             tuple(

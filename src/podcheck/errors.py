@@ -1,7 +1,5 @@
 """Input errors: what was wrong with a file, and exactly where."""
 
-from __future__ import annotations
-
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ segment). Validation errors from pydantic are turned into podcheck's own one-lin
 messages, located at the offending value.
 """
 
-from __future__ import annotations
-
 import difflib
 import re
 from collections.abc import Iterator, Sequence

@@ -9,8 +9,6 @@ a `case`, and the rule's messages must have a template for it. The rule book che
 load time that every case and detail a message uses is one the metric declares.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from types import MappingProxyType

@@ -6,8 +6,6 @@ string is taken for a number, no number for a boolean, and unknown keys are erro
 generates the JSON Schema from these classes).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 

@@ -4,8 +4,6 @@ Nothing here uses floats: every threshold decision is made on ints and Fractions
 and floats appear only when a value is written into JSON.
 """
 
-from __future__ import annotations
-
 import re
 from fractions import Fraction
 

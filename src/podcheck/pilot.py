@@ -1,7 +1,5 @@
 """The rollout decision for a segment whose pod pilot has results."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 from podcheck.model import Segment

@@ -5,8 +5,6 @@ evenly over months 1 to 12, so every month's headcount is a whole number of twel
 Sums stay integers, and each ratio is exact.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import NamedTuple

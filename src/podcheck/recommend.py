@@ -6,8 +6,6 @@ swarm for enterprise, named CSMs for the rest of mid-market. Policies (org-scope
 block a launch but do not change the fit, so they are not consulted here.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 
 from podcheck.model import Segment

@@ -8,8 +8,6 @@ to define at start-up, to make per rule run, and to send between processes. The 
 of the org format and the config stay dataclasses, which the validator and pydantic read.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
@@ -94,7 +92,7 @@ class FileReport(NamedTuple):
                 parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
         return " · ".join(parts)
 
-    def deciding(self) -> FileReport:
+    def deciding(self) -> "FileReport":
         """This report with only the results that decide a run: failed and waived ones."""
         kept = tuple(r for r in self.results if r.status in ("fail", "waived"))
         return self._replace(results=kept)

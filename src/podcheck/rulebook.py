@@ -6,8 +6,6 @@ figure the metric does not give, or a threshold of the wrong kind is an error he
 a rule silently skipped later.
 """
 
-from __future__ import annotations
-
 import datetime
 import difflib
 import importlib

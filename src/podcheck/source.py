@@ -11,8 +11,6 @@ Everything else stays text, so `no`, `010`, `0x1F`, `1:30` and `2026-01-15` reac
 validator as the strings they were typed as, and the validator says what to write.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from collections.abc import Callable

@@ -4,8 +4,6 @@ A rule names its unit; thresholds from rule files and config files are coerced w
 unit's parser, and every formatter prints actual and threshold values with its writer.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 

@@ -11,8 +11,6 @@ Problems are reported as dicts shaped like pydantic's errors (`loc`, `type`, `ct
 `msg`), so the loader turns both into the same one-line messages.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import re
 import types

@@ -5,8 +5,6 @@ design cannot excuse it from the rules. An expired waiver stops applying, and a 
 that matches no failing result is reported, so that stale waivers do not pile up.
 """
 
-from __future__ import annotations
-
 import datetime
 import fnmatch
 from collections.abc import Iterable, Sequence

@@ -8,8 +8,6 @@ options)`, giving one file's part, and `assemble(report, parts, options)`, joini
 parts; `render` is the two together. Parallel runs have workers write the parts.
 """
 
-from __future__ import annotations
-
 import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -69,7 +67,7 @@ def file_renderer(name: str) -> FileRenderer | None:
 
 
 def render(
-    name: str, report: Report, options: RenderOptions, parts: Sequence[str] | None = None
+    name: str, report: "Report", options: RenderOptions, parts: Sequence[str] | None = None
 ) -> str:
     """The report in format `name`; `parts`, if given, are its files' parts, already written."""
     module = importlib.import_module(FORMATS[name][0])

@@ -4,8 +4,6 @@ Written with orjson: a run over thousands of files writes tens of thousands of r
 orjson encodes them several times faster than the standard library.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
