@@ -185,7 +185,9 @@ def _message(
     bar: Any,
     month: int | None,
 ) -> str:
-    template = rule.messages.get(f"{status}_{measured.case}") or rule.messages.get(status)
+    messages = rule.messages
+    case = measured.case
+    template = (case and messages.get(f"{status}_{case}")) or messages.get(status)
     if template is None:
         return "not applicable"
     fields = {

@@ -132,6 +132,8 @@ def describe(value: object) -> str:
 
 def format_plain(value: Number, places: int = 4) -> str:
     """A decimal string: exact when it fits in `places` decimals, else rounded with '~'."""
+    if type(value) is int:  # most figures
+        return str(value)
     value = normalise(value)
     if isinstance(value, int):
         return str(value)

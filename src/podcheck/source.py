@@ -18,6 +18,15 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import yaml
+from yaml import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from podcheck.errors import InputError, InputErrors, shown_path
 
@@ -234,35 +243,39 @@ class _Builder:
     def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
         stack, places = self.stack, self.places
         while (event := next_event()) is not None:
-            if type(event) is yaml.ScalarEvent:
+            if type(event) is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_properties(event)
                 frame = stack[-1] if stack else None
                 if frame is not None and frame.mapping is not None and frame.key is None:
-                    self.take_key(frame, event)
+                    key = event.value
+                    if key in frame.mapping or (key == "<<" and not event.style):
+                        raise self.refuse_key(frame, event)
+                    frame.key = key
+                    frame.key_mark = event.start_mark
                     continue
                 text, quoted = event.value, bool(event.style)  # quoted or block: text
                 value = text if quoted else resolve_plain(text)
                 if frame is None or frame.mapping is None:
                     self.place(value, event.start_mark, text, not quoted)
                 else:  # a mapping's value: the most common event, placed here
-                    key = frame.key
-                    assert key is not None
-                    frame.mapping[key] = value
+                    owner = frame.key
+                    assert owner is not None  # the key came just before
+                    frame.mapping[owner] = value
                     frame.key = None
-                    path = (*frame.path, key)
+                    path = (*frame.path, owner)
                     places[path] = (event.start_mark, frame.key_mark, text, not quoted)
-            elif type(event) is yaml.MappingStartEvent:
+            elif type(event) is MappingStartEvent:
                 self.open({}, event)
-            elif type(event) is yaml.MappingEndEvent or type(event) is yaml.SequenceEndEvent:
+            elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
                 stack.pop()
-            elif type(event) is yaml.SequenceStartEvent:
+            elif type(event) is SequenceStartEvent:
                 self.open([], event)
-            elif type(event) is yaml.AliasEvent:
+            elif type(event) is AliasEvent:
                 raise self.fail(
                     event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out"
                 )
-            elif type(event) is yaml.DocumentStartEvent:
+            elif type(event) is DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     raise self.fail(
@@ -283,18 +296,16 @@ class _Builder:
                 event.start_mark, f"tag '{event.tag}' is not allowed; write plain values"
             )
 
-    def take_key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
+    def refuse_key(self, frame: _Frame, event: yaml.ScalarEvent) -> InputErrors:
+        """The error for a merge key or a key given twice."""
         key = event.value
         if key == "<<" and not event.style:
-            raise self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
-        if frame.mapping is not None and key in frame.mapping:
-            key_path = (*frame.path, key)
-            first = self.places[key_path][1]
-            assert first is not None  # every value in a mapping has its key's mark
-            message = f"duplicate key '{key}' (first given at line {first.line + 1})"
-            raise self.fail(event.start_mark, message)
-        frame.key = key
-        frame.key_mark = event.start_mark
+            return self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
+        key_path = (*frame.path, key)
+        first = self.places[key_path][1]
+        assert first is not None  # every value in a mapping has its key's mark
+        message = f"duplicate key '{key}' (first given at line {first.line + 1})"
+        return self.fail(event.start_mark, message)
 
     def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:
         self.refuse_properties(event)
