@@ -1,3 +1,3 @@
-from podcheck.cli import main
+from podcheck.entry import main
 
 main()
