@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOGUE, org, result, run
-from podcheck import rulebook
+from podcheck import config, rulebook
 from podcheck.errors import InputErrors
 
 
 def rules_from(tmp_path: Path, text: str):
     path = tmp_path / "podcheck.yaml"
     path.write_text(text)
-    config, document = rulebook.load_config(str(path))
-    return rulebook.apply_config(CATALOGUE, config, document)
+    found, document = config.load_config(str(path))
+    return config.apply_config(CATALOGUE, found, document)
 
 
 def test_threshold_severity_and_disable(tmp_path):

@@ -162,7 +162,6 @@ def _settings(
 
     Options given on the command line narrow the rules further than the config does.
     """
-
     from podcheck import rulebook
 
     try:
@@ -171,8 +170,10 @@ def _settings(
         if path is None:
             settings = rulebook.Settings(catalogue)
         else:
-            config, document = rulebook.load_config(str(path))
-            settings = rulebook.settings_from(catalogue, config, document)
+            from podcheck import config
+
+            found, document = config.load_config(str(path))
+            settings = config.settings_from(catalogue, found, document)
         select, ignore = _split(select), _split(ignore)
         if select is not None or ignore is not None:
             rules = rulebook.select_rules(settings.rules, select, ignore)

@@ -6,12 +6,10 @@ figure the metric does not give, or a threshold of the wrong kind is an error he
 a rule silently skipped later.
 """
 
-import datetime
-import difflib
 import importlib
 import string
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -20,10 +18,10 @@ from podcheck import numbers, source, units
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.metrics import REGISTRY
-from podcheck.model import CLOSED, Slug, Text
+from podcheck.model import CLOSED, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
-from podcheck.validation import STRICT, Bounds, Length, Parsed, Pattern
+from podcheck.validation import Length, Pattern
 from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
@@ -210,54 +208,6 @@ def _template_fields(template: str) -> Iterator[str]:
             yield name
 
 
-# The config file
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleOverride:
-    enabled: bool = True
-    severity: Severity | None = None
-    threshold: Any = None
-
-
-def _iso_date(value: object) -> datetime.date:
-    try:
-        if isinstance(value, str):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise numbers.AmountError(f"expected a date written YYYY-MM-DD, got {numbers.describe(value)}")
-
-
-IsoDate = Annotated[
-    datetime.date,
-    Parsed(_iso_date, "date", {"type": "string", "format": "date"}),
-]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WaiverEntry:
-    rule: RuleCode
-    reason: Text
-    segment: Slug | None = None
-    pod: Slug | None = None
-    file: Text | None = None
-    expires: IsoDate | None = None
-
-
-MaxFileBytes = Annotated[int, STRICT, Bounds(1, 1 << 30)]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Config:
-    fail_on: Literal["error", "warning", "never"] | None = None
-    select: list[Text] | None = None
-    ignore: list[Text] | None = None
-    rules: dict[str, RuleOverride] = field(default_factory=dict)
-    waivers: list[WaiverEntry] = field(default_factory=list)
-    max_file_bytes: MaxFileBytes | None = None
-
-
 class Settings(NamedTuple):
     """Everything the repository's config decides: rules in force, gate, waivers."""
 
@@ -265,56 +215,6 @@ class Settings(NamedTuple):
     fail_on: str | None = None
     waivers: tuple[Waiver, ...] = ()
     max_file_bytes: int = source.DEFAULT_MAX_BYTES
-
-
-def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
-    rules = apply_config(catalogue, config, document)
-    if config.select is not None or config.ignore is not None:
-        rules = select_rules(rules, config.select, config.ignore, document)
-    return Settings(
-        rules,
-        config.fail_on,
-        _waivers(config, catalogue, document),
-        config.max_file_bytes or source.DEFAULT_MAX_BYTES,
-    )
-
-
-def _waivers(
-    config: Config, catalogue: Sequence[Rule], document: Document | None
-) -> tuple[Waiver, ...]:
-    known = {rule.code for rule in catalogue}
-    errors = []
-    waivers = []
-    for index, entry in enumerate(config.waivers):
-        here = ("waivers", index)
-        if entry.rule not in known:
-            errors.append(
-                _config_error(
-                    document,
-                    (*here, "rule"),
-                    f"waivers[{index}].rule: unknown "
-                    f"rule '{entry.rule}'" + _suggest(entry.rule, known),
-                )
-            )
-            continue
-        line, column = document.locate(here) if document else (1, 1)
-        waivers.append(
-            Waiver(
-                index=index,
-                rule=entry.rule,
-                reason=entry.reason,
-                segment=entry.segment,
-                pod=entry.pod,
-                file=entry.file,
-                expires=entry.expires,
-                source=document.path if document else "<config>",
-                line=line,
-                column=column,
-            )
-        )
-    if errors:
-        raise InputErrors(errors)
-    return tuple(waivers)
 
 
 def select_rules(
@@ -333,7 +233,7 @@ def select_rules(
         for index, selector in enumerate(selectors or ()):
             if not any(_selected(rule, selector) for rule in rules):
                 errors.append(
-                    _config_error(document, (key, index), f"{key}: '{selector}' matches no rule")
+                    config_error(document, (key, index), f"{key}: '{selector}' matches no rule")
                 )
     if errors:
         raise InputErrors(errors)
@@ -346,72 +246,9 @@ def _selected(rule: Rule, selector: str) -> bool:
     return rule.code.startswith(wanted.upper()) or rule.name == wanted.lower()
 
 
-def apply_config(
-    catalogue: Sequence[Rule], config: Config, document: Document | None
-) -> tuple[Rule, ...]:
-    """The rules to run: disabled ones removed, severities and thresholds replaced."""
-    by_code = {rule.code: rule for rule in catalogue}
-    errors: list[InputError] = []
-    overrides: dict[str, Rule | None] = {}
-    for code, override in config.rules.items():
-        here = ("rules", code)
-        rule = by_code.get(code)
-        if rule is None:
-            errors.append(
-                _config_error(
-                    document, here, f"unknown rule '{code}'" + _suggest(code, by_code), key=True
-                )
-            )
-            continue
-        if not override.enabled:
-            overrides[code] = None
-            continue
-        threshold = rule.threshold
-        if override.threshold is not None:
-            if rule.threshold is None:
-                errors.append(
-                    _config_error(
-                        document,
-                        (*here, "threshold"),
-                        f"{code} has no threshold to set; its bar comes from the org file",
-                    )
-                )
-                continue
-            try:
-                threshold = coerce_threshold(rule.unit, override.threshold)
-            except numbers.AmountError as exc:
-                errors.append(_config_error(document, (*here, "threshold"), f"{code}: {exc}"))
-                continue
-        overrides[code] = replace(
-            rule, severity=override.severity or rule.severity, threshold=threshold
-        )
-    if errors:
-        raise InputErrors(errors)
-    chosen = [overrides.get(rule.code, rule) for rule in catalogue]
-    return tuple(rule for rule in chosen if rule is not None)
-
-
-def _suggest(code: str, codes: Iterable[str]) -> str:
-    close = difflib.get_close_matches(code.upper(), list(codes), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _config_error(
+def config_error(
     document: Document | None, path: source.Path, message: str, key: bool = False
 ) -> InputError:
     if document is None:
         return InputError("<config>", 1, 1, message)
     return document.error(path, message, key=key)
-
-
-def load_config(path: str) -> tuple[Config, Document]:
-    from podcheck.loader import read_text
-
-    document = source.parse(read_text(path), path)
-    if document.data is None:
-        return Config(), document
-    if not isinstance(document.data, dict):
-        raise InputErrors(
-            [document.error((), "expected a mapping at the top level of the config file")]
-        )
-    return validate(Config, document), document

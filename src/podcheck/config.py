@@ -1,0 +1,185 @@
+"""The repository's config file (podcheck.yaml): rule overrides, gate, selection, waivers.
+
+Read only when a config is given or found, so that runs without one never pay for it.
+"""
+
+import datetime
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal
+
+from podcheck import numbers, source
+from podcheck.errors import InputError, InputErrors
+from podcheck.loader import validate
+from podcheck.model import Slug, Text
+from podcheck.rulebook import (
+    Rule,
+    RuleCode,
+    Settings,
+    Severity,
+    coerce_threshold,
+    config_error,
+    select_rules,
+)
+from podcheck.source import Document
+from podcheck.validation import STRICT, Bounds, Parsed
+from podcheck.waivers import Waiver
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleOverride:
+    enabled: bool = True
+    severity: Severity | None = None
+    threshold: Any = None
+
+
+def _iso_date(value: object) -> datetime.date:
+    try:
+        if isinstance(value, str):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise numbers.AmountError(f"expected a date written YYYY-MM-DD, got {numbers.describe(value)}")
+
+
+IsoDate = Annotated[
+    datetime.date,
+    Parsed(_iso_date, "date", {"type": "string", "format": "date"}),
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiverEntry:
+    rule: RuleCode
+    reason: Text
+    segment: Slug | None = None
+    pod: Slug | None = None
+    file: Text | None = None
+    expires: IsoDate | None = None
+
+
+MaxFileBytes = Annotated[int, STRICT, Bounds(1, 1 << 30)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    fail_on: Literal["error", "warning", "never"] | None = None
+    select: list[Text] | None = None
+    ignore: list[Text] | None = None
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    waivers: list[WaiverEntry] = field(default_factory=list)
+    max_file_bytes: MaxFileBytes | None = None
+
+
+def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
+    rules = apply_config(catalogue, config, document)
+    if config.select is not None or config.ignore is not None:
+        rules = select_rules(rules, config.select, config.ignore, document)
+    return Settings(
+        rules,
+        config.fail_on,
+        _waivers(config, catalogue, document),
+        config.max_file_bytes or source.DEFAULT_MAX_BYTES,
+    )
+
+
+def _waivers(
+    config: Config, catalogue: Sequence[Rule], document: Document | None
+) -> tuple[Waiver, ...]:
+    known = {rule.code for rule in catalogue}
+    errors = []
+    waivers = []
+    for index, entry in enumerate(config.waivers):
+        here = ("waivers", index)
+        if entry.rule not in known:
+            errors.append(
+                config_error(
+                    document,
+                    (*here, "rule"),
+                    f"waivers[{index}].rule: unknown "
+                    f"rule '{entry.rule}'" + _suggest(entry.rule, known),
+                )
+            )
+            continue
+        line, column = document.locate(here) if document else (1, 1)
+        waivers.append(
+            Waiver(
+                index=index,
+                rule=entry.rule,
+                reason=entry.reason,
+                segment=entry.segment,
+                pod=entry.pod,
+                file=entry.file,
+                expires=entry.expires,
+                source=document.path if document else "<config>",
+                line=line,
+                column=column,
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return tuple(waivers)
+
+
+def apply_config(
+    catalogue: Sequence[Rule], config: Config, document: Document | None
+) -> tuple[Rule, ...]:
+    """The rules to run: disabled ones removed, severities and thresholds replaced."""
+    by_code = {rule.code: rule for rule in catalogue}
+    errors: list[InputError] = []
+    overrides: dict[str, Rule | None] = {}
+    for code, override in config.rules.items():
+        here = ("rules", code)
+        rule = by_code.get(code)
+        if rule is None:
+            errors.append(
+                config_error(
+                    document, here, f"unknown rule '{code}'" + _suggest(code, by_code), key=True
+                )
+            )
+            continue
+        if not override.enabled:
+            overrides[code] = None
+            continue
+        threshold = rule.threshold
+        if override.threshold is not None:
+            if rule.threshold is None:
+                errors.append(
+                    config_error(
+                        document,
+                        (*here, "threshold"),
+                        f"{code} has no threshold to set; its bar comes from the org file",
+                    )
+                )
+                continue
+            try:
+                threshold = coerce_threshold(rule.unit, override.threshold)
+            except numbers.AmountError as exc:
+                errors.append(config_error(document, (*here, "threshold"), f"{code}: {exc}"))
+                continue
+        overrides[code] = replace(
+            rule, severity=override.severity or rule.severity, threshold=threshold
+        )
+    if errors:
+        raise InputErrors(errors)
+    chosen = [overrides.get(rule.code, rule) for rule in catalogue]
+    return tuple(rule for rule in chosen if rule is not None)
+
+
+def _suggest(code: str, codes: Iterable[str]) -> str:
+    close = difflib.get_close_matches(code.upper(), list(codes), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def load_config(path: str) -> tuple[Config, Document]:
+    from podcheck.loader import read_text
+
+    document = source.parse(read_text(path), path)
+    if document.data is None:
+        return Config(), document
+    if not isinstance(document.data, dict):
+        raise InputErrors(
+            [document.error((), "expected a mapping at the top level of the config file")]
+        )
+    return validate(Config, document), document
