@@ -22,19 +22,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-# One process per measurement, reporting its own peak RSS (KiB on Linux).
+# One process per measurement runs the tool and reports the tool's own wall time and
+# peak RSS (KiB on Linux), so that the wrapper's start-up is not counted.
 _MEASURE = (
-    "import resource, subprocess, sys;"
+    "import resource, subprocess, sys, time;"
     "quiet = {'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL};"
+    "start = time.perf_counter();"
     "subprocess.run(sys.argv[1:], **quiet);"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "seconds = time.perf_counter() - start;"
+    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
 
 
@@ -46,11 +48,11 @@ class Timing:
 
 def _run_once(command: Sequence[str]) -> tuple[float, float]:
     """Wall seconds and peak MB of one cold run of `command`."""
-    start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
     )
-    return time.perf_counter() - start, int(done.stdout.strip()) / 1024
+    seconds, peak_kib = done.stdout.split()
+    return float(seconds), int(peak_kib) / 1024
 
 
 def measure_together(commands: dict[str, Sequence[str]], runs: int) -> dict[str, Timing]:
@@ -58,7 +60,6 @@ def measure_together(commands: dict[str, Sequence[str]], runs: int) -> dict[str,
 
     Each round runs every command once, in turn, so that a machine that slows down or
     speeds up during the benchmark moves every tool's figures alike and the ratios hold.
-    The wrapper's own start-up is the same for every tool.
     """
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[float]] = {name: [] for name in commands}
