@@ -29,11 +29,24 @@ def json_value(value: Any) -> Any:
 
 
 def encode(value: Any) -> str:
-    """JSON-ready `value` as compact JSON."""
-    return orjson.dumps(value).decode()
+    """`value` as compact JSON; Fractions are written as `json_value` writes them."""
+    return orjson.dumps(value, default=_exact).decode()
+
+
+def _exact(value: Any) -> Any:
+    """What orjson calls for a type it does not know: podcheck's only one is Fraction."""
+    if type(value) is Fraction:
+        return json_number(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def result_dict(result: Result) -> dict[str, Any]:
+    """A result as JSON-ready data."""
+    return json_value(_result_fields(result))
+
+
+def _result_fields(result: Result) -> dict[str, Any]:
+    """A result's JSON fields, exact numbers kept as they are."""
     return {
         "rule": result.rule,
         "name": result.name,
@@ -41,8 +54,8 @@ def result_dict(result: Result) -> dict[str, Any]:
         "status": result.status,
         "segment": result.segment,
         "pod": result.pod,
-        "actual": json_value(result.actual),
-        "threshold": json_value(result.threshold),
+        "actual": result.actual,
+        "threshold": result.threshold,
         "message": result.message,
         "line": result.line,
         "column": result.column,
@@ -69,6 +82,11 @@ def segment_dict(segment: SegmentSummary) -> dict[str, Any]:
 
 
 def file_dict(file: FileReport) -> dict[str, Any]:
+    """A file's report as JSON-ready data."""
+    return json_value(_file_fields(file))
+
+
+def _file_fields(file: FileReport) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": file.path,
         "org": file.org,
@@ -77,7 +95,7 @@ def file_dict(file: FileReport) -> dict[str, Any]:
     }
     if file.verdict != "error":
         data["segments"] = [segment_dict(s) for s in file.segments]
-        data["results"] = [result_dict(r) for r in file.results]
+        data["results"] = [_result_fields(r) for r in file.results]
     return data
 
 
@@ -122,7 +140,7 @@ def render(report: Report, options: RenderOptions) -> str:
 def render_file(file: FileReport, options: RenderOptions) -> str:
     """One file's object, indented to its place in the report."""
     pieces: list[str] = []
-    _write_object(file_dict(file), "    ", pieces)
+    _write_object(_file_fields(file), "    ", pieces)
     return "".join(pieces)
 
 
