@@ -99,14 +99,30 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
         return
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(MAX_CHUNK, -(-len(paths) // (workers * TASKS_PER_WORKER))))
     context = multiprocessing.get_context("fork")
     # Frozen objects are never visited by the collector, so neither process copies the
     # memory pages they share after the fork just to collect garbage.
     gc.freeze()
-    with context.Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
-        yield from pool.imap(_judge_in_worker, paths, chunksize=chunk)
+    # An executor rather than a Pool: if a worker dies, the run fails instead of waiting
+    # for ever on the files it held.
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(job,)
+    ) as executor:
+        try:
+            yield from executor.map(_judge_in_worker, paths, chunksize=chunk)
+        except BrokenProcessPool:
+            raise WorkerStopped(
+                "a worker process stopped before it finished (killed, or out of memory); "
+                "try again with --jobs 1"
+            ) from None
+
+
+class WorkerStopped(RuntimeError):
+    """A worker process ended without finishing its files."""
 
 
 _WORKER_JOB: Job | None = None

@@ -9,6 +9,7 @@ import enum
 import itertools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -268,11 +269,17 @@ def wants_progress(count: int, stream: object) -> bool:
 
 def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judged]":
     """Every file judged, in order, with input errors written to stderr as they come."""
-    from podcheck.batch import judge_all
+    from podcheck.batch import WorkerStopped, judge_all
 
-    judged = judge_all(files, job, jobs)
+    try:
+        return _collect(judge_all(files, job, jobs), len(files))
+    except WorkerStopped as exc:
+        _usage_error(str(exc))
+
+
+def _collect(judged: Iterator["Judged"], count: int) -> list["Judged"]:
     outcomes = []
-    if not wants_progress(len(files), sys.stderr):
+    if not wants_progress(count, sys.stderr):
         for outcome in judged:
             _report_errors(outcome.report)
             outcomes.append(outcome)
@@ -283,7 +290,7 @@ def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judge
     # The first outcome starts the workers; the progress bar's thread must start after them.
     first = next(judged, None)
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("evaluating", total=len(files))
+        task = progress.add_task("evaluating", total=count)
         for outcome in itertools.chain((first,) if first else (), judged):
             _report_errors(outcome.report)
             outcomes.append(outcome)

@@ -1,0 +1,107 @@
+"""Many files at once: the same report whatever the number of worker processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, FIXTURES, installed_script
+from podcheck.batch import PARALLEL_FROM, workers_for
+
+
+@pytest.fixture(scope="module")
+def many_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Every example and every negative fixture, repeated past the parallel threshold."""
+    folder = tmp_path_factory.mktemp("many")
+    sources = [*EXAMPLES, *sorted((FIXTURES / "negative").glob("*.yaml"))]
+    paths = []
+    for index in range(PARALLEL_FROM + 20):
+        source = sources[index % len(sources)]
+        target = folder / f"{index:03d}-{source.name}"
+        target.write_bytes(source.read_bytes())
+        paths.append(str(target))
+    paths.append(str(folder / "missing.yaml"))
+    return paths
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([installed_script(), *args], capture_output=True, cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "terminal"])
+def test_parallel_and_serial_runs_write_the_same_bytes(many_files, tmp_path, fmt):
+    serial = run("evaluate", "-f", fmt, "--jobs", "1", *many_files, cwd=tmp_path)
+    parallel = run("evaluate", "-f", fmt, "--jobs", "2", *many_files, cwd=tmp_path)
+    default = run("evaluate", "-f", fmt, *many_files, cwd=tmp_path)
+    assert serial.returncode == 2  # the negative fixtures and the missing file
+    assert serial.stdout.count(b"\n") > len(many_files)
+    for other in (parallel, default):
+        assert (other.returncode, other.stdout, other.stderr) == (
+            serial.returncode,
+            serial.stdout,
+            serial.stderr,
+        )
+
+
+def test_extra_outputs_match_between_parallel_and_serial_runs(many_files, tmp_path):
+    outputs = {}
+    for jobs in ("1", "2"):
+        folder = tmp_path / jobs
+        folder.mkdir()
+        done = run(
+            "evaluate",
+            "-f",
+            "json",
+            "-o",
+            "report.json",
+            "--output-format",
+            "sarif=report.sarif",
+            "--output-format",
+            "junit=report.xml",
+            "--jobs",
+            jobs,
+            *many_files,
+            cwd=folder,
+        )
+        assert done.returncode == 2
+        outputs[jobs] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    assert sorted(outputs["1"]) == ["report.json", "report.sarif", "report.xml"]
+    assert outputs["1"] == outputs["2"]
+
+
+def test_how_many_workers():
+    many = [f"{n}.yaml" for n in range(PARALLEL_FROM)]
+    cpus = len(os.sched_getaffinity(0))
+    assert workers_for(many, None) == cpus
+    assert workers_for(many[:-1], None) == 1  # below the threshold, starting workers costs more
+    assert workers_for(many, 1) == 1
+    assert workers_for(many[:3], 8) == 3  # asked for: never more workers than files
+    assert workers_for([*many, "-"], None) == 1  # standard input is read by this process
+    assert workers_for(["one.yaml"], 4) == 1
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line_and_no_wait(tmp_path):
+    # A renderer that kills its worker stands in for the kernel's out-of-memory killer.
+    script = f"""
+import os, sys
+from podcheck import batch, rulebook
+from podcheck.formats import RenderOptions
+
+def die(report, options):
+    os._exit(9)
+
+job = batch.Job(rulebook.Settings(rulebook.load_catalogue()), (), ((die, RenderOptions()),))
+try:
+    list(batch.judge_all([{str(EXAMPLES[0])!r}] * 8, job, 2))
+except batch.WorkerStopped as exc:
+    print("stopped:", exc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.startswith("stopped: a worker process stopped before it finished")
+    assert done.returncode == 0, done.stderr
