@@ -1,7 +1,10 @@
 """Coverage-guided fuzzing of podcheck's whole pipeline with atheris, for long runs outside CI.
 
     pip install atheris
-    python fuzz/atheris_org.py examples/ -max_total_time=600
+    python fuzz/atheris_org.py fuzz/corpus examples/ -max_total_time=600
+
+The first folder receives the inputs atheris finds (it is created if missing, and git
+ignores it); the examples seed it and are never written to.
 
 Each input is taken as the bytes of an org file: decoded, parsed, validated, judged and
 rendered in every text format. The harness fails (and atheris saves the input) on any
@@ -11,6 +14,7 @@ exception other than podcheck's own input errors, and on any input error that is
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -43,6 +47,9 @@ def test_one_input(data: bytes) -> None:
 
 
 def main() -> None:
+    folders = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    if folders:  # libFuzzer writes what it finds into the first folder, and needs it to exist
+        os.makedirs(folders[0], exist_ok=True)
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
 

@@ -54,6 +54,8 @@ def test_at_least_five_examples_showing_go_and_no_go():
     assert verdicts == {"go", "no-go"}
     for example in EXAMPLES:
         assert example.read_text(encoding="utf-8").startswith("# ")
+    # Nothing else lives there: a fuzzer pointed at the folder must not leave its finds.
+    assert sorted(p.name for p in EXAMPLES[0].parent.iterdir()) == [p.name for p in EXAMPLES]
 
 
 def test_markdown_cells_escape_names_from_the_file():
