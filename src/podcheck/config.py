@@ -173,9 +173,8 @@ def _suggest(code: str, codes: Iterable[str]) -> str:
 
 
 def load_config(path: str) -> tuple[Config, Document]:
-    from podcheck.loader import read_text
-
-    document = source.parse(read_text(path), path)
+    _, text = source.read(path)
+    document = source.parse(text, path)
     if document.data is None:
         return Config(), document
     if not isinstance(document.data, dict):

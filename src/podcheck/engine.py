@@ -4,7 +4,6 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
 import operator
-import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cache
@@ -17,7 +16,7 @@ from podcheck.model import OrgFile, Segment
 from podcheck.pilot import decide_pilot
 from podcheck.recommend import recommend
 from podcheck.report import FileReport, Result, SegmentSummary, SegmentVerdict
-from podcheck.rulebook import Rule
+from podcheck.rulebook import Rule, template_fields
 from podcheck.source import Document
 from podcheck.waivers import Waiver
 from podcheck.waivers import find as find_waiver
@@ -199,9 +198,8 @@ def _message(
 
 @cache
 def _template_fields(template: str) -> tuple[str, ...]:
-    """The fields a message template names (the rule book has checked they exist)."""
-    names = (name for _, name, _, _ in string.Formatter().parse(template) if name)
-    return tuple(dict.fromkeys(names))
+    """The fields a message template names, once each (the rule book has checked them)."""
+    return tuple(dict.fromkeys(template_fields(template)))
 
 
 def _field(

@@ -31,14 +31,10 @@ class LoadedOrg(NamedTuple):
     document: Document
 
 
-def read_text(path: str, max_bytes: int = source.DEFAULT_MAX_BYTES) -> str:
-    return source.decode(source.read_bytes(path, max_bytes), path)
-
-
 def load_org(path: str, text: str | None = None) -> LoadedOrg:
     """Load and validate an org file; raise InputErrors listing every problem found."""
     if text is None:
-        text = read_text(path)
+        _, text = source.read(path)
     document = source.parse(text, path)
     _check_shape(document)
     org = validate(OrgFile, document)

@@ -188,12 +188,14 @@ def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
         status, _, case = key.partition("_")
         if status not in _STATUSES or (case and case not in spec.cases):
             yield "messages", f"message '{key}' is not a status or a case of '{rule.metric}'"
-        for used in _template_fields(template):
+        for used in template_fields(template):
             if used not in fields:
                 yield "messages", f"message '{key}' uses '{{{used}}}', which is not available"
 
 
-def _template_fields(template: str) -> Iterator[str]:
+def template_fields(template: str) -> Iterator[str]:
+    """The fields a message template names; what is not a plain field name is named as a
+    problem ("<positional>", "<malformed template>") so that checking it fails."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
