@@ -98,6 +98,8 @@ def test_pod104_skips_when_absent():
         (7, 5, "fail", "7 AEs to 5 CSMs is 1.4:1; a pod holds at most 1.2:1"),
         (121, 100, "fail", "121 AEs to 100 CSMs is 1.21:1; a pod holds at most 1.2:1"),
         (3, 0, "fail", "3 AEs and no CSMs: there is no one to pair with"),
+        (1, 1, "pass", "1 AE to 1 CSM is 1:1, within 1.2:1"),
+        (1, 0, "fail", "1 AE and no CSMs: there is no one to pair with"),
     ],
 )
 def test_pod201_ae_csm_ratio(ae, csm, status, message):
@@ -110,7 +112,7 @@ def test_pod201_pod_scope():
     data = org(**{"segments.0.headcount": {"ae": 5, "csm": 4}, "segments.0.pods.0.ae": 2})
     found = result(run(data), "POD201", "mm", pod="p1")
     assert found.status == "fail"
-    assert found.message == "2 AEs to 1 CSMs is 2:1; a pod holds at most 1.2:1"
+    assert found.message == "2 AEs to 1 CSM is 2:1; a pod holds at most 1.2:1"
 
 
 @pytest.mark.parametrize(

@@ -132,15 +132,25 @@ def onboarding_days(subject: Subject, params: Params) -> Measurement:
 # Ratio and hiring
 
 
+def _people(count: int, role: str) -> str:
+    """A headcount as messages write it: "1 AE", "4 AEs"."""
+    return f"{count} {role}" if count == 1 else f"{count} {role}s"
+
+
 def _ratio(subject: Subject) -> Measurement:
     ae, csm, _, at = _book(subject)
-    details = {"ae": ae, "csm": csm}
+    details = {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
     if csm == 0:
         return Measurement(None, at, outcome="fail", case="no_csm", details=details)
     return Measurement(quotient(ae, csm), at, details=details)
 
 
-@metric("ae_csm_ratio", scopes=("segment", "pod"), details=("ae", "csm"), cases=("no_csm",))
+@metric(
+    "ae_csm_ratio",
+    scopes=("segment", "pod"),
+    details=("ae", "csm", "aes", "csms"),
+    cases=("no_csm",),
+)
 def ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
     return _ratio(subject)
 
@@ -148,7 +158,7 @@ def ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
 @metric(
     "enterprise_ae_csm_ratio",
     scopes=("segment",),
-    details=("ae", "csm", "tier"),
+    details=("ae", "csm", "aes", "csms", "tier"),
     cases=("no_csm", "not_enterprise"),
 )
 def enterprise_ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
