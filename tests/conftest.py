@@ -43,6 +43,7 @@ BASE_ORG: dict[str, Any] = {
             "process_owner": "csm",
             "commercial_owner": "ae",
             "expansion": "joint",
+            "expansion_attribution": True,
         },
         "coverage_plan": {"documented": True, "backup": "cross-pod"},
         "comp": {"ae_metrics": ["new_arr", "nrr"], "csm_metrics": ["nrr"]},

@@ -59,7 +59,7 @@ class Judged(NamedTuple):
 def judge_text(path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
     """One file's report; input errors make an `error` report that lists them."""
     try:
-        return evaluate(load_org(path, text), settings.rules, waivers)
+        return evaluate(load_org(path, text), settings.rules, waivers, settings.rule_book)
     except InputErrors as exc:
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
 
