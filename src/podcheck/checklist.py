@@ -185,7 +185,7 @@ def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tupl
         if label is None:
             continue
         result = _segment_result(report, segment.id, rule.code)
-        aim = f"{rule.summary[:1].lower()}{rule.summary[1:].rstrip('.')}"
+        aim = rule.summary.rstrip(".")
         if result is None or result.status == "skip":
             found.append(Metric(label, "not measured yet", aim, "open"))
         else:

@@ -260,6 +260,10 @@ def _field(
     actual, month = decision.actual, decision.month
     if name == "actual":
         return units.write(rule.unit, actual)
+    if name == "when":
+        return _when(month)
+    if name == "first_when":
+        return _when(decision.first[0]) if decision.first else ""
     if name == "first_month":
         return str(decision.first[0]) if decision.first else ""
     if name == "first_actual":
@@ -280,6 +284,13 @@ def _field(
     if name in rule.params:
         return units.write_detail(rule.params[name])
     return ""  # `pod` outside a pod
+
+
+def _when(month: int | None) -> str:
+    """A month of a series as a sentence says it: "today" or "in month 4"."""
+    if month is None:
+        return ""
+    return "today" if month == 0 else f"in month {month}"
 
 
 def _summarise(

@@ -30,7 +30,18 @@ RuleCode = Annotated[str, Pattern(r"POD[0-9]{3}", "expected a rule code such as 
 
 # Fields every message may use, besides the metric's details and the rule's params.
 ENGINE_FIELDS = frozenset(
-    {"actual", "threshold", "segment", "pod", "month", "missing", "first_month", "first_actual"}
+    {
+        "actual",
+        "threshold",
+        "segment",
+        "pod",
+        "month",
+        "when",
+        "missing",
+        "first_month",
+        "first_when",
+        "first_actual",
+    }
 )
 _STATUSES = ("pass", "fail", "skip")
 

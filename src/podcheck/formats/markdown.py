@@ -46,10 +46,17 @@ def _file(file: FileReport, rules: dict) -> list[str]:
         score = "" if s.score is None else str(s.score)
         lines.append(
             f"| {cell(s.name)} | {s.tier} | {s.model} | {_VERDICT[s.verdict]} | {score} "
-            f"| {s.recommended} | {cell(s.recommended_reason)} |"
+            f"| {s.recommended}{f' or {s.alternative}' if s.alternative else ''} "
+            f"| {cell(s.recommended_reason)} |"
         )
     lines.append("")
     for segment in file.segments:
+        if segment.cohort is not None:
+            lines.append(
+                f"**Pilot cohort in {cell(segment.name)}:** {cell(', '.join(segment.cohort))} "
+                "(the pilot criteria judge these pods)"
+            )
+            lines.append("")
         if segment.pilot is not None:
             lines.append(
                 f"**Pilot decision for {cell(segment.name)}: {segment.pilot.action}** "

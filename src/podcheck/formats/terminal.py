@@ -131,8 +131,14 @@ def _segment(
         head.append(f"  score {segment.score}")
     console.print(head)
     recommendation = Text(f"recommended: {segment.recommended}", style="cyan")
+    if segment.alternative:
+        recommendation.append(f" or {segment.alternative}", style="cyan")
     recommendation.append(f" ({segment.recommended_reason})", style="dim")
     _indented(console, recommendation, 4)
+    if segment.cohort is not None:
+        cohort = Text(f"pilot cohort: {', '.join(segment.cohort)}", style="magenta")
+        cohort.append(" (the pilot criteria judge these pods)", style="dim")
+        _indented(console, cohort, 4)
     if segment.pilot is not None:
         pilot = Text(f"pilot decision: {segment.pilot.action}", style="magenta")
         pilot.append(f" ({segment.pilot.reason})", style="dim")
