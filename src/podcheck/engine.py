@@ -4,7 +4,7 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cache
 from typing import Any, NamedTuple
@@ -14,7 +14,6 @@ from podcheck.loader import LoadedOrg
 from podcheck.metrics import (
     REGISTRY,
     Context,
-    Group,
     Measurement,
     Status,
     Subject,
@@ -73,22 +72,26 @@ def evaluate(
         return found.status, found.message
 
     context = Context(judge, with_role(book, "scale_up"))
-    subjects = _Subjects.of(org)
+    subjects = _Subjects.of(org, context)
     by_rule: dict[str, tuple[Result, ...]] = {}
     later = [rule for rule in rules if REGISTRY[rule.metric].after_segments]
     for rule in rules:
         if not REGISTRY[rule.metric].after_segments:
-            by_rule[rule.code] = _run(rule, subjects, context, document, waivers)
+            by_rule[rule.code] = _run(rule, subjects, document, waivers)
     # Rules that read pilot decisions run once the segments' own results are known.
+    own = _by_segment(by_rule.values())
     pilot_roles = {rule.code: rule.roles.pilot for rule in book if rule.roles.pilot}
     decisions = {
-        segment.id: decide_pilot(segment, _own(segment.id, by_rule), pilot_roles)
+        segment.id: decide_pilot(segment, own.get(segment.id, []), pilot_roles)
         for segment in org.pod_segments
         if segment.pilot_results is not None
     }
-    context = context._replace(decisions={key: d.action for key, d in decisions.items()})
-    for rule in later:
-        by_rule[rule.code] = _run(rule, subjects, context, document, waivers)
+    if later:
+        context = context._replace(decisions={key: d.action for key, d in decisions.items()})
+        subjects = subjects._replace(org_subject=Subject(org, context=context))
+        for rule in later:
+            by_rule[rule.code] = _run(rule, subjects, document, waivers)
+        own = _by_segment(by_rule.values())
     results = tuple(result for rule in rules for result in by_rule[rule.code])
     floor = role_rule(book, "acv_floor").threshold
     summaries = tuple(
@@ -96,7 +99,7 @@ def evaluate(
             org,
             index,
             segment,
-            _own(segment.id, by_rule),
+            own.get(segment.id, []),
             decisions.get(segment.id),
             floor,
             document,
@@ -114,67 +117,71 @@ def evaluate(
 
 
 def _run(
-    rule: Rule,
-    subjects: "_Subjects",
-    context: Context,
-    document: Document,
-    waivers: Sequence[Waiver],
+    rule: Rule, subjects: "_Subjects", document: Document, waivers: Sequence[Waiver]
 ) -> tuple[Result, ...]:
-    return tuple(
-        run_rule(rule, subject._replace(context=context), document, waivers)
-        for subject in subjects.judged_by(rule)
-    )
+    return tuple(run_rule(rule, subject, document, waivers) for subject in subjects.judged_by(rule))
 
 
-def _own(segment_id: str, by_rule: Mapping[str, Sequence[Result]]) -> list[Result]:
-    """The results scoped to a segment and its pods."""
-    return [r for results in by_rule.values() for r in results if r.segment == segment_id]
+def _by_segment(groups: Iterable[Sequence[Result]]) -> dict[str | None, list[Result]]:
+    """Results grouped by the segment they are scoped to (pods' results with their segment)."""
+    found: dict[str | None, list[Result]] = {}
+    for results in groups:
+        for result in results:
+            found.setdefault(result.segment, []).append(result)
+    return found
 
 
 class _PodSegment(NamedTuple):
+    """A pod segment's subjects, made once: the segment as its pilot cohort and as a whole,
+    and the pods of each."""
+
     segment: Segment
-    position: int  # in the file's list of segments
-    cohort: Group  # what cohort-judging rules see
-    whole: Group  # what whole-segment rules see
+    cohort: Subject
+    cohort_pods: tuple[Subject, ...]
+    whole: Subject
+    all_pods: tuple[Subject, ...]
 
 
 class _Subjects(NamedTuple):
-    """Everything rules judge in one file, made once: the org, and each pod segment with
-    its judged group, in file order."""
+    """Everything rules judge in one file, made once, in file order."""
 
-    org: OrgFile
+    org_subject: Subject
     pod_segments: tuple[_PodSegment, ...]
 
     @classmethod
-    def of(cls, org: OrgFile) -> "_Subjects":
-        return cls(
-            org,
-            tuple(
-                _PodSegment(
-                    segment,
-                    index,
-                    judged_group(org, segment, index),
-                    whole_segment(segment, index),
+    def of(cls, org: OrgFile, context: Context) -> "_Subjects":
+        made = []
+        for index, segment in enumerate(org.segments):
+            if segment.model != "pod":
+                continue
+            whole = whole_segment(segment, index)
+            cohort = judged_group(org, segment, index)
+            groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
+            subjects = [
+                (
+                    Subject(org, segment, index, group=group, context=context),
+                    tuple(
+                        Subject(org, segment, index, pod, pod_index, group, context)
+                        for pod_index, pod in group.pods
+                    ),
                 )
-                for index, segment in enumerate(org.segments)
-                if segment.model == "pod"
-            ),
-        )
+                for group in groups
+            ]
+            made.append(_PodSegment(segment, *subjects[0], *subjects[-1]))
+        return cls(Subject(org, context=context), tuple(made))
 
     def judged_by(self, rule: Rule) -> Iterator[Subject]:
         """Every subject the rule judges, in file order: the org, pod segments, their pods."""
-        org = self.org
         if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
-            yield Subject(org)
-        for segment, index, cohort, whole in self.pod_segments:
+            yield self.org_subject
+        for segment, cohort, cohort_pods, whole, all_pods in self.pod_segments:
             if rule.requires and getattr(segment, rule.requires) is None:
                 continue
-            group = whole if rule.judges == "segment" else cohort
+            judges_whole = rule.judges == "segment"
             if "segment" in rule.scope:
-                yield Subject(org, segment, index, group=group)
+                yield whole if judges_whole else cohort
             if "pod" in rule.scope:
-                for pod_index, pod in group.pods:
-                    yield Subject(org, segment, index, pod, pod_index, group=group)
+                yield from all_pods if judges_whole else cohort_pods
 
 
 def run_rule(

@@ -716,22 +716,21 @@ def model_fit(subject: Subject, params: Params) -> Measurement:
     segments = [s for s in subject.org.segments if _covered(s) and s.model != "none"]
     models = sorted({s.model for s in segments}, key=MODEL_INTENSITY.index)
     details: dict[str, Any] = {"models": models}
-    for index, first in enumerate(segments):
-        for second in segments[index + 1 :]:
-            if first.tier == second.tier and first.model != second.model:
-                pair = {"first": _named(first), "second": _named(second)}
-                return Measurement(
-                    None,
-                    ("segments",),
-                    outcome="fail",
-                    case="same_tier",
-                    details={**details, **pair},
-                )
-            low, high = sorted((first, second), key=lambda s: TIER_ORDER.index(s.tier))
-            if TIER_ORDER.index(low.tier) < TIER_ORDER.index(high.tier) and (
-                MODEL_INTENSITY.index(low.model) > MODEL_INTENSITY.index(high.model)
-            ):
-                pair = {"first": _named(low), "second": _named(high)}
+    # (a) one model per tier: the first segment of a tier sets its model.
+    first: dict[str, Segment] = {}
+    for segment in segments:
+        chosen = first.setdefault(segment.tier, segment)
+        if chosen.model != segment.model:
+            pair = {"first": _named(chosen), "second": _named(segment)}
+            return Measurement(
+                None, ("segments",), outcome="fail", case="same_tier", details={**details, **pair}
+            )
+    # (b) with one model per tier, no tier gets more attention than a higher one.
+    tiers = sorted(first, key=TIER_ORDER.index)
+    for position, low in enumerate(tiers):
+        for high in tiers[position + 1 :]:
+            if MODEL_INTENSITY.index(first[low].model) > MODEL_INTENSITY.index(first[high].model):
+                pair = {"first": _named(first[low]), "second": _named(first[high])}
                 return Measurement(
                     None,
                     ("segments",),
