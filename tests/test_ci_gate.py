@@ -305,11 +305,45 @@ def test_diff_of_two_files(tmp_path):
     assert data["verdict_changes"] == [{"segment": "mm", "before": "go", "after": "no-go"}]
     back = invoke("diff", str(head), str(base))
     assert back.exit_code == 0
-    assert "- fixed  POD101 acv-floor mm" in back.stdout
+    assert "fixed: POD101 acv-floor [error] mm ($20,000 → $50,000): ACV $50,000 meets" in back.stdout
+    assert "segment mm: verdict NO-GO → GO; ACV $20,000 → $50,000" in back.stdout
     warning_only = invoke("diff", str(base), str(base))
     assert warning_only.exit_code == 0 and "no change in results" in warning_only.stdout
     markdown = invoke("diff", str(base), str(head), "-f", "markdown").stdout
-    assert "| newly fails | POD101 acv-floor | error | mm |" in markdown
+    assert "| newly fails | POD101 acv-floor | error | mm | $50,000 → $20,000 |" in markdown
+
+
+def test_diff_tells_fixed_from_no_longer_applies_with_figures(tmp_path):
+    # The segment stops being a pod segment and its load gets worse: nothing was fixed.
+    base, head = tmp_path / "base.yaml", tmp_path / "head.yaml"
+    base.write_text(yaml.safe_dump(org(**{"segments.0.accounts": 168, "segments.0.pods": None})))
+    head.write_text(
+        yaml.safe_dump(
+            org(
+                **{
+                    "segments.0.accounts": 187,
+                    "segments.0.pods": None,
+                    "segments.0.model": "pool",
+                }
+            )
+        )
+    )
+    outcome = invoke("diff", str(base), str(head), "-f", "json")
+    data = json.loads(outcome.stdout)["files"][0]
+    assert data["newly_passing"] == []
+    load = next(c for c in data["changes"] if c["rule"] == "POD103")
+    assert load["kind"] == "no-longer-applies"
+    assert load["before"]["actual"] == 42 and load["after"] is None
+    assert "changed model: pod → pool" in load["why"]
+    (segment,) = data["segments"]
+    assert segment["figures"]["accounts_per_csm"] == {"before": 42, "after": 46.75}
+    text = invoke("diff", str(base), str(head)).stdout
+    assert "accounts per CSM 42 → 46.75" in text
+    assert "no longer applies: POD103 csm-load [error] mm (42 → —" in text
+    assert "\n  fixed:" not in text
+    # A new pod segment's failures newly apply.
+    again = json.loads(invoke("diff", str(head), str(base), "-f", "json").stdout)["files"][0]
+    assert {c["kind"] for c in again["changes"] if c["rule"] == "POD103"} == {"newly-applies"}
 
 
 def test_diff_fail_on_warning(tmp_path):

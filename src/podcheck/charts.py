@@ -74,7 +74,7 @@ def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, t
         for month, value in points:
             css = (
                 "dot pooled-dot"
-                if value > pooled_at
+                if value >= pooled_at
                 else "dot over-dot"
                 if value > limit
                 else "dot"

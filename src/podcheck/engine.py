@@ -23,7 +23,14 @@ from podcheck.metrics import (
 from podcheck.model import OrgFile, Segment
 from podcheck.pilot import decide_pilot
 from podcheck.recommend import recommend
-from podcheck.report import FileReport, PilotDecision, Result, SegmentSummary, SegmentVerdict
+from podcheck.report import (
+    Figures,
+    FileReport,
+    PilotDecision,
+    Result,
+    SegmentSummary,
+    SegmentVerdict,
+)
 from podcheck.rulebook import Rule, load_catalogue, role_rule, template_fields, with_role
 from podcheck.source import Document
 from podcheck.waivers import Waiver
@@ -335,6 +342,7 @@ def _summarise(
         column=column,
         alternative=fit.alternative,
         cohort=cohort,
+        figures=Figures(segment.acv, segment.accounts, segment.headcount.ae, segment.headcount.csm),
     )
 
 

@@ -8,6 +8,7 @@ to define at start-up, to make per rule run, and to send between processes. The 
 of the org format and the config stay dataclasses, which the validator and pydantic read.
 """
 
+from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
@@ -54,6 +55,23 @@ class PilotDecision(NamedTuple):
     reason: str
 
 
+class Figures(NamedTuple):
+    """A segment's key numbers as the file states them: what a reviewer compares first."""
+
+    acv: Any
+    accounts: int
+    ae: int
+    csm: int
+
+    @property
+    def accounts_per_csm(self) -> Any:
+        return Fraction(self.accounts, self.csm) if self.csm else None
+
+    @property
+    def ratio(self) -> Any:
+        return Fraction(self.ae, self.csm) if self.csm else None
+
+
 class SegmentSummary(NamedTuple):
     id: str
     name: str
@@ -70,6 +88,7 @@ class SegmentSummary(NamedTuple):
     alternative: str | None = None
     # The pilot cohort's pod ids, or None when the whole segment is judged.
     cohort: tuple[str, ...] | None = None
+    figures: Figures | None = None
 
 
 class FileReport(NamedTuple):
