@@ -305,7 +305,9 @@ def test_diff_of_two_files(tmp_path):
     assert data["verdict_changes"] == [{"segment": "mm", "before": "go", "after": "no-go"}]
     back = invoke("diff", str(head), str(base))
     assert back.exit_code == 0
-    assert "fixed: POD101 acv-floor [error] mm ($20,000 → $50,000): ACV $50,000 meets" in back.stdout
+    assert (
+        "fixed: POD101 acv-floor [error] mm ($20,000 → $50,000): ACV $50,000 meets" in back.stdout
+    )
     assert "segment mm: verdict NO-GO → GO; ACV $20,000 → $50,000" in back.stdout
     warning_only = invoke("diff", str(base), str(base))
     assert warning_only.exit_code == 0 and "no change in results" in warning_only.stdout

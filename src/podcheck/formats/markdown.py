@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
+from podcheck.shaping import notes
 from podcheck.units import expectation, write
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -28,6 +29,10 @@ def render(report: Report, options: RenderOptions) -> str:
     for file in report.files:
         lines += _file(file, rules)
     lines += [f"- ⚠️ {cell(notice.message)}" for notice in report.notices]
+    shaped = notes(report)
+    if shaped:
+        lines += ["", "#### What shaped this verdict", ""]
+        lines += [f"- {cell(note.text)}" for note in shaped]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

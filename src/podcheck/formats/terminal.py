@@ -16,6 +16,7 @@ from rich.text import Text
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result, SegmentSummary
 from podcheck.rulebook import Rule
+from podcheck.shaping import notes
 from podcheck.units import expectation, write
 
 _VERDICT_STYLE = {
@@ -54,6 +55,12 @@ def render(report: Report, options: RenderOptions) -> str:
                 ),
                 0,
             )
+    shaped = notes(report)
+    if shaped:
+        console.print()
+        console.print(Text("What shaped this verdict", style="bold"))
+        for note in shaped:
+            _indented(console, Text(f"- {note.text}", style="yellow"), 2)
     if len(report.files) > 1:
         console.print()
         console.print(_overall(report))
