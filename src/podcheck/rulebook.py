@@ -315,15 +315,6 @@ class Settings(NamedTuple):
     def rule_book(self) -> tuple[Rule, ...]:
         return self.book or load_catalogue()
 
-    @property
-    def overrides(self) -> tuple[Rule, ...]:
-        """Rules in force whose threshold or severity the config changed."""
-        return tuple(
-            rule
-            for rule in self.rules
-            if rule.severity != rule.default_severity or rule.threshold != rule.default_threshold
-        )
-
     def narrowed(
         self,
         select: Sequence[str] | None,
