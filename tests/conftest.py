@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import copy
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import podcheck
 from podcheck import rulebook
 from podcheck.engine import evaluate
 from podcheck.loader import load_org
@@ -16,6 +18,25 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _checkout_guard() -> None:
+    """Fail the run unless the code and rules under test are this checkout's.
+
+    An install that is not editable, or another checkout's, would let the tests pass against
+    code that is not the code in this working tree.
+    """
+    rules = importlib.import_module("podcheck.rules")
+    for module, folder in ((podcheck, ROOT / "src" / "podcheck"), (rules, ROOT / "rules")):
+        found = Path(str(module.__file__)).resolve().parent
+        if found != folder:
+            raise pytest.UsageError(
+                f"{module.__name__} is imported from {found}, not from this checkout's {folder}; "
+                "install it with: pip install -e '.[test]'"
+            )
+
+
+_checkout_guard()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -35,6 +35,8 @@ FLAGS = [
     "--hide-scrollbars",
 ]
 
+pytestmark = pytest.mark.browser
+
 if not (CHROMIUM and POPPLER):
     missing = "chromium" if not CHROMIUM else "poppler-utils (pdftotext, pdfinfo)"
     if os.environ.get("CI"):

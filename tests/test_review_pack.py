@@ -205,6 +205,18 @@ def test_evaluate_points_to_the_printable_report():
     assert f"Printable version: podcheck report {example} -o report.html" in out
 
 
+def test_printable_hint_is_one_line_however_long_the_path(tmp_path):
+    folder = tmp_path / ("long-folder-name-" * 8)
+    folder.mkdir()
+    example = folder / "northwind-pilot-go.yaml"
+    example.write_text((ROOT / "examples" / "northwind-pilot-go.yaml").read_text())
+    out = runner.invoke(app, ["evaluate", str(example), "--color", "never"]).stdout
+    hints = [line for line in out.splitlines() if line.startswith("Printable version:")]
+    assert len(str(example)) > 100
+    assert len(hints) == 1 and hints[0].endswith(" -o report.html")
+    assert str(example) in hints[0]
+
+
 def test_report_json_and_checklist_agree_on_the_run():
     report = run(org())
     assert report.verdict == built(org()).verdict
