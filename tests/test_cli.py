@@ -172,6 +172,73 @@ def test_bad_option_exits_2():
     assert invoke("evaluate").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["evaluate", GO, "--bogus"], "no such option '--bogus'"),
+        (["evaluate", GO, "--format", "yaml"], "invalid value for '--format'"),
+        (["evaluate"], "missing argument 'FILES...'"),
+        (["project", GO, "--months", "25"], "25 is not in the range 1<=x<=24"),
+        (["checklist"], "missing argument 'FILE'"),
+        (["frobnicate"], "no such command 'frobnicate'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args, says):
+    outcome = invoke(*args)
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 1, outcome.stderr
+    assert lines[0].startswith("podcheck: error: ")
+    assert says in lines[0]
+    assert lines[0].endswith(" --help'")
+
+
+def test_usage_error_from_the_installed_script_is_one_line(tmp_path):
+    done = subprocess.run(
+        [installed_script(), "evaluate", "--bogus\x1b[31m", GO],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("podcheck: error: ")
+    assert "\x1b" not in done.stderr  # a control character from the command line is escaped
+
+
+def _broken_schema(*args, **kwargs):
+    raise RuntimeError("a bug in podcheck")
+
+
+def test_internal_error_is_one_line_with_its_own_exit_code(monkeypatch):
+    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    outcome = invoke("schema", env={"PODCHECK_DEBUG": ""})
+    assert outcome.exit_code == 3
+    assert outcome.stderr == (
+        "podcheck: internal error: RuntimeError: a bug in podcheck "
+        "(run again with --debug for the traceback)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env"), [(["--debug", "schema"], {}), (["schema"], {"PODCHECK_DEBUG": "1"})]
+)
+def test_debug_prints_the_traceback_of_an_internal_error(monkeypatch, args, env):
+    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    outcome = invoke(*args, env=env)
+    assert outcome.exit_code == 3
+    assert "Traceback (most recent call last)" in outcome.stderr
+    assert "_broken_schema" in outcome.stderr
+    assert outcome.stderr.splitlines()[-1].startswith("podcheck: internal error: RuntimeError")
+
+
+def test_input_errors_keep_exit_2_apart_from_internal_errors(tmp_path):
+    outcome = invoke("evaluate", str(tmp_path / "missing.yaml"))
+    assert outcome.exit_code == 2
+    assert "internal error" not in outcome.stderr
+
+
 def test_installed_console_script_runs_from_any_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     done = subprocess.run(

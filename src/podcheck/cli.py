@@ -17,6 +17,7 @@ import typer
 
 from podcheck import __version__
 from podcheck.errors import InputError, InputErrors
+from podcheck.failures import DEBUG_ENV, OneLineGroup
 from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.waivers import Waiver
 
 app = typer.Typer(
+    cls=OneLineGroup,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -116,6 +118,12 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar=DEBUG_ENV, help="On an internal error, print the traceback."
+        ),
     ] = False,
 ) -> None:
     """podcheck: go/no-go for AE+CSM pods."""
@@ -674,17 +682,5 @@ def project_ratio(
 
 
 def main() -> None:
-    """Console entry point: no input, however broken, ends in a traceback."""
-    try:
-        app()
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        sys.stderr.write("podcheck: interrupted\n")
-        raise SystemExit(130) from None
-    except RecursionError:
-        sys.stderr.write("podcheck: error: input nests too deeply to process\n")
-        raise SystemExit(EXIT_INPUT_ERROR) from None
-    except Exception as exc:  # a bug in podcheck: say so in one line, never a traceback
-        sys.stderr.write(f"podcheck: internal error: {type(exc).__name__}: {exc}\n")
-        raise SystemExit(EXIT_INPUT_ERROR) from None
+    """Console entry point: every failure is one line (podcheck.failures), never a traceback."""
+    app()
