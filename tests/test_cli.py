@@ -145,12 +145,51 @@ def test_init_writes_a_starter_that_validates_and_refuses_to_overwrite(tmp_path)
     target = tmp_path / "org.yaml"
     assert invoke("init", str(target)).exit_code == 0
     assert yaml.safe_load(target.read_text())["version"] == 1
-    assert invoke("evaluate", str(target)).exit_code == 0
+    assert invoke("validate", str(target)).exit_code == 0
     again = invoke("init", str(target))
     assert again.exit_code == 2
     assert "file exists; use --force" in again.stderr
     assert invoke("init", str(target), "--force").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.yaml"]
+
+
+def test_fresh_starter_is_no_go_until_its_policies_are_answered(tmp_path):
+    target = tmp_path / "org.yaml"
+    assert invoke("init", str(target)).exit_code == 0
+    assert invoke("validate", str(target)).exit_code == 0
+    judged = invoke("evaluate", str(target), "--format", "json")
+    assert judged.exit_code == 1
+    data = json.loads(judged.stdout)["files"][0]
+    assert data["verdict"] == "no-go"
+    policy = {r["rule"]: r for r in data["results"] if r["rule"].startswith("POD3")}
+    failed_errors = {
+        r["rule"] for r in data["results"] if r["status"] == "fail" and r["severity"] == "error"
+    }
+    # Only the unanswered policies stop it: the starter's figures themselves pass.
+    assert failed_errors == {"POD301", "POD311", "POD321"}
+    assert all(r["status"] == "fail" for r in policy.values())
+    for code in ("POD301", "POD302", "POD303", "POD321"):
+        assert "not stated" in policy[code]["message"], policy[code]["message"]
+    assert "coverage plan is stated" in policy["POD311"]["message"]
+    # Answering them, as the comments show, turns the starter into a go.
+    text = target.read_text()
+    answered = text.replace("    # written: true", "    written: true")
+    for line in (
+        "process_owner: csm",
+        "commercial_owner: ae",
+        "expansion: joint",
+        "documented: true",
+        "backup: cross-pod",
+        "ae_metrics: [new_arr, nrr]",
+        "csm_metrics: [nrr, gross_retention]",
+    ):
+        answered = answered.replace(f"    # {line}", f"    {line}")
+    answered = answered.replace(
+        "collaboration_norms: []",
+        "collaboration_norms: [weekly_sync, shared_account_notes, late_stage_attendance]",
+    )
+    target.write_text(answered)
+    assert invoke("evaluate", str(target)).exit_code == 0
 
 
 def test_project_terminal_and_json():

@@ -649,7 +649,7 @@ def init(
     if Path(path).exists() and not force:
         _fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
     _write(path, text)
-    typer.echo(f"wrote {path}; next: podcheck evaluate {path}", err=True)
+    typer.echo(f"wrote {path}; next: answer its policies, then podcheck evaluate {path}", err=True)
 
 
 @app.command("project")
