@@ -173,7 +173,8 @@ def test_ratio_chart_skips_months_without_csms():
 
 def test_book_chart_bars_scale_to_the_largest_book():
     svg = charts.book_chart([("p<1>", 1_000_000), ("p2", 4_000_000)], "books")
-    widths = [float(w) for w in re.findall(r'<rect x="110" y="[\d.]+" width="([\d.]+)"', svg)]
+    bars = rf'<rect x="{charts.LABEL_W}" y="[\d.]+" width="([\d.]+)"'
+    widths = [float(w) for w in re.findall(bars, svg)]
     assert widths[1] == 4 * widths[0]
     assert "p&lt;1&gt;" in svg and "$4,000,000" in svg
 

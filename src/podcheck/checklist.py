@@ -17,14 +17,17 @@ from podcheck.report import FileReport, Result
 from podcheck.rulebook import Rule
 from podcheck.units import expectation, write
 
-Answer = Literal["yes", "no", "open"]
+# `waived`: the rule behind it fails but a config waiver accepts it; never ticked.
+Answer = Literal["yes", "no", "open", "waived"]
 
 
 @dataclass(frozen=True)
 class Evidence:
     text: str
     rule: str  # e.g. "POD101 acv-floor"
-    passed: bool
+    passed: bool  # False for a failure, waived or not
+    waiver: str | None = None  # the reason, when a waiver accepts the failure
+    pod: str | None = None  # the pod a pod-level result is about
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,9 @@ def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
     return Evidence(
         f"{prefix}{result.message}{figure}",
         f"{result.rule} {result.name}",
-        result.status in ("pass", "waived"),
+        result.status == "pass",
+        result.waiver if result.status == "waived" else None,
+        result.pod,
     )
 
 
@@ -144,8 +149,14 @@ def _question(
     evidence = tuple(_evidence(r, rules) for r in found)
     if missing:
         return Question(number, text, "open", evidence, missing)
-    answer: Answer = "yes" if all(e.passed for e in evidence) else "no"
-    return Question(number, text, answer, evidence)
+    return Question(number, text, _answer(evidence), evidence)
+
+
+def _answer(evidence: Sequence[Evidence]) -> Answer:
+    """No if anything fails; waived if a waiver is all that lets it pass; else yes."""
+    if any(not e.passed and e.waiver is None for e in evidence):
+        return "no"
+    return "waived" if any(e.waiver is not None for e in evidence) else "yes"
 
 
 def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Criterion:
@@ -153,9 +164,8 @@ def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Crit
         return Criterion(name, "open", "not judged (rule turned off or not applicable)")
     if result.status == "skip":
         return Criterion(name, "open", result.message)
-    return Criterion(
-        name, "yes" if result.status in ("pass", "waived") else "no", _evidence(result, rules).text
-    )
+    evidence = _evidence(result, rules)
+    return Criterion(name, _answer((evidence,)), evidence.text)
 
 
 def _segment_result(report: FileReport, segment: str, code: str) -> Result | None:
@@ -168,7 +178,7 @@ def _segment_result(report: FileReport, segment: str, code: str) -> Result | Non
 def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     if result is None or result.status == "skip":
         return Metric(name, "not measured yet", better, "open")
-    answer: Answer = "yes" if result.status in ("pass", "waived") else "no"
+    answer: Answer = {"pass": "yes", "waived": "waived"}.get(result.status, "no")  # type: ignore[assignment]
     return Metric(name, result.message, better, answer)
 
 

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, Optional
 
 import typer
 
@@ -22,10 +22,11 @@ from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
+    from podcheck.html_report import Stamp
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
-    from podcheck.rulebook import Rule, Settings
+    from podcheck.rulebook import Settings
     from podcheck.waivers import Waiver
 
 app = typer.Typer(
@@ -175,7 +176,7 @@ def _settings(
 
     try:
         catalogue = rulebook.load_catalogue()
-        path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+        path = _config_path(config_path)
         if path is None:
             settings = rulebook.Settings(catalogue)
         else:
@@ -190,6 +191,11 @@ def _settings(
         return settings
     except InputErrors as exc:
         _fail(exc.errors)
+
+
+def _config_path(given: Path | None) -> Path | None:
+    """The config file a run uses: the one given, else ./podcheck.yaml when it exists."""
+    return given or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
 
 
 def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
@@ -516,26 +522,44 @@ def diff_command(
     raise typer.Exit(report.exit_code)
 
 
+TodayOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--today", help="Date the pack and judge waiver expiry as of (YYYY-MM-DD)."),
+]
 OutputOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
 
 
-def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...]]":
+class _Pack(NamedTuple):
+    """One org file judged for the review pack, with what the pack is stamped with."""
+
+    loaded: "LoadedOrg"
+    report: "FileReport"
+    settings: "Settings"
+    stamp: "Stamp"
+
+
+def _judge_one(path: str, config: Path | None, today: str | None = None) -> _Pack:
     """Load and evaluate one org file for the review pack; exit 2 on input errors."""
     from podcheck.engine import evaluate as run_engine
+    from podcheck.html_report import Stamp
     from podcheck.loader import load_org
+    from podcheck.scorecard import digest
 
+    as_of = _today(today)
     settings = _settings(config)
-    today = datetime.date.today()
-    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    waivers = tuple(w for w in settings.waivers if not w.expired(as_of))
+    config_path = _config_path(config)
     try:
         shown, text = _read(path)
         loaded = load_org(shown, text)
+        config_text = None if config_path is None else _read(str(config_path))[1]
     except InputErrors as exc:
         _fail(exc.errors)
-    return loaded, run_engine(loaded, settings.rules, waivers), settings.rules
+    stamp = Stamp(as_of, digest(text), None if config_text is None else digest(config_text))
+    return _Pack(loaded, run_engine(loaded, settings.rules, waivers), settings, stamp)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -554,17 +578,18 @@ def checklist(
     output: OutputOption = None,
     config: ConfigOption = None,
     color: ColorOption = Color.auto,
+    today: TodayOption = None,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
+    pack = _judge_one(file, config, today)
+    built = checklist_model.build(pack.report, pack.loaded.org, pack.settings.rules)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
-        text = render_checklist(built)
+        text = render_checklist(built, pack.report, pack.stamp, pack.settings.waivers)
     elif output_format is ChecklistFormat.markdown:
         text = checklist_view.render_markdown(built)
     elif output_format is ChecklistFormat.text:
@@ -583,14 +608,17 @@ def pack_report(
     ] = PackFormat.html,
     output: OutputOption = None,
     config: ConfigOption = None,
+    today: TodayOption = None,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
-    _emit(render_report(report, loaded.org, rules, built), output)
+    pack = _judge_one(file, config, today)
+    org, rules = pack.loaded.org, pack.settings.rules
+    built = checklist_model.build(pack.report, org, rules)
+    page = render_report(pack.report, org, rules, built, pack.stamp, pack.settings.waivers)
+    _emit(page, output)
 
 
 @app.command("rules")
