@@ -119,7 +119,7 @@ def _exceptions(
                 rule=f"{first.rule} {first.name}",
                 where=", ".join(_where(r.segment, r.pod) for r in results),
                 reason=first.waiver or "",
-                # Waivers may name who accepted them; older configs do not.
+                # Shown where the config's waiver format names an owner; a dash otherwise.
                 owner=str(getattr(waiver, "owner", None) or "—"),
                 expires=str(waiver.expires) if waiver and waiver.expires else "no expiry",
             )
