@@ -19,6 +19,7 @@ from podcheck.projection import Month
 WIDTH, HEIGHT = 250, 98
 LEFT, RIGHT, TOP, BOTTOM = 22, 6, 6, 24
 FONT = 8  # points: the smallest text that stays legible on paper
+CHAR_W = 4.7  # the average width of a character at FONT, for placing labels side by side
 
 
 def _n(value: float) -> str:
@@ -82,21 +83,21 @@ def ratio_chart(
         tick += step
     for month in range(0, last + 1, 3 if last > 12 else 1 if last <= 6 else 2):
         parts.append(_text(x(month), HEIGHT - BOTTOM + 10, str(month), "tick", "middle"))
-    parts.append(_text(LEFT + plot_w / 2, HEIGHT - 3, "months from now", "axis", "middle"))
+    parts.append(_text(WIDTH - RIGHT, HEIGHT - 3, "months ahead", "axis", "end"))
+    # The two lines are named in a legend under the axis, where the data never covers them.
+    cursor = 2.0
     for value, css, label in ((limit, "limit", "limit"), (pooled_at, "pooled", "pooled model")):
         level = _n(y(float(value)))
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}" class="{css}"/>'
         )
+        name = f"{format_plain(value)}:1 {label}"
         parts.append(
-            _text(
-                WIDTH - RIGHT - 3,
-                y(float(value)) - 3,
-                f"{format_plain(value)}:1 {label}",
-                f"{css}-label",
-                "end",
-            )
+            f'<line x1="{_n(cursor)}" x2="{_n(cursor + 10)}" y1="{HEIGHT - 6}" '
+            f'y2="{HEIGHT - 6}" class="{css}"/>'
         )
+        parts.append(_text(cursor + 13, HEIGHT - 3, name, f"{css}-label"))
+        cursor += 13 + len(name) * CHAR_W + 8
     # Ratios stay exact for deciding a dot's colour; only coordinates are floats.
     points = [(m.month, m.ratio) for m in months if m.ratio is not None]
     planned = [p for p in points if p[0] <= end]
