@@ -1,21 +1,44 @@
 from __future__ import annotations
 
 import copy
+import datetime
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
 
+import podcheck
 from podcheck import rulebook
 from podcheck.engine import evaluate
 from podcheck.loader import load_org
 from podcheck.report import FileReport, Result
+from podcheck.waivers import Waiver
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _checkout_guard() -> None:
+    """Fail the run unless the code and rules under test are this checkout's.
+
+    An install that is not editable, or another checkout's, would let the tests pass against
+    code that is not the code in this working tree.
+    """
+    rules = importlib.import_module("podcheck.rules")
+    for module, folder in ((podcheck, ROOT / "src" / "podcheck"), (rules, ROOT / "rules")):
+        found = Path(str(module.__file__)).resolve().parent
+        if found != folder:
+            raise pytest.UsageError(
+                f"{module.__name__} is imported from {found}, not from this checkout's {folder}; "
+                "install it with: pip install -e '.[test]'"
+            )
+
+
+_checkout_guard()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,3 +150,59 @@ def installed_script(name: str = "podcheck") -> str:
 
 def codes(report: FileReport) -> set[str]:
     return {r.rule for r in report.results}
+
+
+# A large, realistic no-go proposal for the review pack, with the waivers a config would hold.
+REVIEW_FIXTURE = FIXTURES / "review" / "litware-three-segments-no-go.yaml"
+REVIEW_TODAY = datetime.date(2026, 11, 23)
+REVIEW_WAIVERS = (
+    Waiver(
+        index=0,
+        rule="POD103",
+        reason="Book moves to the new Denver pod in Q1; accepted by the CRO",
+        segment="enterprise",
+        pod="ent-west-1",
+        expires=datetime.date(2027, 3, 31),
+    ),
+    Waiver(
+        index=1,
+        rule="POD311",
+        reason="Cross-pod cover is being written with HR; due before launch",
+        expires=datetime.date(2027, 1, 15),
+    ),
+    Waiver(index=2, rule="POD205", reason="Ratio reviewed with the annual plan this year"),
+    Waiver(
+        index=3,
+        rule="POD402",
+        reason="Old waiver from the 2025 plan",
+        expires=datetime.date(2026, 1, 31),
+    ),
+)
+
+
+class Pack(NamedTuple):
+    report_html: str
+    checklist_html: str
+    checklist: Any
+    report: FileReport
+    stamp: Any
+
+
+def review_pack(path: Path, waivers: tuple[Waiver, ...] = ()) -> Pack:
+    """The report and checklist pages of an org file, as `podcheck report` makes them."""
+    from podcheck import checklist
+    from podcheck.html_report import Stamp, render_checklist, render_report
+    from podcheck.scorecard import digest
+
+    text = path.read_text(encoding="utf-8")
+    loaded = load_org(path.relative_to(ROOT).as_posix(), text)
+    report = evaluate(loaded, CATALOGUE, [w for w in waivers if not w.expired(REVIEW_TODAY)])
+    made = checklist.build(report, loaded.org, CATALOGUE)
+    stamp = Stamp(REVIEW_TODAY, digest(text), digest("waivers: []") if waivers else None)
+    return Pack(
+        render_report(report, loaded.org, CATALOGUE, made, stamp, waivers),
+        render_checklist(made, report, stamp, waivers),
+        made,
+        report,
+        stamp,
+    )

@@ -14,10 +14,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CATALOGUE, EXAMPLES, ROOT
-from podcheck import checklist
+from conftest import (
+    CATALOGUE,
+    EXAMPLES,
+    REVIEW_FIXTURE,
+    REVIEW_WAIVERS,
+    ROOT,
+    review_pack,
+)
+from podcheck import __version__, checklist
 from podcheck.engine import evaluate
-from podcheck.html_report import render_checklist, render_report
+from podcheck.html_report import render_report
 from podcheck.loader import load_org
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,6 +41,8 @@ FLAGS = [
     "--disable-sync",
     "--hide-scrollbars",
 ]
+
+pytestmark = pytest.mark.browser
 
 if not (CHROMIUM and POPPLER):
     missing = "chromium" if not CHROMIUM else "poppler-utils (pdftotext, pdfinfo)"
@@ -78,11 +87,8 @@ def text(pdf: Path) -> str:
 
 
 def _pack(example: Path):
-    relative = example.relative_to(ROOT).as_posix()
-    loaded = load_org(relative, example.read_text(encoding="utf-8"))
-    report = evaluate(loaded, CATALOGUE)
-    made = checklist.build(report, loaded.org, CATALOGUE)
-    return render_report(report, loaded.org, CATALOGUE, made), render_checklist(made), made
+    pack = review_pack(example)
+    return pack.report_html, pack.checklist_html, pack.checklist
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
@@ -102,9 +108,57 @@ def test_report_prints_within_two_pages_with_every_question(example, paper, tmp_
     assert all(q.text in text(checklist_pdf) for q in made.questions)
 
 
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_large_no_go_proposal_prints_on_two_pages_with_its_figures(paper, tmp_path):
+    pack = review_pack(REVIEW_FIXTURE, REVIEW_WAIVERS)
+    pdf = print_pdf(pack.report_html, tmp_path, "large", paper)
+    assert pages(pdf) <= 2
+    printed = text(pdf)
+    # The stamp.
+    assert f"2026-11-23 · podcheck {__version__} · file sha256 {pack.stamp.file_digest}" in printed
+    assert f"config sha256 {pack.stamp.config_digest}" in printed
+    # The scorecard: every segment, pod or not, with its figures.
+    for figure in (
+        "Enterprise North",
+        "Mid-Market",
+        "SMB Pool",
+        "$96,500",
+        "$41,000",
+        "$11,500",
+        "2,300",
+        "383.3",
+        "1.75:1",
+        "1.71:1",
+        "month 15",
+        "+9 AE, +3 CSM",
+        "over 18 months",
+        "+6 AE, +2 CSM",
+    ):
+        assert figure in printed, figure
+    # Headcount AE / CSM: poppler may drop the thin spaces around the slash.
+    squeezed = printed.replace(" ", "")
+    assert "13/10" in squeezed and "12/10" in squeezed and "9/6" in squeezed
+    # The exceptions, with reasons and expiry, and the expired waiver's note.
+    assert "Exceptions" in printed
+    for waiver in REVIEW_WAIVERS[:3]:
+        assert waiver.reason.split(";")[0] in printed
+    assert "2027-03-31" in printed and "2027-01-15" in printed and "no expiry" in printed
+    assert "waiver for POD402 expired on 2026-01-31" in printed
+    assert "WAIVED" in printed
+    # The sign-off block.
+    assert "Sign-off" in printed
+    for role in ("CRO", "VP Customer Success", "RevOps"):
+        assert f"{role} Name Date Decision: go / no-go / go with conditions" in printed
+    # The charts say where the plan ends, in text the PDF keeps.
+    assert "no plan beyond month 18" in printed and "no plan beyond month 12" in printed
+    checklist_pdf = print_pdf(pack.checklist_html, tmp_path, "large-checklist", paper)
+    assert pages(checklist_pdf) <= 2
+    assert "Sign-off" in text(checklist_pdf) and "Exceptions" in text(checklist_pdf)
+
+
 def test_screenshots_to_look_at(tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for example in EXAMPLES:
+    for example in [*EXAMPLES, REVIEW_FIXTURE]:
         report_html, _, _ = _pack(example)
         page = tmp_path / f"{example.stem}.html"
         page.write_text(report_html, encoding="utf-8")

@@ -148,12 +148,51 @@ def test_init_writes_a_starter_that_validates_and_refuses_to_overwrite(tmp_path)
     target = tmp_path / "org.yaml"
     assert invoke("init", str(target)).exit_code == 0
     assert yaml.safe_load(target.read_text())["version"] == 1
-    assert invoke("evaluate", str(target)).exit_code == 0
+    assert invoke("validate", str(target)).exit_code == 0
     again = invoke("init", str(target))
     assert again.exit_code == 2
     assert "file exists; use --force" in again.stderr
     assert invoke("init", str(target), "--force").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.yaml"]
+
+
+def test_fresh_starter_is_no_go_until_its_policies_are_answered(tmp_path):
+    target = tmp_path / "org.yaml"
+    assert invoke("init", str(target)).exit_code == 0
+    assert invoke("validate", str(target)).exit_code == 0
+    judged = invoke("evaluate", str(target), "--format", "json")
+    assert judged.exit_code == 1
+    data = json.loads(judged.stdout)["files"][0]
+    assert data["verdict"] == "no-go"
+    policy = {r["rule"]: r for r in data["results"] if r["rule"].startswith("POD3")}
+    failed_errors = {
+        r["rule"] for r in data["results"] if r["status"] == "fail" and r["severity"] == "error"
+    }
+    # Only the unanswered policies stop it: the starter's figures themselves pass.
+    assert failed_errors == {"POD301", "POD311", "POD321"}
+    assert all(r["status"] == "fail" for r in policy.values())
+    for code in ("POD301", "POD302", "POD303", "POD321"):
+        assert "not stated" in policy[code]["message"], policy[code]["message"]
+    assert "coverage plan is stated" in policy["POD311"]["message"]
+    # Answering them, as the comments show, turns the starter into a go.
+    text = target.read_text()
+    answered = text.replace("    # written: true", "    written: true")
+    for line in (
+        "process_owner: csm",
+        "commercial_owner: ae",
+        "expansion: joint",
+        "documented: true",
+        "backup: cross-pod",
+        "ae_metrics: [new_arr, nrr]",
+        "csm_metrics: [nrr, gross_retention]",
+    ):
+        answered = answered.replace(f"    # {line}", f"    {line}")
+    answered = answered.replace(
+        "collaboration_norms: []",
+        "collaboration_norms: [weekly_sync, shared_account_notes, late_stage_attendance]",
+    )
+    target.write_text(answered)
+    assert invoke("evaluate", str(target)).exit_code == 0
 
 
 def test_project_terminal_and_json():
@@ -173,6 +212,73 @@ def test_project_terminal_and_json():
 def test_bad_option_exits_2():
     assert invoke("evaluate", GO, "--format", "yaml").exit_code == 2
     assert invoke("evaluate").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["evaluate", GO, "--bogus"], "no such option '--bogus'"),
+        (["evaluate", GO, "--format", "yaml"], "invalid value for '--format'"),
+        (["evaluate"], "missing argument 'FILES...'"),
+        (["project", GO, "--months", "25"], "25 is not in the range 1<=x<=24"),
+        (["checklist"], "missing argument 'FILE'"),
+        (["frobnicate"], "no such command 'frobnicate'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args, says):
+    outcome = invoke(*args)
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 1, outcome.stderr
+    assert lines[0].startswith("podcheck: error: ")
+    assert says in lines[0]
+    assert lines[0].endswith(" --help'")
+
+
+def test_usage_error_from_the_installed_script_is_one_line(tmp_path):
+    done = subprocess.run(
+        [installed_script(), "evaluate", "--bogus\x1b[31m", GO],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("podcheck: error: ")
+    assert "\x1b" not in done.stderr  # a control character from the command line is escaped
+
+
+def _broken_schema(*args, **kwargs):
+    raise RuntimeError("a bug in podcheck")
+
+
+def test_internal_error_is_one_line_with_its_own_exit_code(monkeypatch):
+    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    outcome = invoke("schema", env={"PODCHECK_DEBUG": ""})
+    assert outcome.exit_code == 3
+    assert outcome.stderr == (
+        "podcheck: internal error: RuntimeError: a bug in podcheck "
+        "(run again with --debug for the traceback)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env"), [(["--debug", "schema"], {}), (["schema"], {"PODCHECK_DEBUG": "1"})]
+)
+def test_debug_prints_the_traceback_of_an_internal_error(monkeypatch, args, env):
+    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    outcome = invoke(*args, env=env)
+    assert outcome.exit_code == 3
+    assert "Traceback (most recent call last)" in outcome.stderr
+    assert "_broken_schema" in outcome.stderr
+    assert outcome.stderr.splitlines()[-1].startswith("podcheck: internal error: RuntimeError")
+
+
+def test_input_errors_keep_exit_2_apart_from_internal_errors(tmp_path):
+    outcome = invoke("evaluate", str(tmp_path / "missing.yaml"))
+    assert outcome.exit_code == 2
+    assert "internal error" not in outcome.stderr
 
 
 def test_installed_console_script_runs_from_any_directory(tmp_path):

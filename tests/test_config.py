@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,59 @@ def test_malformed_rule_file_is_refused_at_load():
     unknown = bad.replace("metric: acv", "metric: vibes")
     with pytest.raises(InputErrors, match="unknown metric 'vibes'"):
         rulebook.load_rule_file("rules/bad.yaml", unknown)
+
+
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ("0.2", Fraction(1, 5)),
+        ('"20%"', Fraction(1, 5)),
+        ('"30%"', Fraction(3, 10)),
+        ("1", 1),
+        ("0", 0),
+    ],
+)
+def test_share_threshold_is_a_fraction_or_a_percentage(tmp_path, written, used):
+    rules = rules_from(tmp_path, f"rules:\n  POD203: {{threshold: {written}}}\n")
+    pace = next(rule for rule in rules if rule.code == "POD203")
+    assert pace.threshold == used
+
+
+@pytest.mark.parametrize(
+    ("written", "error"),
+    [
+        ("20", 'POD203: expected a share from 0 to 1, got 20; write 0.2 or "20%" for 20%'),
+        ("30", 'POD203: expected a share from 0 to 1, got 30; write 0.3 or "30%" for 30%'),
+        ('"20"', "POD203: expected a share such as 0.2 or \"20%\", got '20'"),
+        ('"150%"', "POD203: expected a percentage from 0 to 100, got 150"),
+    ],
+)
+def test_share_threshold_refuses_a_bare_percentage_with_a_hint(tmp_path, written, error):
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, f"rules:\n  POD203: {{threshold: {written}}}\n")
+    assert str(caught.value).endswith("podcheck.yaml:2:23: error: " + error)
+
+
+@pytest.mark.parametrize(
+    ("written", "used"), [("25", 25), ('"25%"', 25), ('"0.5%"', Fraction(1, 2)), ("0", 0), ("1", 1)]
+)
+def test_pct_threshold_is_a_whole_percentage(tmp_path, written, used):
+    rules = rules_from(tmp_path, f"rules:\n  POD503: {{threshold: {written}}}\n")
+    assert next(rule for rule in rules if rule.code == "POD503").threshold == used
+
+
+def test_pct_threshold_refuses_a_fraction_with_a_hint(tmp_path):
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, "rules:\n  POD503: {threshold: 0.25}\n")
+    assert str(caught.value).endswith(
+        "podcheck.yaml:2:23: error: POD503: expected a percentage from 0 to 100, got 0.25, "
+        'which reads as 0.25%; write 25 or "25%" for 25%'
+    )
+
+
+def test_a_share_threshold_written_as_a_percentage_changes_the_verdict(tmp_path):
+    # AE hiring 3 against 2 CSM hires leads by 50%: over the default 20%, within "60%".
+    data = org(**{"segments.0.hiring_plan": {"ae": 3, "csm": 2}})
+    assert result(run(data), "POD203").status == "fail"
+    rules = rules_from(tmp_path, 'rules:\n  POD203: {threshold: "60%"}\n')
+    assert result(run(data, rules), "POD203").status == "pass"

@@ -14,6 +14,7 @@ import re
 import time
 import tracemalloc
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,7 @@ def mutated_text(draw) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated_text())
 def test_mutated_examples(raw):
@@ -140,12 +142,14 @@ def random_scalars(draw) -> bytes:
     return yaml.safe_dump(data, allow_unicode=True).encode("utf-8", "surrogatepass")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(random_scalars())
 def test_random_scalars_in_every_field(raw):
     check_bytes(raw)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.lists(
@@ -156,6 +160,7 @@ def test_structurally_broken_documents(tokens):
     check_bytes("".join(tokens).encode("utf-8"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.one_of(
@@ -170,6 +175,7 @@ def test_unusual_unicode_and_raw_bytes(raw):
 runner = CliRunner()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(mutated_text(), random_scalars(), st.binary(max_size=200)))
 def test_cli_exit_codes_and_error_lines(raw):

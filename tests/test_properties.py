@@ -144,6 +144,7 @@ def orgs(draw):
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(orgs())
 def test_engine_never_raises_and_verdicts_agree_with_error_results(data):

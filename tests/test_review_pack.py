@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import html
 import re
+import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,11 +13,21 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import CATALOGUE, EXAMPLES, GOLDEN, ROOT, org, run
-from podcheck import charts, checklist, checklist_view
+from conftest import (
+    CATALOGUE,
+    EXAMPLES,
+    GOLDEN,
+    REVIEW_FIXTURE,
+    REVIEW_WAIVERS,
+    ROOT,
+    org,
+    review_pack,
+    run,
+)
+from podcheck import __version__, charts, checklist, checklist_view, scorecard
 from podcheck.cli import app
 from podcheck.engine import evaluate
-from podcheck.html_report import render_checklist, render_report
+from podcheck.html_report import breakable, render_checklist, render_report
 from podcheck.loader import load_org
 from podcheck.projection import Month
 
@@ -24,6 +37,10 @@ runner = CliRunner()
 def built(data) -> checklist.Checklist:
     loaded = load_org("org.yaml", yaml.safe_dump(data, sort_keys=False))
     return checklist.build(evaluate(loaded, CATALOGUE), loaded.org, CATALOGUE)
+
+
+def load(path: Path):
+    return load_org(path.name, path.read_text(encoding="utf-8")).org
 
 
 def example_checklist(example: Path):
@@ -176,7 +193,8 @@ def test_ratio_chart_skips_months_without_csms():
 
 def test_book_chart_bars_scale_to_the_largest_book():
     svg = charts.book_chart([("p<1>", 1_000_000), ("p2", 4_000_000)], "books")
-    widths = [float(w) for w in re.findall(r'<rect x="110" y="[\d.]+" width="([\d.]+)"', svg)]
+    bars = rf'<rect x="{charts.LABEL_W}" y="[\d.]+" width="([\d.]+)"'
+    widths = [float(w) for w in re.findall(bars, svg)]
     assert widths[1] == 4 * widths[0]
     assert "p&lt;1&gt;" in svg and "$4,000,000" in svg
 
@@ -208,6 +226,191 @@ def test_evaluate_points_to_the_printable_report():
     assert f"Printable version: podcheck report {example} -o report.html" in out
 
 
+def test_printable_hint_is_one_line_however_long_the_path(tmp_path):
+    folder = tmp_path / ("long-folder-name-" * 8)
+    folder.mkdir()
+    example = folder / "northwind-pilot-go.yaml"
+    example.write_text((ROOT / "examples" / "northwind-pilot-go.yaml").read_text())
+    out = runner.invoke(app, ["evaluate", str(example), "--color", "never"]).stdout
+    hints = [line for line in out.splitlines() if line.startswith("Printable version:")]
+    assert len(str(example)) > 100
+    assert len(hints) == 1 and hints[0].endswith(" -o report.html")
+    assert str(example) in hints[0]
+
+
 def test_report_json_and_checklist_agree_on_the_run():
     report = run(org())
     assert report.verdict == built(org()).verdict
+
+
+def _text(page: str) -> str:
+    """The page's text as a reader sees it: tags and word-break hints gone, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.replace("<wbr>", ""))).split())
+
+
+def test_scorecard_has_every_segments_figures():
+    pack = review_pack(REVIEW_FIXTURE)
+    rows = {row.summary.id: row for row in scorecard.figures(pack.report, load(REVIEW_FIXTURE))}
+    enterprise, mid, smb = rows["enterprise"], rows["mid-market"], rows["smb"]
+    assert (enterprise.acv, enterprise.accounts, enterprise.ae, enterprise.csm) == (
+        96500,
+        430,
+        13,
+        10,
+    )
+    assert enterprise.accounts_per_csm == 43 and enterprise.ratio_today == Fraction(13, 10)
+    # The monthly plan runs to month 18: 18 AEs to 12 CSMs from month 15 (2 AEs hired then).
+    assert (enterprise.peak_ratio, enterprise.peak_month) == (Fraction(7, 4), 15)
+    assert enterprise.hiring == scorecard.Hiring(9, 3, 18, True)
+    assert mid.hiring == scorecard.Hiring(6, 2, 12, False)
+    assert smb.summary.model == "pool" and smb.accounts_per_csm == Fraction(2300, 6)
+    page = _text(pack.report_html)
+    for figure in (
+        "Enterprise North America",
+        "$96,500 430 13 / 10 43 1.3:1 1.75:1 month 15 +9 AE, +3 CSM over 18 months swarm",
+        "$41,000 620 12 / 10 62 1.2:1 1.5:1 month 12 +6 AE, +2 CSM over 12 months named",
+        "SMB Pool",
+        "$11,500 2,300 9 / 6 383.3 1.5:1 1.71:1 month 12 +3 AE, +1 CSM over 12 months pool",
+    ):
+        assert figure in page
+
+
+def test_pack_is_stamped_with_date_version_and_digests():
+    text = REVIEW_FIXTURE.read_text(encoding="utf-8")
+    assert scorecard.digest(text) == hashlib.sha256(text.encode()).hexdigest()[:12]
+    plain = review_pack(REVIEW_FIXTURE)
+    for page in (plain.report_html, plain.checklist_html):
+        assert f"2026-11-23 · podcheck {__version__} · file sha256 {scorecard.digest(text)}" in page
+        assert "no config" in page
+    configured = review_pack(REVIEW_FIXTURE, REVIEW_WAIVERS)
+    assert f"config sha256 {configured.stamp.config_digest}" in configured.report_html
+
+
+def test_cli_stamps_the_pack_with_today_and_the_config(tmp_path):
+    config = tmp_path / "podcheck.yaml"
+    config.write_text("fail_on: error\n")
+    page = tmp_path / "report.html"
+    outcome = runner.invoke(
+        app,
+        [
+            "report",
+            str(REVIEW_FIXTURE),
+            "--today",
+            "2027-02-01",
+            "-c",
+            str(config),
+            "-o",
+            str(page),
+        ],
+    )
+    assert outcome.exit_code == 0, outcome.stderr
+    digest = scorecard.digest(config.read_text())
+    assert f"2027-02-01 · podcheck {__version__}" in page.read_text()
+    assert f"config sha256 {digest}" in page.read_text()
+    checklist_page = runner.invoke(
+        app, ["checklist", str(REVIEW_FIXTURE), "-f", "html", "--today", "2027-02-01"]
+    ).stdout
+    assert "2027-02-01 · podcheck" in checklist_page and "no config" in checklist_page
+    bad = runner.invoke(app, ["report", str(REVIEW_FIXTURE), "--today", "tomorrow"])
+    assert bad.exit_code == 2 and "--today expects a date" in bad.stderr
+
+
+def test_exceptions_list_waivers_and_waived_items_are_never_ticked():
+    pack = review_pack(REVIEW_FIXTURE, REVIEW_WAIVERS)
+    coverage = pack.checklist.questions[2]
+    assert coverage.answer == "waived" and not coverage.ticked
+    assert coverage.evidence[0].waiver == REVIEW_WAIVERS[1].reason
+    for page in (pack.report_html, pack.checklist_html):
+        text = _text(page)
+        assert "Exceptions" in text
+        assert (
+            "POD103 csm-load enterprise / ent-west-1 Book moves to the new Denver pod in Q1; "
+            "accepted by the CRO — 2027-03-31"
+        ) in text
+        assert "POD311 coverage-plan organisation Cross-pod cover" in text and "2027-01-15" in text
+        assert "Ratio reviewed with the annual plan this year — no expiry" in text
+        assert "waiver for POD402 expired on 2026-01-31; the rule applies again" in text
+        # The waived question shows the waiver, with its own box, not a tick.
+        assert (
+            '<span class="box waived"' in page and '<span class="pill waived">WAIVED</span>' in page
+        )
+    markdown = checklist_view.render_markdown(pack.checklist)
+    assert "- [ ] **3. Is there a coverage plan" in markdown
+    assert "(waived: Cross-pod cover is being written with HR; due before launch)" in markdown
+    assert "[~] 3. Is there a coverage plan" in checklist_view.render_text(pack.checklist)
+
+
+def test_without_waivers_the_exceptions_say_none():
+    pack = review_pack(REVIEW_FIXTURE)
+    assert "None: no rule is waived for this file." in pack.report_html
+    assert pack.checklist.questions[2].answer == "no"
+
+
+def test_sign_off_block_in_report_and_checklist():
+    pack = review_pack(REVIEW_FIXTURE)
+    for page in (pack.report_html, pack.checklist_html):
+        text = _text(page)
+        assert "Sign-off" in text
+        for role in ("CRO", "VP Customer Success", "RevOps"):
+            assert f"{role} Name Date Decision: go / no-go / go with conditions" in text
+
+
+def test_standalone_checklist_has_the_reports_verdict_banner():
+    pack = review_pack(REVIEW_FIXTURE)
+    banner = '<div class="banner no-go">\n  <div class="verdict">NO-GO</div>'
+    assert banner in pack.report_html and banner in pack.checklist_html
+
+
+def test_failed_rules_fold_pods_into_their_segments_row_worst_first():
+    page = _text(review_pack(REVIEW_FIXTURE).report_html)
+    assert (
+        "10 pods failing: ent-west-1 48, ent-northeast-1 47, ent-southeast-1 46, "
+        "ent-canada-1 45, ent-central-2 44, ent-west-2 42 and 4 more"
+    ) in page
+
+
+def test_long_identifiers_break_only_after_underscores_and_hyphens():
+    assert str(breakable("norms: shared_account_notes")) == "norms: shared_<wbr>account_<wbr>notes"
+    assert str(breakable("mid-market <b>")) == "mid-market &lt;b&gt;"  # short words stay whole
+    css = (ROOT / "src" / "podcheck" / "templates" / "style.css").read_text()
+    assert "th, td { overflow-wrap: normal; word-break: normal; hyphens: manual; }" in css
+    assert "anywhere" not in css and "break-all" not in css
+    page = review_pack(REVIEW_FIXTURE).report_html
+    assert "shared_<wbr>account_<wbr>notes" in page
+
+
+def _svgs(page: str) -> list[ET.Element]:
+    return [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", page, re.S)]
+
+
+@pytest.mark.parametrize("source", [*EXAMPLES, REVIEW_FIXTURE], ids=lambda p: p.stem)
+def test_chart_text_prints_at_8_points_or_more(source):
+    svgs = _svgs(review_pack(source).report_html)
+    for svg in svgs:
+        # One unit of the drawing is one point on paper: the size is given in pt.
+        _, _, width, height = svg.get("viewBox").split()
+        assert (svg.get("width"), svg.get("height")) == (f"{width}pt", f"{height}pt")
+        texts = svg.findall("{http://www.w3.org/2000/svg}text")
+        assert texts
+        for text in texts:
+            assert float(text.get("font-size") or svg.get("font-size")) >= 8, text.text
+    css = (ROOT / "src" / "podcheck" / "templates" / "style.css").read_text()
+    assert not re.search(r"\.chart\b(?!-)[^{]*\{[^}]*font-size", css)  # no CSS shrinks them again
+
+
+def test_chart_marks_the_months_beyond_the_plan():
+    months = [Month(m, Fraction(5 + min(m, 12)), Fraction(5 + min(m, 12))) for m in range(25)]
+    svg = charts.ratio_chart(months, Fraction(6, 5), Fraction(3, 2), "t", plan_end=12)
+    assert "no plan beyond month 12" in svg
+    assert svg.count('class="dot beyond-dot"') == 12  # months 13 to 24
+    assert svg.count('class="ratio beyond"') == 1 and 'class="unplanned"' in svg
+    whole = charts.ratio_chart(months, Fraction(6, 5), Fraction(3, 2), "t", plan_end=24)
+    assert "no plan beyond" not in whole and "beyond-dot" not in whole
+
+
+def test_plan_months_follow_the_plan():
+    by_id = {s.id: s for s in load(REVIEW_FIXTURE).segments}
+    assert scorecard.plan_months(by_id["enterprise"]) == 18  # monthly, last hire in month 18
+    assert scorecard.plan_months(by_id["mid-market"]) == 12  # 12-month totals
+    page = review_pack(REVIEW_FIXTURE).report_html
+    assert "no plan beyond month 18" in page and "no plan beyond month 12" in page

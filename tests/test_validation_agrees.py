@@ -133,6 +133,7 @@ def mutated(draw) -> Any:
     return base
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_agree_on_mutated_documents(data):

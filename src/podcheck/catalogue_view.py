@@ -34,17 +34,37 @@ def threshold_text(rule: Rule) -> str:
     return expectation(rule.compare, rule.unit, rule.threshold)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width`, broken only at spaces: a word is never cut, and a word longer
+    than the width is left whole on its own line."""
+    return textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False) or [
+        ""
+    ]
+
+
 def rules_table(rules: Sequence[Rule], width: int = 100) -> str:
+    """The catalogue as a table that fits `width` columns.
+
+    Each rule takes a row of short columns, the threshold wrapped in the last, and its summary
+    on the lines below, indented and wrapped, so that 80 columns hold it without cutting a word.
+    """
     rows = [
         (r.code, r.name, r.severity, ", ".join(r.scope), threshold_text(r), r.summary)
         for r in rules
     ]
-    headers = ("code", "name", "severity", "scope", "passes when", "checks")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(5)]
+    headers = ("code", "name", "severity", "scope", "passes when", "what it checks")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(4)]
+    left = sum(widths) + 2 * len(widths)
+    longest = max((len(word) for row in rows for word in row[4].split()), default=0)
+    room = max(width - left, longest)
+    indent = " " * (widths[0] + 2)
     lines = []
     for row in [headers, *rows]:
-        fixed = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5]))
-        lines.append(f"{fixed}  {row[5]}".rstrip())
+        fixed = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4]))
+        first, *more = _wrap(row[4], room)
+        lines.append(f"{fixed}  {first}".rstrip())
+        lines.extend(" " * left + line for line in more)
+        lines.extend(indent + line for line in _wrap(row[5], width - len(indent)))
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,9 @@
 """SVG charts for the HTML report, drawn from data by small pure functions.
 
-Every label is escaped here, so the returned markup can be inserted into the page as is.
-Coordinates are rounded to one decimal place so the output is stable and compact.
+Charts are drawn at their printed size: one unit of the drawing is one point, and the
+width and height are given in points, so a label's font size is its size on paper (at
+least 8 pt). Every label is escaped here, so the returned markup can be inserted into the
+page as is. Coordinates are rounded to one decimal place so the output is stable.
 """
 
 from __future__ import annotations
@@ -13,20 +15,50 @@ from html import escape
 from podcheck.numbers import format_money, format_plain
 from podcheck.projection import Month
 
-WIDTH, HEIGHT = 520, 200
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 28
+# Two charts side by side fit the printable width of A4 and Letter (about 260 pt each).
+WIDTH, HEIGHT = 250, 98
+LEFT, RIGHT, TOP, BOTTOM = 22, 6, 6, 24
+FONT = 8  # points: the smallest text that stays legible on paper
+CHAR_W = 4.7  # the average width of a character at FONT, for placing labels side by side
 
 
 def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, title: str) -> str:
-    """AE:CSM ratio by month as a line, against the limit and the pooled-model line."""
+def _open(height: float, title: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" '
+        f'width="{WIDTH}pt" height="{_n(height)}pt" role="img" class="chart" '
+        f'font-size="{FONT}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
+def _text(x: float, y: float, label: str, css: str, anchor: str = "start") -> str:
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{FONT}" class="{css}" '
+        f'text-anchor="{anchor}">{escape(label)}</text>'
+    )
+
+
+def ratio_chart(
+    months: Sequence[Month],
+    limit: Fraction,
+    pooled_at: Fraction,
+    title: str,
+    plan_end: int | None = None,
+) -> str:
+    """AE:CSM ratio by month as a line, against the limit and the pooled-model line.
+
+    Months after `plan_end` are drawn dashed and grey, and labelled: the plan says nothing
+    about them, so a flat line there is headcount held still, not a forecast.
+    """
     ratios = [m.ratio for m in months if m.ratio is not None]
     top = float(max([pooled_at * Fraction(4, 3), *ratios]))
     last = max(m.month for m in months) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    beyond = plan_end is not None and plan_end < last
 
     def x(month: int) -> float:
         return LEFT + plot_w * month / last
@@ -34,85 +66,80 @@ def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, t
     def y(value: float) -> float:
         return TOP + plot_h * (1 - value / top)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="chart" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>',
-    ]
-    step = 1 if top <= 2.5 else 2 if top <= 5 else 5
+    parts = _open(HEIGHT, title)
+    parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" class="plot"/>')
+    end = plan_end if plan_end is not None and plan_end < last else last
+    if beyond:
+        parts.append(
+            f'<rect x="{_n(x(end))}" y="{TOP}" width="{_n(x(last) - x(end))}" '
+            f'height="{plot_h}" class="unplanned"/>'
+        )
+        label = f"no plan beyond month {end}"
+        parts.append(_text(x(last) - 3, TOP + plot_h - 4, label, "unplanned-label", "end"))
+    step = 0.5 if top <= 2.5 else 1.0 if top <= 5 else 2.5
     tick = 0.0
     while tick <= top:
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{_n(y(tick) + 3)}" class="tick" '
-            f'text-anchor="end">{_n(tick)}</text>'
-        )
-        tick += step * 0.5
-    for month in range(0, last + 1, 3 if last > 12 else 1):
-        parts.append(
-            f'<text x="{_n(x(month))}" y="{HEIGHT - BOTTOM + 14}" class="tick" '
-            f'text-anchor="middle">{month}</text>'
-        )
-    parts.append(
-        f'<text x="{LEFT + plot_w / 2:.0f}" y="{HEIGHT - 2}" class="axis" '
-        f'text-anchor="middle">months from now</text>'
-    )
+        parts.append(_text(LEFT - 3, y(tick) + 3, _n(tick), "tick", "end"))
+        tick += step
+    for month in range(0, last + 1, 3 if last > 12 else 1 if last <= 6 else 2):
+        parts.append(_text(x(month), HEIGHT - BOTTOM + 10, str(month), "tick", "middle"))
+    parts.append(_text(WIDTH - RIGHT, HEIGHT - 3, "months ahead", "axis", "end"))
+    # The two lines are named in a legend under the axis, where the data never covers them.
+    cursor = 2.0
     for value, css, label in ((limit, "limit", "limit"), (pooled_at, "pooled", "pooled model")):
         level = _n(y(float(value)))
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}" class="{css}"/>'
         )
+        name = f"{format_plain(value)}:1 {label}"
         parts.append(
-            f'<text x="{WIDTH - RIGHT - 4}" y="{_n(y(float(value)) - 4)}" '
-            f'class="{css}-label" text-anchor="end">{format_plain(value)}:1 {label}</text>'
+            f'<line x1="{_n(cursor)}" x2="{_n(cursor + 10)}" y1="{HEIGHT - 6}" '
+            f'y2="{HEIGHT - 6}" class="{css}"/>'
         )
+        parts.append(_text(cursor + 13, HEIGHT - 3, name, f"{css}-label"))
+        cursor += 13 + len(name) * CHAR_W + 8
     # Ratios stay exact for deciding a dot's colour; only coordinates are floats.
     points = [(m.month, m.ratio) for m in months if m.ratio is not None]
-    if points:
-        path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in points)
-        parts.append(f'<polyline points="{path}" class="ratio"/>')
-        for month, value in points:
-            css = (
-                "dot pooled-dot"
-                if value >= pooled_at
-                else "dot over-dot"
-                if value > limit
-                else "dot"
-            )
-            parts.append(
-                f'<circle cx="{_n(x(month))}" cy="{_n(y(float(value)))}" r="2.6" class="{css}">'
-                f"<title>month {month}: {format_plain(round(value, 2))}:1"
-                f"</title></circle>"
-            )
+    planned = [p for p in points if p[0] <= end]
+    unplanned = [p for p in points if beyond and p[0] >= end]
+    for css, line in (("ratio", planned), ("ratio beyond", unplanned)):
+        if line:
+            path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in line)
+            parts.append(f'<polyline points="{path}" class="{css}"/>')
+    for month, value in points:
+        if month > end:
+            css = "dot beyond-dot"
+        elif value >= pooled_at:
+            css = "dot pooled-dot"
+        elif value > limit:
+            css = "dot over-dot"
+        else:
+            css = "dot"
+        parts.append(
+            f'<circle cx="{_n(x(month))}" cy="{_n(y(float(value)))}" r="2" class="{css}">'
+            f"<title>month {month}: {format_plain(round(value, 2))}:1</title></circle>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
+LABEL_W, VALUE_W, ROW = 74, 50, 9.5
+
+
 def book_chart(books: Sequence[tuple[str, Fraction | int]], title: str) -> str:
-    """Each pod's book ARR as a horizontal bar, largest scale first."""
-    row = 22
-    height = TOP + row * len(books) + 8
-    label_w = 110
-    plot_w = WIDTH - label_w - 90
+    """Each pod's book ARR as a horizontal bar, scaled to the largest."""
+    height = TOP + ROW * len(books) + 4
+    plot_w = WIDTH - LABEL_W - VALUE_W
     largest = float(max((arr for _, arr in books), default=1)) or 1.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'class="chart" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = _open(height, title)
     for index, (name, arr) in enumerate(books):
-        top = TOP + index * row
+        top = TOP + index * ROW
         length = plot_w * float(arr) / largest
+        parts.append(_text(LABEL_W - 4, top + 7.5, name, "tick", "end"))
         parts.append(
-            f'<text x="{label_w - 6}" y="{top + 14}" class="tick" '
-            f'text-anchor="end">{escape(name)}</text>'
+            f'<rect x="{LABEL_W}" y="{_n(top + 1.5)}" width="{_n(length)}" height="6.5" '
+            'class="bar"/>'
         )
-        parts.append(
-            f'<rect x="{label_w}" y="{top + 3}" width="{_n(length)}" height="15" class="bar"/>'
-        )
-        parts.append(
-            f'<text x="{_n(label_w + length + 6)}" y="{top + 14}" '
-            f'class="tick">{escape(format_money(arr))}</text>'
-        )
+        parts.append(_text(LABEL_W + length + 3, top + 7.5, format_money(arr), "tick"))
     parts.append("</svg>")
     return "".join(parts)

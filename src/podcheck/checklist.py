@@ -17,15 +17,18 @@ from podcheck.report import FileReport, Result
 from podcheck.rulebook import Rule, load_catalogue
 from podcheck.units import expectation, write
 
-# "review": a figure the article asks to watch but sets no bar for; never ticked.
-Answer = Literal["yes", "no", "open", "review"]
+# `waived`: the rule behind it fails but a config waiver accepts it; never ticked.
+# `review`: a figure the article asks to watch but sets no bar for; never ticked either.
+Answer = Literal["yes", "no", "open", "waived", "review"]
 
 
 @dataclass(frozen=True)
 class Evidence:
     text: str
     rule: str  # e.g. "POD101 acv-floor"
-    passed: bool
+    passed: bool  # False for a failure, waived or not
+    waiver: str | None = None  # the reason, when a waiver accepts the failure
+    pod: str | None = None  # the pod a pod-level result is about
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,9 @@ def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
     return Evidence(
         f"{prefix}{result.message}{figure}",
         f"{result.rule} {result.name}",
-        result.status in ("pass", "waived"),
+        result.status == "pass",
+        result.waiver if result.status == "waived" else None,
+        result.pod,
     )
 
 
@@ -148,8 +153,14 @@ def _question(
     evidence = tuple(_evidence(r, rules) for r in found)
     if missing:
         return Question(number, text, "open", evidence, missing)
-    answer: Answer = "yes" if all(e.passed for e in evidence) else "no"
-    return Question(number, text, answer, evidence)
+    return Question(number, text, _answer(evidence), evidence)
+
+
+def _answer(evidence: Sequence[Evidence]) -> Answer:
+    """No if anything fails; waived if a waiver is all that lets it pass; else yes."""
+    if any(not e.passed and e.waiver is None for e in evidence):
+        return "no"
+    return "waived" if any(e.waiver is not None for e in evidence) else "yes"
 
 
 def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Criterion:
@@ -157,9 +168,8 @@ def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Crit
         return Criterion(name, "open", "not judged (rule turned off or not applicable)")
     if result.status == "skip":
         return Criterion(name, "open", result.message)
-    return Criterion(
-        name, "yes" if result.status in ("pass", "waived") else "no", _evidence(result, rules).text
-    )
+    evidence = _evidence(result, rules)
+    return Criterion(name, _answer((evidence,)), evidence.text)
 
 
 def _segment_result(report: FileReport, segment: str, code: str) -> Result | None:
@@ -172,7 +182,9 @@ def _segment_result(report: FileReport, segment: str, code: str) -> Result | Non
 def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     if result is None or result.status == "skip":
         return Metric(name, "not measured yet", better, "open")
-    answer: Answer = "yes" if result.status in ("pass", "waived") else "no"
+    answer: Answer = (
+        "yes" if result.status == "pass" else "waived" if result.status == "waived" else "no"
+    )
     return Metric(name, result.message, better, answer)
 
 
@@ -185,12 +197,7 @@ def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tupl
         if label is None:
             continue
         result = _segment_result(report, segment.id, rule.code)
-        aim = rule.summary.rstrip(".")
-        if result is None or result.status == "skip":
-            found.append(Metric(label, "not measured yet", aim, "open"))
-        else:
-            answer: Answer = "no" if result.failed else "yes"
-            found.append(Metric(label, result.message, aim, answer))
+        found.append(_comparison_metric(label, result, rule.summary.rstrip(".")))
     pilot = segment.pilot_results
     attendance = pilot.ae_attendance_pct if pilot else None
     found.append(

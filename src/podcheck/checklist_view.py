@@ -9,12 +9,15 @@ from podcheck.formats.markdown import cell
 
 Piece = tuple[str, str]  # text and its kind: heading, yes, no, open, dim or ""
 
-_BOX = {"yes": "[x]", "no": "[ ]", "open": "[ ]", "review": "[?]"}
+# A waived item is never ticked: a waiver accepts a failure, it does not answer the question.
+# A figure to review has no bar to meet, so it is never ticked either.
+_BOX = {"yes": "[x]", "no": "[ ]", "open": "[ ]", "waived": "[~]", "review": "[?]"}
 _STYLE = {
     "heading": "bold",
     "yes": "green",
     "no": "red",
     "open": "yellow",
+    "waived": "yellow",
     "review": "cyan",
     "dim": "dim",
 }
@@ -30,10 +33,11 @@ def _question_lines(question: Question) -> list[list[Piece]]:
     if question.answer == "open":
         lines.append([(f"      open: the file does not say {question.missing}", "open")])
     for evidence in question.evidence:
-        mark = "✓" if evidence.passed else "✗"
+        mark = "✓" if evidence.passed else "~" if evidence.waiver else "✗"
+        waived = f" (waived: {evidence.waiver})" if evidence.waiver else ""
         lines.append(
             [
-                (f"      {mark} {evidence.text}", "" if evidence.passed else "no"),
+                (f"      {mark} {evidence.text}{waived}", "" if evidence.passed else "no"),
                 (f"  [{evidence.rule}]", "dim"),
             ]
         )
@@ -119,8 +123,9 @@ def render_markdown(checklist: Checklist) -> str:
         if question.answer == "open":
             out.append(f"  - _Open: the file does not say {cell(question.missing)}._")
         for evidence in question.evidence:
-            mark = "✓" if evidence.passed else "✗"
-            out.append(f"  - {mark} {cell(evidence.text)} ({evidence.rule})")
+            mark = "✓" if evidence.passed else "~" if evidence.waiver else "✗"
+            waived = f" _(waived: {cell(evidence.waiver)})_" if evidence.waiver else ""
+            out.append(f"  - {mark} {cell(evidence.text)} ({evidence.rule}){waived}")
     for pilot in checklist.pilots:
         out += ["", f"### Pilot starting criteria: {cell(pilot.name)}", ""]
         out += [

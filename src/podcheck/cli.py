@@ -11,16 +11,18 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, Optional
 
 import typer
 
 from podcheck import __version__
 from podcheck.errors import InputError, InputErrors
+from podcheck.failures import DEBUG_ENV, OneLineGroup
 from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
+    from podcheck.html_report import Stamp
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
@@ -28,6 +30,7 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.waivers import Waiver
 
 app = typer.Typer(
+    cls=OneLineGroup,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -117,6 +120,12 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar=DEBUG_ENV, help="On an internal error, print the traceback."
+        ),
+    ] = False,
 ) -> None:
     """podcheck: go/no-go for AE+CSM pods."""
 
@@ -167,7 +176,7 @@ def _settings(
 
     try:
         catalogue = rulebook.load_catalogue()
-        path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+        path = _config_path(config_path)
         if path is None:
             settings = rulebook.Settings(catalogue, book=catalogue)
         else:
@@ -178,6 +187,11 @@ def _settings(
         return settings.narrowed(_split(select), _split(ignore))
     except InputErrors as exc:
         _fail(exc.errors)
+
+
+def _config_path(given: Path | None) -> Path | None:
+    """The config file a run uses: the one given, else ./podcheck.yaml when it exists."""
+    return given or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
 
 
 def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
@@ -505,26 +519,45 @@ def diff_command(
     raise typer.Exit(report.exit_code)
 
 
+TodayOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--today", help="Date the pack and judge waiver expiry as of (YYYY-MM-DD)."),
+]
 OutputOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
 
 
-def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, Settings]":
+class _Pack(NamedTuple):
+    """One org file judged for the review pack, with what the pack is stamped with."""
+
+    loaded: "LoadedOrg"
+    report: "FileReport"
+    settings: "Settings"
+    stamp: "Stamp"
+
+
+def _judge_one(path: str, config: Path | None, today: str | None = None) -> _Pack:
     """Load and evaluate one org file for the review pack; exit 2 on input errors."""
     from podcheck.engine import evaluate as run_engine
+    from podcheck.html_report import Stamp
     from podcheck.loader import load_org
+    from podcheck.scorecard import digest
 
+    as_of = _today(today)
     settings = _settings(config)
-    today = datetime.date.today()
-    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    waivers = tuple(w for w in settings.waivers if not w.expired(as_of))
+    config_path = _config_path(config)
     try:
         shown, text = _read(path)
         loaded = load_org(shown, text)
+        config_text = None if config_path is None else _read(str(config_path))[1]
     except InputErrors as exc:
         _fail(exc.errors)
-    return loaded, run_engine(loaded, settings.rules, waivers, settings.rule_book), settings
+    stamp = Stamp(as_of, digest(text), None if config_text is None else digest(config_text))
+    report = run_engine(loaded, settings.rules, waivers, settings.rule_book)
+    return _Pack(loaded, report, settings, stamp)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -543,17 +576,20 @@ def checklist(
     output: OutputOption = None,
     config: ConfigOption = None,
     color: ColorOption = Color.auto,
+    today: TodayOption = None,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    loaded, report, settings = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, settings.rules, settings.rule_book)
+    pack = _judge_one(file, config, today)
+    built = checklist_model.build(
+        pack.report, pack.loaded.org, pack.settings.rules, pack.settings.rule_book
+    )
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
-        text = render_checklist(built)
+        text = render_checklist(built, pack.report, pack.stamp, pack.settings.waivers)
     elif output_format is ChecklistFormat.markdown:
         text = checklist_view.render_markdown(built)
     elif output_format is ChecklistFormat.text:
@@ -572,14 +608,17 @@ def pack_report(
     ] = PackFormat.html,
     output: OutputOption = None,
     config: ConfigOption = None,
+    today: TodayOption = None,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    loaded, report, settings = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, settings.rules, settings.rule_book)
-    _emit(render_report(report, loaded.org, settings.rule_book, built), output)
+    pack = _judge_one(file, config, today)
+    org, settings = pack.loaded.org, pack.settings
+    built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
+    page = render_report(pack.report, org, settings.rule_book, built, pack.stamp, settings.waivers)
+    _emit(page, output)
 
 
 @app.command("rules")
@@ -638,7 +677,7 @@ def init(
     if Path(path).exists() and not force:
         _fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
     _write(path, text)
-    typer.echo(f"wrote {path}; next: podcheck evaluate {path}", err=True)
+    typer.echo(f"wrote {path}; next: answer its policies, then podcheck evaluate {path}", err=True)
 
 
 @app.command("project")
@@ -671,17 +710,5 @@ def project_ratio(
 
 
 def main() -> None:
-    """Console entry point: no input, however broken, ends in a traceback."""
-    try:
-        app()
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        sys.stderr.write("podcheck: interrupted\n")
-        raise SystemExit(130) from None
-    except RecursionError:
-        sys.stderr.write("podcheck: error: input nests too deeply to process\n")
-        raise SystemExit(EXIT_INPUT_ERROR) from None
-    except Exception as exc:  # a bug in podcheck: say so in one line, never a traceback
-        sys.stderr.write(f"podcheck: internal error: {type(exc).__name__}: {exc}\n")
-        raise SystemExit(EXIT_INPUT_ERROR) from None
+    """Console entry point: every failure is one line (podcheck.failures), never a traceback."""
+    app()

@@ -2,30 +2,79 @@
 
 Autoescaping is on, so names from the org file (which may hold '<' or '&') are text. The
 CSS is inlined and the charts are inline SVG: the page fetches nothing.
+
+The report is a column of blocks (header, banner, scorecard, exceptions, failed rules,
+charts, checklist, sign-off), each a template block, so that a block can be added or
+moved without touching the others. Both the report and the standalone checklist carry the
+same stamp, verdict banner, exceptions and sign-off.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Sequence
+from fractions import Fraction
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from podcheck import __version__, charts
 from podcheck.checklist import Checklist
 from podcheck.model import OrgFile
+from podcheck.numbers import Number, format_money, format_plain, format_ratio
 from podcheck.projection_view import build as build_projection
-from podcheck.report import FileReport
+from podcheck.report import FileReport, Result
 from podcheck.rulebook import Rule
+from podcheck.scorecard import SegmentFigures, figures, plan_months
 from podcheck.units import expectation, write
+from podcheck.waivers import Waiver, statuses
 
 PROJECTION_MONTHS = 24
+SIGN_OFF = ("CRO", "VP Customer Success", "RevOps")
+
+
+class Stamp(NamedTuple):
+    """What the pack was made from, printed on it so that a signed copy can be traced."""
+
+    today: datetime.date
+    file_digest: str  # scorecard.digest of the org file's text
+    config_digest: str | None = None  # None when no config file was used
+
+
+class _Row(NamedTuple):
+    code: str
+    name: str
+    severity: str
+    where: str
+    message: str
+    actual: str
+    needed: str
+    pods: str  # the failing pods of the same rule and segment, with their figures
+
+
+class _Exception(NamedTuple):
+    rule: str
+    where: str
+    reason: str
+    owner: str
+    expires: str
+
+
+# Long identifiers (pod ids, norm names) may break after '_' or '-', never mid-word.
+_BREAKABLE = re.compile(r"[\w-]{13,}")
+
+
+def breakable(text: object) -> Markup:
+    """Escaped text where long identifiers may wrap after '_' and '-' only."""
+    escaped = str(escape(str(text)))
+    return Markup(_BREAKABLE.sub(lambda m: re.sub(r"([_-])", r"\1<wbr>", m.group(0)), escaped))
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("podcheck", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -33,26 +82,160 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["breakable"] = breakable
+    return env
 
 
-def _common(path: str) -> dict[str, Any]:
+def _common(path: str, stamp: Stamp | None) -> dict[str, Any]:
     css = resources.files("podcheck").joinpath("templates/style.css").read_text("utf-8")
-    return {"css": Markup(css), "version": __version__, "path": path}
+    return {
+        "css": Markup(css),
+        "version": __version__,
+        "path": path,
+        "stamp": stamp,
+        "sign_off": SIGN_OFF,
+    }
 
 
-def render_checklist(checklist: Checklist) -> str:
+def _where(segment: str | None, pod: str | None) -> str:
+    return (segment or "organisation") + (f" / {pod}" if pod else "")
+
+
+def _exceptions(
+    file: FileReport, waivers: Sequence[Waiver], today: datetime.date | None
+) -> tuple[list[_Exception], list[str]]:
+    """Waivers applied to this file, one row per waiver, and notes on the others."""
+    by_index = {w.index: w for w in waivers}
+    places: dict[int, list[Result]] = {}
+    for result in file.results:
+        if result.status == "waived" and result.waived_by is not None:
+            places.setdefault(result.waived_by, []).append(result)
+    rows = []
+    for index, results in sorted(places.items()):
+        waiver = by_index.get(index)
+        first = results[0]
+        rows.append(
+            _Exception(
+                rule=f"{first.rule} {first.name}",
+                where=", ".join(_where(r.segment, r.pod) for r in results),
+                reason=first.waiver or "",
+                # Shown where the config's waiver format names an owner; a dash otherwise.
+                owner=str(getattr(waiver, "owner", None) or "—"),
+                expires=str(waiver.expires) if waiver and waiver.expires else "no expiry",
+            )
+        )
+    notes = []
+    if today is not None:
+        used = [r.waived_by for r in file.results if r.waived_by is not None]
+        notes = [s.message for s in statuses(waivers, used, today) if s.state == "expired"]
+    return rows, notes
+
+
+def _failure_rows(file: FileReport, rules: Sequence[Rule]) -> list[_Row]:
+    """One row per rule and segment: pod failures are folded into their segment's row."""
+    by_code = {rule.code: rule for rule in rules}
+    groups: dict[tuple[str, str | None], list[Result]] = {}
+    for result in file.results:
+        if result.failed:
+            groups.setdefault((result.rule, result.segment), []).append(result)
+    rows = []
+    for results in groups.values():
+        head = next((r for r in results if r.pod is None), results[0])
+        pods = [r for r in results if r.pod is not None]
+        where = _where(head.segment, None)
+        if head.pod is not None:
+            where += f" ({len(pods)} pod{'s' if len(pods) != 1 else ''})"
+        listed = _pod_list(pods, by_code[head.rule].compare)
+        rows.append(
+            _Row(
+                code=head.rule,
+                name=head.name,
+                severity=head.severity,
+                where=where,
+                message=head.message,
+                actual="—" if head.actual is None else write(head.unit, head.actual),
+                needed=expectation(by_code[head.rule].compare, head.unit, head.threshold),
+                pods=f"{len(pods)} pod{'s' if len(pods) != 1 else ''} failing: {listed}"
+                if pods
+                else "",
+            )
+        )
+    return rows
+
+
+# Pods named in a failed rule's row, worst first; the rest are counted.
+POD_LIST_LIMIT = 6
+
+
+def _pod_list(pods: Sequence[Result], compare: str) -> str:
+    ordered = list(pods)
+    if compare in ("<", "<=", ">", ">=") and all(r.actual is not None for r in pods):
+        # Stable sort: pods with the same figure keep the file's order.
+        ordered.sort(key=lambda r: r.actual, reverse=compare in ("<", "<="))
+    shown = [
+        f"{r.pod} {write(r.unit, r.actual)}" if r.actual is not None else str(r.pod)
+        for r in ordered[:POD_LIST_LIMIT]
+    ]
+    more = len(ordered) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _number(value: Number | None, places: int = 1) -> str:
+    return "—" if value is None else format_plain(round(Fraction(value), places))
+
+
+def _ratio(value: Number | None) -> str:
+    return "no CSMs" if value is None else format_ratio(round(Fraction(value), 2))
+
+
+def _score_row(row: SegmentFigures) -> dict[str, Any]:
+    hiring = row.hiring
+    if hiring is None:
+        plan = "none"
+    else:
+        plan = f"+{hiring.ae} AE, +{hiring.csm} CSM over {hiring.months} months"
+    when = "today" if row.peak_month == 0 else f"month {row.peak_month}"
+    return {
+        "summary": row.summary,
+        "acv": format_money(row.acv),
+        "accounts": f"{row.accounts:,}",
+        "headcount": f"{row.ae} / {row.csm}",
+        "per_csm": _number(row.accounts_per_csm),
+        "today": _ratio(row.ratio_today),
+        "peak": _ratio(row.peak_ratio),
+        "peak_when": when,
+        "plan": plan,
+    }
+
+
+def render_checklist(
+    checklist: Checklist,
+    file: FileReport | None = None,
+    stamp: Stamp | None = None,
+    waivers: Sequence[Waiver] = (),
+) -> str:
+    exceptions, notes = _exceptions(file, waivers, stamp and stamp.today) if file else ([], [])
     template = _environment().get_template("checklist_page.html.j2")
-    return template.render(checklist=checklist, **_common(checklist.path))
+    return template.render(
+        checklist=checklist,
+        exceptions=exceptions,
+        exception_notes=notes,
+        **_common(checklist.path, stamp),
+    )
 
 
 def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
     found = []
     view = build_projection(org, rules, PROJECTION_MONTHS)
+    by_id = {segment.id: segment for segment in org.segments}
     for projection in view.segments:
-        title = f"{projection.name}: AE:CSM ratio, next {PROJECTION_MONTHS} months"
-        svg = charts.ratio_chart(projection.months, projection.limit, projection.pooled_at, title)
+        plan_end = plan_months(by_id[projection.id])
+        title = f"{projection.name}: AE:CSM ratio by month"
+        svg = charts.ratio_chart(
+            projection.months, projection.limit, projection.pooled_at, title, plan_end
+        )
         found.append({"title": title, "svg": Markup(svg)})
-    for segment in org.pod_segments:
+        segment = by_id[projection.id]
         books = [(pod.id, pod.arr) for pod in segment.pods or () if pod.arr is not None]
         if books:
             title = f"{segment.display_name}: book ARR by pod"
@@ -61,29 +244,25 @@ def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
 
 
 def render_report(
-    file: FileReport, org: OrgFile, rules: Sequence[Rule], checklist: Checklist
+    file: FileReport,
+    org: OrgFile,
+    rules: Sequence[Rule],
+    checklist: Checklist,
+    stamp: Stamp | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> str:
-    by_code = {rule.code: rule for rule in rules}
-    failures = [
-        {
-            "rule": f"{r.rule} {r.name}",
-            "severity": r.severity,
-            "where": (r.segment or "organisation") + (f" / {r.pod}" if r.pod else ""),
-            "message": r.message,
-            "actual": "—" if r.actual is None else write(r.unit, r.actual),
-            "needed": expectation(by_code[r.rule].compare, r.unit, r.threshold),
-        }
-        for r in file.results
-        if r.failed
-    ]
+    exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
     template = _environment().get_template("report.html.j2")
     return template.render(
         file=file,
         headline=file.headline,
         pod_segments=len(org.pod_segments),
         rollout=org.org.rollout,
-        failures=failures,
+        scorecard=[_score_row(row) for row in figures(file, org)],
+        failures=_failure_rows(file, rules),
+        exceptions=exceptions,
+        exception_notes=notes,
         charts=_charts(org, rules),
         checklist=checklist,
-        **_common(file.path),
+        **_common(file.path, stamp),
     )

@@ -478,7 +478,8 @@ NRR_NAMES = frozenset(
 
 
 def metric_key(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
+    """A comp metric's name as rules.md compares it: lower-cased, spaces and hyphens as `_`."""
+    return name.lower().replace(" ", "_").replace("-", "_")
 
 
 @metric(

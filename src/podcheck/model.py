@@ -241,7 +241,8 @@ class Segment:
     pods: Annotated[list[Pod], Length(max_length=MAX_PODS)] | None = None
     pod_count: PodCount | None = None
     pilot_results: PilotResults | None = None
-    history: Annotated[list[Snapshot], Length(max_length=24)] | None = None
+    # At least one snapshot: an empty history would measure nothing and still pass.
+    history: Annotated[list[Snapshot], Length(1, 24)] | None = None
 
     @property
     def display_name(self) -> str:

@@ -5,6 +5,7 @@ unit's parser, and every formatter prints actual and threshold values with its w
 """
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from podcheck import numbers
@@ -56,6 +57,42 @@ def _owner_map(value: Any) -> dict[str, str]:
     raise numbers.AmountError(f"expected a mapping of owners, got {numbers.describe(value)}")
 
 
+def _share(value: Any) -> Any:
+    """A share of a whole, written 0.2 or "20%".
+
+    A bare number above 1 is refused: `20` for a 20% threshold would otherwise mean 2000%.
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
+    if numbers.is_number(value) and value > 1:
+        shown = numbers.format_plain(value)
+        share = numbers.format_plain(Fraction(value) / 100)
+        raise numbers.AmountError(
+            f'expected a share from 0 to 1, got {shown}; write {share} or "{shown}%" for {shown}%'
+        )
+    if not numbers.is_number(value):
+        raise numbers.AmountError(
+            f'expected a share such as 0.2 or "20%", got {numbers.describe(value)}'
+        )
+    return numbers.parse_number(value)
+
+
+def _pct(value: Any) -> Any:
+    """A percentage, written 25 or "25%".
+
+    A bare number between 0 and 1 is refused: `0.25` for 25% would otherwise mean a
+    quarter of one percent.
+    """
+    if numbers.is_number(value) and 0 < value < 1:
+        shown = numbers.format_plain(value)
+        whole = numbers.format_plain(Fraction(value) * 100)
+        raise numbers.AmountError(
+            f"expected a percentage from 0 to 100, got {shown}, which reads as {shown}%;"
+            f' write {whole} or "{whole}%" for {whole}%'
+        )
+    return numbers.parse_pct(value)
+
+
 class Unit(NamedTuple):
     parse: Callable[[Any], Any]
     write: Callable[[Any], str]
@@ -66,8 +103,8 @@ UNITS: Mapping[str, Unit] = {
     "count": Unit(numbers.parse_number, numbers.format_plain),
     "number": Unit(numbers.parse_number, numbers.format_plain),
     "ratio": Unit(numbers.parse_number, numbers.format_ratio),
-    "share": Unit(numbers.parse_number, numbers.format_share),
-    "pct": Unit(numbers.parse_pct, numbers.format_pct),
+    "share": Unit(_share, numbers.format_share),
+    "pct": Unit(_pct, numbers.format_pct),
     "multiple": Unit(numbers.parse_number, lambda v: f"{numbers.format_plain(v)}x"),
     "days": Unit(numbers.parse_number, _plural("day")),
     "months": Unit(numbers.parse_number, _plural("month")),

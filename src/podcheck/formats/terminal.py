@@ -40,9 +40,9 @@ def render(report: Report, options: RenderOptions) -> str:
     judged = [f for f in report.files if f.verdict != "error" and f.path != "<stdin>"]
     if judged:
         console.print()
-        console.print(
-            Text(f"Printable version: podcheck report {judged[0].path} -o report.html", style="dim")
-        )
+        # A command to copy and paste: one line, never wrapped, however long the path.
+        hint = f"Printable version: podcheck report {judged[0].path} -o report.html"
+        console.print(Text(hint, style="dim"), soft_wrap=True)
     if report.notices:
         console.print()
         for notice in report.notices:
