@@ -152,8 +152,9 @@ def test_pct_threshold_refuses_a_fraction_with_a_hint(tmp_path):
 
 
 def test_a_share_threshold_written_as_a_percentage_changes_the_verdict(tmp_path):
-    # AE hiring 3 against 2 CSM hires leads by 50%: over the default 20%, within "60%".
-    data = org(**{"segments.0.hiring_plan": {"ae": 3, "csm": 2}})
+    # 4 AEs growing to 6 while 4 CSMs stay 4: AE headcount grows 50% faster, over the
+    # default 20% and within "60%".
+    data = org(**{"segments.0.hiring_plan": {"ae": 2, "csm": 0}})
     assert result(run(data), "POD203").status == "fail"
     rules = rules_from(tmp_path, 'rules:\n  POD203: {threshold: "60%"}\n')
     assert result(run(data, rules), "POD203").status == "pass"

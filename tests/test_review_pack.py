@@ -267,8 +267,8 @@ def test_scorecard_has_every_segments_figures():
     page = _text(pack.report_html)
     for figure in (
         "Enterprise North America",
-        "$96,500 430 13 / 10 43 1.3:1 1.75:1 month 15 +9 AE, +3 CSM over 18 months swarm",
-        "$41,000 620 12 / 10 62 1.2:1 1.5:1 month 12 +6 AE, +2 CSM over 12 months named",
+        "$96,500 430 13 / 10 43 1.3:1 1.75:1 month 15 +9 AE, +3 CSM over 18 months pod",
+        "$41,000 620 12 / 10 62 1.2:1 1.5:1 month 12 +6 AE, +2 CSM over 12 months pod",
         "SMB Pool",
         "$11,500 2,300 9 / 6 383.3 1.5:1 1.71:1 month 12 +3 AE, +1 CSM over 12 months pool",
     ):
@@ -376,7 +376,7 @@ def test_long_identifiers_break_only_after_underscores_and_hyphens():
     assert "th, td { overflow-wrap: normal; word-break: normal; hyphens: manual; }" in css
     assert "anywhere" not in css and "break-all" not in css
     page = review_pack(REVIEW_FIXTURE).report_html
-    assert "shared_<wbr>account_<wbr>notes" in page
+    assert "late_<wbr>stage_<wbr>attendance" in page
 
 
 def _svgs(page: str) -> list[ET.Element]:

@@ -56,8 +56,8 @@ def test_pod204_reports_the_peak_and_calls_1_5_fictional():
         "mm",
     )
     assert found.status == "fail"
-    assert "first passes 1.2:1 in month 2 (1.25:1)" in found.message
-    assert "peaks at 1.5:1 in month 7" in found.message
+    assert "over 1.2:1 from month 2 (1.25:1)" in found.message
+    assert "peaking at 1.5:1 in month 7" in found.message
     assert "already fictional" in found.message
 
 
@@ -66,7 +66,7 @@ def test_pod202_enterprise_parity_follows_the_hiring_plan():
     data = org(**{"segments.0.tier": "enterprise", "segments.0.hiring_plan": {"ae": 2, "csm": 0}})
     found = result(run(data), "POD202", "mm")
     assert found.status == "fail"
-    assert "passes 1:1 in month 1" in found.message
+    assert "over 1:1 in month 1" in found.message
 
 
 def test_pod206_trailing_ratio_from_history():

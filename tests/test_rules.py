@@ -33,7 +33,7 @@ def test_pod204_totals_plan_spread_evenly_stays_exact_at_boundary():
     )
     found = result(run(data), "POD204")
     assert found.status == "fail"
-    assert "first passes 1.2:1 in month 2 (1.4:1)" in found.message
+    assert "over 1.2:1 from month 2 (1.4:1)" in found.message
     assert found.actual == Fraction(17, 5)  # the peak, at month 12
 
 

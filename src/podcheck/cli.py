@@ -22,7 +22,7 @@ from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
-    from podcheck.html_report import Stamp
+    from podcheck.html_report import Shaping, Stamp
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
@@ -567,6 +567,17 @@ def _emit(text: str, output: str | None) -> None:
         _write(output, text)
 
 
+def _page_shaping(pack: _Pack) -> "Shaping":
+    """What the review pack says shaped the verdict (waivers have their own section)."""
+    from podcheck import shaping
+    from podcheck.html_report import Shaping
+    from podcheck.report import Report
+
+    run = Report(files=(pack.report,), rules=pack.settings.rules, not_run=pack.settings.not_run)
+    lines = tuple(note.text for note in shaping.notes(run) if note.kind != "waiver")
+    return Shaping(lines, shaping.thresholds_source(run))
+
+
 @app.command()
 def checklist(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
@@ -589,7 +600,9 @@ def checklist(
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
-        text = render_checklist(built, pack.report, pack.stamp, pack.settings.waivers)
+        text = render_checklist(
+            built, pack.report, pack.stamp, pack.settings.waivers, _page_shaping(pack)
+        )
     elif output_format is ChecklistFormat.markdown:
         text = checklist_view.render_markdown(built)
     elif output_format is ChecklistFormat.text:
@@ -617,7 +630,15 @@ def pack_report(
     pack = _judge_one(file, config, today)
     org, settings = pack.loaded.org, pack.settings
     built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
-    page = render_report(pack.report, org, settings.rule_book, built, pack.stamp, settings.waivers)
+    page = render_report(
+        pack.report,
+        org,
+        settings.rule_book,
+        built,
+        pack.stamp,
+        settings.waivers,
+        _page_shaping(pack),
+    )
     _emit(page, output)
 
 

@@ -86,7 +86,17 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _common(path: str, stamp: Stamp | None) -> dict[str, Any]:
+class Shaping(NamedTuple):
+    """What shaped the verdict besides the file (see podcheck.shaping), for the page."""
+
+    notes: tuple[str, ...] = ()
+    thresholds: str = "Thresholds from podcheck's rule catalogue (revision 2)."
+
+
+NOTHING_SHAPED = Shaping()
+
+
+def _common(path: str, stamp: Stamp | None, shaping: Shaping) -> dict[str, Any]:
     css = resources.files("podcheck").joinpath("templates/style.css").read_text("utf-8")
     return {
         "css": Markup(css),
@@ -94,6 +104,8 @@ def _common(path: str, stamp: Stamp | None) -> dict[str, Any]:
         "path": path,
         "stamp": stamp,
         "sign_off": SIGN_OFF,
+        "shaped": shaping.notes,
+        "thresholds": shaping.thresholds,
     }
 
 
@@ -213,6 +225,7 @@ def render_checklist(
     file: FileReport | None = None,
     stamp: Stamp | None = None,
     waivers: Sequence[Waiver] = (),
+    shaping: Shaping = NOTHING_SHAPED,
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today) if file else ([], [])
     template = _environment().get_template("checklist_page.html.j2")
@@ -220,7 +233,7 @@ def render_checklist(
         checklist=checklist,
         exceptions=exceptions,
         exception_notes=notes,
-        **_common(checklist.path, stamp),
+        **_common(checklist.path, stamp, shaping),
     )
 
 
@@ -250,6 +263,7 @@ def render_report(
     checklist: Checklist,
     stamp: Stamp | None = None,
     waivers: Sequence[Waiver] = (),
+    shaping: Shaping = NOTHING_SHAPED,
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
     template = _environment().get_template("report.html.j2")
@@ -264,5 +278,5 @@ def render_report(
         exception_notes=notes,
         charts=_charts(org, rules),
         checklist=checklist,
-        **_common(file.path, stamp),
+        **_common(file.path, stamp, shaping),
     )

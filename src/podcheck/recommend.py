@@ -39,7 +39,7 @@ def recommend(segment: Segment, acv_floor: Any) -> Recommendation:
             if segment.tier == "smb"
             else f"mid-market tier with ACV {acv}, under the {floor} floor"
         )
-        why += "; an AI agent as every account's named CSM is the scaled-CS article's alternative"
+        why += "; the scaled-CS article's alternative is an AI agent as named CSM"
     if model == segment.model:
-        why += "; the model already proposed"
+        why += " (as proposed)"
     return Recommendation(model, alternative, why)
