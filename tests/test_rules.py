@@ -597,7 +597,8 @@ def test_pod602_coverage_gap():
 
 
 def test_catalogue_has_all_27_rules_of_the_spec():
-    assert len(CATALOGUE) == 27
+    # The spec's 27, plus the POD7xx rules on account exports.
+    assert len([r for r in CATALOGUE if r.family != "POD7"]) == 27
     assert [r.code for r in CATALOGUE] == sorted(r.code for r in CATALOGUE)
     spec_defaults = {
         "POD101": 30000,
@@ -638,4 +639,5 @@ def test_catalogue_has_all_27_rules_of_the_spec():
         "info": {"POD104", "POD506"},
     }
     for severity, members in severities.items():
-        assert {r.code for r in CATALOGUE if r.severity == severity} == members
+        spec = {r.code for r in CATALOGUE if r.severity == severity and r.family != "POD7"}
+        assert spec == members

@@ -21,6 +21,7 @@ from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
+    from podcheck.book import Book, Tally
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
@@ -104,6 +105,21 @@ IgnoreOption = Annotated[
     typer.Option("--ignore", help="Leave out these rules: codes, prefixes or names."),
 ]
 ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+AccountsOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--accounts", help="Judge the real books too: a CRM account export (CSV or .xlsx)."
+    ),
+]
+MapOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--map", help="Export columns: account=HEADER,arr=...,segment=,pod=,ae=,csm=,renewal="
+    ),
+]
+ShowAccountsOption = Annotated[
+    bool, typer.Option("--show-accounts", help="Name customer accounts in reports (off: rows).")
+]
 
 
 def _version(value: bool) -> None:
@@ -189,6 +205,24 @@ def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
     from podcheck import source
 
     return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
+
+
+def _export(
+    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+) -> "Tally | None":
+    """The account export named by --accounts, tallied; exit 2 if it is refused."""
+    if path is None:
+        if column_map is not None or show:
+            _usage_error("--map and --show-accounts need --accounts EXPORT")
+        return None
+    from podcheck.accounts import read_for_run
+
+    try:
+        return read_for_run(path, column_map, show, settings.accounts, settings.rules)
+    except ValueError as exc:
+        _usage_error(str(exc))
+    except InputErrors as exc:
+        _fail(exc.errors)
 
 
 def _report_errors(report: "FileReport") -> "FileReport":
@@ -346,6 +380,9 @@ def evaluate(
             help="Processes to judge files on (default: one per CPU from 100 files, on Linux).",
         ),
     ] = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
     from podcheck import formats
@@ -383,6 +420,7 @@ def evaluate(
         active,
         tuple((by_file[i], outputs[i][1]) for i in by_file),
         whole_reports=len(by_file) < len(outputs),
+        accounts=_export(accounts, column_map, show_accounts, settings),
     )
     outcomes = _evaluate_all(files, job, jobs)
     reports = tuple(outcome.report for outcome in outcomes)
@@ -514,12 +552,22 @@ OutputOption = Annotated[
 ]
 
 
-def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...]]":
-    """Load and evaluate one org file for the review pack; exit 2 on input errors."""
+def _judge_one(
+    path: str,
+    config: Path | None,
+    accounts: str | None = None,
+    column_map: str | None = None,
+    show_accounts: bool = False,
+) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...], Book | None]":
+    """Load and evaluate one org file for the review pack; exit 2 on input errors.
+
+    An export's bad rows are written to stderr; the caller exits 2 after its output."""
+    from podcheck.accounts import evaluate_with_export
     from podcheck.engine import evaluate as run_engine
     from podcheck.loader import load_org
 
     settings = _settings(config)
+    export = _export(accounts, column_map, show_accounts, settings)
     today = datetime.date.today()
     waivers = tuple(w for w in settings.waivers if not w.expired(today))
     try:
@@ -527,7 +575,11 @@ def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, 
         loaded = load_org(shown, text)
     except InputErrors as exc:
         _fail(exc.errors)
-    return loaded, run_engine(loaded, settings.rules, waivers), settings.rules
+    if export is None:
+        return loaded, run_engine(loaded, settings.rules, waivers), settings.rules, None
+    report, book = evaluate_with_export(loaded, settings.rules, waivers, export)
+    _report_errors(report)
+    return loaded, report, settings.rules, book
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -546,12 +598,15 @@ def checklist(
     output: OutputOption = None,
     config: ConfigOption = None,
     color: ColorOption = Color.auto,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    loaded, report, rules = _judge_one(file, config)
+    loaded, report, rules, _ = _judge_one(file, config, accounts, column_map, show_accounts)
     built = checklist_model.build(report, loaded.org, rules)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
@@ -565,6 +620,7 @@ def checklist(
         use_color = output is None and _use_color(color)
         text = checklist_view.render_terminal(built, use_color, _width() if output is None else 100)
     _emit(text, output)
+    raise typer.Exit(EXIT_INPUT_ERROR if report.errors else 0)
 
 
 @app.command("report")
@@ -575,14 +631,18 @@ def pack_report(
     ] = PackFormat.html,
     output: OutputOption = None,
     config: ConfigOption = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    loaded, report, rules = _judge_one(file, config)
+    loaded, report, rules, book = _judge_one(file, config, accounts, column_map, show_accounts)
     built = checklist_model.build(report, loaded.org, rules)
-    _emit(render_report(report, loaded.org, rules, built), output)
+    _emit(render_report(report, loaded.org, rules, built, book), output)
+    raise typer.Exit(EXIT_INPUT_ERROR if report.errors else 0)
 
 
 @app.command("rules")

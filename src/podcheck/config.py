@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from podcheck import numbers, source
+from podcheck.accounts import AccountsConfig
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.model import Slug, Text
@@ -70,6 +71,7 @@ class Config:
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     waivers: list[WaiverEntry] = field(default_factory=list)
     max_file_bytes: MaxFileBytes | None = None
+    accounts: AccountsConfig | None = None
 
 
 def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
@@ -81,6 +83,7 @@ def settings_from(catalogue: Sequence[Rule], config: Config, document: Document 
         config.fail_on,
         _waivers(config, catalogue, document),
         config.max_file_bytes or source.DEFAULT_MAX_BYTES,
+        config.accounts,
     )
 
 

@@ -51,11 +51,12 @@ READINESS_SCOPES = frozenset({"segment", "pod"})
 
 
 def evaluate(
-    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver] = ()
+    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver] = (), book: Any = None
 ) -> FileReport:
-    """Judge one org file. `waivers` must already exclude expired ones."""
+    """Judge one org file. `waivers` must already exclude expired ones; `book` is an account
+    export measured against this org (podcheck.book.Book), for the rules that require one."""
     org, document = loaded.org, loaded.document
-    subjects = _Subjects.of(org)
+    subjects = _Subjects.of(org, book)
     results = tuple(
         run_rule(rule, subject, document, waivers)
         for rule in rules
@@ -87,15 +88,15 @@ class _Subjects(NamedTuple):
     pod_segments: tuple[tuple[Segment, Subject, tuple[Subject, ...]], ...]
 
     @classmethod
-    def of(cls, org: OrgFile) -> "_Subjects":
+    def of(cls, org: OrgFile, book: Any = None) -> "_Subjects":
         return cls(
             Subject(org),
             tuple(
                 (
                     segment,
-                    Subject(org, segment, index),
+                    Subject(org, segment, index, book=book),
                     tuple(
-                        Subject(org, segment, index, pod, pod_index)
+                        Subject(org, segment, index, pod, pod_index, book)
                         for pod_index, pod in enumerate(segment.pods or ())
                     ),
                 )
@@ -109,7 +110,7 @@ class _Subjects(NamedTuple):
         if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
             yield self.org
         for segment, subject, pods in self.pod_segments:
-            if rule.requires and getattr(segment, rule.requires) is None:
+            if _lacks(rule, segment, subject.book):
                 continue
             if "segment" in rule.scope:
                 yield subject
@@ -119,13 +120,21 @@ class _Subjects(NamedTuple):
 
 def segment_subjects(org: OrgFile, index: int, segment: Segment, rule: Rule) -> Iterator[Subject]:
     """The segment and its pods as the rule's scope asks, whatever model the segment has."""
-    if rule.requires and getattr(segment, rule.requires) is None:
+    if _lacks(rule, segment, None):
         return
     if "segment" in rule.scope:
         yield Subject(org, segment, index)
     if "pod" in rule.scope:
         for pod_index, pod in enumerate(segment.pods or ()):
             yield Subject(org, segment, index, pod, pod_index)
+
+
+def _lacks(rule: Rule, segment: Segment, book: Any) -> bool:
+    """Whether the rule needs data this run does not have: an account export, or a
+    segment field such as pilot_results."""
+    if rule.requires == "accounts":
+        return book is None
+    return rule.requires is not None and getattr(segment, rule.requires) is None
 
 
 def run_rule(

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from podcheck import __version__, charts
+from podcheck import __version__, accounts_view, charts
 from podcheck.checklist import Checklist
 from podcheck.model import OrgFile
 from podcheck.projection_view import build as build_projection
@@ -61,7 +61,7 @@ def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
 
 
 def render_report(
-    file: FileReport, org: OrgFile, rules: Sequence[Rule], checklist: Checklist
+    file: FileReport, org: OrgFile, rules: Sequence[Rule], checklist: Checklist, book: Any = None
 ) -> str:
     by_code = {rule.code: rule for rule in rules}
     failures = [
@@ -84,6 +84,7 @@ def render_report(
         rollout=org.org.rollout,
         failures=failures,
         charts=_charts(org, rules),
+        accounts_charts=accounts_view.build(book, org, accounts_view.load_limit(rules)),
         checklist=checklist,
         **_common(file.path),
     )

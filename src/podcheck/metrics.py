@@ -30,6 +30,7 @@ class Subject(NamedTuple):
     segment_index: int | None = None
     pod: Pod | None = None
     pod_index: int | None = None
+    book: Any = None  # the account export measured against this org (podcheck.book.Book)
 
     def path(self, *rest: str | int) -> Path:
         """The data path of a field of this subject, for locating the result."""
@@ -445,3 +446,7 @@ def uncovered_segments(subject: Subject, params: Params) -> Measurement:
         )
     ]
     return Measurement(uncovered, ("segments",))
+
+
+# Measured from an account export: registered by importing their module.
+from podcheck import account_metrics  # noqa: E402, F401

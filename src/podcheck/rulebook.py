@@ -43,7 +43,7 @@ class RuleDefinition:
     severity: Severity
     scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
     runs: Literal["with-pods", "always"] = "with-pods"
-    requires: Literal["pilot_results"] | None = None
+    requires: Literal["pilot_results", "accounts"] | None = None
     metric: str
     compare: Compare
     threshold: Any = None
@@ -217,6 +217,7 @@ class Settings(NamedTuple):
     fail_on: str | None = None
     waivers: tuple[Waiver, ...] = ()
     max_file_bytes: int = source.DEFAULT_MAX_BYTES
+    accounts: Any = None  # the config's `accounts:` section (podcheck.accounts.AccountsConfig)
 
 
 def select_rules(
