@@ -241,7 +241,8 @@ def _read_csv(path: str, shown: str, options: ExportOptions) -> book.Tally:
             if header is None:
                 raise _Refused("export is empty; expected a header row")
             if len(header) > MAX_COLUMNS:
-                raise _Refused(f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read")
+                message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
+                raise _refuse(shown, 1, message)
             columns = map_columns(header, options.columns, shown)
             return book.tally(
                 shown,
