@@ -104,21 +104,31 @@ class _Errors:
 
 
 def parse_cents(text: str) -> int | Fraction:
-    """An ARR cell as exact cents: 48250, 48250.00, $48,250, 48.25K."""
-    try:
-        return int(text) * 100
-    except ValueError:
-        pass
+    """An ARR cell as exact cents: 48250, 48250.00, $48,250, 48.25K; never negative."""
+    # CRMs write plain amounts: read those without the general parser.
+    whole, dot, cents = text.partition(".")
+    if whole.isdigit() and whole.isascii() and len(whole) < 13:
+        if not dot:
+            return int(whole) * 100
+        if len(cents) == 2 and cents.isdigit() and cents.isascii():
+            return int(whole + cents)
     amount = numbers.parse_money(text)
     return numbers.normalise(Fraction(amount) * 100)
 
 
 def renewal_month(text: str) -> str:
     """'YYYY-MM' of a date written YYYY-MM-DD (a time after it is ignored)."""
-    datetime.date.fromisoformat(text[:10])
     if len(text) > 10 and text[10] not in " T":
         raise ValueError(text)
+    day = text[:10]
+    if len(day) != 10 or not day.isascii():
+        raise ValueError(text)
+    datetime.date.fromisoformat(day)
     return text[:7]
+
+
+# Dates repeat across an export: this many are remembered once checked.
+_DATES_REMEMBERED = 10_000
 
 
 def tally(
@@ -140,6 +150,7 @@ def tally(
     renewals: dict[tuple[str, str, str, str], int] = {}
     uncovered: dict[tuple[str, str], list[tuple[int, str]]] = {}
     seen: dict[str, int] = {}
+    months: dict[str, str] = {}
     kept: list[Kept] | None = [] if keep_accounts else None
     floor_cents = numbers.normalise(Fraction(floor) * 100)
     i_account, i_arr, i_seg, i_pod, i_csm = columns[:5]
@@ -163,8 +174,8 @@ def tally(
         if i_id is not None and not key:
             errors.add(number, i_id + 1, "account id: expected an id, got an empty cell")
             continue
-        first = seen.get(key)
-        if first is not None:
+        first = seen.setdefault(key, number)
+        if first != number:
             what = "account id" if i_id is not None else "account"
             errors.add(
                 number,
@@ -197,21 +208,24 @@ def tally(
         if i_renewal is not None:
             due = row[i_renewal].strip()
             if due:
-                try:
-                    month = renewal_month(due)
-                except ValueError:
-                    errors.add(
-                        number,
-                        i_renewal + 1,
-                        f"renewal: expected a date written YYYY-MM-DD, got '{safe_text(due)}'",
-                    )
-                    continue
+                month = months.get(due, "")
+                if not month:
+                    try:
+                        month = renewal_month(due)
+                    except ValueError:
+                        errors.add(
+                            number,
+                            i_renewal + 1,
+                            f"renewal: expected a date written YYYY-MM-DD, got '{safe_text(due)}'",
+                        )
+                        continue
+                    if len(months) < _DATES_REMEMBERED:
+                        months[due] = month
         ae = ""
         if i_ae is not None:
             ae = row[i_ae].strip()
             if ae.lower() in NOBODY:
                 ae = ""
-        seen[key] = number
         group_key = (segment, pod, ae, csm)
         group = groups.get(group_key)
         if group is None:
@@ -302,6 +316,10 @@ class Book(NamedTuple):
         return found.area if pod is None else found.pods.get(pod, EMPTY)
 
 
+# (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
+_Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
+
+
 def _home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
     """Each person's home pod: where they hold the most accounts (ties: first pod by id)."""
     best: dict[str, tuple[int, str]] = {}
@@ -367,8 +385,11 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     by_segment: dict[str, list[tuple[str, str, str, str]]] = {s.id: [] for s in org.segments}
     for key, where in resolved.items():
         by_segment[where[0]].append(key)
+    due: _Due = {}
+    for (segment_label, pod_label, csm, month), count in tally_.renewals.items():
+        due.setdefault((segment_label, pod_label), []).append(((csm, month), count))
     book_segments = {
-        segment_id: _segment_book(tally_, keys, resolved, loads)
+        segment_id: _segment_book(tally_, keys, resolved, loads, due)
         for segment_id, keys in by_segment.items()
     }
     book = Book(
@@ -388,6 +409,7 @@ def _segment_book(
     keys: Sequence[tuple[str, str, str, str]],
     resolved: Mapping[tuple[str, str, str, str], tuple[str, str]],
     loads: Mapping[str, int],
+    due: _Due,
 ) -> SegmentBook:
     ae_counts: dict[tuple[str, str], int] = {}
     csm_counts: dict[tuple[str, str], int] = {}
@@ -402,19 +424,19 @@ def _segment_book(
     by_pod: dict[str, list[tuple[str, str, str, str]]] = {}
     for key in keys:
         by_pod.setdefault(resolved[key][1], []).append(key)
-    pods = {
-        pod: _area(tally_, pod_keys, loads, ae_home, csm_home) for pod, pod_keys in by_pod.items()
-    }
-    return SegmentBook(_area(tally_, keys, loads, ae_home, csm_home), dict(sorted(pods.items())))
+    homes = (ae_home, csm_home)
+    pods = {pod: _area(tally_, pod_keys, loads, homes, due) for pod, pod_keys in by_pod.items()}
+    return SegmentBook(_area(tally_, keys, loads, homes, due), dict(sorted(pods.items())))
 
 
 def _area(
     tally_: Tally,
     keys: Sequence[tuple[str, str, str, str]],
     loads: Mapping[str, int],
-    ae_home: Mapping[str, str],
-    csm_home: Mapping[str, str],
+    homes: tuple[Mapping[str, str], Mapping[str, str]],
+    due_by_label: _Due,
 ) -> Area:
+    ae_home, csm_home = homes
     accounts = arr = below = uncovered = paired = leaking = 0
     leaks: dict[tuple[str, str], int] = {}
     csms: set[str] = set()
@@ -449,9 +471,9 @@ def _area(
     peak: tuple[str, str, int] | None = None
     if tally_.has_renewal and csms:
         due: dict[tuple[str, str], int] = {}
-        for (segment, pod, csm, month), count in tally_.renewals.items():
-            if (segment, pod) in labels and csm in csms:
-                due[(csm, month)] = due.get((csm, month), 0) + count
+        for label in labels:
+            for csm_month, count in due_by_label.get(label, ()):
+                due[csm_month] = due.get(csm_month, 0) + count
         if due:
             (csm, month), count = min(due.items(), key=lambda kv: (-kv[1], kv[0]))
             peak = (safe_text(csm), month, count)
