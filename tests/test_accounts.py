@@ -516,3 +516,31 @@ def test_thresholds_of_account_rules_come_from_the_config(tmp_path):
     assert by_key[("POD701", None)]["status"] == "pass"
     # The floor follows acv-floor's configured threshold: $15K leaves p2's $20K accounts above.
     assert by_key[("POD703", "p2")]["actual"] == 0
+
+
+def test_the_example_export_shows_what_the_example_org_file_hides():
+    from conftest import ROOT
+
+    example = ROOT / "examples" / "northwind-pilot-go.yaml"
+    loaded = load_org("northwind-pilot-go.yaml", example.read_text(encoding="utf-8"))
+    tally = accounts.read_export(
+        str(ROOT / "examples" / "northwind-accounts.csv"), accounts.ExportOptions()
+    )
+    report, _ = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    assert report.errors == ()
+    assert report.verdict == "no-go"
+    failed = [(r.rule, r.pod) for r in report.results if r.failed]
+    assert failed == [
+        ("POD701", None),
+        ("POD701", "mm-north"),
+        ("POD703", "mm-south"),
+        ("POD704", None),
+        ("POD704", "mm-east"),
+        ("POD705", "mm-west"),
+        ("POD706", None),
+        ("POD706", "mm-north"),
+        ("POD707", "mm-north"),
+        ("POD707", "mm-south"),
+        ("POD707", "mm-west"),
+    ]
+    assert "Priya Shah carries 36 accounts" in result(report, "POD701", "mid-market").message
