@@ -544,3 +544,30 @@ def test_the_example_export_shows_what_the_example_org_file_hides():
         ("POD707", "mm-west"),
     ]
     assert "Priya Shah carries 36 accounts" in result(report, "POD701", "mid-market").message
+
+
+def test_the_load_chart_draws_a_bar_per_csm_against_the_bar():
+    from podcheck.accounts_view import load_chart
+
+    svg = load_chart([("Dana <Diaz>", 40), ("Eli Ng", 20)], 35, "loads & more")
+    assert svg.count('class="bar over-bar"') == 1
+    assert svg.count('class="bar"') == 1
+    assert "Dana &lt;Diaz&gt;: 40 accounts" in svg
+    assert 'aria-label="loads &amp; more"' in svg
+    assert ">35 accounts</text>" in svg
+
+
+def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
+    from podcheck.accounts_view import build
+
+    export = write_csv(tmp_path / "a.csv", book_rows())
+    loaded = loaded_org(org(**{"segments.0.pods": list(reversed(org()["segments"][0]["pods"]))}))
+    tally = accounts.read_export(str(export), accounts.ExportOptions())
+    _, measured = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    assert list(measured.segments["mm"].pods) == ["p4", "p3", "p2", "p1"]
+    charts = build(measured, loaded.org, 35)
+    assert [c["title"] for c in charts] == [
+        "mm: accounts per CSM in the export",
+        "mm: ARR by pod in the export",
+    ]
+    assert build(None, loaded.org, 35) == []

@@ -18,6 +18,8 @@ WIDTH = charts.WIDTH
 TOP = charts.TOP
 # A chart with more CSMs than this shows the heaviest ones.
 MAX_BARS = 40
+# Longer names are cut in the chart (the bar's tooltip has the whole name).
+LABEL_CHARS = 24
 
 
 def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
@@ -39,9 +41,10 @@ def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
     for index, (name, count) in enumerate(loads):
         top = TOP + index * row
         css = "bar over-bar" if count >= limit else "bar"
+        label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{top + 12}" class="tick" '
-            f'text-anchor="end">{escape(name)}</text>'
+            f'text-anchor="end">{escape(label)}</text>'
         )
         parts.append(
             f'<rect x="{label_w}" y="{top + 2}" width="{charts._n(x(count) - label_w)}" '

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from podcheck import numbers
 from podcheck.errors import InputError, one_line
-from podcheck.model import OrgFile
+from podcheck.model import OrgFile, Segment
 
 # One export yields at most this many error lines; the rest are counted.
 MAX_ERRORS = 50
@@ -389,8 +389,8 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     for (segment_label, pod_label, csm, month), count in tally_.renewals.items():
         due.setdefault((segment_label, pod_label), []).append(((csm, month), count))
     book_segments = {
-        segment_id: _segment_book(tally_, keys, resolved, loads, due)
-        for segment_id, keys in by_segment.items()
+        segment.id: _segment_book(tally_, by_segment[segment.id], resolved, loads, due, segment)
+        for segment in org.segments
     }
     book = Book(
         path=tally_.path,
@@ -410,6 +410,7 @@ def _segment_book(
     resolved: Mapping[tuple[str, str, str, str], tuple[str, str]],
     loads: Mapping[str, int],
     due: _Due,
+    segment: Segment,
 ) -> SegmentBook:
     ae_counts: dict[tuple[str, str], int] = {}
     csm_counts: dict[tuple[str, str], int] = {}
@@ -426,7 +427,10 @@ def _segment_book(
         by_pod.setdefault(resolved[key][1], []).append(key)
     homes = (ae_home, csm_home)
     pods = {pod: _area(tally_, pod_keys, loads, homes, due) for pod, pod_keys in by_pod.items()}
-    return SegmentBook(_area(tally_, keys, loads, homes, due), dict(sorted(pods.items())))
+    # Pods in the org file's order, then those only the export names, by name.
+    order = {pod.id: index for index, pod in enumerate(segment.pods or ())}
+    ordered = sorted(pods.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return SegmentBook(_area(tally_, keys, loads, homes, due), dict(ordered))
 
 
 def _area(
