@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, org, result
@@ -571,3 +573,33 @@ def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
         "mm: ARR by pod in the export",
     ]
     assert build(None, loaded.org, 35) == []
+
+
+def test_bad_rows_are_located_in_the_export_in_sarif_and_github_annotations(tmp_path):
+    from podcheck.formats import RenderOptions, renderer
+    from podcheck.report import Report
+
+    rows = book_rows()
+    rows[0][2] = "n/a"
+    report = judge(write_csv(tmp_path / "a.csv", rows))._replace(path=str(tmp_path / "org.yaml"))
+    whole = Report((report,), CATALOGUE)
+    options = RenderOptions(cwd=str(tmp_path))
+    sarif = json.loads(renderer("sarif")(whole, options))
+    first = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert first["artifactLocation"]["uri"] == "a.csv"
+    assert first["region"] == {"startLine": 2, "startColumn": 3}
+    github = renderer("github")(whole, options)
+    assert github.startswith("::error file=a.csv,line=2,col=3,")
+
+
+@given(st.from_regex(r"\$?[0-9]{1,9}(,[0-9]{3})?(\.[0-9]{1,3})?[kKmM]?", fullmatch=True))
+def test_arr_cells_are_read_exactly_as_the_money_parser_reads_them(text):
+    from podcheck.numbers import AmountError, parse_money
+
+    try:
+        expected = Fraction(parse_money(text)) * 100
+    except AmountError:
+        with pytest.raises(AmountError):
+            book.parse_cents(text)
+        return
+    assert book.parse_cents(text) == expected
