@@ -603,3 +603,24 @@ def test_arr_cells_are_read_exactly_as_the_money_parser_reads_them(text):
             book.parse_cents(text)
         return
     assert book.parse_cents(text) == expected
+
+
+def test_workbook_cells_keep_their_types_and_formulas_are_never_run_or_echoed(tmp_path):
+    import datetime
+
+    rows: list[list[Any]] = [
+        ["Acme", "a1", 52000, "mm", "p1", "Ann", "Dana Diaz", datetime.datetime(2027, 2, 10)],
+        ["Beta", "a2", 48250.5, "mm", "p1", "Ann", '=HYPERLINK("http://x","Dana")', None],
+        ["Gamma", "a3", "$45K", "mm", "p1", "Ann", "Dana Diaz", datetime.date(2027, 2, 11)],
+    ]
+    export = write_xlsx(tmp_path / "a.xlsx", rows)
+    tally = accounts.read_export(str(export), accounts.ExportOptions(keep_accounts=True))
+    assert tally.errors == ()
+    assert tally.kept is not None
+    # A formula has no value without a spreadsheet to run it: the account has no CSM.
+    assert [(a.csm, a.arr_cents) for a in tally.kept] == [
+        ("Dana Diaz", 5_200_000),
+        ("", 4_825_050),
+        ("Dana Diaz", 4_500_000),
+    ]
+    assert tally.renewals == {("mm", "p1", "Dana Diaz", "2027-02"): 2}
