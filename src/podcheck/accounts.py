@@ -305,20 +305,20 @@ def _read_workbook(path: str, shown: str, options: ExportOptions) -> book.Tally:
         if not workbook.worksheets:
             raise _refuse(shown, 1, "workbook has no worksheet")
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         try:
-            header = [_cell(v) for v in next(rows, ())]
+            first = sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True)
+            header = [_cell(v) for v in next(first, ())]
             while header and not header[-1]:
                 header.pop()
             if not header:
                 raise _refuse(shown, 1, "export is empty; expected a header row")
             columns = map_columns(header, options.columns, shown)
+            # Only the columns read: openpyxl pads every row to the width it is asked for.
+            width = max(i for i in columns if i is not None) + 1
+            rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
             return book.tally(
                 shown,
-                (
-                    [_cell(v) for v in row] if any(v is not None for v in row) else []
-                    for row in rows
-                ),
+                (_cells(row) for row in rows),
                 columns,
                 floor=options.floor,
                 show_accounts=options.show_accounts,
