@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -624,3 +624,30 @@ def test_workbook_cells_keep_their_types_and_formulas_are_never_run_or_echoed(tm
         ("Dana Diaz", 4_500_000),
     ]
     assert tally.renewals == {("mm", "p1", "Dana Diaz", "2027-02"): 2}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(st.text(st.characters(codec="utf-8"), max_size=12), min_size=0, max_size=9),
+        max_size=6,
+    ),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.binary(max_size=40),
+)
+def test_any_export_is_tallied_or_refused_in_one_piece(tmp_path, rows, delimiter, noise):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows([HEADER, *rows])
+    for suffix, data in ((".csv", buffer.getvalue().encode() + noise), (".xlsx", noise)):
+        path = tmp_path / f"fuzz{suffix}"
+        path.write_bytes(data)
+        try:
+            tally = accounts.read_export(str(path), accounts.ExportOptions())
+        except InputErrors as exc:
+            assert len(exc.errors) == 1
+            continue
+        measured, problems = book.measure(tally, loaded_org().org)
+        assert all(error.path == str(path) for error in problems)
+        assert measured.segments["mm"].area.accounts <= len(rows)
