@@ -651,3 +651,34 @@ def test_any_export_is_tallied_or_refused_in_one_piece(tmp_path, rows, delimiter
         measured, problems = book.measure(tally, loaded_org().org)
         assert all(error.path == str(path) for error in problems)
         assert measured.segments["mm"].area.accounts <= len(rows)
+
+
+def test_the_installed_command_refuses_a_hostile_export_in_one_line(tmp_path):
+    import subprocess
+
+    from conftest import installed_script
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 1_000_000)
+    config = tmp_path / "podcheck.yaml"
+    config.write_text("accounts: {max_bytes: 10000}\n")
+    command = [installed_script(), "evaluate", str(org_file(tmp_path)), "-c", str(config)]
+    done = subprocess.run(
+        [*command, "--accounts", str(bomb)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"{bomb}:1:1: error: workbook expands to 1,000,000 bytes; at most 100,000 are read\n"
+    )
+    good = write_csv(tmp_path / "a.csv", book_rows())
+    judged = subprocess.run(
+        [installed_script(), "evaluate", str(org_file(tmp_path)), "--accounts", str(good)],
+        capture_output=True,
+        text=True,
+    )
+    assert (judged.returncode, judged.stderr) == (1, "")
+    assert "Dana Diaz carries 40 accounts" in judged.stdout
