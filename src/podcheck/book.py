@@ -66,12 +66,12 @@ class Tally(NamedTuple):
     """What an export holds, before it is matched with an org file."""
 
     path: str
-    # (segment, pod, AE, CSM) -> [accounts, ARR in cents, accounts under the floor, first row]
+    # (segment, pod, AE, CSM) as the cells are written -> [accounts, ARR in cents, accounts
+    # under the floor, first row, the first few (row, account name)]. Cells are cleaned up
+    # (spaces, "unassigned") per group when measured, not per row.
     groups: Mapping[tuple[str, str, str, str], list[Any]]
-    # (segment, pod, CSM, "YYYY-MM") -> renewals due
+    # (segment, pod, CSM, "YYYY-MM") as written -> renewals due
     renewals: Mapping[tuple[str, str, str, str], int]
-    # (segment, pod) -> the first accounts without a CSM: (row, name)
-    uncovered: Mapping[tuple[str, str], list[tuple[int, str]]]
     errors: tuple[InputError, ...]
     error_count: int
     rows: int
@@ -104,7 +104,9 @@ class _Errors:
 
 
 def parse_cents(text: str) -> int | Fraction:
-    """An ARR cell as exact cents: 48250, 48250.00, $48,250, 48.25K; never negative."""
+    """An ARR cell as exact cents: 48250, 48250.00, $48,250, 48.25K; never negative.
+
+    Spaces around the amount are allowed."""
     # CRMs write plain amounts: read those without the general parser.
     whole, dot, cents = text.partition(".")
     if whole.isdigit() and whole.isascii() and len(whole) < 13:
@@ -112,7 +114,7 @@ def parse_cents(text: str) -> int | Fraction:
             return int(whole) * 100
         if len(cents) == 2 and cents.isdigit() and cents.isascii():
             return int(whole + cents)
-    amount = numbers.parse_money(text)
+    amount = numbers.parse_money(text.strip())
     return numbers.normalise(Fraction(amount) * 100)
 
 
@@ -125,6 +127,16 @@ def renewal_month(text: str) -> str:
         raise ValueError(text)
     datetime.date.fromisoformat(day)
     return text[:7]
+
+
+def _person(cell: str) -> str:
+    """An owner cell as a name; "" when it names nobody."""
+    name = cell.strip()
+    return "" if name.lower() in NOBODY else name
+
+
+def _cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+    return key[0].strip(), key[1].strip(), _person(key[2]), _person(key[3])
 
 
 # Dates repeat across an export: this many are remembered once checked.
@@ -148,7 +160,6 @@ def tally(
     errors = _Errors(path)
     groups: dict[tuple[str, str, str, str], list[Any]] = {}
     renewals: dict[tuple[str, str, str, str], int] = {}
-    uncovered: dict[tuple[str, str], list[tuple[int, str]]] = {}
     seen: dict[str, int] = {}
     months: dict[str, str] = {}
     kept: list[Kept] | None = [] if keep_accounts else None
@@ -157,9 +168,17 @@ def tally(
     i_ae, i_renewal, i_id = columns.ae, columns.renewal, columns.account_id
     width = max(i for i in columns if i is not None) + 1
     number = first_row - 1
+    last_row = first_row + MAX_ROWS
+    # Bound once: the loop runs per row.
+    remember, known_month, group_of, due_count = (
+        seen.setdefault,
+        months.get,
+        groups.get,
+        renewals.get,
+    )
     for row in rows:
         number += 1
-        if number - first_row >= MAX_ROWS:
+        if number >= last_row:
             errors.add(number, 1, f"more than {MAX_ROWS:,} rows; split the export")
             break
         if not row:  # a blank line
@@ -174,7 +193,7 @@ def tally(
         if i_id is not None and not key:
             errors.add(number, i_id + 1, "account id: expected an id, got an empty cell")
             continue
-        first = seen.setdefault(key, number)
+        first = remember(key, number)
         if first != number:
             what = "account id" if i_id is not None else "account"
             errors.add(
@@ -183,72 +202,61 @@ def tally(
                 f"{what}: duplicate '{safe_text(key)}' (first given at row {first})",
             )
             continue
-        arr_text = row[i_arr].strip()
         try:
-            cents = parse_cents(arr_text)
+            cents = parse_cents(row[i_arr])
         except numbers.AmountError:
             errors.add(
                 number,
                 i_arr + 1,
-                f"ARR: expected an amount such as 48250 or $48,250, got '{safe_text(arr_text)}'",
+                "ARR: expected an amount such as 48250 or $48,250, "
+                f"got '{safe_text(row[i_arr].strip())}'",
             )
             continue
-        segment = row[i_seg].strip()
-        if not segment:
-            errors.add(number, i_seg + 1, "segment: expected a segment, got an empty cell")
-            continue
-        pod = row[i_pod].strip()
-        if not pod:
-            errors.add(number, i_pod + 1, "pod: expected a pod, got an empty cell")
-            continue
-        csm = row[i_csm].strip()
-        if csm.lower() in NOBODY:
-            csm = ""
         month = ""
         if i_renewal is not None:
-            due = row[i_renewal].strip()
+            due = row[i_renewal]
             if due:
-                month = months.get(due, "")
-                if not month:
+                month = known_month(due, "")
+                if not month and due.strip():
                     try:
-                        month = renewal_month(due)
+                        month = renewal_month(due.strip())
                     except ValueError:
                         errors.add(
                             number,
                             i_renewal + 1,
-                            f"renewal: expected a date written YYYY-MM-DD, got '{safe_text(due)}'",
+                            "renewal: expected a date written YYYY-MM-DD, "
+                            f"got '{safe_text(due.strip())}'",
                         )
                         continue
                     if len(months) < _DATES_REMEMBERED:
                         months[due] = month
-        ae = ""
-        if i_ae is not None:
-            ae = row[i_ae].strip()
-            if ae.lower() in NOBODY:
-                ae = ""
-        group_key = (segment, pod, ae, csm)
-        group = groups.get(group_key)
+        group_key = (row[i_seg], row[i_pod], row[i_ae] if i_ae is not None else "", row[i_csm])
+        group = group_of(group_key)
         if group is None:
-            groups[group_key] = [1, cents, 1 if cents < floor_cents else 0, number]
+            groups[group_key] = [
+                1,
+                cents,
+                1 if cents < floor_cents else 0,
+                number,
+                [(number, name)],
+            ]
         else:
             group[0] += 1
             group[1] += cents
             if cents < floor_cents:
                 group[2] += 1
-        if not csm:
-            first_few = uncovered.setdefault((segment, pod), [])
-            if len(first_few) < EXAMPLES:
-                first_few.append((number, name))
-        elif month:
-            renewal_key = (segment, pod, csm, month)
-            renewals[renewal_key] = renewals.get(renewal_key, 0) + 1
+            if len(group[4]) < EXAMPLES:
+                group[4].append((number, name))
+        if month:
+            renewal_key = (group_key[0], group_key[1], group_key[3], month)
+            renewals[renewal_key] = due_count(renewal_key, 0) + 1
         if kept is not None:
+            segment, pod, _, csm = _cleaned(group_key)
             kept.append(Kept(segment, pod, csm, cents, number, name))
     return Tally(
         path=path,
         groups=groups,
         renewals=renewals,
-        uncovered=uncovered,
         errors=errors.final(),
         error_count=errors.count,
         rows=number - first_row + 1,
@@ -316,10 +324,6 @@ class Book(NamedTuple):
         return found.area if pod is None else found.pods.get(pod, EMPTY)
 
 
-# (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
-_Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
-
-
 def _home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
     """Each person's home pod: where they hold the most accounts (ties: first pod by id)."""
     best: dict[str, tuple[int, str]] = {}
@@ -334,9 +338,48 @@ def _by_load(loads: Mapping[str, int], people: Iterable[str]) -> tuple[tuple[str
     return tuple(sorted(((p, loads[p]) for p in set(people)), key=lambda item: (-item[1], item[0])))
 
 
+Key = tuple[str, str, str, str]
+
+
+def _normalised(tally_: Tally, errors: _Errors) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
+    """The tally's groups and renewals with their cells cleaned up, merged where cleaning
+    makes them one; a blank segment or pod is one error per group, at its first row."""
+    groups: dict[Key, list[Any]] = {}
+    for raw, (count, cents, below, row, examples) in tally_.groups.items():
+        key = _cleaned(raw)
+        for value, column, what in (
+            (key[0], tally_.columns.segment, "segment"),
+            (key[1], tally_.columns.pod, "pod"),
+        ):
+            if not value:
+                rows = f"{count:,} row{'s' if count != 1 else ''}"
+                errors.add(
+                    row, column + 1, f"{what}: expected a {what}, got an empty cell ({rows})"
+                )
+                break
+        else:
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [count, cents, below, row, list(examples)]
+            else:
+                found[0] += count
+                found[1] += cents
+                found[2] += below
+                found[3] = min(found[3], row)
+                found[4] = sorted(found[4] + examples)[:EXAMPLES]
+    renewals: dict[Key, int] = {}
+    for (segment, pod, csm, month), count in tally_.renewals.items():
+        key = (segment.strip(), pod.strip(), _person(csm), month)
+        if key[2]:
+            renewals[key] = renewals.get(key, 0) + count
+    return groups, renewals
+
+
 def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     """The export matched with the org's segments and pods; rows naming a segment or pod
     the org does not have are errors (one line per unknown name, at its first row)."""
+    errors = _Errors(tally_.path)
+    groups, renewals = _normalised(tally_, errors)
     segment_ids: dict[str, str] = {}
     pod_ids: dict[str, dict[str, str] | None] = {}
     for segment in org.segments:
@@ -344,11 +387,10 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
             segment_ids.setdefault(label.strip().lower(), segment.id)
         listed = segment.pods
         pod_ids[segment.id] = {p.id.lower(): p.id for p in listed} if listed else None
-    errors = _Errors(tally_.path)
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
     # Resolve every group to (segment id, pod id), in the export's row order.
-    resolved: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    for key, (count, _, _, row) in sorted(tally_.groups.items(), key=lambda kv: kv[1][3]):
+    resolved: dict[Key, tuple[str, str]] = {}
+    for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
         segment_label, pod_label = key[0], key[1]
         segment_id = segment_ids.get(segment_label.lower())
         if segment_id is None:
@@ -381,15 +423,16 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     for key in resolved:
         csm = key[3]
         if csm:
-            loads[csm] = loads.get(csm, 0) + tally_.groups[key][0]
-    by_segment: dict[str, list[tuple[str, str, str, str]]] = {s.id: [] for s in org.segments}
+            loads[csm] = loads.get(csm, 0) + groups[key][0]
+    by_segment: dict[str, list[Key]] = {s.id: [] for s in org.segments}
     for key, where in resolved.items():
         by_segment[where[0]].append(key)
     due: _Due = {}
-    for (segment_label, pod_label, csm, month), count in tally_.renewals.items():
+    for (segment_label, pod_label, csm, month), count in renewals.items():
         due.setdefault((segment_label, pod_label), []).append(((csm, month), count))
+    context = _Context(groups, resolved, loads, due, tally_.has_renewal, tally_.show_accounts)
     book_segments = {
-        segment.id: _segment_book(tally_, by_segment[segment.id], resolved, loads, due, segment)
+        segment.id: _segment_book(context, by_segment[segment.id], segment)
         for segment in org.segments
     }
     book = Book(
@@ -404,49 +447,55 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     return book, (*tally_.errors, *errors.final())
 
 
-def _segment_book(
-    tally_: Tally,
-    keys: Sequence[tuple[str, str, str, str]],
-    resolved: Mapping[tuple[str, str, str, str], tuple[str, str]],
-    loads: Mapping[str, int],
-    due: _Due,
-    segment: Segment,
-) -> SegmentBook:
+class _Context(NamedTuple):
+    """What measuring every segment and pod shares."""
+
+    groups: Mapping[Key, list[Any]]
+    resolved: Mapping[Key, tuple[str, str]]
+    loads: Mapping[str, int]
+    # (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
+    due: Mapping[tuple[str, str], list[tuple[tuple[str, str], int]]]
+    has_renewal: bool
+    show_accounts: bool
+
+
+_Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
+
+
+def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> SegmentBook:
     ae_counts: dict[tuple[str, str], int] = {}
     csm_counts: dict[tuple[str, str], int] = {}
     for key in keys:
-        pod, ae, csm = resolved[key][1], key[2], key[3]
-        count = tally_.groups[key][0]
+        pod, ae, csm = context.resolved[key][1], key[2], key[3]
+        count = context.groups[key][0]
         if ae:
             ae_counts[(ae, pod)] = ae_counts.get((ae, pod), 0) + count
         if csm:
             csm_counts[(csm, pod)] = csm_counts.get((csm, pod), 0) + count
-    ae_home, csm_home = _home_pods(ae_counts), _home_pods(csm_counts)
-    by_pod: dict[str, list[tuple[str, str, str, str]]] = {}
+    homes = (_home_pods(ae_counts), _home_pods(csm_counts))
+    by_pod: dict[str, list[Key]] = {}
     for key in keys:
-        by_pod.setdefault(resolved[key][1], []).append(key)
-    homes = (ae_home, csm_home)
-    pods = {pod: _area(tally_, pod_keys, loads, homes, due) for pod, pod_keys in by_pod.items()}
+        by_pod.setdefault(context.resolved[key][1], []).append(key)
+    pods = {pod: _area(context, pod_keys, homes) for pod, pod_keys in by_pod.items()}
     # Pods in the org file's order, then those only the export names, by name.
     order = {pod.id: index for index, pod in enumerate(segment.pods or ())}
     ordered = sorted(pods.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return SegmentBook(_area(tally_, keys, loads, homes, due), dict(ordered))
+    return SegmentBook(_area(context, keys, homes), dict(ordered))
 
 
 def _area(
-    tally_: Tally,
-    keys: Sequence[tuple[str, str, str, str]],
-    loads: Mapping[str, int],
+    context: _Context,
+    keys: Sequence[Key],
     homes: tuple[Mapping[str, str], Mapping[str, str]],
-    due_by_label: _Due,
 ) -> Area:
     ae_home, csm_home = homes
     accounts = arr = below = uncovered = paired = leaking = 0
     leaks: dict[tuple[str, str], int] = {}
     csms: set[str] = set()
     labels: set[tuple[str, str]] = set()
+    first_uncovered: list[tuple[int, str]] = []
     for key in keys:
-        count, cents, under, _ = tally_.groups[key]
+        count, cents, under, _, examples = context.groups[key]
         accounts += count
         arr += cents
         below += under
@@ -454,6 +503,7 @@ def _area(
         ae, csm = key[2], key[3]
         if not csm:
             uncovered += count
+            first_uncovered.extend(examples)
             continue
         csms.add(csm)
         if ae:
@@ -461,11 +511,9 @@ def _area(
             if ae_home[ae] != csm_home[csm]:
                 leaking += count
                 leaks[(ae, csm)] = leaks.get((ae, csm), 0) + count
-    examples: list[tuple[int, str]] = sorted(
-        item for label in labels for item in tally_.uncovered.get(label, ())
-    )[:EXAMPLES]
     shown = tuple(
-        safe_text(name) if tally_.show_accounts else f"row {row}" for row, name in examples
+        safe_text(name) if context.show_accounts else f"row {row}"
+        for row, name in sorted(first_uncovered)[:EXAMPLES]
     )
     leak_examples = tuple(
         f"AE {safe_text(ae)} ({safe_text(ae_home[ae])}) with CSM {safe_text(csm)} "
@@ -473,10 +521,10 @@ def _area(
         for (ae, csm), _ in sorted(leaks.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLES]
     )
     peak: tuple[str, str, int] | None = None
-    if tally_.has_renewal and csms:
+    if context.has_renewal and csms:
         due: dict[tuple[str, str], int] = {}
         for label in labels:
-            for csm_month, count in due_by_label.get(label, ()):
+            for csm_month, count in context.due.get(label, ()):
                 due[csm_month] = due.get(csm_month, 0) + count
         if due:
             (csm, month), count = min(due.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -487,7 +535,7 @@ def _area(
         below_floor=below,
         uncovered=uncovered,
         uncovered_examples=shown,
-        csm_loads=tuple((safe_text(p), n) for p, n in _by_load(loads, csms)),
+        csm_loads=tuple((safe_text(p), n) for p, n in _by_load(context.loads, csms)),
         paired=paired,
         leaking=leaking,
         leak_examples=leak_examples,
