@@ -682,3 +682,25 @@ def test_the_installed_command_refuses_a_hostile_export_in_one_line(tmp_path):
     )
     assert (judged.returncode, judged.stderr) == (1, "")
     assert "Dana Diaz carries 40 accounts" in judged.stdout
+
+
+def test_cells_are_cleaned_up_before_they_are_counted(tmp_path):
+    rows = [
+        ["A", "1", " 40000 ", " mm ", "p1 ", "Ann", " Dana Diaz", "2027-01-05 "],
+        ["B", "2", "40000", "MM", "P1", "Ann", "Dana Diaz ", " 2027-01-06"],
+        ["C", "3", "40000", "mm", "p1", "-", "UNASSIGNED", ""],
+        ["D", "4", "40000", " ", "p1", "Ann", "Dana Diaz", ""],
+        ["E", "5", "40000", "", "p2", "Ann", "Dana Diaz", ""],
+    ]
+    report = judge(write_csv(tmp_path / "a.csv", rows))
+    assert [str(e).split(": ", 1)[1] for e in report.errors] == [
+        "error: segment: expected a segment, got an empty cell (1 row)",
+        "error: segment: expected a segment, got an empty cell (1 row)",
+    ]
+    assert [(e.line, e.column) for e in report.errors] == [(5, 4), (6, 4)]
+    load = result(report, "POD701", "mm", "p1")
+    assert load.message == "the heaviest CSM, Dana Diaz, carries 2 accounts, under 35"
+    assert result(report, "POD704", "mm", "p1").message == "1 of 3 accounts have no CSM (row 4)"
+    assert result(report, "POD706", "mm", "p1").message.startswith(
+        "the busiest month is 2027-01 with 2 renewals for Dana Diaz"
+    )
