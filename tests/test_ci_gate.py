@@ -46,7 +46,9 @@ def test_sarif_is_valid_against_the_schema(example):
     run = sarif["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     # Every rule of the catalogue and the input-error descriptor.
-    assert rule_ids == [*(rule.code for rule in load_catalogue()), "input-error"]
+    # (Rules on account exports wait for --accounts.)
+    in_force = [rule.code for rule in load_catalogue() if rule.requires != "accounts"]
+    assert rule_ids == [*in_force, "input-error"]
     for descriptor in run["tool"]["driver"]["rules"]:
         assert {
             "id",

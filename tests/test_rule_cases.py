@@ -2,13 +2,16 @@
 
 A case starts from the base org of conftest.py (a go org), applies `set` (dotted paths;
 null deletes a key), judges it with the real loader and engine, and checks the one result
-of the rule for `segment` and `pod` (org-scoped rules: neither). `message` is compared
+of the rule for `segment` and `pod` (org-scoped rules: neither). Rules on account exports
+take an `export`: groups of accounts (`count` of them, with `pod`, `ae`, `csm`, `arr`, and
+optionally `segment` and `renewal`), written as a CRM's CSV and read like one. `message` is compared
 whole, `contains` as a part; `actual` as the unit writes it; `verdict` is the file's.
 Adding a rule means adding its case file: a test below fails until it exists.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,9 @@ import pytest
 import yaml
 
 from conftest import CATALOGUE, org, result, run
-from podcheck import units
+from podcheck import accounts, units
+from podcheck.loader import load_org
+from podcheck.report import FileReport
 
 CASES = Path(__file__).resolve().parent / "rule_cases"
 BY_CODE = {rule.code: rule for rule in CATALOGUE}
@@ -39,11 +44,58 @@ def test_every_rule_has_a_case_file_with_a_pass_and_a_fail():
     assert {path.stem for path in CASES.glob("*.yaml")} == set(BY_CODE)
 
 
+HEADER = [
+    "Account ID",
+    "Account Name",
+    "Account Owner",
+    "Customer Success Manager",
+    "Segment",
+    "Pod",
+    "Annual Recurring Revenue",
+    "Renewal Date",
+]
+
+
+def _export_csv(groups: list[dict[str, Any]], path: Path) -> Path:
+    rows = [HEADER]
+    for group in groups:
+        for _ in range(group["count"]):
+            number = len(rows)
+            rows.append(
+                [
+                    f"A{number:05d}",
+                    f"Account {number}",
+                    group.get("ae", ""),
+                    group.get("csm", ""),
+                    group.get("segment", "mm"),
+                    group["pod"],
+                    str(group.get("arr", 50000)),
+                    str(group.get("renewal", "")),
+                ]
+            )
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+def _judge(case: dict[str, Any], tmp_path: Path) -> FileReport:
+    data = org(**(case.get("set") or {}))
+    if "export" not in case:
+        return run(data)
+    export = _export_csv(case["export"], tmp_path / "accounts.csv")
+    tally = accounts.read_export(str(export), accounts.ExportOptions())
+    loaded = load_org("org.yaml", yaml.safe_dump(data, sort_keys=False))
+    report, _ = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    assert report.errors == (), report.errors
+    return report
+
+
 @pytest.mark.parametrize(("code", "case"), _cases())
-def test_rule_case(code: str, case: dict[str, Any]):
+def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path):
     allowed = {
         "name",
         "set",
+        "export",
         "segment",
         "pod",
         "status",
@@ -53,7 +105,7 @@ def test_rule_case(code: str, case: dict[str, Any]):
         "verdict",
     }
     assert set(case) <= allowed, f"unknown keys {set(case) - allowed}"
-    report = run(org(**(case.get("set") or {})))
+    report = _judge(case, tmp_path)
     found = result(report, code, case.get("segment"), case.get("pod"))
     assert found.status == case["status"], found.message
     if "message" in case:

@@ -15,7 +15,7 @@ elsewhere, and for standard input, files are judged one after the other.
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from podcheck.engine import evaluate
 from podcheck.errors import InputErrors, shown_path
@@ -25,6 +25,9 @@ from podcheck.report import FileReport
 from podcheck.rulebook import Settings
 from podcheck.source import DEFAULT_MAX_BYTES, STDIN, read
 from podcheck.waivers import Waiver
+
+if TYPE_CHECKING:
+    from podcheck.book import Tally
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 100
@@ -44,6 +47,7 @@ class Job(NamedTuple):
     # False when the parts are every output there is: reports then need only the results
     # that decide the run, and sending less between processes is faster.
     whole_reports: bool = True
+    accounts: "Tally | None" = None  # an account export, judged with every file
 
 
 class Judged(NamedTuple):
@@ -56,25 +60,40 @@ class Judged(NamedTuple):
     parts: tuple[str, ...] = ()
 
 
-def judge_text(path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
+def judge_text(
+    path: str,
+    text: str,
+    settings: Settings,
+    waivers: tuple[Waiver, ...],
+    accounts: "Tally | None" = None,
+) -> FileReport:
     """One file's report; input errors make an `error` report that lists them."""
     try:
-        return evaluate(load_org(path, text), settings.rules, waivers, settings.rule_book)
+        loaded = load_org(path, text)
+        if accounts is not None:
+            from podcheck.accounts import evaluate_with_export
+
+            return evaluate_with_export(
+                loaded, settings.rules, waivers, accounts, settings.rule_book
+            )[0]
+        return evaluate(loaded, settings.rules, waivers, settings.rule_book)
     except InputErrors as exc:
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
 
 
-def judge_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
+def judge_path(
+    path: str, settings: Settings, waivers: tuple[Waiver, ...], accounts: "Tally | None" = None
+) -> FileReport:
     try:
         shown, text = read(path, settings.max_file_bytes or DEFAULT_MAX_BYTES)
     except InputErrors as exc:
         shown = "<stdin>" if path == STDIN else shown_path(path)
         return FileReport(path=shown, org=None, verdict="error", errors=exc.errors)
-    return judge_text(shown, text, settings, waivers)
+    return judge_text(shown, text, settings, waivers, accounts)
 
 
 def _judge(job: Job, path: str) -> Judged:
-    report = judge_path(path, job.settings, job.waivers)
+    report = judge_path(path, job.settings, job.waivers, job.accounts)
     parts = tuple(render(report, options) for render, options in job.parts)
     return Judged(report if job.whole_reports else report.deciding(), parts)
 

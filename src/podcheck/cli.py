@@ -22,6 +22,7 @@ from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
+    from podcheck.book import Book, Tally
     from podcheck.html_report import Shaping, Stamp
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
@@ -107,6 +108,21 @@ IgnoreOption = Annotated[
     typer.Option("--ignore", help="Leave out these rules: codes, prefixes or names."),
 ]
 ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+AccountsOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--accounts", help="Judge the real books too: a CRM account export (CSV or .xlsx)."
+    ),
+]
+MapOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--map", help="Export columns: account=HEADER,arr=...,segment=,pod=,ae=,csm=,renewal="
+    ),
+]
+ShowAccountsOption = Annotated[
+    bool, typer.Option("--show-accounts", help="Name customer accounts in reports (off: rows).")
+]
 
 
 def _version(value: bool) -> None:
@@ -199,6 +215,24 @@ def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
     from podcheck import source
 
     return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
+
+
+def _export(
+    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+) -> "Tally | None":
+    """The account export named by --accounts, tallied; exit 2 if it is refused."""
+    if path is None:
+        if column_map is not None or show:
+            _usage_error("--map and --show-accounts need --accounts EXPORT")
+        return None
+    from podcheck.accounts import read_for_run
+
+    try:
+        return read_for_run(path, column_map, show, settings.accounts, settings.rules)
+    except ValueError as exc:
+        _usage_error(str(exc))
+    except InputErrors as exc:
+        _fail(exc.errors)
 
 
 def _report_errors(report: "FileReport") -> "FileReport":
@@ -356,6 +390,9 @@ def evaluate(
             help="Processes to judge files on (default: one per CPU from 100 files, on Linux).",
         ),
     ] = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
     from podcheck import formats
@@ -388,11 +425,15 @@ def evaluate(
         for index, (name, _, _) in enumerate(outputs)
         if (render_file := formats.file_renderer(name)) is not None
     }
+    export = _export(accounts, column_map, show_accounts, settings)
+    if export is None:
+        settings = settings.without_export()
     job = Job(
         settings,
         active,
         tuple((by_file[i], outputs[i][1]) for i in by_file),
         whole_reports=len(by_file) < len(outputs),
+        accounts=export,
     )
     outcomes = _evaluate_all(files, job, jobs)
     reports = tuple(outcome.report for outcome in outcomes)
@@ -536,10 +577,21 @@ class _Pack(NamedTuple):
     report: "FileReport"
     settings: "Settings"
     stamp: "Stamp"
+    export: "Book | None" = None  # the account export measured against it, if one was given
 
 
-def _judge_one(path: str, config: Path | None, today: str | None = None) -> _Pack:
-    """Load and evaluate one org file for the review pack; exit 2 on input errors."""
+def _judge_one(
+    path: str,
+    config: Path | None,
+    today: str | None = None,
+    accounts: str | None = None,
+    column_map: str | None = None,
+    show_accounts: bool = False,
+) -> _Pack:
+    """Load and evaluate one org file for the review pack; exit 2 on input errors.
+
+    An export's bad rows are written to stderr; the caller exits 2 after its output."""
+    from podcheck.accounts import evaluate_with_export
     from podcheck.engine import evaluate as run_engine
     from podcheck.html_report import Stamp
     from podcheck.loader import load_org
@@ -547,6 +599,9 @@ def _judge_one(path: str, config: Path | None, today: str | None = None) -> _Pac
 
     as_of = _today(today)
     settings = _settings(config)
+    export = _export(accounts, column_map, show_accounts, settings)
+    if export is None:
+        settings = settings.without_export()
     waivers = tuple(w for w in settings.waivers if not w.expired(as_of))
     config_path = _config_path(config)
     try:
@@ -556,8 +611,14 @@ def _judge_one(path: str, config: Path | None, today: str | None = None) -> _Pac
     except InputErrors as exc:
         _fail(exc.errors)
     stamp = Stamp(as_of, digest(text), None if config_text is None else digest(config_text))
-    report = run_engine(loaded, settings.rules, waivers, settings.rule_book)
-    return _Pack(loaded, report, settings, stamp)
+    if export is None:
+        report = run_engine(loaded, settings.rules, waivers, settings.rule_book)
+        return _Pack(loaded, report, settings, stamp)
+    report, measured = evaluate_with_export(
+        loaded, settings.rules, waivers, export, settings.rule_book
+    )
+    _report_errors(report)
+    return _Pack(loaded, report, settings, stamp, measured)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -588,12 +649,15 @@ def checklist(
     config: ConfigOption = None,
     color: ColorOption = Color.auto,
     today: TodayOption = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    pack = _judge_one(file, config, today)
+    pack = _judge_one(file, config, today, accounts, column_map, show_accounts)
     built = checklist_model.build(
         pack.report, pack.loaded.org, pack.settings.rules, pack.settings.rule_book
     )
@@ -611,6 +675,7 @@ def checklist(
         use_color = output is None and _use_color(color)
         text = checklist_view.render_terminal(built, use_color, _width() if output is None else 100)
     _emit(text, output)
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
 
 
 @app.command("report")
@@ -622,12 +687,15 @@ def pack_report(
     output: OutputOption = None,
     config: ConfigOption = None,
     today: TodayOption = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    pack = _judge_one(file, config, today)
+    pack = _judge_one(file, config, today, accounts, column_map, show_accounts)
     org, settings = pack.loaded.org, pack.settings
     built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
     page = render_report(
@@ -638,8 +706,10 @@ def pack_report(
         pack.stamp,
         settings.waivers,
         _page_shaping(pack),
+        pack.export,
     )
     _emit(page, output)
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
 
 
 @app.command("rules")

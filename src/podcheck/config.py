@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from podcheck import numbers, source
+from podcheck.accounts import AccountsConfig
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.model import Slug, Text
@@ -69,6 +70,7 @@ class Config:
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     waivers: list[WaiverEntry] = field(default_factory=list)
     max_file_bytes: MaxFileBytes | None = None
+    accounts: AccountsConfig | None = None
 
 
 def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
@@ -80,6 +82,7 @@ def settings_from(catalogue: Sequence[Rule], config: Config, document: Document 
         config.max_file_bytes or source.DEFAULT_MAX_BYTES,
         book=book,
         not_run=tuple((code, "config") for code in sorted(disabled)),
+        accounts=config.accounts,
     )
     return settings.narrowed(config.select, config.ignore, document)
 

@@ -67,10 +67,12 @@ def evaluate(
     rules: Sequence[Rule],
     waivers: Sequence[Waiver] = (),
     book: Sequence[Rule] | None = None,
+    export: Any = None,
 ) -> FileReport:
     """Judge one org file with the rules in force. `waivers` must already exclude expired
     ones; `book` is the whole catalogue as configured (by default, as shipped), which the
-    rules that consult others read."""
+    rules that consult others read; `export` is an account export measured against this
+    org (podcheck.book.Book), for the rules that require one."""
     org, document = loaded.org, loaded.document
     book = load_catalogue() if book is None else book
 
@@ -79,7 +81,7 @@ def evaluate(
         return found.status, found.message
 
     context = Context(judge, with_role(book, "scale_up"))
-    subjects = _Subjects.of(org, context)
+    subjects = _Subjects.of(org, context, export)
     by_rule: dict[str, tuple[Result, ...]] = {}
     later = [rule for rule in rules if REGISTRY[rule.metric].after_segments]
     for rule in rules:
@@ -95,7 +97,7 @@ def evaluate(
     }
     if later:
         context = context._replace(decisions={key: d.action for key, d in decisions.items()})
-        subjects = subjects._replace(org_subject=Subject(org, context=context))
+        subjects = subjects._replace(org_subject=Subject(org, context=context, export=export))
         for rule in later:
             by_rule[rule.code] = _run(rule, subjects, document, waivers)
         own = _by_segment(by_rule.values())
@@ -156,7 +158,7 @@ class _Subjects(NamedTuple):
     pod_segments: tuple[_PodSegment, ...]
 
     @classmethod
-    def of(cls, org: OrgFile, context: Context) -> "_Subjects":
+    def of(cls, org: OrgFile, context: Context, export: Any = None) -> "_Subjects":
         made = []
         for index, segment in enumerate(org.segments):
             if segment.model != "pod":
@@ -166,29 +168,37 @@ class _Subjects(NamedTuple):
             groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
             subjects = [
                 (
-                    Subject(org, segment, index, group=group, context=context),
+                    Subject(org, segment, index, group=group, context=context, export=export),
                     tuple(
-                        Subject(org, segment, index, pod, pod_index, group, context)
+                        Subject(org, segment, index, pod, pod_index, group, context, export)
                         for pod_index, pod in group.pods
                     ),
                 )
                 for group in groups
             ]
             made.append(_PodSegment(segment, *subjects[0], *subjects[-1]))
-        return cls(Subject(org, context=context), tuple(made))
+        return cls(Subject(org, context=context, export=export), tuple(made))
 
     def judged_by(self, rule: Rule) -> Iterator[Subject]:
         """Every subject the rule judges, in file order: the org, pod segments, their pods."""
         if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
             yield self.org_subject
         for segment, cohort, cohort_pods, whole, all_pods in self.pod_segments:
-            if rule.requires and getattr(segment, rule.requires) is None:
+            if _lacks(rule, segment, self.org_subject.export):
                 continue
             judges_whole = rule.judges == "segment"
             if "segment" in rule.scope:
                 yield whole if judges_whole else cohort
             if "pod" in rule.scope:
                 yield from all_pods if judges_whole else cohort_pods
+
+
+def _lacks(rule: Rule, segment: Segment, export: Any) -> bool:
+    """Whether the rule needs data this run does not have: an account export, or a
+    segment field such as pilot_results."""
+    if rule.requires == "accounts":
+        return export is None
+    return rule.requires is not None and getattr(segment, rule.requires) is None
 
 
 def run_rule(

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup, escape
 
-from podcheck import __version__, charts
+from podcheck import __version__, accounts_view, charts
 from podcheck.checklist import Checklist
 from podcheck.model import OrgFile
 from podcheck.numbers import Number, format_money, format_plain, format_ratio
@@ -264,6 +264,7 @@ def render_report(
     stamp: Stamp | None = None,
     waivers: Sequence[Waiver] = (),
     shaping: Shaping = NOTHING_SHAPED,
+    export: Any = None,
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
     template = _environment().get_template("report.html.j2")
@@ -277,6 +278,7 @@ def render_report(
         exceptions=exceptions,
         exception_notes=notes,
         charts=_charts(org, rules),
+        accounts_charts=accounts_view.build(export, org, accounts_view.load_limit(rules)),
         checklist=checklist,
         **_common(file.path, stamp, shaping),
     )

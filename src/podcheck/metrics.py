@@ -91,6 +91,8 @@ class Subject(NamedTuple):
     pod_index: int | None = None
     group: Group | None = None
     context: Context | None = None
+    # An account export measured against this org (podcheck.book.Book), for POD7xx rules.
+    export: Any = None
 
     def path(self, *rest: str | int) -> Path:
         """The data path of a field of this subject, for locating the result."""
@@ -757,3 +759,7 @@ def uncovered_segments(subject: Subject, params: Params) -> Measurement:
         )
     ]
     return Measurement(uncovered, ("segments",))
+
+
+# Measured from an account export: registered by importing their module.
+from podcheck import account_metrics  # noqa: E402, F401

@@ -173,14 +173,14 @@ class Report(NamedTuple):
 
     @property
     def verdict(self) -> Verdict:
-        if any(f.verdict == "error" for f in self.files):
+        if any(f.errors for f in self.files):  # judged files may hold an export's bad rows
             return "error"
         return "no-go" if any(f.verdict == "no-go" for f in self.files) else "go"
 
     @property
     def exit_code(self) -> int:
         """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated."""
-        if any(f.verdict == "error" for f in self.files):
+        if any(f.errors for f in self.files):
             return 2
         if self.fail_on == "never":
             return 0

@@ -49,6 +49,7 @@ _STATUSES = ("pass", "fail", "skip")
 ARTICLES: Mapping[str, str] = {
     "pod-model": "The Pod Model: When Dedicated AE + CSM Pairs Work (And When They Don't)",
     "scaled-cs": "The Evolution of Scaled Customer Success: From Pools, to Pods, to AI Agents",
+    "podcheck": "podcheck's own check (the articles give no figure for it)",
 }
 
 
@@ -89,7 +90,7 @@ class RuleDefinition:
     severity: Severity
     scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
     runs: Literal["with-pods", "always"] = "with-pods"
-    requires: Literal["pilot_results"] | None = None
+    requires: Literal["pilot_results", "accounts"] | None = None
     # Segment rules judge the pilot cohort where one is marked, or always the whole segment.
     judges: Literal["cohort", "segment"] = "cohort"
     roles: Roles = field(default_factory=Roles)
@@ -103,7 +104,7 @@ class RuleDefinition:
     rationale: Text
     # What passes, as a formula of the file's fields, for `podcheck explain`.
     formula: Text
-    article: Literal["pod-model", "scaled-cs"]
+    article: Literal["pod-model", "scaled-cs", "podcheck"]
     source: Text
 
 
@@ -295,7 +296,7 @@ def template_fields(template: str) -> Iterator[str]:
             yield name
 
 
-NotRunReason = Literal["select", "ignore", "config"]
+NotRunReason = Literal["select", "ignore", "config", "no-export"]
 
 
 class Settings(NamedTuple):
@@ -310,10 +311,21 @@ class Settings(NamedTuple):
     book: tuple[Rule, ...] = ()
     # Rules of the catalogue this run leaves out, and why.
     not_run: tuple[tuple[str, NotRunReason], ...] = ()
+    accounts: Any = None  # the config's `accounts:` section (podcheck.accounts.AccountsConfig)
 
     @property
     def rule_book(self) -> tuple[Rule, ...]:
         return self.book or load_catalogue()
+
+    def without_export(self) -> "Settings":
+        """These settings for a run with no account export: the rules that need one are
+        not run, and say so."""
+        needing = [rule.code for rule in self.rules if rule.requires == "accounts"]
+        if not needing:
+            return self
+        kept = tuple(rule for rule in self.rules if rule.requires != "accounts")
+        not_run = tuple(sorted((*self.not_run, *((code, "no-export") for code in needing))))
+        return self._replace(rules=kept, not_run=not_run)
 
     def narrowed(
         self,

@@ -37,7 +37,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 annotation(
                     "error",
                     error.message,
-                    file=path,
+                    file=unquote(relative_uri(error.path, options.cwd)),  # may be the export
                     line=error.line,
                     col=error.column,
                     title="podcheck: input error",

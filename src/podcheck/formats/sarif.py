@@ -93,7 +93,10 @@ def render(report: Report, options: RenderOptions) -> str:
                     "ruleIndex": len(report.rules),
                     "level": "error",
                     "message": {"text": error.message},
-                    "locations": [_location(uri, error.line, error.column)],
+                    # An account export's bad rows are located in the export.
+                    "locations": [
+                        _location(relative_uri(error.path, options.cwd), error.line, error.column)
+                    ],
                 }
             )
         for result in file.results:

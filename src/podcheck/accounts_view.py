@@ -1,0 +1,92 @@
+"""Charts of an account export for the HTML report: each CSM's load against the bar, and
+each pod's ARR. SVG drawn by pure functions, like podcheck.charts; every label is escaped.
+
+People and pods are named (names are already made safe by podcheck.book); accounts never.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from podcheck import charts
+from podcheck.book import Book
+from podcheck.model import OrgFile
+
+WIDTH = charts.WIDTH
+TOP = charts.TOP
+# A chart with more CSMs than this shows the heaviest ones.
+MAX_BARS = 40
+# Longer names are cut in the chart (the bar's tooltip has the whole name).
+LABEL_CHARS = 24
+
+
+def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
+    """One horizontal bar per CSM (heaviest first), with a line at the load limit."""
+    row = 18
+    label_w, right = 130, 50
+    height = TOP + row * len(loads) + 24
+    plot_w = WIDTH - label_w - right
+    scale = max([limit * 5 / 4, *(count for _, count in loads)])
+
+    def x(value: float) -> float:
+        return label_w + plot_w * value / scale
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'class="chart" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (name, count) in enumerate(loads):
+        top = TOP + index * row
+        css = "bar over-bar" if count >= limit else "bar"
+        label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{top + 12}" class="tick" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{top + 2}" width="{charts._n(x(count) - label_w)}" '
+            f'height="12" class="{css}"><title>{escape(name)}: {count} accounts</title></rect>'
+        )
+        parts.append(
+            f'<text x="{charts._n(x(count) + 4)}" y="{top + 12}" class="tick">{count}</text>'
+        )
+    level = charts._n(x(limit))
+    bottom = TOP + row * len(loads)
+    parts.append(f'<line x1="{level}" x2="{level}" y1="{TOP}" y2="{bottom}" class="limit"/>')
+    parts.append(
+        f'<text x="{level}" y="{bottom + 14}" class="limit-label" '
+        f'text-anchor="middle">{limit} accounts</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def build(book: Book | None, org: OrgFile, limit: Any) -> list[dict[str, str]]:
+    """Titles and SVG for each pod segment: CSM loads, then pod ARR. Empty without a book."""
+    if book is None:
+        return []
+    found = []
+    for segment in org.pod_segments:
+        measured = book.segments.get(segment.id)
+        if measured is None or measured.area.accounts == 0:
+            continue
+        loads = list(measured.area.csm_loads[:MAX_BARS])
+        if loads:
+            title = f"{segment.display_name}: accounts per CSM in the export"
+            found.append({"title": title, "svg": load_chart(loads, int(limit), title)})
+        books = [(pod, area.arr) for pod, area in measured.pods.items()]
+        if books:
+            title = f"{segment.display_name}: ARR by pod in the export"
+            found.append({"title": title, "svg": charts.book_chart(books, title)})
+    return found
+
+
+def load_limit(rules: Sequence[Any]) -> Any:
+    """The CSM load bar in force: the threshold of the rule on metric `export_csm_load`."""
+    for rule in rules:
+        if rule.metric == "export_csm_load" and rule.threshold is not None:
+            return rule.threshold
+    return 35
