@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from podcheck import __version__
-from podcheck.errors import InputError, InputErrors
+from podcheck.errors import InputError, InputErrors, UsageError
 from podcheck.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.batch import Job, Judged
-    from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
-    from podcheck.rulebook import Rule, Settings
-    from podcheck.waivers import Waiver
+    from podcheck.rulebook import Settings
+    from podcheck.run import Judged as JudgedFile
 
 app = typer.Typer(
     add_completion=False,
@@ -35,7 +34,7 @@ app = typer.Typer(
     help="Judge AE+CSM pod org designs, written as YAML, against the pod model's conditions.",
 )
 
-CONFIG_NAME = "podcheck.yaml"
+CONFIG_NAME = "podcheck.yaml"  # the same name as podcheck.run.CONFIG_NAME, kept light here
 STDIN = "-"
 EXIT_INPUT_ERROR = 2
 AUTO = "auto"
@@ -150,45 +149,26 @@ def _width() -> int:
     return 100
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+def _bad_input(exc: InputErrors | UsageError) -> NoReturn:
+    """Input and usage errors from the run path end the command: their lines, exit 2."""
+    if isinstance(exc, InputErrors):
+        _fail(exc.errors)
+    _usage_error(str(exc))
 
 
 def _settings(
-    config_path: Path | None, select: list[str] | None = None, ignore: list[str] | None = None
+    config_path: Path | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> "Settings":
-    """Rules, gate and waivers from the catalogue and the config; exit 2 if either is invalid.
-
-    Options given on the command line narrow the rules further than the config does.
-    """
-    from podcheck import rulebook
+    """Rules, gate, waivers and limits; exit 2 if the config or the options are invalid."""
+    from podcheck import run
 
     try:
-        catalogue = rulebook.load_catalogue()
-        path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
-        if path is None:
-            settings = rulebook.Settings(catalogue)
-        else:
-            from podcheck import config
-
-            found, document = config.load_config(str(path))
-            settings = config.settings_from(catalogue, found, document)
-        select, ignore = _split(select), _split(ignore)
-        if select is not None or ignore is not None:
-            rules = rulebook.select_rules(settings.rules, select, ignore)
-            settings = settings._replace(rules=rules)
-        return settings
-    except InputErrors as exc:
-        _fail(exc.errors)
-
-
-def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
-    """The display path and the file's text, refusing files over the size limit."""
-    from podcheck import source
-
-    return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
+        return run.settings(config_path, select, ignore, max_file_bytes)
+    except (InputErrors, UsageError) as exc:
+        _bad_input(exc)
 
 
 def _report_errors(report: "FileReport") -> "FileReport":
@@ -197,28 +177,23 @@ def _report_errors(report: "FileReport") -> "FileReport":
     return report
 
 
-def _evaluate_text(
-    path: str, text: str, settings: "Settings", waivers: "tuple[Waiver, ...]"
-) -> "FileReport":
-    """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
-    from podcheck.batch import judge_text
-
-    return _report_errors(judge_text(path, text, settings, waivers))
-
-
-def _evaluate_path(path: str, settings: "Settings", waivers: "tuple[Waiver, ...]") -> "FileReport":
-    from podcheck.batch import judge_path
-
-    return _report_errors(judge_path(path, settings, waivers))
-
-
 def _today(value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
+    from podcheck import run
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        _usage_error(f"--today expects a date written YYYY-MM-DD, got {value!r}")
+        return run.today(value)
+    except UsageError as exc:
+        _bad_input(exc)
+
+
+def _judge_one(path: str, settings: "Settings", as_of: datetime.date) -> "JudgedFile":
+    """Load and evaluate one org file; exit 2 on input errors."""
+    from podcheck import run
+
+    try:
+        return run.judge(path, settings, as_of)
+    except InputErrors as exc:
+        _bad_input(exc)
 
 
 def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
@@ -352,14 +327,13 @@ def evaluate(
     from podcheck.batch import Job
     from podcheck.formats import RenderOptions
     from podcheck.report import Report
+    from podcheck.run import active_waivers
     from podcheck.waivers import statuses
 
     extras = _parse_outputs(output_formats)
     as_of = _today(today)
-    settings = _settings(config, select, ignore)
-    if max_file_bytes is not None:
-        settings = settings._replace(max_file_bytes=max_file_bytes)
-    active = tuple(w for w in settings.waivers if not w.expired(as_of))
+    settings = _settings(config, select, ignore, max_file_bytes)
+    active = active_waivers(settings, as_of)
     to_terminal = output is None
     options = RenderOptions(
         color=to_terminal and _use_color(color),
@@ -410,21 +384,22 @@ def validate(
     files: Annotated[
         list[str], typer.Argument(help="Org files to check; '-' reads standard input.")
     ],
+    config: ConfigOption = None,
 ) -> None:
     """Check that org files are valid, without judging them."""
-    from podcheck.loader import load_org
+    from podcheck import run
 
+    settings = _settings(config)
     failed = False
     for path in files:
         try:
-            shown, text = _read(path)
-            load_org(shown, text)
+            loaded = run.load(path, settings)
         except InputErrors as exc:
             failed = True
             for error in exc.errors:
                 typer.echo(str(error), err=True)
         else:
-            typer.echo(f"{shown}: valid")
+            typer.echo(f"{loaded.document.path}: valid")
     raise typer.Exit(EXIT_INPUT_ERROR if failed else 0)
 
 
@@ -434,33 +409,6 @@ def schema() -> None:
     from podcheck.schema import render
 
     sys.stdout.write(render())
-
-
-def _git_base(ref: str, path: str) -> str | None:
-    """The file's text at `ref`, or None when the file does not exist there."""
-    import subprocess
-
-    folder = os.path.dirname(os.path.abspath(path))
-    name = os.path.basename(path)
-    try:
-        check = subprocess.run(
-            ["git", "-C", folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        _usage_error(f"--base-ref needs git: {exc}")
-    if check.returncode != 0:
-        _usage_error(f"--base-ref: '{ref}' is not a commit in the repository of {path}")
-    shown = subprocess.run(
-        ["git", "-C", folder, "show", f"{ref}:./{name}"], capture_output=True, timeout=60
-    )
-    if shown.returncode != 0:
-        return None
-    from podcheck import source
-
-    return source.decode(shown.stdout, f"{ref}:{path}")
 
 
 @app.command("diff")
@@ -481,28 +429,35 @@ def diff_command(
     ignore: IgnoreOption = None,
 ) -> None:
     """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
+    from podcheck import git
+    from podcheck.batch import judge_path, judge_text
     from podcheck.diff import diff_report
     from podcheck.diff_view import RENDERERS
+    from podcheck.run import active_waivers
 
     settings = _settings(config, select, ignore)
     if base_ref is None and len(paths) != 2:
         _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
-    today = datetime.date.today()
-    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    waivers = active_waivers(settings, datetime.date.today())
     pairs: list[tuple[FileReport | None, FileReport]] = []
     if base_ref is None:
         base, head = paths
         pairs.append(
-            (_evaluate_path(base, settings, waivers), _evaluate_path(head, settings, waivers))
+            (
+                _report_errors(judge_path(base, settings, waivers)),
+                _report_errors(judge_path(head, settings, waivers)),
+            )
         )
     else:
         for path in paths:
             try:
-                text = _git_base(base_ref, path)
-            except InputErrors as exc:
-                _fail(exc.errors)
-            before = None if text is None else _evaluate_text(path, text, settings, waivers)
-            pairs.append((before, _evaluate_path(path, settings, waivers)))
+                text = git.read_at(base_ref, path, settings.max_file_bytes)
+            except (InputErrors, UsageError) as exc:
+                _bad_input(exc)
+            before = None
+            if text is not None:
+                before = _report_errors(judge_text(path, text, settings, waivers))
+            pairs.append((before, _report_errors(judge_path(path, settings, waivers))))
     report = diff_report(pairs, _gate(fail_on, settings))
     sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(report.exit_code)
@@ -512,22 +467,6 @@ OutputOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
-
-
-def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...]]":
-    """Load and evaluate one org file for the review pack; exit 2 on input errors."""
-    from podcheck.engine import evaluate as run_engine
-    from podcheck.loader import load_org
-
-    settings = _settings(config)
-    today = datetime.date.today()
-    waivers = tuple(w for w in settings.waivers if not w.expired(today))
-    try:
-        shown, text = _read(path)
-        loaded = load_org(shown, text)
-    except InputErrors as exc:
-        _fail(exc.errors)
-    return loaded, run_engine(loaded, settings.rules, waivers), settings.rules
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -551,8 +490,9 @@ def checklist(
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
+    settings = _settings(config)
+    loaded, report = _judge_one(file, settings, datetime.date.today())
+    built = checklist_model.build(report, loaded.org, settings.rules)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
@@ -580,9 +520,10 @@ def pack_report(
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
-    _emit(render_report(report, loaded.org, rules, built), output)
+    settings = _settings(config)
+    loaded, report = _judge_one(file, settings, datetime.date.today())
+    built = checklist_model.build(report, loaded.org, settings.rules)
+    _emit(render_report(report, loaded.org, settings.rules, built), output)
 
 
 @app.command("rules")
@@ -657,16 +598,14 @@ def project_ratio(
     color: ColorOption = Color.auto,
 ) -> None:
     """Project the AE:CSM ratio month by month under each pod segment's hiring plan."""
-    from podcheck import projection_view
-    from podcheck.loader import load_org
+    from podcheck import projection_view, run
 
-    rules = _settings(config).rules
+    settings = _settings(config)
     try:
-        shown, text = _read(file)
-        loaded = load_org(shown, text)
+        loaded = run.load(file, settings)
     except InputErrors as exc:
-        _fail(exc.errors)
-    view = projection_view.build(loaded.org, rules, months)
+        _bad_input(exc)
+    view = projection_view.build(loaded.org, settings.rules, months)
     if output_format is ListFormat.json:
         sys.stdout.write(projection_view.render_json(view))
     else:

@@ -174,6 +174,11 @@ def _suggest(code: str, codes: Iterable[str]) -> str:
 
 def load_config(path: str) -> tuple[Config, Document]:
     _, text = source.read(path)
+    return parse_config(path, text)
+
+
+def parse_config(path: str, text: str) -> tuple[Config, Document]:
+    """A config from its text; `path` names it in errors."""
     document = source.parse(text, path)
     if document.data is None:
         return Config(), document

@@ -53,3 +53,7 @@ class InputErrors(Exception):
     def __init__(self, errors: Iterable[InputError]) -> None:
         self.errors = tuple(sorted(set(errors)))
         super().__init__("\n".join(map(str, self.errors)))
+
+
+class UsageError(Exception):
+    """A wrong option or combination of options: one line, exit 2."""

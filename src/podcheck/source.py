@@ -178,9 +178,13 @@ def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
 
 def check_size(raw: bytes, path: str, max_bytes: int) -> None:
     if len(raw) > max_bytes:
-        raise InputErrors(
-            [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
-        )
+        raise too_large(path, max_bytes)
+
+
+def too_large(path: str, max_bytes: int) -> InputErrors:
+    return InputErrors(
+        [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
+    )
 
 
 def parse(text: str, path: str) -> Document:

@@ -1,0 +1,105 @@
+"""The run path every command shares: settings from the config and the options, then files
+read, loaded and judged under those settings.
+
+The CLI parses arguments, calls these, and prints. Problems with what the user gave come
+back as `UsageError` (a wrong option) or `InputErrors` (a wrong file); both end the run
+with exit 2.
+"""
+
+import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from podcheck import rulebook, source
+from podcheck.errors import InputErrors, UsageError
+from podcheck.loader import LoadedOrg, load_org
+from podcheck.report import FileReport
+from podcheck.rulebook import Settings
+from podcheck.waivers import Waiver
+
+CONFIG_NAME = "podcheck.yaml"
+
+
+def split(values: list[str] | None) -> list[str] | None:
+    """Repeated and comma-separated selectors as one list (None when none were given)."""
+    if values is None:
+        return None
+    return [part for value in values for part in value.split(",")]
+
+
+def settings(
+    config_path: Path | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_file_bytes: int | None = None,
+    config_text: tuple[str, str] | None = None,
+) -> Settings:
+    """Rules, gate, waivers and limits from the catalogue, the config and the options.
+
+    `config_text` is a config already read (its name and text), e.g. from a git ref; it is
+    used instead of any file. Options given on the command line narrow the rules further
+    than the config does.
+    """
+    catalogue = rulebook.load_catalogue()
+    if config_text is not None:
+        from podcheck import config
+
+        found, document = config.parse_config(*config_text)
+        chosen = config.settings_from(catalogue, found, document)
+    else:
+        path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+        if path is None:
+            chosen = Settings(catalogue)
+        else:
+            from podcheck import config
+
+            found, document = config.load_config(str(path))
+            chosen = config.settings_from(catalogue, found, document)
+    select, ignore = split(select), split(ignore)
+    if select is not None or ignore is not None:
+        try:
+            rules = rulebook.select_rules(chosen.rules, select, ignore)
+        except InputErrors as exc:  # the options, not a file, are wrong
+            raise UsageError(exc.errors[0].message) from None
+        chosen = chosen._replace(rules=rules)
+    if max_file_bytes is not None:
+        chosen = chosen._replace(max_file_bytes=max_file_bytes)
+    return chosen
+
+
+def today(value: str | None) -> datetime.date:
+    """`--today`, or the real date."""
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("--today expects a date written YYYY-MM-DD") from None
+
+
+def active_waivers(chosen: Settings, as_of: datetime.date) -> tuple[Waiver, ...]:
+    return tuple(w for w in chosen.waivers if not w.expired(as_of))
+
+
+def read(path: str, chosen: Settings) -> tuple[str, str]:
+    """The display name and text of `path` ('-' is standard input), within the size limit."""
+    return source.read(path, chosen.max_file_bytes or source.DEFAULT_MAX_BYTES)
+
+
+def load(path: str, chosen: Settings) -> LoadedOrg:
+    """A valid org file, or InputErrors."""
+    shown, text = read(path, chosen)
+    return load_org(shown, text)
+
+
+class Judged(NamedTuple):
+    loaded: LoadedOrg
+    report: FileReport
+
+
+def judge(path: str, chosen: Settings, as_of: datetime.date) -> Judged:
+    """One file loaded and judged; InputErrors if it is not a valid org file."""
+    from podcheck.engine import evaluate
+
+    loaded = load(path, chosen)
+    return Judged(loaded, evaluate(loaded, chosen.rules, active_waivers(chosen, as_of)))
