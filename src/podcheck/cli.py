@@ -127,7 +127,9 @@ def _fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
 
 
 def _usage_error(message: str) -> NoReturn:
-    typer.echo(f"podcheck: error: {message}", err=True)
+    from podcheck import inert
+
+    typer.echo(inert.ci_safe(f"podcheck: error: {inert.escape(message)}"), err=True)
     raise typer.Exit(EXIT_INPUT_ERROR)
 
 
@@ -625,5 +627,8 @@ def main() -> None:
         sys.stderr.write("podcheck: error: input nests too deeply to process\n")
         raise SystemExit(EXIT_INPUT_ERROR) from None
     except Exception as exc:  # a bug in podcheck: say so in one line, never a traceback
-        sys.stderr.write(f"podcheck: internal error: {type(exc).__name__}: {exc}\n")
+        from podcheck import inert
+
+        detail = inert.ci_safe(inert.escape(f"{type(exc).__name__}: {exc}"[:200]))
+        sys.stderr.write(f"podcheck: internal error: {detail}\n")
         raise SystemExit(EXIT_INPUT_ERROR) from None

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from podcheck import inert
 from podcheck.diff import DiffReport, FileDiff
 from podcheck.formats.json import result_dict
 from podcheck.formats.markdown import cell
@@ -40,7 +41,7 @@ def render_text(report: DiffReport) -> str:
             lines.append(f"  - fixed  {result.rule} {result.name} {_where(result)}")
         if not (file.newly_failing or file.newly_passing or file.verdict_changes):
             lines.append("  no change in results")
-    return "\n".join(lines) + "\n"
+    return inert.lines(lines)
 
 
 def _file_dict(file: FileDiff) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def render_json(report: DiffReport) -> str:
         "exit_code": report.exit_code,
         "files": [_file_dict(f) for f in report.files],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return inert.json_safe(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def render_markdown(report: DiffReport) -> str:
@@ -96,7 +97,7 @@ def render_markdown(report: DiffReport) -> str:
             lines.append("")
         else:
             lines += ["No change in results.", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
 RENDERERS: dict[str, Callable[[DiffReport], str]] = {

@@ -1,8 +1,9 @@
 """Input errors: what was wrong with a file, and exactly where."""
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from podcheck import inert
 
 
 def one_line(text: str) -> str:
@@ -10,14 +11,7 @@ def one_line(text: str) -> str:
 
     Messages quote values from the file, and a YAML key or value may contain a newline.
     """
-    if text.isprintable():
-        return text
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp")
-        else char
-        for char in text
-    )
+    return inert.escape(text)
 
 
 def shown_path(path: str) -> str:
@@ -44,7 +38,7 @@ class InputError:
         object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: error: {self.message}"
+        return inert.ci_safe(f"{self.path}:{self.line}:{self.column}: error: {self.message}")
 
 
 class InputErrors(Exception):

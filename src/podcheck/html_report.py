@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from podcheck import __version__, charts
+from podcheck import __version__, charts, inert
 from podcheck.checklist import Checklist
 from podcheck.model import OrgFile
 from podcheck.projection_view import build as build_projection
@@ -42,7 +42,7 @@ def _common(path: str) -> dict[str, Any]:
 
 def render_checklist(checklist: Checklist) -> str:
     template = _environment().get_template("checklist_page.html.j2")
-    return template.render(checklist=checklist, **_common(checklist.path))
+    return inert.plain(template.render(checklist=checklist, **_common(checklist.path)))
 
 
 def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
@@ -77,7 +77,7 @@ def render_report(
         if r.failed
     ]
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    page = template.render(
         file=file,
         headline=file.headline,
         pod_segments=len(org.pod_segments),
@@ -87,3 +87,4 @@ def render_report(
         checklist=checklist,
         **_common(file.path),
     )
+    return inert.plain(page)

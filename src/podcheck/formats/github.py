@@ -6,6 +6,7 @@ cannot break out of its annotation.
 
 from __future__ import annotations
 
+from podcheck import inert
 from podcheck.formats import RenderOptions, relative_uri
 from podcheck.report import Report
 
@@ -13,7 +14,10 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's data on one line: unsafe characters escaped, `##[` broken, `%` and
+    newlines encoded."""
+    text = inert.ci_safe(inert.escape(text, keep="\n"))
+    return text.replace("%", "%25").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

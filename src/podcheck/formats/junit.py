@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from podcheck import inert
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
 from podcheck.units import expectation, write
@@ -76,4 +77,6 @@ def render(report: Report, options: RenderOptions) -> str:
     if report.notices:
         ET.SubElement(root, "system-out").text = "\n".join(n.message for n in report.notices)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # Characters XML cannot hold are among those `inert` escapes.
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert.plain(text) + "\n"
