@@ -36,6 +36,9 @@ app = typer.Typer(
 
 CONFIG_NAME = "podcheck.yaml"  # the same name as podcheck.run.CONFIG_NAME, kept light here
 STDIN = "-"
+STDOUT = "-"
+# More processes than this many per CPU only add memory and start-up time.
+JOBS_PER_CPU = 4
 EXIT_INPUT_ERROR = 2
 AUTO = "auto"
 
@@ -212,6 +215,15 @@ def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
     return outputs
 
 
+def _check_outputs(paths: list[str | None], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that is a device, a directory or an input."""
+    from podcheck.output import refusal
+
+    for path in paths:
+        if path is not None and (reason := refusal(path, inputs)) is not None:
+            _fail([InputError(path, 1, 1, reason)])
+
+
 def _write(path: str, text: str) -> None:
     from podcheck.output import write_atomic
 
@@ -288,7 +300,9 @@ def evaluate(
     ] = ReportFormat[AUTO],
     output: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+        typer.Option(
+            "--output", "-o", help="Write the report to this file instead of stdout ('-')."
+        ),
     ] = None,
     output_formats: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -320,7 +334,10 @@ def evaluate(
             "--jobs",
             "-j",
             min=1,
-            help="Processes to judge files on (default: one per CPU from 100 files, on Linux).",
+            help=(
+                "Processes to judge files on (default: one per CPU from 100 files, on Linux; "
+                f"at most {JOBS_PER_CPU} per CPU)."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -333,6 +350,11 @@ def evaluate(
     from podcheck.waivers import statuses
 
     extras = _parse_outputs(output_formats)
+    if output == STDOUT:
+        output = None
+    _check_outputs([output, *(path for _, path in extras)], files)
+    if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
+        jobs = most
     as_of = _today(today)
     settings = _settings(config, select, ignore, max_file_bytes)
     active = active_waivers(settings, as_of)
@@ -453,13 +475,25 @@ def diff_command(
     else:
         for path in paths:
             try:
+                root = git.toplevel(os.path.dirname(os.path.abspath(path)), "--base-ref")
                 text = git.read_at(base_ref, path, settings.max_file_bytes)
-            except (InputErrors, UsageError) as exc:
+            except UsageError as exc:
                 _bad_input(exc)
+            except InputErrors as exc:  # the base version is unusable: say so, judge the head
+                text = None
+                base_errors = exc.errors
+            else:
+                base_errors = ()
             before = None
-            if text is not None:
-                before = _report_errors(judge_text(path, text, settings, waivers))
-            pairs.append((before, _report_errors(judge_path(path, settings, waivers))))
+            if base_errors:
+                before = _report_errors(
+                    FileReport(
+                        path=f"{base_ref}:{path}", org=None, verdict="error", errors=base_errors
+                    )
+                )
+            elif text is not None:
+                before = _report_errors(judge_text(f"{base_ref}:{path}", text, settings, waivers))
+            pairs.append((before, _report_errors(judge_path(path, settings, waivers, root))))
     report = diff_report(pairs, _gate(fail_on, settings))
     sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(report.exit_code)
@@ -467,7 +501,7 @@ def diff_command(
 
 OutputOption = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    typer.Option("--output", "-o", help="Write to this file instead of standard output ('-')."),
 ]
 
 
@@ -492,6 +526,8 @@ def checklist(
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
+    output = None if output == STDOUT else output
+    _check_outputs([output], [file])
     settings = _settings(config)
     loaded, report = _judge_one(file, settings, datetime.date.today())
     built = checklist_model.build(report, loaded.org, settings.rules)
@@ -522,6 +558,8 @@ def pack_report(
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
+    output = None if output == STDOUT else output
+    _check_outputs([output], [file])
     settings = _settings(config)
     loaded, report = _judge_one(file, settings, datetime.date.today())
     built = checklist_model.build(report, loaded.org, settings.rules)
@@ -614,13 +652,34 @@ def project_ratio(
         sys.stdout.write(projection_view.render_terminal(view, _use_color(color), _width()))
 
 
+class Interrupted(BaseException):
+    """Ctrl-C; not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _replace_unencodable() -> None:
+    """Output in a terminal or log that is not UTF-8 gets replacement characters, not an
+    error: names and marks are the file's, the encoding is the reader's."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console entry point: no input, however broken, ends in a traceback."""
+    import signal
+
+    _replace_unencodable()
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         sys.stderr.write("podcheck: interrupted\n")
         raise SystemExit(130) from None
     except RecursionError:

@@ -31,6 +31,7 @@ class FileDiff:
     verdict_changes: tuple[VerdictChange, ...]
     head: FileReport
     base_note: str = ""
+    base_error: bool = False  # the base version could not be read or loaded
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class DiffReport:
 
     @property
     def exit_code(self) -> int:
-        """2 if the head cannot be evaluated; 1 if it adds a failure that fails the run."""
-        if any(f.head.verdict == "error" for f in self.files):
+        """2 if either version cannot be evaluated; 1 if the head adds a failure that fails
+        the run."""
+        if any(f.head.verdict == "error" or f.base_error for f in self.files):
             return 2
         if self.fail_on == "never":
             return 0
@@ -56,7 +58,8 @@ def _key(result: Result) -> Key:
 
 def compare(base: FileReport | None, head: FileReport) -> FileDiff:
     note = ""
-    if base is not None and base.verdict == "error":
+    base_error = base is not None and base.verdict == "error"
+    if base_error:
         note = "the base version has input errors; compared against nothing"
         base = None
     before = {_key(r): r for r in base.results} if base else {}
@@ -76,6 +79,7 @@ def compare(base: FileReport | None, head: FileReport) -> FileDiff:
         verdict_changes=_verdict_changes(base, head),
         head=head,
         base_note=note,
+        base_error=base_error,
     )
 
 

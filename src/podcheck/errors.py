@@ -26,6 +26,10 @@ def shown_path(path: str) -> str:
     return one_line(raw.decode("utf-8", "replace"))
 
 
+# A message says what was expected; it quotes values only in short excerpts.
+MAX_MESSAGE_CHARS = 300
+
+
 @dataclass(frozen=True, order=True)
 class InputError:
     path: str
@@ -35,17 +39,39 @@ class InputError:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", shown_path(self.path))
-        object.__setattr__(self, "message", one_line(self.message))
+        message = one_line(self.message)
+        if len(message) > MAX_MESSAGE_CHARS:  # a net under the excerpts of values
+            message = message[:MAX_MESSAGE_CHARS] + "…"
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         return inert.ci_safe(f"{self.path}:{self.line}:{self.column}: error: {self.message}")
 
 
-class InputErrors(Exception):
-    """One or more input errors; a file that has any is not evaluated."""
+# A file with more errors than this is far from valid; the rest would only flood the log.
+MAX_ERRORS_PER_FILE = 50
 
-    def __init__(self, errors: Iterable[InputError]) -> None:
-        self.errors = tuple(sorted(set(errors)))
+
+class InputErrors(Exception):
+    """One or more input errors; a file that has any is not evaluated.
+
+    At most MAX_ERRORS_PER_FILE are kept, then one line that says more were found;
+    `complete=False` says the check stopped early, so the number of the rest is unknown.
+    """
+
+    def __init__(self, errors: Iterable[InputError], complete: bool = True) -> None:
+        ordered = sorted(set(errors))
+        if len(ordered) > MAX_ERRORS_PER_FILE or not complete:
+            kept = ordered[:MAX_ERRORS_PER_FILE]
+            last = kept[-1]
+            rest = len(ordered) - len(kept)
+            more = (
+                f"... and {rest} more errors"
+                if complete
+                else f"... and more errors; only the first {len(kept)} are shown"
+            )
+            ordered = [*kept, InputError(last.path, last.line, last.column, more)]
+        self.errors = tuple(ordered)
         super().__init__("\n".join(map(str, self.errors)))
 
 

@@ -86,3 +86,16 @@ def lines(rows: Iterable[str]) -> str:
     """One-line rows joined into a finished text: each row's unsafe characters escaped
     (so a value cannot start a line of its own), then `ci_safe`."""
     return ci_safe("".join(escape(row) + "\n" for row in rows))
+
+
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message: at most `limit` characters of it, escaped, in quotes.
+
+    Errors never echo more of a file than this, so a file that is not an org file (a key,
+    a password file reached through a link) cannot be printed through them.
+    """
+    short = value[:limit] + ("…" if len(value) > limit else "")
+    return "'" + escape(short) + "'"
