@@ -106,6 +106,23 @@ IgnoreOption = Annotated[
     typer.Option("--ignore", help="Leave out these rules: codes, prefixes or names."),
 ]
 ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+ConfigRefOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--config-ref",
+        help=(
+            f"Read the config ({CONFIG_NAME} or --config) as it is at this git revision, "
+            "e.g. the pull request's base, so that the pull request cannot change its own gate."
+        ),
+    ),
+]
+FailOnConfigChangeOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-config-change",
+        help="With --config-ref: fail (exit 1) when the working tree's config differs.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -166,14 +183,37 @@ def _settings(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     max_file_bytes: int | None = None,
+    config_ref: str | None = None,
 ) -> "Settings":
     """Rules, gate, waivers and limits; exit 2 if the config or the options are invalid."""
     from podcheck import run
 
     try:
-        return run.settings(config_path, select, ignore, max_file_bytes)
+        return run.settings(config_path, select, ignore, max_file_bytes, config_ref)
     except (InputErrors, UsageError) as exc:
         _bad_input(exc)
+
+
+def _config_notice(config_path: Path | None, config_ref: str | None, github: bool) -> bool:
+    """Say on stderr if the working tree's config differs from the one the gate uses;
+    True when it does."""
+    if config_ref is None:
+        return False
+    from podcheck import inert, run
+
+    try:
+        notice = run.config_change(config_path, config_ref)
+    except (InputErrors, UsageError) as exc:
+        _bad_input(exc)
+    if notice is None:
+        return False
+    if github:
+        from podcheck.formats.github import annotation
+
+        typer.echo(annotation("notice", notice, title="podcheck: config changed"), err=True)
+    else:
+        typer.echo(inert.ci_safe(f"podcheck: notice: {inert.escape(notice)}"), err=True)
+    return True
 
 
 def _report_errors(report: "FileReport") -> "FileReport":
@@ -311,6 +351,8 @@ def evaluate(
         ),
     ] = None,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
+    fail_on_config_change: FailOnConfigChangeOption = False,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -356,7 +398,10 @@ def evaluate(
     if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
         jobs = most
     as_of = _today(today)
-    settings = _settings(config, select, ignore, max_file_bytes)
+    settings = _settings(config, select, ignore, max_file_bytes, config_ref)
+    config_changed = _config_notice(
+        config, config_ref, _resolve_format(output_format.value) == "github"
+    )
     active = active_waivers(settings, as_of)
     to_terminal = output is None
     options = RenderOptions(
@@ -400,7 +445,18 @@ def evaluate(
             sys.stdout.write(text)
         else:
             _write(path, text)
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(_exit_code(report.exit_code, config_changed and fail_on_config_change))
+
+
+def _exit_code(code: int, config_refused: bool) -> int:
+    if config_refused and code == 0:
+        typer.echo(
+            "podcheck: error: the config differs from the one at --config-ref "
+            "(--fail-on-config-change)",
+            err=True,
+        )
+        return 1
+    return code
 
 
 @app.command()
@@ -448,6 +504,8 @@ def diff_command(
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.terminal,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
+    fail_on_config_change: FailOnConfigChangeOption = False,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -459,7 +517,8 @@ def diff_command(
     from podcheck.diff_view import RENDERERS
     from podcheck.run import active_waivers
 
-    settings = _settings(config, select, ignore)
+    settings = _settings(config, select, ignore, config_ref=config_ref)
+    config_changed = _config_notice(config, config_ref, github=False)
     if base_ref is None and len(paths) != 2:
         _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
     waivers = active_waivers(settings, datetime.date.today())
@@ -496,7 +555,7 @@ def diff_command(
             pairs.append((before, _report_errors(judge_path(path, settings, waivers, root))))
     report = diff_report(pairs, _gate(fail_on, settings))
     sys.stdout.write(RENDERERS[output_format.value](report))
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(_exit_code(report.exit_code, config_changed and fail_on_config_change))
 
 
 OutputOption = Annotated[

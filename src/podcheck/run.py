@@ -27,34 +27,46 @@ def split(values: list[str] | None) -> list[str] | None:
     return [part for value in values for part in value.split(",")]
 
 
+def _config_path(config_path: Path | None) -> Path | None:
+    return config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+
+
+def _ref_config(config_path: Path | None, ref: str) -> tuple[str, str | None]:
+    """The config's name at `ref` and its text there (None when it has none)."""
+    from podcheck import git
+
+    path = str(config_path or CONFIG_NAME)
+    return f"{ref}:{path}", git.read_at(ref, path, source.DEFAULT_MAX_BYTES, "--config-ref")
+
+
 def settings(
     config_path: Path | None,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     max_file_bytes: int | None = None,
-    config_text: tuple[str, str] | None = None,
+    config_ref: str | None = None,
 ) -> Settings:
     """Rules, gate, waivers and limits from the catalogue, the config and the options.
 
-    `config_text` is a config already read (its name and text), e.g. from a git ref; it is
-    used instead of any file. Options given on the command line narrow the rules further
-    than the config does.
+    With `config_ref`, the config is read as it is at that git revision (the pull
+    request's base), never from the working tree, which the pull request controls; no
+    config there means the catalogue's rules. Options given on the command line narrow
+    the rules further than the config does.
     """
     catalogue = rulebook.load_catalogue()
-    if config_text is not None:
+    chosen = Settings(catalogue)
+    if config_ref is not None:
+        name, text = _ref_config(config_path, config_ref)
+        if text is not None:
+            from podcheck import config  # only when there is one: runs without never pay
+
+            found, document = config.parse_config(name, text)
+            chosen = config.settings_from(catalogue, found, document)
+    elif (path := _config_path(config_path)) is not None:
         from podcheck import config
 
-        found, document = config.parse_config(*config_text)
+        found, document = config.load_config(str(path))
         chosen = config.settings_from(catalogue, found, document)
-    else:
-        path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
-        if path is None:
-            chosen = Settings(catalogue)
-        else:
-            from podcheck import config
-
-            found, document = config.load_config(str(path))
-            chosen = config.settings_from(catalogue, found, document)
     select, ignore = split(select), split(ignore)
     if select is not None or ignore is not None:
         try:
@@ -65,6 +77,23 @@ def settings(
     if max_file_bytes is not None:
         chosen = chosen._replace(max_file_bytes=max_file_bytes)
     return chosen
+
+
+def config_change(config_path: Path | None, config_ref: str) -> str | None:
+    """A notice when the working tree's config differs from the one at `config_ref`."""
+    name, base = _ref_config(config_path, config_ref)
+    path = str(config_path or CONFIG_NAME)
+    try:
+        head: str | None = source.read(path)[1]
+    except InputErrors:  # absent or unreadable: it is not used either way
+        head = None
+    if head == base:
+        return None
+    change = "adds" if base is None else "removes" if head is None else "changes"
+    return (
+        f"the working tree {change} {path}; the gate uses the config at {config_ref} "
+        f"({name if base is not None else 'none there: the catalogue defaults'})"
+    )
 
 
 def today(value: str | None) -> datetime.date:
