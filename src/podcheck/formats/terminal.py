@@ -7,6 +7,7 @@ files rely on. Names from the org file are inserted as text, never as markup.
 from __future__ import annotations
 
 import io
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,9 +42,9 @@ def render(report: Report, options: RenderOptions) -> str:
     judged = [f for f in report.files if f.verdict != "error" and f.path != "<stdin>"]
     if judged:
         console.print()
-        console.print(
-            Text(f"Printable version: podcheck report {judged[0].path} -o report.html", style="dim")
-        )
+        # Quoted for a shell, and never wrapped, so that it can be copied from a CI log.
+        command = f"podcheck report {shlex.quote(judged[0].path)} -o report.html"
+        console.print(Text(f"Printable version: {command}", style="dim"), soft_wrap=True)
     if report.notices:
         console.print()
         for notice in report.notices:
