@@ -515,6 +515,7 @@ def diff_command(
     from podcheck.batch import judge_path, judge_text
     from podcheck.diff import diff_report
     from podcheck.diff_view import RENDERERS
+    from podcheck.report import FileReport
     from podcheck.run import active_waivers
 
     settings = _settings(config, select, ignore, config_ref=config_ref)

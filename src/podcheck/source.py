@@ -265,6 +265,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError
             context_mark.column + 1,
             f"invalid YAML: {opened} (the file ends at line {end_line}:{end_column})",
         )
+    if at_end:  # past the last line: point at the file's last character instead
+        end = len(text.rstrip())
+        line, column = _position(text, max(end - 1, 0))
+        return InputError(
+            path, line, column, f"invalid YAML: {problem} (at the end of the file, line {line})"
+        )
     mark = problem_mark or context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return InputError(path, line, column, f"invalid YAML: {problem}")
