@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -550,3 +551,13 @@ def test_base_blob_over_the_size_limit_is_refused_unread(loosened):
     outcome = invoke("diff", "--base-ref", "HEAD", "org.yaml")
     assert outcome.exit_code == 2
     assert "HEAD:org.yaml:1:1: error: file is larger than the 1,000-byte limit" in outcome.stderr
+
+
+def test_report_hint_is_quoted_and_never_wrapped(tmp_path):
+    folder = tmp_path / ("a very long folder name with spaces; and $(dollars) " * 3)
+    folder.mkdir()
+    path = folder / "it's.yaml"
+    path.write_text(yaml.safe_dump(org()))
+    outcome = invoke("evaluate", str(path), "--format", "terminal")
+    hint = f"Printable version: podcheck report {shlex.quote(str(path))} -o report.html"
+    assert hint in outcome.stdout.splitlines()

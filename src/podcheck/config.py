@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
-from podcheck import numbers, source
+from podcheck import inert, numbers, source
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
 from podcheck.model import Slug, Text
@@ -98,7 +98,7 @@ def _waivers(
                     document,
                     (*here, "rule"),
                     f"waivers[{index}].rule: unknown "
-                    f"rule '{entry.rule}'" + _suggest(entry.rule, known),
+                    f"rule {inert.excerpt(entry.rule)}" + _suggest(entry.rule, known),
                 )
             )
             continue
@@ -135,7 +135,10 @@ def apply_config(
         if rule is None:
             errors.append(
                 config_error(
-                    document, here, f"unknown rule '{code}'" + _suggest(code, by_code), key=True
+                    document,
+                    here,
+                    f"unknown rule {inert.excerpt(code)}" + _suggest(code, by_code),
+                    key=True,
                 )
             )
             continue

@@ -54,6 +54,8 @@ def escape(text: str, keep: str = "") -> str:
 
 def unsafe(text: str, keep: str = "") -> bool:
     """Whether `text` holds a character that `escape` would change."""
+    if text.isascii() and text.isprintable():
+        return False
     return _UNSAFE[keep].search(text) is not None
 
 

@@ -235,6 +235,8 @@ def select_rules(
     no rule (almost certainly a typo), or a selection that leaves no rule is an error:
     a gate that runs nothing would always pass.
     """
+    from podcheck import inert
+
     errors = []
     for key, selectors in (("select", select), ("ignore", ignore)):
         for index, selector in enumerate(selectors or ()):
@@ -243,7 +245,9 @@ def select_rules(
                 errors.append(config_error(document, (key, index), message))
             elif not any(_specificity(rule, selector) for rule in rules):
                 errors.append(
-                    config_error(document, (key, index), f"{key}: '{selector}' matches no rule")
+                    config_error(
+                        document, (key, index), f"{key}: {inert.excerpt(selector)} matches no rule"
+                    )
                 )
     if errors:
         raise InputErrors(errors)

@@ -31,6 +31,7 @@ from yaml import (
 )
 
 from podcheck.errors import InputError, InputErrors, shown_path
+from podcheck.inert import excerpt
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -374,7 +375,7 @@ class _Builder:
         key_path = (*frame.path, key)
         first = self.places[key_path][1]
         assert first is not None  # every value in a mapping has its key's mark
-        message = f"duplicate key '{key}' (first given at line {first.line + 1})"
+        message = f"duplicate key {excerpt(key)} (first given at line {first.line + 1})"
         return self.fail(event.start_mark, message)
 
     def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:
