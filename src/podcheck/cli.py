@@ -247,6 +247,8 @@ def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
         name, sep, path = value.partition("=")
         if not sep or not path:
             _usage_error(f"--output-format expects FORMAT=PATH, got {value!r}")
+        if path == STDOUT:
+            _usage_error("--output-format writes files; for standard output use --format")
         if name not in FORMATS:
             _usage_error(
                 f"--output-format: unknown format {name!r}; choose from {', '.join(FORMATS)}"
