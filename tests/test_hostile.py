@@ -561,3 +561,14 @@ def test_report_hint_is_quoted_and_never_wrapped(tmp_path):
     outcome = invoke("evaluate", str(path), "--format", "terminal")
     hint = f"Printable version: podcheck report {shlex.quote(str(path))} -o report.html"
     assert hint in outcome.stdout.splitlines()
+
+
+def test_a_cut_short_error_list_says_so(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\norg: {name: x}\nsegments:\n" + "- {}\n" * 300)
+    outcome = invoke("evaluate", str(path))
+    assert outcome.exit_code == 2
+    assert "not evaluated: more than 50 input errors" in outcome.stdout
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[-1].endswith("error: ... and more errors; only the first 50 are shown")

@@ -50,6 +50,15 @@ class InputError:
 
 # A file with more errors than this is far from valid; the rest would only flood the log.
 MAX_ERRORS_PER_FILE = 50
+# The last line of a list that was cut short starts so.
+MORE = "... and"
+
+
+def count_errors(errors: tuple[InputError, ...]) -> str:
+    """How many input errors `errors` stands for, in words: '3 input errors', '50+ ...'."""
+    if errors and errors[-1].message.startswith(MORE):
+        return f"more than {len(errors) - 1} input errors"
+    return f"{len(errors)} input error{'s' if len(errors) != 1 else ''}"
 
 
 class InputErrors(Exception):
@@ -66,9 +75,9 @@ class InputErrors(Exception):
             last = kept[-1]
             rest = len(ordered) - len(kept)
             more = (
-                f"... and {rest} more errors"
+                f"{MORE} {rest} more errors"
                 if complete
-                else f"... and more errors; only the first {len(kept)} are shown"
+                else f"{MORE} more errors; only the first {len(kept)} are shown"
             )
             ordered = [*kept, InputError(last.path, last.line, last.column, more)]
         self.errors = tuple(ordered)

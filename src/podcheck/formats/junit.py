@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from podcheck import inert
+from podcheck.errors import count_errors
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
 from podcheck.units import expectation, write
@@ -29,7 +30,7 @@ def _suite(file: FileReport, compare: dict[str, str]) -> ET.Element:
         case = ET.SubElement(suite, "testcase", classname="podcheck.input", name="input is valid")
         # One <error> with every message: most CI test tabs show only a case's first one.
         count = len(file.errors)
-        summary = file.errors[0].message if count == 1 else f"{count} input errors"
+        summary = file.errors[0].message if count == 1 else count_errors(file.errors)
         ET.SubElement(case, "error", message=summary, type="input-error").text = "\n".join(
             f"{file.path}:{e.line}:{e.column}: {e.message}" for e in file.errors
         )
