@@ -242,7 +242,7 @@ def leak(tmp_path, monkeypatch) -> Path:
     ],
     ids=lambda args: "-".join(a for a in args if a != "{}"),
 )
-@pytest.mark.parametrize("target", ["org.yaml", "sub/credentials"])
+@pytest.mark.parametrize("target", ["org.yaml", "sub/credentials", "sub/../outside/credentials"])
 def test_no_secret_byte_through_a_symlink(leak, args, target):
     outcome = invoke(*(target if a == "{}" else a for a in args))
     assert outcome.exit_code == 2

@@ -197,9 +197,13 @@ def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None)
 
 def _check_link(path: str, root: str | None) -> None:
     """Refuse a path that passes through a symbolic link to somewhere outside `root`."""
-    parts = os.path.normpath(path).split(os.sep)
-    prefixes = (os.sep.join(parts[: i + 1]) or os.sep for i in range(len(parts)))
-    if not any(os.path.islink(prefix) for prefix in prefixes):
+    # Each step as written (not normalised: `link/..` climbs from the link's target).
+    prefix = os.sep if path.startswith(os.sep) else ""
+    for part in filter(None, path.split(os.sep)):
+        prefix = os.path.join(prefix, part) if prefix else part
+        if os.path.islink(prefix):
+            break
+    else:
         return
     target = os.path.realpath(path)
     inside = os.path.realpath(root or os.getcwd())
