@@ -177,7 +177,13 @@ def test_checklist_and_report_are_inert(hostile, name):
 
 def test_hostile_file_names_are_inert(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    names = ["a\x1b[31m.yaml", "b\n::error::forged.yaml", "c ##[add-mask]x.yaml", "d\u202e.yaml"]
+    names = [
+        "a\x1b[31m.yaml",
+        "b\n::error::forged.yaml",
+        "c ##[add-mask]x.yaml",
+        "d\u202e.yaml",
+        "::warning::f.yaml",
+    ]
     for name in names:
         (tmp_path / name).write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))
     raw = os.fsencode("e\xff.yaml")  # not UTF-8
@@ -196,6 +202,9 @@ def test_hostile_file_names_are_inert(tmp_path, monkeypatch):
                 for r in json.loads(outcome.stdout)["runs"][0]["results"]
             ]
             assert all(" " not in uri and "\n" not in uri for uri in uris)
+    valid = invoke("validate", *every)
+    assert valid.exit_code == 0
+    assert_inert(valid.stdout)
 
 
 def test_sarif_uri_of_a_file_outside_the_working_directory(tmp_path, monkeypatch):

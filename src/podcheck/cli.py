@@ -469,7 +469,7 @@ def validate(
     config: ConfigOption = None,
 ) -> None:
     """Check that org files are valid, without judging them."""
-    from podcheck import run
+    from podcheck import inert, run
 
     settings = _settings(config)
     failed = False
@@ -481,7 +481,7 @@ def validate(
             for error in exc.errors:
                 typer.echo(str(error), err=True)
         else:
-            typer.echo(f"{loaded.document.path}: valid")
+            typer.echo(inert.ci_safe(f"{loaded.document.path}: valid"))
     raise typer.Exit(EXIT_INPUT_ERROR if failed else 0)
 
 
