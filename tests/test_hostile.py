@@ -581,3 +581,12 @@ def test_a_cut_short_error_list_says_so(tmp_path):
     lines = outcome.stderr.splitlines()
     assert len(lines) == 51
     assert lines[-1].endswith("error: ... and more errors; only the first 50 are shown")
+
+
+def test_a_revision_cannot_pass_as_a_git_option(loosened):
+    for option in ("--config-ref", "--base-ref"):
+        command = "evaluate" if option == "--config-ref" else "diff"
+        outcome = invoke(command, "org.yaml", f"{option}=--output=x")
+        assert outcome.exit_code == 2
+        assert "a revision cannot start with '-'" in outcome.stderr
+        assert not (loosened / "x").exists()

@@ -23,6 +23,8 @@ def _git(folder: str, *args: str, option: str) -> subprocess.CompletedProcess[by
 
 
 def _commit(folder: str, ref: str, option: str, what: str) -> None:
+    if ref.startswith("-"):  # git would read it as an option
+        raise UsageError(f"{option}: a revision cannot start with '-'")
     check = _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", option=option)
     if check.returncode != 0:
         raise UsageError(f"{option}: {ref!r} is not a commit in the repository of {what}")
