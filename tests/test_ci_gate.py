@@ -467,12 +467,15 @@ def test_action_command_runs_against_a_repository(repository, tmp_path):
     outputs = tmp_path / "github_output"
     env = {
         **os.environ,
-        "PATH": str(Path(installed_script()).parent) + os.pathsep + os.environ["PATH"],
+        "PODCHECK": installed_script(),
         "PODCHECK_FILES": "org-design/*.yaml",
         "PODCHECK_FAIL_ON": "error",
         "PODCHECK_SARIF": "podcheck.sarif",
+        "PODCHECK_CONFIG_REF": "",
+        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "false",
         "GITHUB_OUTPUT": str(outputs),
     }
+    env.pop("GITHUB_BASE_REF", None)
     done = subprocess.run(
         ["bash", "-e", "-c", step["run"]],
         cwd=repository,

@@ -88,7 +88,7 @@ def test_standard_input():
     assert json.loads(outcome.stdout)["files"][0]["path"] == "<stdin>"
     broken = invoke("evaluate", "-", input="version: [1\n")
     assert broken.exit_code == 2
-    assert broken.stderr.startswith("<stdin>:2:1: error: invalid YAML")
+    assert broken.stderr.startswith("<stdin>:1:10: error: invalid YAML: '[' is never closed")
 
 
 def test_terminal_report_shows_failures_with_evidence():

@@ -13,6 +13,7 @@ elsewhere, and for standard input, files are judged one after the other.
 """
 
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -27,6 +28,8 @@ from podcheck.source import DEFAULT_MAX_BYTES, STDIN, read
 from podcheck.waivers import Waiver
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from podcheck.book import Tally
 
 # Below this many files, starting workers costs more than it saves.
@@ -82,10 +85,15 @@ def judge_text(
 
 
 def judge_path(
-    path: str, settings: Settings, waivers: tuple[Waiver, ...], accounts: "Tally | None" = None
+    path: str,
+    settings: Settings,
+    waivers: tuple[Waiver, ...],
+    root: str | None = None,
+    accounts: "Tally | None" = None,
 ) -> FileReport:
+    """One file read (inside `root`, see source.read_bytes) and judged."""
     try:
-        shown, text = read(path, settings.max_file_bytes or DEFAULT_MAX_BYTES)
+        shown, text = read(path, settings.max_file_bytes or DEFAULT_MAX_BYTES, root)
     except InputErrors as exc:
         shown = "<stdin>" if path == STDIN else shown_path(path)
         return FileReport(path=shown, org=None, verdict="error", errors=exc.errors)
@@ -93,7 +101,7 @@ def judge_path(
 
 
 def _judge(job: Job, path: str) -> Judged:
-    report = judge_path(path, job.settings, job.waivers, job.accounts)
+    report = judge_path(path, job.settings, job.waivers, accounts=job.accounts)
     parts = tuple(render(report, options) for render, options in job.parts)
     return Judged(report if job.whole_reports else report.deciding(), parts)
 
@@ -128,16 +136,29 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
     gc.freeze()
     # An executor rather than a Pool: if a worker dies, the run fails instead of waiting
     # for ever on the files it held.
-    with ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(job,)
-    ) as executor:
-        try:
-            yield from executor.map(_judge_in_worker, paths, chunksize=chunk)
-        except BrokenProcessPool:
-            raise WorkerStopped(
-                "a worker process stopped before it finished (killed, or out of memory); "
-                "try again with --jobs 1"
-            ) from None
+    )
+    try:
+        yield from executor.map(_judge_in_worker, paths, chunksize=chunk)
+    except BrokenProcessPool:
+        raise WorkerStopped(
+            "a worker process stopped before it finished (killed, or out of memory); "
+            "try again with --jobs 1"
+        ) from None
+    except BaseException:  # Ctrl-C, or the caller stopped early: end the workers now
+        _stop(executor)
+        raise
+    executor.shutdown()
+
+
+def _stop(executor: "ProcessPoolExecutor") -> None:
+    """End the workers at once rather than after their current files."""
+    # The executor has no public way to end running workers; its process table is the
+    # only handle on them.
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 class WorkerStopped(RuntimeError):
@@ -150,6 +171,8 @@ _WORKER_JOB: Job | None = None
 def _start_worker(job: Job) -> None:
     global _WORKER_JOB
     _WORKER_JOB = job
+    # Ctrl-C reaches the whole process group; the parent alone decides how the run ends.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _judge_in_worker(path: str) -> Judged:

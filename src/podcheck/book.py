@@ -109,7 +109,9 @@ def parse_cents(text: str) -> int | Fraction:
     Spaces around the amount are allowed."""
     # CRMs write plain amounts: read those without the general parser.
     whole, dot, cents = text.partition(".")
-    if whole.isdigit() and whole.isascii() and len(whole) < 13:
+    # A leading zero goes to the general parser, which refuses it as money does everywhere.
+    plain = whole.isdigit() and whole.isascii() and len(whole) < 13
+    if plain and (whole[:1] != "0" or whole == "0"):
         if not dot:
             return int(whole) * 100
         if len(cents) == 2 and cents.isdigit() and cents.isascii():

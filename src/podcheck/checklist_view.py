@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 
+from podcheck import inert
 from podcheck.checklist import Checklist, Question
 from podcheck.formats.markdown import cell
 
@@ -85,7 +87,7 @@ def lines(checklist: Checklist) -> list[list[Piece]]:
 
 
 def render_text(checklist: Checklist) -> str:
-    return "".join("".join(text for text, _ in line) + "\n" for line in lines(checklist))
+    return inert.lines("".join(text for text, _ in line) for line in lines(checklist))
 
 
 def render_terminal(checklist: Checklist, color: bool, width: int) -> str:
@@ -105,7 +107,7 @@ def render_terminal(checklist: Checklist, color: bool, width: int) -> str:
         pieces = [(first.lstrip(" "), line[0][1]), *line[1:]]
         text = Text.assemble(*((t, _STYLE.get(kind, "")) for t, kind in pieces))
         console.print(Padding(text, (0, 0, 0, indent), expand=False))
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return inert.ci_safe("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def render_markdown(checklist: Checklist) -> str:
@@ -113,7 +115,7 @@ def render_markdown(checklist: Checklist) -> str:
         f"## Decision checklist: {cell(checklist.org)}",
         "",
         f"Verdict **{checklist.verdict.upper()}** · {checklist.answered} of "
-        f"{len(checklist.questions)} questions answered yes · `{cell(checklist.path)}`",
+        f"{len(checklist.questions)} questions answered yes · {_code(checklist.path)}",
         "",
     ]
     for question in checklist.questions:
@@ -138,4 +140,14 @@ def render_markdown(checklist: Checklist) -> str:
             f"{'**review** ' if m.answer == 'review' else ''}_(aim: {cell(m.note)})_"
             for m in pilot.metrics
         ]
-    return "\n".join(out) + "\n"
+    return inert.plain("\n".join(out) + "\n")
+
+
+def _code(text: str) -> str:
+    """A Markdown code span: backslashes mean nothing inside one, so the fence is made
+    longer than any run of backticks in the text instead."""
+    text = inert.escape(text)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, Optional
 import typer
 
 from podcheck import __version__
-from podcheck.errors import InputError, InputErrors
+from podcheck.errors import InputError, InputErrors, UsageError
 from podcheck.failures import DEBUG_ENV, OneLineGroup
 from podcheck.formats import FORMATS
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
     from podcheck.rulebook import Settings
-    from podcheck.waivers import Waiver
 
 app = typer.Typer(
     cls=OneLineGroup,
@@ -39,8 +38,11 @@ app = typer.Typer(
     help="Judge AE+CSM pod org designs, written as YAML, against the pod model's conditions.",
 )
 
-CONFIG_NAME = "podcheck.yaml"
+CONFIG_NAME = "podcheck.yaml"  # the same name as podcheck.run.CONFIG_NAME, kept light here
 STDIN = "-"
+STDOUT = "-"
+# More processes than this many per CPU only add memory and start-up time.
+JOBS_PER_CPU = 4
 EXIT_INPUT_ERROR = 2
 AUTO = "auto"
 
@@ -123,6 +125,23 @@ MapOption = Annotated[
 ShowAccountsOption = Annotated[
     bool, typer.Option("--show-accounts", help="Name customer accounts in reports (off: rows).")
 ]
+ConfigRefOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--config-ref",
+        help=(
+            f"Read the config ({CONFIG_NAME} or --config) as it is at this git revision, "
+            "e.g. the pull request's base, so that the pull request cannot change its own gate."
+        ),
+    ),
+]
+FailOnConfigChangeOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-config-change",
+        help="With --config-ref: fail (exit 1) when the working tree's config differs.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -153,7 +172,9 @@ def _fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
 
 
 def _usage_error(message: str) -> NoReturn:
-    typer.echo(f"podcheck: error: {message}", err=True)
+    from podcheck import inert
+
+    typer.echo(inert.ci_safe(f"podcheck: error: {inert.escape(message)}"), err=True)
     raise typer.Exit(EXIT_INPUT_ERROR)
 
 
@@ -175,46 +196,55 @@ def _width() -> int:
     return 100
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+def _bad_input(exc: InputErrors | UsageError) -> NoReturn:
+    """Input and usage errors from the run path end the command: their lines, exit 2."""
+    if isinstance(exc, InputErrors):
+        _fail(exc.errors)
+    _usage_error(str(exc))
 
 
 def _settings(
-    config_path: Path | None, select: list[str] | None = None, ignore: list[str] | None = None
+    config_path: Path | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_file_bytes: int | None = None,
+    config_ref: str | None = None,
 ) -> "Settings":
-    """Rules, gate and waivers from the catalogue and the config; exit 2 if either is invalid.
-
-    Options given on the command line narrow the rules further than the config does.
-    """
-    from podcheck import rulebook
+    """Rules, gate, waivers and limits; exit 2 if the config or the options are invalid."""
+    from podcheck import run
 
     try:
-        catalogue = rulebook.load_catalogue()
-        path = _config_path(config_path)
-        if path is None:
-            settings = rulebook.Settings(catalogue, book=catalogue)
-        else:
-            from podcheck import config
-
-            found, document = config.load_config(str(path))
-            settings = config.settings_from(catalogue, found, document)
-        return settings.narrowed(_split(select), _split(ignore))
-    except InputErrors as exc:
-        _fail(exc.errors)
+        return run.settings(config_path, select, ignore, max_file_bytes, config_ref)
+    except (InputErrors, UsageError) as exc:
+        _bad_input(exc)
 
 
-def _config_path(given: Path | None) -> Path | None:
-    """The config file a run uses: the one given, else ./podcheck.yaml when it exists."""
-    return given or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+def _config_notice(config_path: Path | None, config_ref: str | None, github: bool) -> bool:
+    """Say on stderr if the working tree's config differs from the one the gate uses;
+    True when it does."""
+    if config_ref is None:
+        return False
+    from podcheck import inert, run
+
+    try:
+        notice = run.config_change(config_path, config_ref)
+    except (InputErrors, UsageError) as exc:
+        _bad_input(exc)
+    if notice is None:
+        return False
+    if github:
+        from podcheck.formats.github import annotation
+
+        typer.echo(annotation("notice", notice, title="podcheck: config changed"), err=True)
+    else:
+        typer.echo(inert.ci_safe(f"podcheck: notice: {inert.escape(notice)}"), err=True)
+    return True
 
 
-def _read(path: str, max_bytes: int | None = None) -> tuple[str, str]:
-    """The display path and the file's text, refusing files over the size limit."""
-    from podcheck import source
-
-    return source.read(path, max_bytes or source.DEFAULT_MAX_BYTES)
+def _report_errors(report: "FileReport") -> "FileReport":
+    for error in report.errors:
+        typer.echo(str(error), err=True)
+    return report
 
 
 def _export(
@@ -235,34 +265,13 @@ def _export(
         _fail(exc.errors)
 
 
-def _report_errors(report: "FileReport") -> "FileReport":
-    for error in report.errors:
-        typer.echo(str(error), err=True)
-    return report
-
-
-def _evaluate_text(
-    path: str, text: str, settings: "Settings", waivers: "tuple[Waiver, ...]"
-) -> "FileReport":
-    """Evaluate one file; input errors go to stderr and into an `error` FileReport."""
-    from podcheck.batch import judge_text
-
-    return _report_errors(judge_text(path, text, settings, waivers))
-
-
-def _evaluate_path(path: str, settings: "Settings", waivers: "tuple[Waiver, ...]") -> "FileReport":
-    from podcheck.batch import judge_path
-
-    return _report_errors(judge_path(path, settings, waivers))
-
-
 def _today(value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
+    from podcheck import run
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        _usage_error(f"--today expects a date written YYYY-MM-DD, got {value!r}")
+        return run.today(value)
+    except UsageError as exc:
+        _bad_input(exc)
 
 
 def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
@@ -271,12 +280,23 @@ def _parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
         name, sep, path = value.partition("=")
         if not sep or not path:
             _usage_error(f"--output-format expects FORMAT=PATH, got {value!r}")
+        if path == STDOUT:
+            _usage_error("--output-format writes files; for standard output use --format")
         if name not in FORMATS:
             _usage_error(
                 f"--output-format: unknown format {name!r}; choose from {', '.join(FORMATS)}"
             )
         outputs.append((name, path))
     return outputs
+
+
+def _check_outputs(paths: list[str | None], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that is a device, a directory or an input."""
+    from podcheck.output import refusal
+
+    for path in paths:
+        if path is not None and (reason := refusal(path, inputs)) is not None:
+            _fail([InputError(path, 1, 1, reason)])
 
 
 def _write(path: str, text: str) -> None:
@@ -355,7 +375,9 @@ def evaluate(
     ] = ReportFormat[AUTO],
     output: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+        typer.Option(
+            "--output", "-o", help="Write the report to this file instead of stdout ('-')."
+        ),
     ] = None,
     output_formats: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -364,6 +386,8 @@ def evaluate(
         ),
     ] = None,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
+    fail_on_config_change: FailOnConfigChangeOption = False,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -387,7 +411,10 @@ def evaluate(
             "--jobs",
             "-j",
             min=1,
-            help="Processes to judge files on (default: one per CPU from 100 files, on Linux).",
+            help=(
+                "Processes to judge files on (default: one per CPU from 100 files, on Linux; "
+                f"at most {JOBS_PER_CPU} per CPU)."
+            ),
         ),
     ] = None,
     accounts: AccountsOption = None,
@@ -399,14 +426,24 @@ def evaluate(
     from podcheck.batch import Job
     from podcheck.formats import RenderOptions
     from podcheck.report import Report
+    from podcheck.run import active_waivers
     from podcheck.waivers import statuses
 
     extras = _parse_outputs(output_formats)
+    if output == STDOUT:
+        output = None
+    _check_outputs([output, *(path for _, path in extras)], files)
+    if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
+        jobs = most
     as_of = _today(today)
-    settings = _settings(config, select, ignore)
-    if max_file_bytes is not None:
-        settings = settings._replace(max_file_bytes=max_file_bytes)
-    active = tuple(w for w in settings.waivers if not w.expired(as_of))
+    settings = _settings(config, select, ignore, max_file_bytes, config_ref)
+    config_changed = _config_notice(
+        config, config_ref, _resolve_format(output_format.value) == "github"
+    )
+    export = _export(accounts, column_map, show_accounts, settings)
+    if export is None:
+        settings = settings.without_export()
+    active = active_waivers(settings, as_of)
     to_terminal = output is None
     options = RenderOptions(
         color=to_terminal and _use_color(color),
@@ -425,9 +462,6 @@ def evaluate(
         for index, (name, _, _) in enumerate(outputs)
         if (render_file := formats.file_renderer(name)) is not None
     }
-    export = _export(accounts, column_map, show_accounts, settings)
-    if export is None:
-        settings = settings.without_export()
     job = Job(
         settings,
         active,
@@ -454,7 +488,18 @@ def evaluate(
             sys.stdout.write(text)
         else:
             _write(path, text)
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(_exit_code(report.exit_code, config_changed and fail_on_config_change))
+
+
+def _exit_code(code: int, config_refused: bool) -> int:
+    if config_refused and code == 0:
+        typer.echo(
+            "podcheck: error: the config differs from the one at --config-ref "
+            "(--fail-on-config-change)",
+            err=True,
+        )
+        return 1
+    return code
 
 
 @app.command()
@@ -462,21 +507,22 @@ def validate(
     files: Annotated[
         list[str], typer.Argument(help="Org files to check; '-' reads standard input.")
     ],
+    config: ConfigOption = None,
 ) -> None:
     """Check that org files are valid, without judging them."""
-    from podcheck.loader import load_org
+    from podcheck import inert, run
 
+    settings = _settings(config)
     failed = False
     for path in files:
         try:
-            shown, text = _read(path)
-            load_org(shown, text)
+            loaded = run.load(path, settings)
         except InputErrors as exc:
             failed = True
             for error in exc.errors:
                 typer.echo(str(error), err=True)
         else:
-            typer.echo(f"{shown}: valid")
+            typer.echo(inert.ci_safe(f"{loaded.document.path}: valid"))
     raise typer.Exit(EXIT_INPUT_ERROR if failed else 0)
 
 
@@ -486,33 +532,6 @@ def schema() -> None:
     from podcheck.schema import render
 
     sys.stdout.write(render())
-
-
-def _git_base(ref: str, path: str) -> str | None:
-    """The file's text at `ref`, or None when the file does not exist there."""
-    import subprocess
-
-    folder = os.path.dirname(os.path.abspath(path))
-    name = os.path.basename(path)
-    try:
-        check = subprocess.run(
-            ["git", "-C", folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        _usage_error(f"--base-ref needs git: {exc}")
-    if check.returncode != 0:
-        _usage_error(f"--base-ref: '{ref}' is not a commit in the repository of {path}")
-    shown = subprocess.run(
-        ["git", "-C", folder, "show", f"{ref}:./{name}"], capture_output=True, timeout=60
-    )
-    if shown.returncode != 0:
-        return None
-    from podcheck import source
-
-    return source.decode(shown.stdout, f"{ref}:{path}")
 
 
 @app.command("diff")
@@ -528,45 +547,77 @@ def diff_command(
         DiffFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DiffFormat.terminal,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
+    fail_on_config_change: FailOnConfigChangeOption = False,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
 ) -> None:
     """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
+    from podcheck import git
+    from podcheck.batch import judge_path, judge_text
     from podcheck.diff import diff_report
     from podcheck.diff_view import RENDERERS
+    from podcheck.report import FileReport
+    from podcheck.run import active_waivers
 
-    settings = _settings(config, select, ignore)
+    settings = _settings(config, select, ignore, config_ref=config_ref)
+    config_changed = _config_notice(config, config_ref, github=False)
     if base_ref is None and len(paths) != 2:
         _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
-    today = datetime.date.today()
-    waivers = tuple(w for w in settings.waivers if not w.expired(today))
+    waivers = active_waivers(settings, datetime.date.today())
     pairs: list[tuple[FileReport | None, FileReport]] = []
     if base_ref is None:
         base, head = paths
         pairs.append(
-            (_evaluate_path(base, settings, waivers), _evaluate_path(head, settings, waivers))
+            (
+                _report_errors(judge_path(base, settings, waivers)),
+                _report_errors(judge_path(head, settings, waivers)),
+            )
         )
     else:
         for path in paths:
             try:
-                text = _git_base(base_ref, path)
-            except InputErrors as exc:
-                _fail(exc.errors)
-            before = None if text is None else _evaluate_text(path, text, settings, waivers)
-            pairs.append((before, _evaluate_path(path, settings, waivers)))
+                root = git.toplevel(os.path.dirname(os.path.abspath(path)), "--base-ref")
+                text = git.read_at(base_ref, path, settings.max_file_bytes)
+            except UsageError as exc:
+                _bad_input(exc)
+            except InputErrors as exc:  # the base version is unusable: say so, judge the head
+                text = None
+                base_errors = exc.errors
+            else:
+                base_errors = ()
+            before = None
+            if base_errors:
+                before = _report_errors(
+                    FileReport(
+                        path=f"{base_ref}:{path}", org=None, verdict="error", errors=base_errors
+                    )
+                )
+            elif text is not None:
+                before = _report_errors(judge_text(f"{base_ref}:{path}", text, settings, waivers))
+            pairs.append((before, _report_errors(judge_path(path, settings, waivers, root))))
     report = diff_report(pairs, _gate(fail_on, settings))
     sys.stdout.write(RENDERERS[output_format.value](report))
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(_exit_code(report.exit_code, config_changed and fail_on_config_change))
+
+
+OutputOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--output", "-o", help="Write to this file instead of standard output ('-')."),
+]
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
 
 
 TodayOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--today", help="Date the pack and judge waiver expiry as of (YYYY-MM-DD)."),
-]
-OutputOption = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
 ]
 
 
@@ -580,21 +631,19 @@ class _Pack(NamedTuple):
     export: "Book | None" = None  # the account export measured against it, if one was given
 
 
-def _judge_one(
+def _pack(
     path: str,
     config: Path | None,
-    today: str | None = None,
-    accounts: str | None = None,
-    column_map: str | None = None,
-    show_accounts: bool = False,
+    today: str | None,
+    accounts: str | None,
+    column_map: str | None,
+    show_accounts: bool,
 ) -> _Pack:
-    """Load and evaluate one org file for the review pack; exit 2 on input errors.
+    """One org file judged for the review pack; exit 2 on input errors.
 
     An export's bad rows are written to stderr; the caller exits 2 after its output."""
-    from podcheck.accounts import evaluate_with_export
-    from podcheck.engine import evaluate as run_engine
+    from podcheck import run
     from podcheck.html_report import Stamp
-    from podcheck.loader import load_org
     from podcheck.scorecard import digest
 
     as_of = _today(today)
@@ -602,30 +651,16 @@ def _judge_one(
     export = _export(accounts, column_map, show_accounts, settings)
     if export is None:
         settings = settings.without_export()
-    waivers = tuple(w for w in settings.waivers if not w.expired(as_of))
-    config_path = _config_path(config)
     try:
-        shown, text = _read(path)
-        loaded = load_org(shown, text)
-        config_text = None if config_path is None else _read(str(config_path))[1]
+        shown, text = run.read(path, settings)
+        config_path = run.find_config(config)
+        config_text = None if config_path is None else run.read(str(config_path), settings)[1]
+        judged = run.judge_text(shown, text, settings, as_of, export)
     except InputErrors as exc:
-        _fail(exc.errors)
+        _bad_input(exc)
+    _report_errors(judged.report)
     stamp = Stamp(as_of, digest(text), None if config_text is None else digest(config_text))
-    if export is None:
-        report = run_engine(loaded, settings.rules, waivers, settings.rule_book)
-        return _Pack(loaded, report, settings, stamp)
-    report, measured = evaluate_with_export(
-        loaded, settings.rules, waivers, export, settings.rule_book
-    )
-    _report_errors(report)
-    return _Pack(loaded, report, settings, stamp, measured)
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _write(output, text)
+    return _Pack(judged.loaded, judged.report, settings, stamp, judged.export)
 
 
 def _page_shaping(pack: _Pack) -> "Shaping":
@@ -657,15 +692,16 @@ def checklist(
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    pack = _judge_one(file, config, today, accounts, column_map, show_accounts)
-    built = checklist_model.build(
-        pack.report, pack.loaded.org, pack.settings.rules, pack.settings.rule_book
-    )
+    output = None if output == STDOUT else output
+    _check_outputs([output], [file])
+    pack = _pack(file, config, today, accounts, column_map, show_accounts)
+    settings = pack.settings
+    built = checklist_model.build(pack.report, pack.loaded.org, settings.rules, settings.rule_book)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
         text = render_checklist(
-            built, pack.report, pack.stamp, pack.settings.waivers, _page_shaping(pack)
+            built, pack.report, pack.stamp, settings.waivers, _page_shaping(pack)
         )
     elif output_format is ChecklistFormat.markdown:
         text = checklist_view.render_markdown(built)
@@ -695,7 +731,9 @@ def pack_report(
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    pack = _judge_one(file, config, today, accounts, column_map, show_accounts)
+    output = None if output == STDOUT else output
+    _check_outputs([output], [file])
+    pack = _pack(file, config, today, accounts, column_map, show_accounts)
     org, settings = pack.loaded.org, pack.settings
     built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
     page = render_report(
@@ -784,22 +822,48 @@ def project_ratio(
     color: ColorOption = Color.auto,
 ) -> None:
     """Project the AE:CSM ratio month by month under each pod segment's hiring plan."""
-    from podcheck import projection_view
-    from podcheck.loader import load_org
+    from podcheck import projection_view, run
 
-    book = _settings(config).rule_book
+    settings = _settings(config)
     try:
-        shown, text = _read(file)
-        loaded = load_org(shown, text)
+        loaded = run.load(file, settings)
     except InputErrors as exc:
-        _fail(exc.errors)
-    view = projection_view.build(loaded.org, book, months)
+        _bad_input(exc)
+    view = projection_view.build(loaded.org, settings.rule_book, months)
     if output_format is ListFormat.json:
         sys.stdout.write(projection_view.render_json(view))
     else:
         sys.stdout.write(projection_view.render_terminal(view, _use_color(color), _width()))
 
 
+class Interrupted(BaseException):
+    """Ctrl-C; not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _replace_unencodable() -> None:
+    """Output in a terminal or log that is not UTF-8 gets replacement characters, not an
+    error: names and marks are the file's, the encoding is the reader's."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main() -> None:
-    """Console entry point: every failure is one line (podcheck.failures), never a traceback."""
-    app()
+    """Console entry point: no input, however broken, ends in a traceback; usage and
+    internal errors are one line each (podcheck.failures)."""
+    import signal
+
+    _replace_unencodable()
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        app()
+    except SystemExit:
+        raise
+    except (KeyboardInterrupt, Interrupted):
+        sys.stderr.write("podcheck: interrupted\n")
+        raise SystemExit(130) from None

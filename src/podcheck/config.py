@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
-from podcheck import numbers, source
+from podcheck import inert, numbers, source
 from podcheck.accounts import AccountsConfig
 from podcheck.errors import InputError, InputErrors
 from podcheck.loader import validate
@@ -101,7 +101,7 @@ def _waivers(
                     document,
                     (*here, "rule"),
                     f"waivers[{index}].rule: unknown "
-                    f"rule '{entry.rule}'" + _suggest(entry.rule, known),
+                    f"rule {inert.excerpt(entry.rule)}" + _suggest(entry.rule, known),
                 )
             )
             continue
@@ -139,7 +139,10 @@ def apply_config(
         if rule is None:
             errors.append(
                 config_error(
-                    document, here, f"unknown rule '{code}'" + _suggest(code, by_code), key=True
+                    document,
+                    here,
+                    f"unknown rule {inert.excerpt(code)}" + _suggest(code, by_code),
+                    key=True,
                 )
             )
             continue
@@ -176,6 +179,11 @@ def _suggest(code: str, codes: Iterable[str]) -> str:
 
 def load_config(path: str) -> tuple[Config, Document]:
     _, text = source.read(path)
+    return parse_config(path, text)
+
+
+def parse_config(path: str, text: str) -> tuple[Config, Document]:
+    """A config from its text; `path` names it in errors."""
     document = source.parse(text, path)
     if document.data is None:
         return Config(), document

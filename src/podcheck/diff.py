@@ -85,6 +85,7 @@ class FileDiff:
     segments: tuple[SegmentChange, ...]
     head: FileReport
     base_note: str = ""
+    base_error: bool = False  # the base version could not be read or loaded
 
     @property
     def newly_failing(self) -> tuple[Result, ...]:
@@ -103,9 +104,9 @@ class DiffReport:
 
     @property
     def exit_code(self) -> int:
-        """2 if a version cannot be evaluated; 1 if the proposal adds a failure that fails
+        """2 if either version cannot be evaluated; 1 if the head adds a failure that fails
         the run."""
-        if any(f.head.verdict == "error" or f.base_note for f in self.files):
+        if any(f.head.verdict == "error" or f.base_error for f in self.files):
             return 2
         if self.fail_on == "never":
             return 0
@@ -120,7 +121,8 @@ def _key(result: Result) -> Key:
 
 def compare(base: FileReport | None, head: FileReport) -> FileDiff:
     note = ""
-    if base is not None and base.verdict == "error":
+    base_error = base is not None and base.verdict == "error"
+    if base_error:
         note = "the base version has input errors; compared against nothing"
         base = None
     before = {_key(r): r for r in base.results} if base else {}
@@ -138,7 +140,7 @@ def compare(base: FileReport | None, head: FileReport) -> FileDiff:
             changes.append(ResultChange("still-fails", was, now))
         elif was is not None and was.failed and now.status == "pass":
             changes.append(ResultChange("fixed", was, now))
-        elif was is not None and was.failed:
+        elif was is not None and was.failed and not now.failed:
             changes.append(ResultChange("no-longer-applies", was, now, f"now {now.status}"))
     for key, was in before.items():
         if was.failed and key not in after:
@@ -153,6 +155,7 @@ def compare(base: FileReport | None, head: FileReport) -> FileDiff:
         segments=_segment_changes(base_segments, head_segments) if base else (),
         head=head,
         base_note=note,
+        base_error=base_error,
     )
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from podcheck import inert
 from podcheck.diff import DiffReport, FileDiff, ResultChange, SegmentChange
 from podcheck.formats.json import json_value, result_dict
 from podcheck.formats.markdown import cell
@@ -97,7 +98,7 @@ def render_text(report: DiffReport) -> str:
             )
         if not (file.changes or file.segments):
             lines.append("  no change in results")
-    return "\n".join(lines) + "\n"
+    return inert.lines(lines)
 
 
 def _side(result: Result | None) -> dict[str, Any] | None:
@@ -159,7 +160,7 @@ def render_json(report: DiffReport) -> str:
         "exit_code": report.exit_code,
         "files": [_file_dict(f) for f in report.files],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return inert.json_safe(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def render_markdown(report: DiffReport) -> str:
@@ -190,7 +191,7 @@ def render_markdown(report: DiffReport) -> str:
             lines.append("")
         if not (file.changes or file.segments):
             lines += ["No change in results.", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
 RENDERERS: dict[str, Callable[[DiffReport], str]] = {

@@ -1,8 +1,9 @@
 """Input errors: what was wrong with a file, and exactly where."""
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from podcheck import inert
 
 
 def one_line(text: str) -> str:
@@ -10,14 +11,7 @@ def one_line(text: str) -> str:
 
     Messages quote values from the file, and a YAML key or value may contain a newline.
     """
-    if text.isprintable():
-        return text
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp")
-        else char
-        for char in text
-    )
+    return inert.escape(text)
 
 
 def shown_path(path: str) -> str:
@@ -32,6 +26,10 @@ def shown_path(path: str) -> str:
     return one_line(raw.decode("utf-8", "replace"))
 
 
+# A message says what was expected; it quotes values only in short excerpts.
+MAX_MESSAGE_CHARS = 300
+
+
 @dataclass(frozen=True, order=True)
 class InputError:
     path: str
@@ -41,15 +39,50 @@ class InputError:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", shown_path(self.path))
-        object.__setattr__(self, "message", one_line(self.message))
+        message = one_line(self.message)
+        if len(message) > MAX_MESSAGE_CHARS:  # a net under the excerpts of values
+            message = message[:MAX_MESSAGE_CHARS] + "…"
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: error: {self.message}"
+        return inert.ci_safe(f"{self.path}:{self.line}:{self.column}: error: {self.message}")
+
+
+# A file with more errors than this is far from valid; the rest would only flood the log.
+MAX_ERRORS_PER_FILE = 50
+# The last line of a list that was cut short starts so.
+MORE = "... and"
+
+
+def count_errors(errors: tuple[InputError, ...]) -> str:
+    """How many input errors `errors` stands for, in words: '3 input errors', '50+ ...'."""
+    if errors and errors[-1].message.startswith(MORE):
+        return f"more than {len(errors) - 1} input errors"
+    return f"{len(errors)} input error{'s' if len(errors) != 1 else ''}"
 
 
 class InputErrors(Exception):
-    """One or more input errors; a file that has any is not evaluated."""
+    """One or more input errors; a file that has any is not evaluated.
 
-    def __init__(self, errors: Iterable[InputError]) -> None:
-        self.errors = tuple(sorted(set(errors)))
+    At most MAX_ERRORS_PER_FILE are kept, then one line that says more were found;
+    `complete=False` says the check stopped early, so the number of the rest is unknown.
+    """
+
+    def __init__(self, errors: Iterable[InputError], complete: bool = True) -> None:
+        ordered = sorted(set(errors))
+        if len(ordered) > MAX_ERRORS_PER_FILE or not complete:
+            kept = ordered[:MAX_ERRORS_PER_FILE]
+            last = kept[-1]
+            rest = len(ordered) - len(kept)
+            more = (
+                f"{MORE} {rest} more errors"
+                if complete
+                else f"{MORE} more errors; only the first {len(kept)} are shown"
+            )
+            ordered = [*kept, InputError(last.path, last.line, last.column, more)]
+        self.errors = tuple(ordered)
         super().__init__("\n".join(map(str, self.errors)))
+
+
+class UsageError(Exception):
+    """A wrong option or combination of options: one line, exit 2."""

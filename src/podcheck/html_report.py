@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup, escape
 
-from podcheck import __version__, accounts_view, charts
+from podcheck import __version__, accounts_view, charts, inert
 from podcheck.checklist import Checklist
 from podcheck.model import OrgFile
 from podcheck.numbers import Number, format_money, format_plain, format_ratio
@@ -229,11 +229,13 @@ def render_checklist(
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today) if file else ([], [])
     template = _environment().get_template("checklist_page.html.j2")
-    return template.render(
-        checklist=checklist,
-        exceptions=exceptions,
-        exception_notes=notes,
-        **_common(checklist.path, stamp, shaping),
+    return inert.plain(
+        template.render(
+            checklist=checklist,
+            exceptions=exceptions,
+            exception_notes=notes,
+            **_common(checklist.path, stamp, shaping),
+        )
     )
 
 
@@ -268,7 +270,7 @@ def render_report(
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    page = template.render(
         file=file,
         headline=file.headline,
         pod_segments=len(org.pod_segments),
@@ -282,3 +284,4 @@ def render_report(
         checklist=checklist,
         **_common(file.path, stamp, shaping),
     )
+    return inert.plain(page)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from podcheck import numbers, source, validation
+from podcheck import inert, numbers, source, validation
 from podcheck.errors import InputError, InputErrors
 from podcheck.model import SUPPORTED_VERSIONS, OrgFile
 from podcheck.source import Document, Path
@@ -79,7 +79,9 @@ def validate(model: type[ModelT], document: Document) -> ModelT:
     try:
         return validation.validate(model, document.data)
     except validation.Invalid as exc:
-        raise InputErrors(translate(document, model, problem) for problem in exc.problems) from None
+        raise InputErrors(
+            (translate(document, model, problem) for problem in exc.problems), exc.complete
+        ) from None
 
 
 def translate(document: Document, model: type, error: Any) -> InputError:
@@ -96,7 +98,7 @@ def translate(document: Document, model: type, error: Any) -> InputError:
         return document.error(path, f"{parent}: {message}" if parent else message)
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
-        message = f"unknown key '{name}'"
+        message = f"unknown key {inert.excerpt(name)}"
         allowed = validation.field_names(model, tuple(error["loc"][:-1]))
         close = difflib.get_close_matches(name, allowed, n=1)
         if close:
@@ -113,12 +115,12 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
     raw = node.raw if node is not None and node.plain else None
     if kind == "bool_type" and raw is not None and raw.lower() in _YAML11_BOOLEANS:
         return (
-            f"expected true or false, got '{raw}' "
+            f"expected true or false, got {inert.excerpt(raw)} "
             f"(write true or false; YAML 1.1 spellings are not accepted)"
         )
     if kind == "int_type" and raw is not None and _YAML11_INTEGER.fullmatch(raw):
         return (
-            f"expected an integer in plain decimal digits, got '{raw}' "
+            f"expected an integer in plain decimal digits, got {inert.excerpt(raw)} "
             f"(octal, hex, base-60 and '_' forms are not accepted)"
         )
     if kind == "count":
@@ -155,10 +157,10 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
 
 def _got(value: Any, node: source.Node | None) -> str:
     if isinstance(value, str) and node is not None and not node.plain:
-        return f"the string {value!r}"
+        return f"the string {inert.excerpt(value)}"
     if node is not None and node.plain and node.raw is not None:
         # As written: 112.0 is "got 112.0", never the 112 it equals.
-        return repr(node.raw) if isinstance(value, str) else node.raw
+        return inert.excerpt(node.raw) if isinstance(value, str) else inert.escape(node.raw)
     return numbers.describe(value)
 
 

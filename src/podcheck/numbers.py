@@ -66,7 +66,12 @@ def parse_money(value: object) -> Number:
         match = _MONEY.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
         if match is None:
             raise AmountError(
-                f'expected an amount in USD such as 85000, "$85K" or "1.2M", got {value!r}'
+                f'expected an amount in USD such as 85000, "$85K" or "1.2M", got {describe(value)}'
+            )
+        if _leading_zero(match["whole"]):
+            raise AmountError(
+                f"expected an amount without a leading zero, got {describe(value)} "
+                "(a leading zero is an octal number in YAML 1.1)"
             )
         whole = int(match["whole"].replace(",", "").replace("_", ""))
         scale = _SUFFIX[(match["suffix"] or "").lower()]
@@ -127,7 +132,11 @@ def parse_pct(value: object) -> Number:
         match = _PCT.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
         if match is None:
             raise AmountError(
-                f'expected a percentage from 0 to 100 such as 18 or "18%", got {value!r}'
+                f'expected a percentage from 0 to 100 such as 18 or "18%", got {describe(value)}'
+            )
+        if _leading_zero(match["number"].partition(".")[0]):
+            raise AmountError(
+                f"expected a percentage without a leading zero, got {describe(value)}"
             )
         pct = Fraction(match["number"])
     else:
@@ -135,6 +144,10 @@ def parse_pct(value: object) -> Number:
     if not 0 <= pct <= 100:
         raise AmountError(f"expected a percentage from 0 to 100, got {format_plain(pct)}")
     return normalise(pct)
+
+
+def _leading_zero(digits: str) -> bool:
+    return len(digits) > 1 and digits.startswith("0")
 
 
 def parse_number(value: object) -> Number:
@@ -155,7 +168,9 @@ def describe(value: object) -> str:
     if is_number(value):
         return format_plain(value)  # type: ignore[arg-type]
     if isinstance(value, str):
-        return repr(value)
+        from podcheck.inert import excerpt
+
+        return excerpt(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

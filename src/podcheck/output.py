@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -26,6 +29,30 @@ def write_atomic(path: str, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def refusal(path: str, inputs: Iterable[str]) -> str | None:
+    """Why a report must not be written to `path`, or None when it may.
+
+    A report replaces its target, so the target must be a regular file or nothing: not a
+    device (as root, `-o /dev/null` would replace /dev/null with a file), not a directory,
+    and not one of the files being read.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot write file: {(exc.strerror or type(exc).__name__).lower()}"
+    if stat.S_ISDIR(mode):
+        return "is a directory; name a file to write the report to"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a device or a pipe); refused"
+    for source in inputs:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(path, source):
+                return "is one of the input files; refused, it would be overwritten"
+    return None
 
 
 def _umask() -> int:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from podcheck import inert
 from podcheck.model import OrgFile
 from podcheck.numbers import format_plain, json_number
 from podcheck.projection import Month, project
@@ -131,7 +132,7 @@ def render_terminal(view: ProjectionView, color: bool, width: int) -> str:
         console.print()
         for line in chart_lines(projection):
             console.print(Text.assemble(*((text, _STYLE.get(kind, "")) for text, kind in line)))
-    return buffer.getvalue()
+    return inert.ci_safe(buffer.getvalue())
 
 
 def render_json(view: ProjectionView) -> str:
@@ -158,4 +159,4 @@ def render_json(view: ProjectionView) -> str:
             for p in view.segments
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return inert.json_safe(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

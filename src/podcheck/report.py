@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
-from podcheck.errors import InputError
+from podcheck.errors import InputError, count_errors
 from podcheck.metrics import Status
 from podcheck.rulebook import Rule, Severity
 from podcheck.waivers import WaiverStatus
@@ -103,10 +103,7 @@ class FileReport(NamedTuple):
     def headline(self) -> str:
         """One line under the verdict: how many pod segments are ready, what failed."""
         if self.verdict == "error":
-            count = len(self.errors)
-            return (
-                f"not evaluated: {count} input error{'s' if count != 1 else ''} (on standard error)"
-            )
+            return f"not evaluated: {count_errors(self.errors)} (on standard error)"
         pods = [s for s in self.segments if s.model == "pod"]
         if not pods:
             return "no pod segments: nothing to gate"

@@ -343,7 +343,7 @@ class Settings(NamedTuple):
             (
                 rule.code,
                 "select"
-                if select is not None and not any(_selected(rule, s) for s in select)
+                if select is not None and not any(_specificity(rule, s) for s in select)
                 else "ignore",
             )
             for rule in self.rules
@@ -359,27 +359,56 @@ def select_rules(
     ignore: Sequence[str] | None,
     document: Document | None = None,
 ) -> tuple[Rule, ...]:
-    """Keep rules matched by `select` (all when None), minus those matched by `ignore`.
+    """The rules that `select` (all when None) and `ignore` leave, decided rule by rule by
+    the most specific selector that matches it, as flake8 does.
 
-    A selector is a code (POD103), a code prefix (POD1, POD) or a rule name (csm-load).
-    A selector that matches no rule is an error: it is almost certainly a typo.
+    A selector is a code (POD103), a code prefix (POD1, POD) or a rule name (csm-load); a
+    longer prefix is more specific, a name or full code most of all, and on a tie
+    `ignore` wins. So `--select POD1 --ignore POD103` runs POD1 but POD103, and
+    `--ignore POD1 --select POD103` runs POD103 alone. A blank selector, one that matches
+    no rule (almost certainly a typo), or a selection that leaves no rule is an error:
+    a gate that runs nothing would always pass.
     """
+    from podcheck import inert
+
     errors = []
     for key, selectors in (("select", select), ("ignore", ignore)):
         for index, selector in enumerate(selectors or ()):
-            if not any(_selected(rule, selector) for rule in rules):
+            if not selector.strip():
+                message = f"{key}: a blank selector; name a rule code, a code prefix or a name"
+                errors.append(config_error(document, (key, index), message))
+            elif not any(_specificity(rule, selector) for rule in rules):
                 errors.append(
-                    config_error(document, (key, index), f"{key}: '{selector}' matches no rule")
+                    config_error(
+                        document, (key, index), f"{key}: {inert.excerpt(selector)} matches no rule"
+                    )
                 )
     if errors:
         raise InputErrors(errors)
-    kept = [r for r in rules if select is None or any(_selected(r, s) for s in select)]
-    return tuple(r for r in kept if not any(_selected(r, s) for s in ignore or ()))
+    kept = tuple(rule for rule in rules if _kept(rule, select, ignore or ()))
+    if not kept:
+        where = ("select",) if select is not None else ("ignore",)
+        raise InputErrors([config_error(document, where, "the selection leaves no rule to run")])
+    return kept
 
 
-def _selected(rule: Rule, selector: str) -> bool:
+def _kept(rule: Rule, select: Sequence[str] | None, ignore: Sequence[str]) -> bool:
+    chosen = 0 if select is None else max((_specificity(rule, s) for s in select), default=0)
+    if select is not None and not chosen:
+        return False
+    left_out = max((_specificity(rule, s) for s in ignore), default=0)
+    return chosen > left_out or (select is None and not left_out)
+
+
+def _specificity(rule: Rule, selector: str) -> int:
+    """How closely `selector` names `rule`: 0 when it does not match, else its length (a
+    rule's name counts as a full code)."""
     wanted = selector.strip()
-    return rule.code.startswith(wanted.upper()) or rule.name == wanted.lower()
+    if not wanted:
+        return 0
+    if rule.name == wanted.lower():
+        return len(rule.code)
+    return len(wanted) if rule.code.startswith(wanted.upper()) else 0
 
 
 def config_error(

@@ -11,7 +11,9 @@ Everything else stays text, so `no`, `010`, `0x1F`, `1:30` and `2026-01-15` reac
 validator as the strings they were typed as, and the validator says what to write.
 """
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from fractions import Fraction
@@ -29,6 +31,7 @@ from yaml import (
 )
 
 from podcheck.errors import InputError, InputErrors, shown_path
+from podcheck.inert import excerpt
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -146,10 +149,26 @@ def decode(raw: bytes, path: str) -> str:
         ) from None
 
 
-def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, refusing anything larger than `max_bytes` before reading it all."""
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> bytes:
+    """The file's bytes, refusing anything larger than `max_bytes` before reading it all.
+
+    Only regular files are read: a FIFO would block the run and a device never ends. A
+    path that goes through a symbolic link must end inside `root` (the working directory
+    unless given): a pull request can commit a link to a file outside the repository.
+    """
     try:
-        with open(path, "rb") as handle:
+        _check_link(path, root)
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, the open
+        # still returns at once.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputErrors([InputError(path, 1, 1, "no such file")]) from None
@@ -167,20 +186,43 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 STDIN = "-"
 
 
-def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> tuple[str, str]:
     """The name to show for `path` and its text; `-` reads standard input."""
     if path != STDIN:
-        return shown_path(path), decode(read_bytes(path, max_bytes), path)
+        return shown_path(path), decode(read_bytes(path, max_bytes, root), path)
     raw = sys.stdin.buffer.read(max_bytes + 1)
     check_size(raw, "<stdin>", max_bytes)
     return "<stdin>", decode(raw, "<stdin>")
 
 
+def _check_link(path: str, root: str | None) -> None:
+    """Refuse a path that passes through a symbolic link to somewhere outside `root`."""
+    # Each step as written (not normalised: `link/..` climbs from the link's target).
+    prefix = os.sep if path.startswith(os.sep) else ""
+    for part in filter(None, path.split(os.sep)):
+        prefix = os.path.join(prefix, part) if prefix else part
+        if os.path.islink(prefix):
+            break
+    else:
+        return
+    target = os.path.realpath(path)
+    inside = os.path.realpath(root or os.getcwd())
+    if os.path.commonpath([target, inside]) != inside:
+        where = "the repository" if root else "the working directory"
+        raise InputErrors(
+            [InputError(path, 1, 1, f"is a symbolic link to a file outside {where}; refused")]
+        )
+
+
 def check_size(raw: bytes, path: str, max_bytes: int) -> None:
     if len(raw) > max_bytes:
-        raise InputErrors(
-            [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
-        )
+        raise too_large(path, max_bytes)
+
+
+def too_large(path: str, max_bytes: int) -> InputErrors:
+    return InputErrors(
+        [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
+    )
 
 
 def parse(text: str, path: str) -> Document:
@@ -189,10 +231,7 @@ def parse(text: str, path: str) -> Document:
     try:
         return _Builder(path).build(loader.get_event)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise InputErrors([InputError(path, line, column, f"invalid YAML: {problem}")]) from None
+        raise InputErrors([_syntax_error(exc, text, path)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         raise InputErrors(
@@ -204,6 +243,42 @@ def parse(text: str, path: str) -> Document:
         raise InputErrors([InputError(path, 1, 1, f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
+
+
+_OPENED = {
+    "while parsing a flow sequence": "'[' is never closed",
+    "while parsing a flow mapping": "'{' is never closed",
+    "while scanning a quoted scalar": "the quote is never closed",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError:
+    """The parser's error, placed where the problem starts.
+
+    An unclosed '[', '{' or quote is only noticed at the end of the file, past the last
+    line; the error points at where it was opened and names the end in the message.
+    """
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    opened = _OPENED.get(exc.context or "")
+    at_end = problem_mark is not None and not text[problem_mark.index :].strip()
+    if opened and context_mark is not None and at_end:
+        end_line, end_column = _position(text, len(text.rstrip()))
+        return InputError(
+            path,
+            context_mark.line + 1,
+            context_mark.column + 1,
+            f"invalid YAML: {opened} (the file ends at line {end_line}:{end_column})",
+        )
+    if at_end:  # past the last line: point at the file's last character instead
+        end = len(text.rstrip())
+        line, column = _position(text, max(end - 1, 0))
+        return InputError(
+            path, line, column, f"invalid YAML: {problem} (at the end of the file, line {line})"
+        )
+    mark = problem_mark or context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return InputError(path, line, column, f"invalid YAML: {problem}")
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -304,7 +379,7 @@ class _Builder:
         key_path = (*frame.path, key)
         first = self.places[key_path][1]
         assert first is not None  # every value in a mapping has its key's mark
-        message = f"duplicate key '{key}' (first given at line {first.line + 1})"
+        message = f"duplicate key {excerpt(key)} (first given at line {first.line + 1})"
         return self.fail(event.start_mark, message)
 
     def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:

@@ -132,16 +132,30 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return dataclasses.fields(cls)
 
 
+# Past this many problems a file is not worth reading further: validation stops, so that a
+# file of thousands of empty entries costs no more than one with a few.
+MAX_PROBLEMS = 50
+
+
 class Invalid(Exception):
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
+    def __init__(self, problems: list[dict[str, Any]], complete: bool = True) -> None:
         super().__init__(f"{len(problems)} validation problem(s)")
         self.problems = problems
+        self.complete = complete  # False: validation stopped at MAX_PROBLEMS
+
+
+class _Enough(Exception):
+    """Raised once MAX_PROBLEMS are recorded, to stop validating."""
 
 
 def validate(cls: type[T], data: Any) -> T:
-    """An instance of the dataclass `cls` built from `data`, or Invalid listing every problem."""
+    """An instance of the dataclass `cls` built from `data`, or Invalid listing the problems
+    (every one, or the first MAX_PROBLEMS)."""
     problems: list[dict[str, Any]] = []
-    value: T = _checker(typing.cast(Any, cls))(data, (), problems)
+    try:
+        value: T = _checker(typing.cast(Any, cls))(data, (), problems)
+    except _Enough:
+        raise Invalid(problems, complete=False) from None
     if problems:
         raise Invalid(problems)
     return value
@@ -155,6 +169,8 @@ def _problem(
     problems: list[dict[str, Any]], loc: Loc, kind: str, value: Any, msg: str = "", **ctx: Any
 ) -> object:
     problems.append({"loc": loc, "type": kind, "input": value, "msg": msg, "ctx": ctx})
+    if len(problems) > MAX_PROBLEMS:
+        raise _Enough
     return _MISSING
 
 

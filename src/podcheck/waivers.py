@@ -7,6 +7,8 @@ that matches no failing result is reported, so that stale waivers do not pile up
 
 import datetime
 import fnmatch
+import os
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -35,7 +37,7 @@ class Waiver:
             self.rule == rule
             and (self.segment is None or self.segment == segment)
             and (self.pod is None or self.pod == pod)
-            and (self.file is None or fnmatch.fnmatchcase(path, self.file))
+            and (self.file is None or fnmatch.fnmatchcase(_spelling(path), _spelling(self.file)))
         )
 
     def describe(self) -> str:
@@ -93,3 +95,8 @@ def statuses(
             state = "unused"
         result.append(WaiverStatus(waiver, state, counts.get(waiver.index, 0)))
     return tuple(result)
+
+
+def _spelling(path: str) -> str:
+    """One spelling of a path, so `./org/a.yaml`, `org//a.yaml` and `org/a.yaml` match alike."""
+    return posixpath.normpath(path.replace(os.sep, "/"))

@@ -39,16 +39,20 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 def relative_uri(path: str, cwd: str) -> str:
-    """A file's path as a URI reference relative to `cwd` where it lies below it."""
+    """A file's path as a URI reference relative to `cwd` where it lies below it, else a
+    `file://` URI (a relative reference that climbs out of `cwd` is not valid in SARIF)."""
     import os
+    from pathlib import Path
     from urllib.parse import quote
 
     if path == "<stdin>":
         return "stdin"
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    relative = os.path.relpath(absolute, cwd)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return Path(absolute).as_uri()
     if os.path.isabs(path):
-        relative = os.path.relpath(path, cwd)
-        if not relative.startswith(".."):
-            path = relative
+        path = relative
     return quote(path.replace(os.sep, "/"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from podcheck import inert
 from podcheck.formats import RenderOptions
 from podcheck.numbers import json_number
 from podcheck.report import FileReport, Report, Result, SegmentSummary
@@ -158,7 +159,7 @@ def assemble(report: Report, parts: Sequence[str], options: RenderOptions) -> st
     pieces: list[str] = []
     _write_object(data, "", pieces)
     pieces.append("\n")
-    return "".join(pieces)
+    return inert.json_safe("".join(pieces))
 
 
 class _Encoded:

@@ -2,13 +2,15 @@
 
 Failed error and warning results are failures; skipped and waived ones are skipped (with
 the reason); an info result that fails is reported in the case's output, because info
-never fails anything. A file with input errors is one case with an error per problem.
+never fails anything. A file with input errors is one case with one error that lists them.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from podcheck import inert
+from podcheck.errors import count_errors
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
 from podcheck.shaping import notes
@@ -27,10 +29,12 @@ def _suite(file: FileReport, compare: dict[str, str]) -> ET.Element:
     failures = errors = skipped = 0
     if file.verdict == "error":
         case = ET.SubElement(suite, "testcase", classname="podcheck.input", name="input is valid")
-        for error in file.errors:
-            ET.SubElement(
-                case, "error", message=error.message, type="input-error"
-            ).text = f"{file.path}:{error.line}:{error.column}: {error.message}"
+        # One <error> with every message: most CI test tabs show only a case's first one.
+        count = len(file.errors)
+        summary = file.errors[0].message if count == 1 else count_errors(file.errors)
+        ET.SubElement(case, "error", message=summary, type="input-error").text = "\n".join(
+            f"{file.path}:{e.line}:{e.column}: {e.message}" for e in file.errors
+        )
         errors = 1
     for result in file.results:
         case = ET.SubElement(
@@ -86,4 +90,6 @@ def render(report: Report, options: RenderOptions) -> str:
     if messages:
         ET.SubElement(root, "system-out").text = "\n".join(messages)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # Characters XML cannot hold are among those `inert` escapes.
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert.plain(text) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from podcheck import inert
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
 from podcheck.shaping import notes
@@ -19,7 +20,7 @@ _VERDICT = {"go": "✅ GO", "no-go": "❌ NO-GO", "error": "⚠️ ERROR", "n/a"
 
 def cell(text: object) -> str:
     """Text safe inside a Markdown table cell: specials escaped, '&' and newlines defused."""
-    escaped = _SPECIAL.sub(r"\\\1", str(text).replace("&", "&amp;"))
+    escaped = _SPECIAL.sub(r"\\\1", inert.escape(str(text), "\n\t").replace("&", "&amp;"))
     return " ".join(escaped.split())
 
 
@@ -33,7 +34,7 @@ def render(report: Report, options: RenderOptions) -> str:
     if shaped:
         lines += ["", "#### What shaped this verdict", ""]
         lines += [f"- {cell(note.text)}" for note in shaped]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _file(file: FileReport, rules: dict) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from podcheck import inert
 from podcheck.catalogue_view import threshold_text
 from podcheck.formats import RenderOptions, relative_uri
 from podcheck.formats.json import json_value
@@ -150,4 +151,4 @@ def render(report: Report, options: RenderOptions) -> str:
         "columnKind": "unicodeCodePoints",
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return inert.json_safe(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -7,12 +7,15 @@ files rely on. Names from the org file are inserted as text, never as markup.
 from __future__ import annotations
 
 import io
+import shlex
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.padding import Padding
-from rich.text import Text
+from rich.text import Span, Text
 
+from podcheck import inert
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result, SegmentSummary
 from podcheck.rulebook import Rule
@@ -40,9 +43,9 @@ def render(report: Report, options: RenderOptions) -> str:
     judged = [f for f in report.files if f.verdict != "error" and f.path != "<stdin>"]
     if judged:
         console.print()
-        # A command to copy and paste: one line, never wrapped, however long the path.
-        hint = f"Printable version: podcheck report {judged[0].path} -o report.html"
-        console.print(Text(hint, style="dim"), soft_wrap=True)
+        # Quoted for a shell, and never wrapped, so that it can be copied from a CI log.
+        command = f"podcheck report {shlex.quote(judged[0].path)} -o report.html"
+        console.print(Text(f"Printable version: {command}", style="dim"), soft_wrap=True)
     if report.notices:
         console.print()
         for notice in report.notices:
@@ -65,18 +68,54 @@ def render(report: Report, options: RenderOptions) -> str:
         console.print()
         console.print(_overall(report))
     # Padding fills wrapped lines to the full width; trailing blanks are noise in a log.
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return inert.ci_safe("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+class _InertConsole(Console):
+    """A console whose texts have unsafe characters escaped before rich sees them.
+
+    Colour codes are the console's own; anything else that could act on a terminal or a
+    CI log is written as a visible escape, with the text's styles kept in place. Plain
+    strings are printed as text, never read as markup.
+    """
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        items = [Text(item) if isinstance(item, str) else item for item in objects]
+        for item in items:
+            inner = item.renderable if isinstance(item, Padding) else item
+            if isinstance(inner, Text):
+                _escape_text(inner)
+        super().print(*items, **options)
+
+
+def _escape_text(text: Text) -> None:
+    plain = text.plain
+    if not inert.unsafe(plain):
+        return
+    # Where each character's escape starts, so that the styles keep their characters.
+    starts = [0]
+    pieces = []
+    for char in plain:
+        piece = inert.escape(char)
+        pieces.append(piece)
+        starts.append(starts[-1] + len(piece))
+    text.plain = "".join(pieces)
+    text.spans = [Span(starts[s.start], starts[s.end], s.style) for s in text.spans]
 
 
 def make_console(buffer: io.StringIO, color: bool, width: int) -> Console:
-    """A console that writes to `buffer`: plain text unless colour is asked for."""
-    return Console(
+    """A console that writes to `buffer`: plain text unless colour is asked for.
+
+    Markup is off: names from an org file are never read as rich markup.
+    """
+    return _InertConsole(
         file=buffer,
         width=width,
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
         highlight=False,
+        markup=False,
         emoji=False,
         legacy_windows=False,
     )

@@ -1,0 +1,103 @@
+"""Making output inert: nothing from an input file can act on what reads the output.
+
+Org files, configs and file names come from the person being gated, and every output may
+end up in a terminal or a CI log. One table says which characters are never written as
+they are: C0 and C1 controls (ESC, NUL, CR...), DEL, bidirectional overrides and
+isolates, line and paragraph separators, the non-characters U+FFFE/U+FFFF and lone
+surrogates (undecodable file-name bytes). `escape` writes them as visible escapes
+(`\\x1b`, `\\u202e`); each format calls it and adds its own escaping on top.
+
+CI runners also obey workflow commands: GitHub's runner acts on `::name` at the start
+of a line and on `##[name` anywhere in one, on stdout and stderr alike. `ci_safe` breaks
+both in a finished text; JSON documents use `json_safe`, which escapes the same
+characters the JSON way and so keeps the data unchanged.
+"""
+
+import re
+from collections.abc import Iterable
+
+# Tab and newline are kept only where a format allows them (`keep`).
+_UNSAFE_CLASS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ud800-\udfff\ufffe\uffff"
+)
+_UNSAFE = {
+    "": re.compile(f"[\t\n{_UNSAFE_CLASS}]"),
+    "\n": re.compile(f"[\t{_UNSAFE_CLASS}]"),
+    "\n\t": re.compile(f"[{_UNSAFE_CLASS}]"),
+}
+_LINE_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*):(?=:)", re.MULTILINE)
+_ANYWHERE_COMMAND = "##["
+
+
+_SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str, keep: str = "") -> str:
+    """`text` with every unsafe character written as a visible escape.
+
+    `keep` is "" (one line: tab and newline escaped too), "\\n" or "\\n\\t".
+    """
+    pattern = _UNSAFE[keep]
+    if text.isascii() and text.isprintable():  # the common case: nothing to do
+        return text
+    return pattern.sub(_escaped, text)
+
+
+def unsafe(text: str, keep: str = "") -> bool:
+    """Whether `text` holds a character that `escape` would change."""
+    if text.isascii() and text.isprintable():
+        return False
+    return _UNSAFE[keep].search(text) is not None
+
+
+def ci_safe(text: str) -> str:
+    """A finished text in which no line can be read as a workflow command.
+
+    `::` at the start of a line (after blanks or colour codes) becomes `: :`; `##[`
+    anywhere becomes `## [`.
+    """
+    text = text.replace(_ANYWHERE_COMMAND, "## [")
+    return _LINE_COMMAND.sub(r"\1: ", text)
+
+
+def plain(text: str, keep: str = "\n\t") -> str:
+    """A finished plain-text document (text, Markdown, XML, HTML) made inert."""
+    return ci_safe(escape(text, keep))
+
+
+def json_safe(document: str) -> str:
+    """A serialised JSON document with unsafe characters and `##[` escaped the JSON way.
+
+    They can only stand inside strings, where `\\uXXXX` means the same character, so the
+    data is unchanged.
+    """
+    document = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return document.replace(_ANYWHERE_COMMAND, "##\\u005b")
+
+
+def lines(rows: Iterable[str]) -> str:
+    """One-line rows joined into a finished text: each row's unsafe characters escaped
+    (so a value cannot start a line of its own), then `ci_safe`."""
+    return ci_safe("".join(escape(row) + "\n" for row in rows))
+
+
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message: at most `limit` characters of it, escaped, in quotes.
+
+    Errors never echo more of a file than this, so a file that is not an org file (a key,
+    a password file reached through a link) cannot be printed through them.
+    """
+    short = value[:limit] + ("…" if len(value) > limit else "")
+    return "'" + escape(short) + "'"

@@ -1,0 +1,592 @@
+"""Hostile input against every output: nothing from a file may act on what reads the output.
+
+One table of hostile strings is put into org names, segment names, waiver reasons, values
+and file names, and every format of every command that prints a report is checked: no
+control character or terminal escape from the input, no GitHub workflow command, JUnit that
+parses, JSON that keeps the data. Then the gate itself: symlinks to secrets, a pull request
+that loosens its own config, amplification, FIFOs, devices, Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import ROOT, installed_script, org
+from podcheck.cli import app
+from podcheck.formats import FORMATS
+
+runner = CliRunner()
+
+# name -> a string an attacker would put in a name, a reason or a value.
+HOSTILE = {
+    "csi": "\x1b[2J\x1b[1;32m GO \x1b[0m",
+    "osc-title": "\x1b]0;owned\x07",
+    "c1-csi": "\x9b31mred",
+    "nul": "a\x00b",
+    "del": "a\x7fb",
+    "cr": "done\r::warning::forged",
+    "newline-command": "x\n::error file=evil.yaml::forged",
+    "stop-commands": "x\n::stop-commands::token",
+    "legacy-command": "x ##[add-mask]NO-GO",
+    "legacy-stop": "##[stop-commands]",
+    "bidi": "\u202eog-on\u202c \u2066x\u2069",
+    "line-separators": "a\u2028::error::b\u2029c",
+    "non-characters": "a\ufffeb\uffff",
+    "vertical-tab": "a\x0bb\x0cc",
+    "rich-markup": "[bold green]GO[/bold green] [link=http://x]y[/link]",
+    "xml": "<![CDATA[x]]> </testcase> &amp; <error/>",
+}
+# Characters no output may carry from an input (newline and tab are the formats' own).
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ufffe\uffff]"
+)
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+GITHUB_LINE = re.compile(r"::(error|warning|notice) [^\n]*?::[^\n]*")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env=env)
+
+
+def assert_inert(text: str, *, github: bool = False, colour: bool = False) -> None:
+    """No unsafe character, no workflow command from the input."""
+    if colour:
+        text = SGR.sub("", text)  # the console's own colour codes, and only those
+    assert not UNSAFE.search(text), repr(UNSAFE.search(text))
+    assert "##[" not in text
+    for line in text.splitlines():
+        if github:
+            assert GITHUB_LINE.fullmatch(line), line
+        else:
+            assert not line.lstrip().startswith("::"), line
+
+
+def write_hostile_org(folder: Path, value: str, *, broken: bool = False) -> Path:
+    """An org file (no-go: the ACV is low) that carries `value` in every free-text field."""
+    data = org(
+        **{
+            "org.name": value,
+            "segments.0.name": value,
+            "segments.0.acv": 20000,  # fails POD101
+            "policies.collaboration_norms": ["weekly_sync"],  # fails POD331, waived
+        }
+    )
+    if broken:  # input errors that quote the value
+        data["segments"][0]["tier"] = value
+        data["segments"][0][value] = 1
+        data["segments"][0]["accounts"] = value
+    path = folder / "org.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def write_config(folder: Path, value: str) -> Path:
+    config = {"waivers": [{"rule": "POD331", "reason": value}]}
+    path = folder / "podcheck.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=sorted(HOSTILE))
+def hostile(request, tmp_path, monkeypatch) -> tuple[str, Path]:
+    monkeypatch.chdir(tmp_path)
+    value = HOSTILE[request.param]
+    write_config(tmp_path, value)
+    return value, write_hostile_org(tmp_path, value)
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_evaluate_every_format_is_inert(hostile, name):
+    value, path = hostile
+    outcome = invoke("evaluate", str(path), "--format", name, "--verbose")
+    assert outcome.exit_code == 1, outcome.stderr
+    text = outcome.stdout
+    if name == "junit":
+        ET.fromstring(text.encode("utf-8"))
+    if name in ("json", "sarif"):
+        data = json.loads(text)
+        if name == "json":  # JSON escapes the JSON way: the data is unchanged
+            assert data["files"][0]["org"] == value
+    assert_inert(text, github=name == "github")
+    assert_inert(outcome.stderr)
+
+
+def test_terminal_with_colour_carries_only_its_own_escapes(hostile):
+    _, path = hostile
+    outcome = invoke("evaluate", str(path), "--color", "always", "--verbose")
+    assert "\x1b[" in outcome.stdout  # colour is on
+    assert_inert(outcome.stdout, colour=True)
+    assert "[bold green]" not in outcome.stdout or "GO[/bold green]" in outcome.stdout
+
+
+@pytest.mark.parametrize("name", [*sorted(FORMATS), "validate"])
+def test_input_errors_are_inert_in_every_format(hostile, name):
+    value, path = hostile
+    write_hostile_org(path.parent, value, broken=True)
+    if name == "validate":
+        outcome = invoke("validate", str(path))
+    else:
+        outcome = invoke("evaluate", str(path), "--format", name)
+    assert outcome.exit_code == 2
+    if name == "junit":
+        errors = ET.fromstring(outcome.stdout.encode("utf-8")).iter("error")
+        assert len(list(errors)) == 1  # every message of the file in its one <error>
+    assert_inert(outcome.stdout, github=name == "github")
+    assert_inert(outcome.stderr)
+
+
+@pytest.mark.parametrize("name", ["terminal", "json", "markdown"])
+def test_diff_is_inert(hostile, name):
+    value, path = hostile
+    base = path.parent / "base.yaml"
+    base.write_text(yaml.safe_dump(org(**{"segments.0.name": value})), encoding="utf-8")
+    outcome = invoke("diff", str(base), str(path), "--format", name)
+    assert outcome.exit_code == 1, outcome.stderr
+    if name == "json":
+        json.loads(outcome.stdout)
+    assert_inert(outcome.stdout)
+    assert_inert(outcome.stderr)
+
+
+@pytest.mark.parametrize("name", ["terminal", "text", "markdown", "html"])
+def test_checklist_and_report_are_inert(hostile, name):
+    _, path = hostile
+    outcome = invoke("checklist", str(path), "--format", name)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert_inert(outcome.stdout)
+    report = invoke("report", str(path))
+    assert report.exit_code == 0, report.stderr
+    assert_inert(report.stdout)
+    projection = invoke("project", str(path))
+    assert_inert(projection.stdout)
+
+
+def test_hostile_file_names_are_inert(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = [
+        "a\x1b[31m.yaml",
+        "b\n::error::forged.yaml",
+        "c ##[add-mask]x.yaml",
+        "d\u202e.yaml",
+        "::warning::f.yaml",
+    ]
+    for name in names:
+        (tmp_path / name).write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))
+    raw = os.fsencode("e\xff.yaml")  # not UTF-8
+    with open(os.path.join(os.fsencode(tmp_path), raw), "wb") as handle:
+        handle.write(yaml.safe_dump(org()).encode())
+    every = [*names, os.fsdecode(raw)]
+    for name in FORMATS:
+        outcome = invoke("evaluate", *every, "--format", name)
+        assert outcome.exit_code == 1, outcome.stderr
+        assert_inert(outcome.stdout, github=name == "github")
+        if name == "junit":
+            ET.fromstring(outcome.stdout.encode("utf-8"))
+        if name == "sarif":
+            uris = [
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(outcome.stdout)["runs"][0]["results"]
+            ]
+            assert all(" " not in uri and "\n" not in uri for uri in uris)
+    valid = invoke("validate", *every)
+    assert valid.exit_code == 0
+    assert_inert(valid.stdout)
+
+
+def test_sarif_uri_of_a_file_outside_the_working_directory(tmp_path, monkeypatch):
+    inside = tmp_path / "work"
+    inside.mkdir()
+    monkeypatch.chdir(inside)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))
+    data = json.loads(invoke("evaluate", str(outside), "-f", "sarif").stdout)
+    location = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == outside.as_uri()
+
+
+# --- what the gate reads ------------------------------------------------------------------
+
+
+SECRET = "SECRET-d41d8cd98f00b204-TOKEN"
+
+
+@pytest.fixture
+def leak(tmp_path, monkeypatch) -> Path:
+    """A repository whose org file is a symbolic link to a secret outside it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "credentials").write_text(f"{SECRET}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "org.yaml").symlink_to(outside / "credentials")
+    (repo / "sub").symlink_to(outside, target_is_directory=True)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *(("evaluate", "{}", "-f", name) for name in FORMATS),
+        ("validate", "{}"),
+        ("checklist", "{}"),
+        ("report", "{}"),
+        ("project", "{}"),
+        ("diff", "{}", "{}"),
+        ("evaluate", "-c", "{}", "org.yaml"),
+    ],
+    ids=lambda args: "-".join(a for a in args if a != "{}"),
+)
+@pytest.mark.parametrize("target", ["org.yaml", "sub/credentials", "sub/../outside/credentials"])
+def test_no_secret_byte_through_a_symlink(leak, args, target):
+    outcome = invoke(*(target if a == "{}" else a for a in args))
+    assert outcome.exit_code == 2
+    assert SECRET[:8] not in outcome.stdout + outcome.stderr
+    assert "symbolic link to a file outside the working directory" in outcome.stderr
+
+
+def test_error_quotes_only_a_short_excerpt(tmp_path):
+    path = tmp_path / "org.yaml"
+    path.write_text(f"{SECRET * 10}\n")
+    outcome = invoke("evaluate", str(path))
+    assert outcome.exit_code == 2
+    assert SECRET * 2 not in outcome.stderr
+    line = outcome.stderr.strip()
+    assert len(line) < len(str(path)) + 140, line
+
+
+def test_fifo_and_device_inputs_are_refused(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [installed_script(), "evaluate", str(fifo), "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"{fifo}:1:1: error: is not a regular file; refused" in done.stderr
+    assert "/dev/zero:1:1: error: is not a regular file; refused" in done.stderr
+
+
+def test_output_that_is_a_device_a_directory_or_an_input_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "org.yaml"
+    text = yaml.safe_dump(org())
+    path.write_text(text)
+    for target, reason in [
+        ("/dev/null", "is not a regular file"),
+        (str(tmp_path), "is a directory"),
+        (str(path), "is one of the input files"),
+        ("./org.yaml", "is one of the input files"),
+    ]:
+        outcome = invoke("evaluate", str(path), "-o", target)
+        assert outcome.exit_code == 2
+        assert reason in outcome.stderr
+        assert len(outcome.stderr.splitlines()) == 1
+        checklist = invoke("checklist", str(path), "-o", target)
+        assert checklist.exit_code == 2 and reason in checklist.stderr
+    assert path.read_text() == text
+    to_stdout = invoke("evaluate", str(path), "-o", "-", "-f", "json")
+    assert json.loads(to_stdout.stdout)["verdict"] == "go"
+    assert not (tmp_path / "-").exists()
+
+
+def test_jobs_are_capped(tmp_path):
+    assert "at most 4 per CPU" in " ".join(invoke("evaluate", "--help").stdout.split())
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(org()))
+    assert invoke("evaluate", str(path), str(path), "-j", "5000").exit_code == 0
+
+
+def test_amplification_is_bounded_in_time_and_memory(tmp_path):
+    """A 200 KB file of empty segments: rejected fast, small, with a bounded error list."""
+    path = tmp_path / "amplify.yaml"
+    body = "version: 1\norg: {name: x}\nsegments:\n"
+    path.write_text(body + "- {}\n" * ((200_000 - len(body)) // 5))
+    # Measured in a fresh process, so that no earlier child's memory counts.
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.monotonic()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "elapsed = time.monotonic() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(done.returncode, elapsed, peak, len(done.stderr.splitlines()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, installed_script(), "evaluate", str(path), "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    code, elapsed, peak_kib, lines = done.stdout.split()
+    assert int(code) == 2
+    assert float(elapsed) < 5  # a bound, not a speed target
+    assert int(peak_kib) < 300 * 1024
+    assert int(lines) == 51  # 50 errors, then one line that says there are more
+
+
+def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
+    if sys.platform != "linux":
+        pytest.fail("parallel runs fork workers on Linux only; this test needs Linux")
+    text = (ROOT / "examples" / "contoso-enterprise-no-go.yaml").read_text()
+    names = []
+    for index in range(4000):
+        name = tmp_path / f"f{index}.yaml"
+        name.write_text(text)
+        names.append(str(name))
+    process = subprocess.Popen(
+        [installed_script(), "evaluate", "-j", "2", "-f", "json", *names],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    while not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the workers are forked
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
+    assert stderr.decode().strip() == "podcheck: interrupted"
+
+
+def test_non_utf8_output_encoding_replaces_characters(tmp_path):
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(org(**{"org.name": "Café ✓ 東京"}), allow_unicode=True))
+    for env in ({"PYTHONIOENCODING": "latin-1"}, {"PYTHONIOENCODING": "ascii", "LANG": "C"}):
+        done = subprocess.run(
+            [installed_script(), "evaluate", str(path)],
+            capture_output=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert b"internal error" not in done.stderr
+        assert b"Caf" in done.stdout
+
+
+def test_money_with_a_leading_zero_is_an_input_error(tmp_path):
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(org()).replace("acv: 50000", "acv: 0100000"))
+    outcome = invoke("evaluate", str(path))
+    assert outcome.exit_code == 2
+    assert "segments[0].acv: expected an amount without a leading zero" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ("version: 1\norg: [1, 2\n\n", "2:6", "'[' is never closed (the file ends at line 2:11)"),
+        ("version: 1\norg: {a: 1\n", "2:6", "'{' is never closed (the file ends at line 2:11)"),
+        ('version: 1\norg: "abc\n', "2:6", "the quote is never closed"),
+    ],
+)
+def test_unclosed_brackets_are_reported_where_they_open(tmp_path, text, where, what):
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    outcome = invoke("validate", str(path))
+    assert outcome.stderr.startswith(f"{path}:{where}: error: invalid YAML: {what}")
+
+
+def test_waiver_file_globs_match_any_spelling(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "org.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))
+    for glob in ("./org.yaml", "org.yaml", "*.yaml"):
+        config = {"waivers": [{"rule": "POD101", "reason": "accepted", "file": glob}]}
+        (tmp_path / "podcheck.yaml").write_text(yaml.safe_dump(config))
+        for spelling in ("org.yaml", "./org.yaml"):
+            assert invoke("evaluate", spelling).exit_code == 0, (glob, spelling)
+
+
+# --- the bar --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--select", " "),
+        ("--ignore", ""),
+        ("--select", "POD103", "--ignore", "csm-load"),
+        ("--select", "POD1", "--ignore", "POD1"),
+        ("--ignore", "POD"),
+    ],
+)
+def test_a_selection_that_runs_no_rule_is_a_usage_error(tmp_path, args):
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(org()))
+    outcome = invoke("evaluate", str(path), *args)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("podcheck: error: ")
+    assert len(outcome.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("config", ['ignore: [" "]', "select: []", "ignore: [POD]"])
+def test_a_config_that_runs_no_rule_is_an_input_error(tmp_path, monkeypatch, config):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "org.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))
+    (tmp_path / "podcheck.yaml").write_text(config + "\n")
+    outcome = invoke("evaluate", "org.yaml")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("podcheck.yaml:1:")
+
+
+def test_the_most_specific_selector_decides():
+    from podcheck import rulebook
+
+    catalogue = rulebook.load_catalogue()
+    kept = {r.code for r in rulebook.select_rules(catalogue, ["POD1"], ["POD103"])}
+    assert "POD103" not in kept and "POD101" in kept
+    assert {r.code for r in rulebook.select_rules(catalogue, ["POD103"], ["POD1"])} == {"POD103"}
+    by_name = rulebook.select_rules(catalogue, None, ["csm-load"])
+    assert "POD103" not in {r.code for r in by_name}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def loosened(tmp_path, monkeypatch) -> Path:
+    """A base commit with a strict config, and a head commit that loosens it."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    monkeypatch.chdir(repo)
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "org.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 50000})))
+    (repo / "podcheck.yaml").write_text("rules:\n  POD101:\n    threshold: $60K\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "strict bar")
+    (repo / "podcheck.yaml").write_text(
+        "ignore: [POD1]\nwaivers:\n  - {rule: POD201, reason: trust me, expires: 9999-12-31}\n"
+    )
+    _git(repo, "commit", "-q", "-am", "loosen the bar")
+    return repo
+
+
+def test_the_head_config_cannot_open_the_gate(loosened):
+    assert invoke("evaluate", "org.yaml").exit_code == 0  # obeying the head's config: open
+    closed = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "-f", "json")
+    assert closed.exit_code == 1
+    failed = [r["rule"] for r in json.loads(closed.stdout)["files"][0]["results"]]
+    assert "POD101" in failed
+    assert "podcheck: notice: the working tree changes podcheck.yaml" in closed.stderr
+    in_actions = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "-f", "github")
+    assert in_actions.exit_code == 1
+    assert "::notice title=podcheck%3A config changed::" in in_actions.stderr
+    diff = invoke("diff", "--base-ref", "HEAD~1", "--config-ref", "HEAD~1", "org.yaml")
+    assert "changes podcheck.yaml" in diff.stderr
+
+
+def test_fail_on_config_change(loosened):
+    (loosened / "org.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 90000})))
+    assert invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1").exit_code == 0
+    failed = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
+    assert failed.exit_code == 1
+    assert "differs from the one at --config-ref" in failed.stderr
+    _git(loosened, "checkout", "-q", "HEAD~1", "--", "podcheck.yaml")
+    same = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
+    assert same.exit_code == 0 and "notice" not in same.stderr
+
+
+def test_no_config_at_the_ref_means_the_catalogue(loosened):
+    _git(loosened, "rm", "-q", "podcheck.yaml")
+    _git(loosened, "commit", "-q", "-m", "no config")
+    (loosened / "podcheck.yaml").write_text("ignore: [POD1]\n")
+    outcome = invoke("evaluate", "org.yaml", "--config-ref", "HEAD", "-f", "json")
+    assert outcome.exit_code == 0
+    assert "the working tree adds podcheck.yaml" in outcome.stderr
+    rules = {r["rule"] for r in json.loads(outcome.stdout)["files"][0]["results"]}
+    assert "POD101" in rules  # not ignored: the head's config is not used
+
+
+def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "evaluate")
+    env = {
+        **os.environ,
+        "PODCHECK": installed_script(),
+        "PODCHECK_FILES": "org*.yaml",
+        "PODCHECK_FAIL_ON": "error",
+        "PODCHECK_SARIF": "",
+        "PODCHECK_CONFIG_REF": "HEAD~1",
+        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "false",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+    }
+    done = subprocess.run(
+        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"POD101" in done.stdout
+
+
+def test_base_version_errors_exit_2_under_their_ref_name(loosened):
+    (loosened / "org.yaml").write_text("version: [\n")
+    _git(loosened, "commit", "-q", "-am", "broken")
+    (loosened / "org.yaml").write_text(yaml.safe_dump(org()))
+    outcome = invoke("diff", "--base-ref", "HEAD", "org.yaml")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("HEAD:org.yaml:1:10: error: invalid YAML: did not find")
+
+
+def test_base_blob_over_the_size_limit_is_refused_unread(loosened):
+    (loosened / "podcheck.yaml").write_text("max_file_bytes: 1000\n")
+    (loosened / "org.yaml").write_text("# " + "x" * 2000 + "\n")
+    _git(loosened, "commit", "-q", "-am", "big")
+    (loosened / "org.yaml").write_text(yaml.safe_dump(org()))
+    outcome = invoke("diff", "--base-ref", "HEAD", "org.yaml")
+    assert outcome.exit_code == 2
+    assert "HEAD:org.yaml:1:1: error: file is larger than the 1,000-byte limit" in outcome.stderr
+
+
+def test_report_hint_is_quoted_and_never_wrapped(tmp_path):
+    folder = tmp_path / ("a very long folder name with spaces; and $(dollars) " * 3)
+    folder.mkdir()
+    path = folder / "it's.yaml"
+    path.write_text(yaml.safe_dump(org()))
+    outcome = invoke("evaluate", str(path), "--format", "terminal")
+    hint = f"Printable version: podcheck report {shlex.quote(str(path))} -o report.html"
+    assert hint in outcome.stdout.splitlines()
+
+
+def test_a_cut_short_error_list_says_so(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\norg: {name: x}\nsegments:\n" + "- {}\n" * 300)
+    outcome = invoke("evaluate", str(path))
+    assert outcome.exit_code == 2
+    assert "not evaluated: more than 50 input errors" in outcome.stdout
+    lines = outcome.stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[-1].endswith("error: ... and more errors; only the first 50 are shown")
+
+
+def test_a_revision_cannot_pass_as_a_git_option(loosened):
+    for option in ("--config-ref", "--base-ref"):
+        command = "evaluate" if option == "--config-ref" else "diff"
+        outcome = invoke(command, "org.yaml", f"{option}=--output=x")
+        assert outcome.exit_code == 2
+        assert "a revision cannot start with '-'" in outcome.stderr
+        assert not (loosened / "x").exists()
