@@ -569,7 +569,9 @@ class _SegmentPlanner:
         return paired
 
     def _why(self, fixed: Sequence[str], ae: int, csm: int, accounts: int) -> str:
-        parts = []
+        parts: list[str] = []
+        if csm == 0:
+            return ", ".join(fixed)
         for code in fixed:
             if code == "POD103":
                 parts.append(f"POD103: {format_plain(Fraction(accounts, csm))} accounts per CSM")
@@ -655,6 +657,8 @@ class _SegmentPlanner:
         if not codes or self._today_passes(segment, codes):
             return
         head = segment.headcount
+        if head.csm == 0:
+            return  # no number of AEs passes without a CSM: launching CSMs does it
         floor_ae = sum(p.ae for p in segment.pods or ())
 
         def trial(ae: int) -> bool:
