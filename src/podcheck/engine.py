@@ -295,3 +295,18 @@ def readiness_score(results: Sequence[Result]) -> int:
         return 100
     passed = sum(SCORE_WEIGHTS[r.severity] for r in counted if r.status == "pass")
     return int(Fraction(passed * 100, total))
+
+
+def rule_status(
+    rule: Rule, subject: Subject, document: Document, waivers: Sequence[Waiver] = ()
+) -> Status:
+    """The status `run_rule` would give, without writing the message: for searches that
+    judge many candidate changes (podcheck plan)."""
+    measured = REGISTRY[rule.metric].function(subject, rule.params)
+    bar = measured.reference if rule.threshold is None else rule.threshold
+    status = _decide(rule, measured, bar)[0]
+    if status != "fail":
+        return status
+    segment = subject.segment.id if subject.segment else None
+    pod = subject.pod.id if subject.pod else None
+    return "waived" if find_waiver(waivers, rule.code, document.path, segment, pod) else status

@@ -17,7 +17,7 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any, Literal, NamedTuple
 
-from podcheck.engine import evaluate, run_rule
+from podcheck.engine import evaluate, rule_status, segment_subjects
 from podcheck.loader import LoadedOrg
 from podcheck.metrics import Subject
 from podcheck.model import MAX_PEOPLE, HiringMonth, HiringTotals, OrgFile, Pod, Segment
@@ -152,16 +152,59 @@ def make_plan(
         changes.extend(planner.changes)
         todo.extend(planner.todo)
     revised = replace(org, segments=segments)
-    after = evaluate(LoadedOrg(revised, document), rules, waivers)
+    changed = [i for i, (a, b) in enumerate(zip(org.segments, segments, strict=True)) if a != b]
+    still = _still_failing(revised, document, rules, waivers, gate, report, changed)
     return Plan(
         document.path,
         org.org.name,
         "no-go",
-        "no-go" if targets(after, fail_on) else "go",
+        "no-go" if still else "go",
         tuple(changes),
         tuple(todo),
         revised,
     )
+
+
+def _still_failing(
+    revised: OrgFile,
+    document: Document,
+    rules: Sequence[Rule],
+    waivers: Sequence[Waiver],
+    gate: frozenset[str],
+    report: FileReport,
+    changed: Sequence[int],
+) -> bool:
+    """Whether the revised org still fails the gate.
+
+    Only what the plan changed is judged again: the org's rules and the changed segments;
+    the other segments keep the results they had.
+    """
+    ids = {revised.segments[i].id for i in changed}
+    if any(
+        r.segment is not None and r.segment not in ids and r.status == "fail"
+        for r in targets_at(report, gate)
+    ):
+        return True
+    judged = [rule for rule in rules if rule.severity in gate]
+    org_subject = Subject(revised)
+    has_pods = bool(revised.pod_segments)
+    for rule in judged:
+        runs = "org" in rule.scope and (rule.runs == "always" or has_pods)
+        if runs and rule_status(rule, org_subject, document, waivers) == "fail":
+            return True
+    for index in changed:
+        segment = revised.segments[index]
+        if segment.model != "pod":
+            continue
+        for rule in judged:
+            for subject in segment_subjects(revised, index, segment, rule):
+                if rule_status(rule, subject, document, waivers) == "fail":
+                    return True
+    return False
+
+
+def targets_at(report: FileReport, gate: frozenset[str]) -> tuple[Result, ...]:
+    return tuple(r for r in report.results if r.status == "fail" and r.severity in gate)
 
 
 # Searching counts with the oracle
@@ -371,7 +414,7 @@ class _SegmentPlanner:
         rule = self.rules.get(code)
         if rule is None:
             return False
-        return run_rule(rule, subject, self.document, self.waivers).status == "fail"
+        return rule_status(rule, subject, self.document, self.waivers) == "fail"
 
     def segment_passes(self, segment: Segment, codes: Iterable[str]) -> bool:
         subject = Subject(self.org, segment, self.index)
@@ -516,9 +559,10 @@ class _SegmentPlanner:
         for pod_index, pod in enumerate(self.segment.pods or ()):
             if pod.id not in failing:
                 continue
-            pod = self._pair_pod(pod_index, pod, failing[pod.id])
-            if self.pod_passes(self.segment, pod_index, pod, codes):
+            paired = self._pair_pod(pod_index, pod, failing[pod.id])
+            if paired is not pod and self.pod_passes(self.segment, pod_index, paired, codes):
                 continue
+            pod = paired
             judged = codes if pod.ae else tuple(c for c in codes if c != "POD105")
 
             def trial(
