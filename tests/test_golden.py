@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, GOLDEN, ROOT
-from podcheck.engine import evaluate
+from podcheck.batch import judge_text
 from podcheck.formats import FORMATS, RenderOptions, renderer
-from podcheck.loader import load_org
 from podcheck.report import Report
-from podcheck.rulebook import load_catalogue
+from podcheck.rulebook import Settings, load_catalogue
 
 SUFFIX = {
     "terminal": "txt",
@@ -29,8 +28,9 @@ SUFFIX = {
 def report_for(example: Path) -> Report:
     rules = load_catalogue()
     relative = example.relative_to(ROOT).as_posix()
-    loaded = load_org(relative, example.read_text(encoding="utf-8"))
-    return Report(files=(evaluate(loaded, rules),), rules=rules)
+    # As the command judges it: a no-go file comes with its "to reach go" steps.
+    judged = judge_text(relative, example.read_text(encoding="utf-8"), Settings(rules), ())
+    return Report(files=(judged,), rules=rules)
 
 
 def test_every_format_has_a_golden_suffix():

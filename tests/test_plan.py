@@ -379,7 +379,7 @@ def test_outputs_are_deterministic_and_shaped() -> None:
     markdown = render_markdown([plan])
     assert "\\|" not in markdown.replace("| ", "").replace(" |", "") or True
     assert "NO\\-GO" not in markdown and "| mm |" in markdown
-    assert to_reach_go(plan)[0].startswith("hire 1 more CSM in month 2")
+    assert to_reach_go(plan)[0].message.startswith("hire 1 more CSM in month 2")
 
 
 def test_markdown_escapes_names() -> None:
@@ -511,3 +511,38 @@ def test_monthly_entries_keep_the_order_of_months() -> None:
     months = [e.month for e in plan.revised.segments[0].hiring_plan]
     assert months == sorted(months)
     assert all(isinstance(e, HiringMonth) for e in plan.revised.segments[0].hiring_plan)
+
+
+def test_evaluate_shows_the_way_to_go(tmp_path: Path) -> None:
+    runner = CliRunner()
+    source = tmp_path / "org.yaml"
+    source.write_text(HELD_OUT["pods-with-room"], encoding="utf-8")
+    text = runner.invoke(app, ["evaluate", str(source), "--color", "never"]).output
+    section = text.split("To reach go", 1)[1]
+    assert "launch pod a with 1 more CSM: 1 → 2" in section
+    data = json.loads(runner.invoke(app, ["evaluate", str(source), "-f", "json"]).output)
+    (segment,) = data["files"][0]["segments"]
+    assert [c["kind"] for c in segment["to_reach_go"]] == ["launch-csm"]
+    assert segment["to_reach_go"][0]["rules"] == ["POD103"]
+
+
+def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
+    from podcheck.batch import judge_text
+    from podcheck.rulebook import Settings
+
+    many = org(
+        "".join(
+            f"  - id: s{i}\n    tier: enterprise\n    model: pod\n    acv: 80000\n"
+            f"    accounts: 200\n    headcount: {{ae: 5, csm: 5}}\n"
+            f"    hiring_plan: {{ae: 0, csm: 0}}\n    pod_count: 3\n"
+            for i in range(7)
+        )
+    )
+    report = judge_text("many.yaml", many, Settings(CATALOGUE), ())
+    lines = report.reach_lines()
+    assert len(lines) == 6
+    assert lines[-1] == "podcheck plan many.yaml for the rest (2 more)"
+    go = judge_text(
+        "go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES), ()
+    )
+    assert go.verdict == "go" and go.to_reach_go == ()

@@ -59,9 +59,17 @@ class Judged(NamedTuple):
 def judge_text(path: str, text: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:
     """One file's report; input errors make an `error` report that lists them."""
     try:
-        return evaluate(load_org(path, text), settings.rules, waivers)
+        loaded = load_org(path, text)
     except InputErrors as exc:
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
+    report = evaluate(loaded, settings.rules, waivers)
+    if report.verdict != "no-go":
+        return report  # a go needs no plan, and pays nothing for one
+    from podcheck.plan import make_plan
+    from podcheck.plan_view import to_reach_go
+
+    plan = make_plan(loaded, settings.rules, waivers, report=report)
+    return report._replace(to_reach_go=to_reach_go(plan))
 
 
 def judge_path(path: str, settings: Settings, waivers: tuple[Waiver, ...]) -> FileReport:

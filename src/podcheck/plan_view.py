@@ -9,6 +9,7 @@ from podcheck import __version__
 from podcheck.formats.json import json_value
 from podcheck.formats.markdown import cell
 from podcheck.plan import Change, Plan, Todo
+from podcheck.report import Step
 
 _VERDICT = {"go": "GO", "no-go": "NO-GO"}
 
@@ -112,12 +113,16 @@ def render_markdown(plans: Sequence[Plan]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def to_reach_go(plan: Plan, limit: int = 5) -> list[str]:
-    """The first few lines of the default plan, for evaluate's reports; then a pointer."""
-    items = [c.message for c in plan.numeric] + [f"{t.rule}: {t.message}" for t in plan.todo]
-    if plan.verdict_before == "go" or not items:
-        return []
-    shown = items[:limit]
-    if len(items) > limit:
-        shown.append(f"podcheck plan {plan.path} for the rest ({len(items) - limit} more)")
-    return shown
+def to_reach_go(plan: Plan) -> tuple[Step, ...]:
+    """The plan as steps for evaluate's reports: its changes, then the to-dos no change
+    covers (a person's changes, policy and structural, are to-dos already)."""
+    numeric = [c for c in plan.changes if c.count is not None]
+    steps = [Step(c.segment, c.message, _change(c)) for c in numeric]
+    steps += [Step(c.segment, c.message, _change(c)) for c in plan.changes if c.count is None]
+    covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
+    steps += [
+        Step(t.segment, f"to do: {t.rule} {t.message}")
+        for t in plan.todo
+        if (t.segment, t.rule) not in covered
+    ]
+    return tuple(steps)
