@@ -563,7 +563,8 @@ class _SegmentPlanner:
             if paired is not pod and self.pod_passes(self.segment, pod_index, paired, codes):
                 continue
             pod = paired
-            judged = codes if pod.ae else tuple(c for c in codes if c != "POD105")
+            # The pod's targeted rules: more CSMs only lower its load and its ratio.
+            judged = tuple(c for c in codes if c in failing[pod.id] and (pod.ae or c != "POD105"))
 
             def trial(
                 csm: int, pod: Pod = pod, pod_index: int = pod_index, judged: tuple = judged
