@@ -546,3 +546,15 @@ def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
         "go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES), ()
     )
     assert go.verdict == "go" and go.to_reach_go == ()
+
+
+def test_html_report_draws_the_planned_line_and_the_steps(tmp_path: Path) -> None:
+    source = tmp_path / "org.yaml"
+    source.write_text(HELD_OUT["monthly-breaches"], encoding="utf-8")
+    page = tmp_path / "report.html"
+    ran = CliRunner().invoke(app, ["report", str(source), "-o", str(page)])
+    assert ran.exit_code == 0, ran.output
+    html = page.read_text(encoding="utf-8")
+    assert html.count('class="planned"') == 1
+    assert "<h2>To reach go</h2>" in html
+    assert "hire 1 more CSM in month 2" in html

@@ -6,7 +6,7 @@ Coordinates are rounded to one decimal place so the output is stable and compact
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from html import escape
 
@@ -21,8 +21,15 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, title: str) -> str:
-    """AE:CSM ratio by month as a line, against the limit and the pooled-model line."""
+def ratio_chart(
+    months: Sequence[Month],
+    limit: Fraction,
+    pooled_at: Fraction,
+    title: str,
+    planned: Sequence[Month] = (),
+) -> str:
+    """AE:CSM ratio by month as a line, against the limit and the pooled-model line; with
+    `planned`, the ratio under `podcheck plan`'s changes as a second, dashed line."""
     ratios = [m.ratio for m in months if m.ratio is not None]
     top = float(max([pooled_at * Fraction(4, 3), *ratios]))
     last = max(m.month for m in months) or 1
@@ -84,8 +91,22 @@ def ratio_chart(months: Sequence[Month], limit: Fraction, pooled_at: Fraction, t
                 f"<title>month {month}: {format_plain(round(value, 2))}:1"
                 f"</title></circle>"
             )
+    parts += _planned_line(planned, x, y)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _planned_line(planned: Sequence[Month], x: Callable, y: Callable) -> list[str]:
+    points = [(m.month, m.ratio) for m in planned if m.ratio is not None]
+    if not points:
+        return []
+    path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in points)
+    month, value = points[-1]
+    return [
+        f'<polyline points="{path}" class="planned"/>',
+        f'<text x="{_n(x(month) - 4)}" y="{_n(y(float(value)) + 12)}" class="planned-label" '
+        f'text-anchor="end">with the plan</text>',
+    ]
 
 
 def book_chart(books: Sequence[tuple[str, Fraction | int]], title: str) -> str:

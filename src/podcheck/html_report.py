@@ -45,12 +45,20 @@ def render_checklist(checklist: Checklist) -> str:
     return template.render(checklist=checklist, **_common(checklist.path))
 
 
-def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
+def _charts(
+    org: OrgFile, rules: Sequence[Rule], planned: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     found = []
     view = build_projection(org, rules, PROJECTION_MONTHS)
     for projection in view.segments:
         title = f"{projection.name}: AE:CSM ratio, next {PROJECTION_MONTHS} months"
-        svg = charts.ratio_chart(projection.months, projection.limit, projection.pooled_at, title)
+        svg = charts.ratio_chart(
+            projection.months,
+            projection.limit,
+            projection.pooled_at,
+            title,
+            (planned or {}).get(projection.id, ()),
+        )
         found.append({"title": title, "svg": Markup(svg)})
     for segment in org.pod_segments:
         books = [(pod.id, pod.arr) for pod in segment.pods or () if pod.arr is not None]
@@ -58,6 +66,30 @@ def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
             title = f"{segment.display_name}: book ARR by pod"
             found.append({"title": title, "svg": Markup(charts.book_chart(books, title))})
     return found
+
+
+def _to_reach_go(file: FileReport, org: OrgFile, rules: Sequence[Rule]) -> dict[str, Any]:
+    """The default plan's first steps and, for each segment it changes, the months under
+    the plan (the ratio chart draws them beside the proposed ones)."""
+    if file.verdict != "no-go":
+        return {"steps": [], "planned": {}}
+    from podcheck.loader import LoadedOrg
+    from podcheck.plan import make_plan
+    from podcheck.plan_view import to_reach_go
+    from podcheck.source import Document
+
+    # The file's results already carry its waivers: a waived failure is not a target.
+    plan = make_plan(LoadedOrg(org, Document(file.path, None, {})), rules, report=file)
+    steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines()
+    changed = {
+        new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
+    }
+    planned = {
+        projection.id: projection.months
+        for projection in build_projection(plan.revised, rules, PROJECTION_MONTHS).segments
+        if projection.id in changed
+    }
+    return {"steps": steps, "planned": planned}
 
 
 def render_report(
@@ -76,6 +108,7 @@ def render_report(
         for r in file.results
         if r.failed
     ]
+    reach = _to_reach_go(file, org, rules)
     template = _environment().get_template("report.html.j2")
     return template.render(
         file=file,
@@ -83,7 +116,8 @@ def render_report(
         pod_segments=len(org.pod_segments),
         rollout=org.org.rollout,
         failures=failures,
-        charts=_charts(org, rules),
+        charts=_charts(org, rules, reach["planned"]),
+        to_reach_go=reach,
         checklist=checklist,
         **_common(file.path),
     )
