@@ -531,17 +531,19 @@ class _SegmentPlanner:
             return
         revised = with_pods(count)
         self._set(revised)
-        launched = revised.headcount.csm - segment.headcount.csm
+        new_ae = revised.headcount.ae - segment.headcount.ae
+        new_csm = revised.headcount.csm - segment.headcount.csm
         field = f"{self.where}.pods" if segment.pods is not None else f"{self.where}.pod_count"
         staffed = "staffed from the segment's people outside pods"
-        if launched:
-            staffed = f"{launched} of them staffed at launch with a new AE and CSM"
+        if new_ae or new_csm:
+            staffed = f"{_people(new_ae, 'AE')} and {_people(new_csm, 'CSM')} more at launch"
+        plural = "s" if count != 1 else ""
         self.changes.append(
             Change(
                 "add-pod", segment.id, None, None, count, field, current, current + count,
                 (PILOT_SIZE,),
-                f"form {count} more pod{'s' if count != 1 else ''} of one AE and one CSM "
-                f"({staffed}): {current} → {current + count} pods "
+                f"form {count} more pod{plural} of one AE and one CSM, {staffed}: "
+                f"{current} → {current + count} pods "
                 f"({PILOT_SIZE}: the pilot needs {_needed(rule)})",
             )
         )  # fmt: skip
@@ -1068,6 +1070,10 @@ def _deferrals(planned: Sequence[int], kept: Sequence[int]) -> list[tuple[int, i
         where = ", ".join("past month 12" if m == DEFERRED_MONTH else f"month {m}" for m in places)
         found.append((month, len(moved[month]), where))
     return found
+
+
+def _people(count: int, role: str) -> str:
+    return f"{count} {role}" if count == 1 else f"{count} {role}s"
 
 
 def _in_month(plan: Sequence[HiringMonth], month: int, role: str) -> int:

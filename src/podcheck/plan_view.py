@@ -6,6 +6,7 @@ from typing import Any
 import orjson
 
 from podcheck import __version__
+from podcheck.errors import one_line
 from podcheck.formats.json import json_value
 from podcheck.formats.markdown import cell
 from podcheck.plan import Change, Plan, Todo
@@ -24,15 +25,16 @@ def _segments(plan: Plan) -> list[str | None]:
 
 
 def _lines(plan: Plan) -> list[str]:
-    lines = [f"{plan.path} · {plan.org}: {_VERDICT[plan.verdict_before]}"]
+    # Names and messages quote the file's text: one line each, control characters escaped.
+    lines = [f"{plan.path} · {one_line(plan.org)}: {_VERDICT[plan.verdict_before]}"]
     if plan.verdict_before == "go":
         return [*lines, "  nothing to change: every rule at the gate passes", ""]
     for segment in _segments(plan):
         changes = [c for c in plan.numeric if c.segment == segment]
         todo = [t for t in plan.todo if t.segment == segment]
         lines.append(f"  {segment}" if segment else "  the whole org")
-        lines += [f"    - {c.message}" for c in changes]
-        lines += [f"    - to do: {t.rule} {t.message}" for t in todo]
+        lines += [f"    - {one_line(c.message)}" for c in changes]
+        lines += [f"    - to do: {t.rule} {one_line(t.message)}" for t in todo]
     after = _VERDICT[plan.verdict_after]
     if plan.verdict_after == "go":
         lines.append(f"  with these changes the proposal would be {after}")

@@ -206,8 +206,13 @@ def revise(text: str, document: Document, original: OrgFile, revised: OrgFile) -
     for index, (old, new) in enumerate(zip(original.segments, revised.segments, strict=True)):
         if old != new:
             edits.extend(_segment_edits(located, index, old, new))
-    # From the end backwards, so earlier offsets stay valid; inserts at one place keep order.
+    # From the end backwards, so earlier offsets stay valid; of two inserts at one place,
+    # the later is made first, so that they read in the order they were planned.
+    ordered = sorted(
+        ((start, end, order, replacement) for order, (start, end, replacement) in enumerate(edits)),
+        reverse=True,
+    )
     result = text
-    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    for start, end, _, replacement in ordered:
         result = result[:start] + replacement + result[end:]
     return result
