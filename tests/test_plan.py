@@ -572,3 +572,18 @@ def test_write_in_the_files_own_style(strategy: str) -> None:
     assert evaluate(reloaded, rules).verdict == plan.verdict_after == "go"
     assert "      csm: 4    # two\n" in revised
     assert "    pods: [{id: m1, ae: 1, csm: 1, accounts: 5}, {id: mm-pod-2," in revised
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_written_file_is_the_planned_proposal(strategy: str, newline: str) -> None:
+    """Under the whole catalogue, every held-out org's revised text loads as the plan's
+    revised proposal, and new lines end as the file's own lines do."""
+    sources = [*HELD_OUT.values(), BLOCK_STYLE.read_text(encoding="utf-8")]
+    for source in sources:
+        text = source.replace("\n", newline)
+        loaded = load_org("org.yaml", text)
+        plan = make_plan(loaded, CATALOGUE, (), strategy)
+        revised = revise(text, loaded.document, loaded.org, plan.revised)
+        assert load_org("revised.yaml", revised).org == plan.revised
+        assert revised.count("\n") == revised.count(newline)

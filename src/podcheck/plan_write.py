@@ -6,12 +6,14 @@ entries and pods are written in the style of the list they join (flow `{month: 4
 or block), new keys in the style of the mapping they join.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from podcheck.model import HiringMonth, HiringTotals, OrgFile, Pod, Segment
 from podcheck.source import Document, Path
 
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 Edit = tuple[int, int, str]  # (start, end, replacement) as character offsets
 
 
@@ -20,9 +22,10 @@ class _Text:
 
     def __init__(self, text: str, document: Document) -> None:
         self.text, self.document = text, document
-        self.starts = [0]
-        for line in text.splitlines(keepends=True):
-            self.starts.append(self.starts[-1] + len(line))
+        # The line breaks YAML counts (str.splitlines counts more, such as form feeds).
+        self.starts = [0] + [found.end() for found in _BREAK.finditer(text)]
+        first = _BREAK.search(text)
+        self.newline = first.group() if first else "\n"  # new lines end as the file's do
 
     def offset(self, path: Path) -> int:
         mark = self.document.places[path][0]
@@ -30,10 +33,11 @@ class _Text:
 
     def line_end(self, line: int) -> int:
         """The offset of the end of `line` (0-based), before its line break."""
-        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
-        while end > self.starts[line] and self.text[end - 1] in "\r\n":
-            end -= 1
-        return end
+        if line + 1 >= len(self.starts):
+            return len(self.text)
+        end = self.starts[line + 1]
+        found = _BREAK.search(self.text, self.starts[line])
+        return found.start() if found is not None and found.end() == end else end
 
     def is_flow(self, path: Path) -> bool:
         return self.text[self.offset(path)] in "{["
@@ -94,14 +98,14 @@ def _add_key(text: _Text, path: Path, key: str, value: int) -> Edit:
     ]
     column = keys[0][1].column if keys and keys[0][1] is not None else 0
     end = text.line_end(text.last_line(path))
-    return end, end, f"\n{' ' * column}{key}: {value}"
+    return end, end, f"{text.newline}{' ' * column}{key}: {value}"
 
 
-def _entry(fields: Sequence[tuple[str, Any]], flow: bool, dash: int, column: int) -> str:
+def _entry(fields: Sequence[tuple[str, Any]], flow: bool, column: int, newline: str) -> str:
     if flow:
         return "{" + ", ".join(f"{k}: {v}" for k, v in fields) + "}"
     first, *rest = fields
-    return f"{first[0]}: {first[1]}" + "".join(f"\n{' ' * column}{k}: {v}" for k, v in rest)
+    return f"{first[0]}: {first[1]}" + "".join(f"{newline}{' ' * column}{k}: {v}" for k, v in rest)
 
 
 def _add_items(
@@ -115,7 +119,7 @@ def _add_items(
     ]
     count = len(items)
     if text.is_flow(path):
-        inline = [_entry(fields, True, 0, 0) for fields in entries]
+        inline = [_entry(fields, True, 0, "") for fields in entries]
         if before is not None:
             start = text.offset((*path, before))
             return start, start, "".join(f"{item}, " for item in inline)
@@ -128,14 +132,16 @@ def _add_items(
     model = (*path, before if before is not None else count - 1)
     flow_items = text.is_flow(model)
     dash = text.indent_of_item(model)
-    column = text.document.places[model][0].column
-    written = [f"{' ' * dash}- {_entry(fields, flow_items, dash, column)}" for fields in entries]
+    column: int = text.document.places[model][0].column
+    written = [
+        f"{' ' * dash}- {_entry(fields, flow_items, column, text.newline)}" for fields in entries
+    ]
     if before is not None:
         line = text.document.places[model][0].line
         start = text.starts[line]
-        return start, start, "".join(f"{item}\n" for item in written)
+        return start, start, "".join(f"{item}{text.newline}" for item in written)
     end = text.line_end(text.last_line(model))
-    return end, end, "".join(f"\n{item}" for item in written)
+    return end, end, "".join(f"{text.newline}{item}" for item in written)
 
 
 def _segment_edits(text: _Text, index: int, old: Segment, new: Segment) -> Iterator[Edit]:
