@@ -17,7 +17,7 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any, Literal, NamedTuple
 
-from podcheck.engine import evaluate, rule_status, segment_subjects
+from podcheck.engine import evaluate, rule_status, run_rule, segment_subjects
 from podcheck.loader import LoadedOrg
 from podcheck.metrics import Subject
 from podcheck.model import MAX_PEOPLE, HiringMonth, HiringTotals, OrgFile, Pod, Segment
@@ -123,17 +123,17 @@ def make_plan(
 ) -> Plan:
     """The plan for one file. `report` is the file's evaluation, when already made."""
     org, document = loaded.org, loaded.document
-    if report is None:
-        report = evaluate(loaded, rules, waivers)
-    failing = targets(report, fail_on)
     gate = gate_severities(fail_on)
+    if report is None:
+        failing = _failures(loaded, rules, waivers, gate)
+    else:
+        failing = targets(report, fail_on)
     if not failing:
         return Plan(document.path, org.org.name, "go", "go", (), (), org)
     in_force = {rule.code: rule for rule in rules if rule.severity in gate}
     changes: list[Change] = []
     todo: list[Todo] = []
     segments = list(org.segments)
-    recommended = {summary.id: summary.recommended for summary in report.segments}
     by_segment: dict[str, list[Result]] = {}
     for result in failing:
         if result.segment is None:
@@ -148,12 +148,15 @@ def make_plan(
         if not found:
             continue
         planner = _SegmentPlanner(org, index, segment, document, in_force, waivers, found)
-        segments[index] = planner.run(strategy, recommended.get(segment.id, "pod"))
+        fits = "pod"
+        if any(r.rule in STRUCTURAL for r in found):
+            fits = _recommended(org, index, rules, waivers, report)
+        segments[index] = planner.run(strategy, fits)
         changes.extend(planner.changes)
         todo.extend(planner.todo)
     revised = replace(org, segments=segments)
     changed = [i for i, (a, b) in enumerate(zip(org.segments, segments, strict=True)) if a != b]
-    still = _still_failing(revised, document, rules, waivers, gate, report, changed)
+    still = _still_failing(revised, document, rules, waivers, gate, failing, changed)
     return Plan(
         document.path,
         org.org.name,
@@ -171,7 +174,7 @@ def _still_failing(
     rules: Sequence[Rule],
     waivers: Sequence[Waiver],
     gate: frozenset[str],
-    report: FileReport,
+    failing: Sequence[Result],
     changed: Sequence[int],
 ) -> bool:
     """Whether the revised org still fails the gate.
@@ -180,10 +183,7 @@ def _still_failing(
     the other segments keep the results they had.
     """
     ids = {revised.segments[i].id for i in changed}
-    if any(
-        r.segment is not None and r.segment not in ids and r.status == "fail"
-        for r in targets_at(report, gate)
-    ):
+    if any(r.segment is not None and r.segment not in ids for r in failing):
         return True
     judged = [rule for rule in rules if rule.severity in gate]
     org_subject = Subject(revised)
@@ -203,8 +203,43 @@ def _still_failing(
     return False
 
 
-def targets_at(report: FileReport, gate: frozenset[str]) -> tuple[Result, ...]:
-    return tuple(r for r in report.results if r.status == "fail" and r.severity in gate)
+def _failures(
+    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver], gate: frozenset[str]
+) -> tuple[Result, ...]:
+    """The results failing at the gate, in evaluate's order (rule by rule, in file order),
+    judged by status first: only a failure pays for its message."""
+    org, document = loaded.org, loaded.document
+    found: list[Result] = []
+    pod_segments = [(i, s) for i, s in enumerate(org.segments) if s.model == "pod"]
+    for rule in rules:
+        if rule.severity not in gate:
+            continue
+        subjects: list[Subject] = []
+        if "org" in rule.scope and (rule.runs == "always" or pod_segments):
+            subjects.append(Subject(org))
+        for index, segment in pod_segments:
+            subjects.extend(segment_subjects(org, index, segment, rule))
+        found.extend(
+            run_rule(rule, subject, document, waivers)
+            for subject in subjects
+            if rule_status(rule, subject, document, waivers) == "fail"
+        )
+    return tuple(found)
+
+
+def _recommended(
+    org: OrgFile,
+    index: int,
+    rules: Sequence[Rule],
+    waivers: Sequence[Waiver],
+    report: FileReport | None,
+) -> str:
+    """The model the engine recommends for a segment that does not fit pods."""
+    segment = org.segments[index]
+    if report is not None:
+        return next((s.recommended for s in report.segments if s.id == segment.id), "pod")
+    alone = LoadedOrg(replace(org, segments=[segment]), Document("", None, {}))
+    return evaluate(alone, rules, waivers).segments[0].recommended
 
 
 # Searching counts with the oracle
@@ -846,17 +881,20 @@ class _SegmentPlanner:
                 replace(segment, hiring_plan=replace(plan, csm=plan.csm + extra)), codes
             )
 
-        # Month m holds AE0 + m·ae/12 AEs over CSM0 + m·csm/12 CSMs: solve for csm.
-        guess = None
-        months = project(replace(segment, hiring_plan=replace(plan, csm=0)), PLAN_MONTHS)
-        needs = []
+        # Month m holds AE0 + m·ae/12 AEs over CSM0 + m·csm/12 CSMs: solve for csm (a
+        # guess the oracle checks, with the hire-count reading of the hiring pace beside it).
+        head = segment.headcount
+        needs: list[Fraction] = []
         for rule in self._ratio_rules():
-            for month in months[1:]:
-                need = _bound(rule, month.ae, below=True)
-                if need is not None:
-                    needs.append(ceil(Fraction(need - month.csm) * PLAN_MONTHS / month.month))
-        if needs:
-            guess = max(max(needs) - plan.csm, 0)
+            if isinstance(rule.threshold, (int, Fraction)) and rule.threshold > 0:
+                bar = Fraction(rule.threshold)
+                for month in range(1, PLAN_MONTHS + 1):
+                    ae = head.ae + Fraction(plan.ae * month, PLAN_MONTHS)
+                    needs.append((ae / bar - head.csm) * PLAN_MONTHS / month)
+        pace = self.rules.get("POD203")
+        if "POD203" in codes and pace is not None and isinstance(pace.threshold, (int, Fraction)):
+            needs.append(Fraction(plan.ae) / (1 + Fraction(pace.threshold)))
+        guess = max(ceil(max(needs)) - plan.csm, 0) if needs else None
         extra = least(trial, 0, MAX_PEOPLE, guess)
         if not extra:
             if extra is None:
