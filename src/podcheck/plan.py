@@ -44,6 +44,7 @@ Kind = Literal[
 # Which change fixes which rule (shared/spec/plan.md, "Kinds of change").
 TODAY_RULES = ("POD103", "POD105", "POD201", "POD202")
 POD_RULES = ("POD103", "POD105", "POD201")
+LOAD_RULES = ("POD103", "POD105")  # what no move of AEs can fix
 PLAN_RULES = ("POD202", "POD203", "POD204")
 PILOT_SIZE = "POD401"
 STRUCTURAL = {"POD101": ("acv", "acv"), "POD102": ("tier", "tier")}
@@ -476,9 +477,12 @@ class _SegmentPlanner:
         if strategy == "rebalance":
             self._rebalance_pods()
         if strategy == "defer":
+            # CSMs the load needs come first: they may bring the ratio under its bar too.
+            self._launch_pods(LOAD_RULES)
             self._move_pod_aes()
         self._launch_pods()
         if strategy == "defer":
+            self._launch_segment(LOAD_RULES)
             self._move_segment_aes()
         self._launch_segment()
         if self.codes & set(PLAN_RULES):
@@ -590,7 +594,7 @@ class _SegmentPlanner:
                 found.setdefault(result.pod, set()).add(result.rule)
         return found
 
-    def _launch_pods(self) -> None:
+    def _launch_pods(self, only: Sequence[str] = POD_RULES) -> None:
         failing = self._pod_failures()
         codes = self._in_force(POD_RULES)
         for pod_index, pod in enumerate(self.segment.pods or ()):
@@ -601,7 +605,11 @@ class _SegmentPlanner:
                 continue
             pod = paired
             # The pod's targeted rules: more CSMs only lower its load and its ratio.
-            judged = tuple(c for c in codes if c in failing[pod.id] and (pod.ae or c != "POD105"))
+            judged = tuple(
+                c for c in codes if c in failing[pod.id] and c in only and (pod.ae or c != "POD105")
+            )
+            if not judged:
+                continue
 
             def trial(
                 csm: int, pod: Pod = pod, pod_index: int = pod_index, judged: tuple = judged
@@ -615,13 +623,22 @@ class _SegmentPlanner:
                     1,
                 ]
             )
-            csm = least(trial, pod.csm + 1, MAX_PEOPLE, guess)
+            csm = least(trial, pod.csm, MAX_PEOPLE, guess)
             if csm is None:
                 self._unfixed(sorted(failing[pod.id])[0], pod.id, "no CSM count passes")
                 continue
             added = csm - pod.csm
-            self._with_pod(pod_index, replace(pod, csm=csm), added)
-            fixed = tuple(sorted(failing[pod.id] & {"POD103", "POD105", "POD201"}))
+            if not added:
+                continue  # CSMs launched for its load already brought it under the bar
+            launched = replace(pod, csm=csm)
+            self._with_pod(pod_index, launched, added)
+            fixed = tuple(
+                c
+                for c in sorted(failing[pod.id])
+                if c in judged
+                or (c in codes and self.pod_passes(self.segment, pod_index, launched, (c,)))
+            )
+            self.failing = [r for r in self.failing if r.pod != pod.id or r.rule not in fixed]
             self.changes.append(
                 Change(
                     "launch-csm", self.segment.id, pod.id, None, added,
@@ -670,8 +687,8 @@ class _SegmentPlanner:
         # Judged without the hiring plan: today's figures only, whatever the rule reads later.
         return self.segment_passes(replace(segment, hiring_plan=None), codes)
 
-    def _launch_segment(self) -> None:
-        codes = self._today_codes()
+    def _launch_segment(self, only: Sequence[str] = TODAY_RULES) -> None:
+        codes = tuple(c for c in self._today_codes() if c in only)
         segment = self.segment
         if not codes or self._today_passes(segment, codes):
             return
@@ -722,6 +739,8 @@ class _SegmentPlanner:
             if ae is None or ae == pod.ae:
                 continue
             self._with_pod(pod_index, replace(pod, ae=ae))
+            # The pod now passes its ratio: no CSM is launched for it.
+            self.failing = [r for r in self.failing if (r.pod, r.rule) != (pod.id, "POD201")]
             moved = pod.ae - ae
             self.changes.append(
                 Change(
@@ -765,8 +784,8 @@ class _SegmentPlanner:
 
     def _rebalance_pods(self) -> None:
         """Move accounts, then AEs, from pods over a bar to pods with room, fewest first."""
-        failing = self._pod_failures()
         for code, role in (("POD103", "accounts"), ("POD201", "ae")):
+            failing = self._pod_failures()
             if code not in self.rules or not any(code in f for f in failing.values()):
                 continue
             self._rebalance(code, role, failing)
@@ -798,7 +817,10 @@ class _SegmentPlanner:
                 continue
             limit = top(index)
             have = getattr(pod, role)
-            if code in failing.get(pod.id, ()) and limit is not None and limit < have:
+            # A pod that fails another rule too gets CSMs, which may settle this one: it
+            # gives nothing away (a move would then be more than the plan needs).
+            alone = failing.get(pod.id, set()) == {code}
+            if alone and limit is not None and limit < have:
                 over.append((have - limit, index))
                 room.append(0)
             elif pod.id not in failing:
