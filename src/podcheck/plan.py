@@ -121,8 +121,14 @@ def make_plan(
     strategy: Strategy = "hire",
     fail_on: str = "error",
     report: FileReport | None = None,
+    verify: bool = True,
 ) -> Plan:
-    """The plan for one file. `report` is the file's evaluation, when already made."""
+    """The plan for one file. `report` is the file's evaluation, when already made.
+
+    With `verify`, the revised proposal is judged again for `verdict_after`; without (for
+    evaluate's "to reach go", which does not show it), the verdict is the plan's own: go
+    unless something is left to do. Every change is checked by the oracle either way.
+    """
     org, document = loaded.org, loaded.document
     gate = gate_severities(fail_on)
     if report is None:
@@ -157,7 +163,10 @@ def make_plan(
         todo.extend(planner.todo)
     revised = replace(org, segments=segments)
     changed = [i for i, (a, b) in enumerate(zip(org.segments, segments, strict=True)) if a != b]
-    still = _still_failing(revised, document, rules, waivers, gate, failing, changed)
+    if verify:
+        still = _still_failing(revised, document, rules, waivers, gate, failing, changed)
+    else:
+        still = bool(todo)
     return Plan(
         document.path,
         org.org.name,
@@ -875,19 +884,19 @@ class _SegmentPlanner:
 
     def _hire_later(self) -> None:
         """hire: CSM hires added as late as possible until every month passes."""
-        codes = self._plan_codes()
         segment = self.segment
-        if not codes or self.segment_passes(segment, codes):
+        # Only the rules still failing: more CSM hires cannot make a passing one fail.
+        codes = tuple(c for c in self._plan_codes() if not self.segment_passes(segment, (c,)))
+        if not codes:
             return
         plan = segment.hiring_plan
         if plan is None:
             for code in codes:
-                if not self.segment_passes(segment, (code,)):
-                    self._unfixed(
-                        code, None,
-                        "no hiring plan is stated: write hiring_plan (e.g. {ae: 0, csm: 0}) "
-                        "with the hires planned",
-                    )  # fmt: skip
+                self._unfixed(
+                    code, None,
+                    "no hiring plan is stated: write hiring_plan (e.g. {ae: 0, csm: 0}) "
+                    "with the hires planned",
+                )  # fmt: skip
             return
         if isinstance(plan, HiringTotals):
             self._raise_total(segment, plan, codes)
@@ -926,10 +935,10 @@ class _SegmentPlanner:
         self.changes.append(
             Change(
                 "hire-csm", segment.id, None, None, extra, f"{self.where}.hiring_plan.csm",
-                plan.csm, plan.csm + extra, self._fixed(segment, codes),
+                plan.csm, plan.csm + extra, tuple(codes),
                 f"hire {extra} more CSM{'s' if extra != 1 else ''} over the next 12 months: "
                 f"{plan.csm} → {plan.csm + extra} "
-                f"({self._ratio_words(segment, self.segment, self._fixed(segment, codes))})",
+                f"({self._ratio_words(segment, self.segment, tuple(codes))})",
             )
         )  # fmt: skip
 
@@ -967,40 +976,17 @@ class _SegmentPlanner:
             return replace(segment, hiring_plan=_with_role(plan, "csm", target))
 
         months = project(replace(segment, hiring_plan=plan), PLAN_MONTHS)
-        rules = self._ratio_rules()
-        for month in range(1, PLAN_MONTHS + 1):
-            extra[month] = extra[month - 1]
-            if not ratio_codes or (month not in hiring_months and month > 1):
-                continue  # nothing changes this month: it passes as the month before
-            guess = _highest([_bound(rule, months[month].ae, below=True) for rule in rules])
-            if guess is not None:
-                guess = max(guess - int(months[month].csm), extra[month - 1])
-
-            def trial(n: int, month: int = month) -> bool:
-                cumulative = [*extra[:month], *([n] * (PLAN_MONTHS + 1 - month))]
-                return self.segment_passes(_truncated(with_extra(cumulative), month), ratio_codes)
-
-            found = least(trial, extra[month - 1], MAX_PEOPLE, guess)
-            if found is None:
-                self._unfixed(ratio_codes[0], None, f"no CSM hires make month {month} pass")
-                return
-            extra[month] = found
-        if "POD203" in codes:
-
-            def last(n: int) -> bool:
-                return self.segment_passes(with_extra([*extra[:-1], extra[-1] + n]), codes)
-
-            more = least(last, 0, MAX_PEOPLE)
-            if more is None:
-                self._unfixed("POD203", None, "no CSM hires make the hiring pace pass")
-                return
-            extra[PLAN_MONTHS] += more
+        guessed = self._guess_extra(months, codes)
+        if guessed is not None and self._confirmed(guessed, with_extra, codes):
+            extra = guessed
+        elif not self._search_extra(extra, with_extra, months, codes, hiring_months):
+            return
         if not extra[PLAN_MONTHS]:
             return
         revised = with_extra(extra)
         self._set(revised)
-        fixed = self._fixed(segment, codes)
-        before = project(segment, PLAN_MONTHS)
+        fixed = tuple(codes)
+        before = months
         for month in range(1, PLAN_MONTHS + 1):
             added = extra[month] - extra[month - 1]
             if not added:
@@ -1029,6 +1015,91 @@ class _SegmentPlanner:
                     f"hire {added} more CSM{'s' if added != 1 else ''} in month {month} ({why})",
                 )
             )  # fmt: skip
+
+    def _guess_extra(self, months: Sequence[Any], codes: Sequence[str]) -> list[int] | None:
+        """The cumulative extra CSM hires by month, in closed form: each month's need from
+        its headcount and the ratio bar, kept non-decreasing; the hiring pace's (as a
+        hire-count bar) in month 12. A guess: the oracle confirms it or it is searched."""
+        extra = [0] * (PLAN_MONTHS + 1)
+        rules = self._ratio_rules()
+        need, last = 0, None
+        for month in range(1, PLAN_MONTHS + 1):
+            people = (months[month].ae, months[month].csm)
+            if people != last:  # most months of a monthly plan hire nobody
+                last = people
+                needs = [_bound(rule, people[0], below=True) for rule in rules]
+                if None in needs:
+                    return None
+                need = max([ceil(n - people[1]) for n in needs if n is not None] or [0])
+            extra[month] = max(extra[month - 1], need)
+        pace = self.rules.get("POD203")
+        if "POD203" in codes and pace is not None:
+            if not isinstance(pace.threshold, (int, Fraction)):
+                return None
+            ae_hires = months[PLAN_MONTHS].ae - months[0].ae
+            csm_hires = months[PLAN_MONTHS].csm - months[0].csm
+            need = ceil(ae_hires / (1 + Fraction(pace.threshold)) - csm_hires)
+            extra[PLAN_MONTHS] = max(extra[PLAN_MONTHS], need)
+        return extra
+
+    def _confirmed(
+        self,
+        extra: Sequence[int],
+        with_extra: Callable[[Sequence[int]], Segment],
+        codes: Sequence[str],
+    ) -> bool:
+        """The oracle's word on a guessed sequence: it passes, and each added hire moved a
+        month later (or dropped, in month 12) fails."""
+        if not self.segment_passes(with_extra(extra), codes):
+            return False
+        for month in range(1, PLAN_MONTHS + 1):
+            if extra[month] > extra[month - 1]:
+                later = list(extra)
+                later[month] -= 1
+                if self.segment_passes(with_extra(later), codes):
+                    return False
+        return True
+
+    def _search_extra(
+        self,
+        extra: list[int],
+        with_extra: Callable[[Sequence[int]], Segment],
+        months: Sequence[Any],
+        codes: Sequence[str],
+        hiring_months: set[int],
+    ) -> bool:
+        """The sequence found month by month with the oracle: each month's hires are the
+        fewest that keep months 1 to it passing; the hiring pace's extra goes in month 12."""
+        ratio_codes = tuple(c for c in codes if c != "POD203")
+        rules = self._ratio_rules()
+        for month in range(1, PLAN_MONTHS + 1):
+            extra[month] = extra[month - 1]
+            if not ratio_codes or (month not in hiring_months and month > 1):
+                continue  # nothing changes this month: it passes as the month before
+            guess = _highest([_bound(rule, months[month].ae, below=True) for rule in rules])
+            if guess is not None:
+                guess = max(guess - int(months[month].csm), extra[month - 1])
+
+            def trial(n: int, month: int = month) -> bool:
+                cumulative = [*extra[:month], *([n] * (PLAN_MONTHS + 1 - month))]
+                return self.segment_passes(_truncated(with_extra(cumulative), month), ratio_codes)
+
+            found = least(trial, extra[month - 1], MAX_PEOPLE, guess)
+            if found is None:
+                self._unfixed(ratio_codes[0], None, f"no CSM hires make month {month} pass")
+                return False
+            extra[month] = found
+        if "POD203" in codes:
+
+            def last(n: int) -> bool:
+                return self.segment_passes(with_extra([*extra[:-1], extra[-1] + n]), codes)
+
+            more = least(last, 0, MAX_PEOPLE)
+            if more is None:
+                self._unfixed("POD203", None, "no CSM hires make the hiring pace pass")
+                return False
+            extra[PLAN_MONTHS] += more
+        return True
 
     def _defer_hires(self) -> None:
         """defer: planned AE hires moved as late as needed, past month 12 if they must."""
