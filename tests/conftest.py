@@ -43,6 +43,7 @@ BASE_ORG: dict[str, Any] = {
             "process_owner": "csm",
             "commercial_owner": "ae",
             "expansion": "joint",
+            "expansion_attribution": True,
         },
         "coverage_plan": {"documented": True, "backup": "cross-pod"},
         "comp": {"ae_metrics": ["new_arr", "nrr"], "csm_metrics": ["nrr"]},
@@ -76,7 +77,9 @@ def org(**changes: Any) -> dict[str, Any]:
         for part in parents:
             target = target[int(part)] if isinstance(target, list) else target[part]
         key: Any = int(last) if isinstance(target, list) else last
-        if value is None:
+        if isinstance(target, list) and key == len(target):
+            target.append(value)  # one past the end adds an item
+        elif value is None:
             del target[key]
         else:
             target[key] = value

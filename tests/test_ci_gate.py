@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLES, ROOT, installed_script, org
 from podcheck.cli import app
 from podcheck.formats.github import annotation
+from podcheck.rulebook import load_catalogue
 
 SHARED = ROOT.parent / "shared"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -44,7 +45,8 @@ def test_sarif_is_valid_against_the_schema(example):
     jsonschema.Draft4Validator(schema).validate(sarif)
     run = sarif["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert len(rule_ids) == 28  # 27 rules and the input-error descriptor
+    # Every rule of the catalogue and the input-error descriptor.
+    assert rule_ids == [*(rule.code for rule in load_catalogue()), "input-error"]
     for descriptor in run["tool"]["driver"]["rules"]:
         assert {
             "id",
@@ -103,7 +105,7 @@ def test_junit_parses_with_one_suite_per_file_and_a_case_per_result():
 def test_github_annotations_and_auto_format():
     text = invoke("evaluate", NO_GO, "--format", "github").stdout
     assert (
-        f"::error file={os.path.relpath(NO_GO)},line=28,col=15,title=POD103 csm-load (enterprise)::"
+        f"::error file={os.path.relpath(NO_GO)},line=30,col=15,title=POD103 csm-load (enterprise)::"
         "42 accounts per CSM; pods need fewer than 35"
     ) in text
     assert (
@@ -168,6 +170,7 @@ def test_select_and_ignore_by_code_prefix_and_name():
         "POD301",
         "POD302",
         "POD303",
+        "POD304",
         "POD311",
         "POD321",
         "POD331",
@@ -178,6 +181,7 @@ def test_select_and_ignore_by_code_prefix_and_name():
         "POD301",
         "POD302",
         "POD303",
+        "POD304",
         "POD311",
         "POD321",
     }
@@ -301,11 +305,47 @@ def test_diff_of_two_files(tmp_path):
     assert data["verdict_changes"] == [{"segment": "mm", "before": "go", "after": "no-go"}]
     back = invoke("diff", str(head), str(base))
     assert back.exit_code == 0
-    assert "- fixed  POD101 acv-floor mm" in back.stdout
+    assert (
+        "fixed: POD101 acv-floor [error] mm ($20,000 → $50,000): ACV $50,000 meets" in back.stdout
+    )
+    assert "segment mm: verdict NO-GO → GO; ACV $20,000 → $50,000" in back.stdout
     warning_only = invoke("diff", str(base), str(base))
     assert warning_only.exit_code == 0 and "no change in results" in warning_only.stdout
     markdown = invoke("diff", str(base), str(head), "-f", "markdown").stdout
-    assert "| newly fails | POD101 acv-floor | error | mm |" in markdown
+    assert "| newly fails | POD101 acv-floor | error | mm | $50,000 → $20,000 |" in markdown
+
+
+def test_diff_tells_fixed_from_no_longer_applies_with_figures(tmp_path):
+    # The segment stops being a pod segment and its load gets worse: nothing was fixed.
+    base, head = tmp_path / "base.yaml", tmp_path / "head.yaml"
+    base.write_text(yaml.safe_dump(org(**{"segments.0.accounts": 168, "segments.0.pods": None})))
+    head.write_text(
+        yaml.safe_dump(
+            org(
+                **{
+                    "segments.0.accounts": 187,
+                    "segments.0.pods": None,
+                    "segments.0.model": "pool",
+                }
+            )
+        )
+    )
+    outcome = invoke("diff", str(base), str(head), "-f", "json")
+    data = json.loads(outcome.stdout)["files"][0]
+    assert data["newly_passing"] == []
+    load = next(c for c in data["changes"] if c["rule"] == "POD103")
+    assert load["kind"] == "no-longer-applies"
+    assert load["before"]["actual"] == 42 and load["after"] is None
+    assert "changed model: pod → pool" in load["why"]
+    (segment,) = data["segments"]
+    assert segment["figures"]["accounts_per_csm"] == {"before": 42, "after": 46.75}
+    text = invoke("diff", str(base), str(head)).stdout
+    assert "accounts per CSM 42 → 46.75" in text
+    assert "no longer applies: POD103 csm-load [error] mm (42 → —" in text
+    assert "\n  fixed:" not in text
+    # A new pod segment's failures newly apply.
+    again = json.loads(invoke("diff", str(head), str(base), "-f", "json").stdout)["files"][0]
+    assert {c["kind"] for c in again["changes"] if c["rule"] == "POD103"} == {"newly-applies"}
 
 
 def test_diff_fail_on_warning(tmp_path):

@@ -15,7 +15,7 @@ def rules_from(tmp_path: Path, text: str):
     path = tmp_path / "podcheck.yaml"
     path.write_text(text)
     found, document = config.load_config(str(path))
-    return config.apply_config(CATALOGUE, found, document)
+    return config.settings_from(CATALOGUE, found, document).rules
 
 
 def test_threshold_severity_and_disable(tmp_path):
@@ -89,7 +89,8 @@ def test_malformed_rule_file_is_refused_at_load():
     bad = (
         "- code: POD999\n  name: x\n  severity: error\n  scope: [pod]\n  metric: acv\n"
         "  compare: '>='\n  threshold: 1\n  unit: money\n  summary: s\n"
-        "  messages: {pass: '{nope}', fail: f}\n  rationale: r\n  source: s\n"
+        "  messages: {pass: '{nope}', fail: f}\n  rationale: r\n  formula: f\n"
+        "  article: pod-model\n  source: s\n"
     )
     with pytest.raises(InputErrors) as caught:
         rulebook.load_rule_file("rules/bad.yaml", bad)

@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 import yaml
 
-from conftest import org, result, run
-from podcheck.engine import readiness_score
+from conftest import CATALOGUE, org, result, run
+from podcheck.engine import evaluate, readiness_score
 from podcheck.loader import load_org
 from podcheck.projection import project
 from podcheck.report import Result
@@ -47,7 +47,15 @@ def test_verdicts_follow_error_results_only():
     assert [r.rule for r in warning_only.results if r.failed] == ["POD202"]
     assert warning_only.verdict == "go"
     assert warning_only.segments[0].verdict == "go"
-    assert warning_only.segments[0].score == 95  # 21 of 22 weighted points, rounded down
+    # Every error and warning result of the segment and its pods counts, errors 3 and
+    # warnings 1: the one failed warning leaves the score under 100, rounded down.
+    own = [
+        r
+        for r in warning_only.results
+        if r.segment == "mm" and r.severity in ("error", "warning") and r.status != "skip"
+    ]
+    total = sum(3 if r.severity == "error" else 1 for r in own)
+    assert warning_only.segments[0].score == (total - 1) * 100 // total < 100
 
     org_warning = run(org(**{"org.ratio_review_months": 12}))
     assert org_warning.verdict == "go"
@@ -72,27 +80,29 @@ def test_non_pod_segments_are_not_judged_but_get_a_recommendation():
     )
     report = run(data)
     smb = report.segments[1]
-    assert (smb.verdict, smb.score, smb.recommended) == ("n/a", None, "ai-agent")
+    assert (smb.verdict, smb.score, smb.recommended, smb.alternative) == (
+        "n/a",
+        None,
+        "pool",
+        "ai-agent",
+    )
     assert not [r for r in report.results if r.segment == "smb"]
 
 
 @pytest.mark.parametrize(
-    ("changes", "model", "reason"),
+    ("changes", "model", "alternative", "reason"),
     [
-        ({}, "pod", "passes every pod-readiness error rule"),
-        ({"acv": 9999, "tier": "enterprise"}, "ai-agent", "ACV $9,999 is under $10,000"),
-        ({"acv": 10000, "tier": "enterprise"}, "pool", "ACV $10,000 is under $30,000"),
-        (
-            {"acv": 90000, "tier": "smb"},
-            "pool",
-            "SMB tier: pooled CSMs suit uniform accounts; not pod-ready: POD102",
-        ),
-        ({"tier": "enterprise", "accounts": 200, "pods": None}, "swarm", "POD103 csm-load"),
-        ({"tier": "strategic", "accounts": 200, "pods": None}, "swarm", "strategic tier"),
-        ({"accounts": 200, "pods": None}, "named", "mid-market tier: named CSMs"),
+        ({}, "pod", None, "mid-market tier with ACV $50,000, at or above the $30,000 floor"),
+        ({"acv": 30000, "tier": "enterprise"}, "pod", None, "at or above the $30,000 floor"),
+        ({"acv": 29999, "tier": "enterprise"}, "named", None, "under the $30,000 floor"),
+        ({"acv": 29999}, "pool", "ai-agent", "mid-market tier with ACV $29,999, under"),
+        ({"acv": 90000, "tier": "smb"}, "pool", "ai-agent", "SMB tier"),
+        ({"acv": 5000, "tier": "strategic"}, "swarm", None, "strategic tier"),
+        # Fixable defects (load, ratio) never change the structural fit.
+        ({"accounts": 200, "pods": None}, "pod", None, "at or above the $30,000 floor"),
     ],
 )
-def test_recommendation_branches(changes, model, reason):
+def test_recommendation_is_the_structural_fit(changes, model, alternative, reason):
     segment = dict(org()["segments"][0], model="named")
     for key, value in changes.items():
         if value is None:
@@ -100,8 +110,26 @@ def test_recommendation_branches(changes, model, reason):
         else:
             segment[key] = value
     summary = run(org(segments=[segment])).segments[0]
-    assert summary.recommended == model
+    assert (summary.recommended, summary.alternative) == (model, alternative)
     assert reason in summary.recommended_reason
+
+
+def test_recommending_the_proposed_model_says_so():
+    summary = run(org()).segments[0]
+    assert summary.recommended == "pod"
+    assert summary.recommended_reason.endswith("the model already proposed")
+
+
+def test_recommendation_uses_the_configured_acv_floor():
+    from dataclasses import replace
+
+    book = tuple(
+        replace(rule, threshold=60000) if rule.code == "POD101" else rule for rule in CATALOGUE
+    )
+    loaded = load_org("o.yaml", yaml.safe_dump(org()))
+    summary = evaluate(loaded, book, book=book).segments[0]
+    assert summary.recommended == "pool"
+    assert "under the $60,000 floor" in summary.recommended_reason
 
 
 def test_policies_do_not_change_the_recommendation():
@@ -134,7 +162,33 @@ def test_policies_do_not_change_the_recommendation():
         (
             {"days": 60, "handoff_quality": {"pilot": 4, "baseline": 3}},
             "fix-and-remeasure",
-            "time-to-value not measured yet; the pilot has run 60 days; judge it after 90 days",
+            "not shown yet: POD502 time to first value is not measured yet",
+        ),
+        (
+            {
+                "days": 30,
+                "handoff_quality": {"pilot": 4, "baseline": 3},
+                "time_to_first_value_days": {"pilot": 70, "baseline": 90},
+            },
+            "keep-measuring",
+            "the pilot has run 30 days; its metrics are judged at day 90",
+        ),
+        (
+            {
+                "handoff_quality": {"pilot": 4, "baseline": 3},
+                "time_to_first_value_days": {"pilot": 70, "baseline": 90},
+            },
+            "keep-measuring",
+            "for an unstated time",
+        ),
+        (
+            {
+                "days": 120,
+                "handoff_quality": {"pilot": 4, "baseline": 3},
+                "time_to_first_value_days": {"pilot": 70, "baseline": 90},
+            },
+            "extend",
+            "time to first value 70 days against 90 days",
         ),
     ],
 )

@@ -565,15 +565,15 @@ NUMERIC = {"POD103", "POD201", "POD203", "POD204", "POD401"}
 def test_random_orgs_plans_pass_and_are_minimal(loaded: LoadedOrg) -> None:
     """With the engine as the judge (whatever revision of the rules is in force): each
     strategy's plan makes every targeted rule pass, and undoing one unit fails one again."""
-    before = {key for key in _targeted(loaded) if key[0] in NUMERIC}
     for strategy in STRATEGIES:
         plan = make_plan(loaded, CATALOGUE, strategy=strategy)  # type: ignore[arg-type]
         after = LoadedOrg(plan.revised, loaded.document)
         still = {key for key in _targeted(after) if key[0] in NUMERIC}
         assert not still, (strategy, plan.changes, still)
-        codes = {rule for rule, _ in before}
+        # The revised proposal passes every numeric rule: undoing one unit fails one again
+        # (a rule the launch put at risk, such as a growth-rate hiring pace, counts too).
         for change, undone in _engine_undo(plan, loaded):
-            assert {rule for rule, _ in _targeted(undone)} & codes, (strategy, change)
+            assert {rule for rule, _ in _targeted(undone)} & NUMERIC, (strategy, change)
 
 
 def test_monthly_entries_keep_the_order_of_months() -> None:

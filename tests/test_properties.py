@@ -41,7 +41,7 @@ def test_money_above_a_trillion_is_refused_at_its_place():
     with pytest.raises(InputErrors) as caught:
         load_org("o.yaml", yaml.safe_dump(org(**{"segments.0.acv": "$1,000,000,000,001"})))
     assert [str(error) for error in caught.value.errors] == [
-        "o.yaml:26:8: error: segments[0].acv: expected an amount up to $1,000,000,000,000, "
+        "o.yaml:27:8: error: segments[0].acv: expected an amount up to $1,000,000,000,000, "
         "got $1,000,000,000,001"
     ]
     assert numbers.parse_money(numbers.MAX_MONEY) == numbers.MAX_MONEY

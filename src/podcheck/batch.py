@@ -62,13 +62,14 @@ def judge_text(path: str, text: str, settings: Settings, waivers: tuple[Waiver, 
         loaded = load_org(path, text)
     except InputErrors as exc:
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
-    report = evaluate(loaded, settings.rules, waivers)
+    book = settings.rule_book
+    report = evaluate(loaded, settings.rules, waivers, book)
     if report.verdict != "no-go":
         return report  # a go needs no plan, and pays nothing for one
     from podcheck.plan import make_plan
     from podcheck.plan_view import to_reach_go
 
-    plan = make_plan(loaded, settings.rules, waivers, report=report, verify=False)
+    plan = make_plan(loaded, settings.rules, waivers, report=report, verify=False, book=book)
     return report._replace(to_reach_go=to_reach_go(plan))
 
 

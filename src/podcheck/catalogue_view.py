@@ -8,8 +8,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from podcheck.formats.json import json_value
-from podcheck.rulebook import Rule
-from podcheck.units import expectation
+from podcheck.rulebook import ARTICLES, Rule
+from podcheck.units import expectation, write
+
+
+def boundary(rule: Rule) -> str:
+    """What happens exactly at the threshold, the case people ask about."""
+    if rule.threshold is None:
+        if rule.compare in (">", "<"):
+            return "equal to the baseline fails: the pilot must do better"
+        if rule.compare == ">=":
+            return "equal to the baseline passes"
+        return ""
+    at = write(rule.unit, rule.threshold)
+    if rule.compare in ("<", ">"):
+        return f"exactly {at} fails"
+    if rule.compare in ("<=", ">="):
+        return f"exactly {at} passes"
+    return ""
 
 
 def threshold_text(rule: Rule) -> str:
@@ -44,7 +60,9 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "threshold": json_value(rule.threshold),
         "default_threshold": json_value(rule.default_threshold),
         "summary": rule.summary,
+        "formula": rule.formula,
         "rationale": rule.rationale,
+        "article": ARTICLES[rule.article],
         "source": rule.source,
     }
 
@@ -73,12 +91,21 @@ def explain(rule: Rule, width: int = 88) -> str:
         f"  severity:    {rule.severity}",
         f"  scope:       {', '.join(rule.scope)}",
         f"  passes when: {threshold_text(rule)}",
+        *([f"  boundary:    {boundary(rule)}"] if boundary(rule) else []),
         *(f"  note:        {note}" for note in changed),
+        "",
+        "Formula",
+        wrap.fill(rule.formula),
+        *(
+            [f"  where the bar is {write(rule.unit, rule.threshold)}"]
+            if rule.threshold is not None and rule.unit not in ("flag", "names", "choice", "owners")
+            else []
+        ),
         "",
         "Why",
         wrap.fill(rule.rationale),
         "",
         "Source",
-        wrap.fill(rule.source),
+        wrap.fill(f"{ARTICLES[rule.article]}: {rule.source}"),
     ]
     return "\n".join(lines) + "\n"

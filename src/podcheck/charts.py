@@ -81,7 +81,7 @@ def ratio_chart(
         for month, value in points:
             css = (
                 "dot pooled-dot"
-                if value > pooled_at
+                if value >= pooled_at
                 else "dot over-dot"
                 if value > limit
                 else "dot"

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from podcheck.model import OrgFile, Segment
-from podcheck.numbers import format_pct, format_plain
+from podcheck.numbers import format_plain
 from podcheck.report import FileReport, Result
-from podcheck.rulebook import Rule
+from podcheck.rulebook import Rule, load_catalogue
 from podcheck.units import expectation, write
 
-Answer = Literal["yes", "no", "open"]
+# "review": a figure the article asks to watch but sets no bar for; never ticked.
+Answer = Literal["yes", "no", "open", "review"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class Metric:
     name: str
     value: str  # "not measured yet" when the file has no figure
     note: str
-    answer: Answer  # yes: better than baseline / within limit; no: worse; open: no figure
+    # yes: better than baseline / within limit; no: worse; open: no figure; review: no bar
+    answer: Answer
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,14 @@ class Checklist:
         return sum(q.ticked for q in self.questions)
 
 
+# The article's five decision questions; which rules answer each is said by the rules'
+# `roles.question` in the rule data.
 QUESTIONS = (
-    (1, "Is the ACV high enough to pay for a dedicated AE+CSM pair?", ("POD101",)),
-    (2, "Can the 1:1 ratio be sustained through the hiring plan?", ("POD201", "POD203", "POD204")),
-    (3, "Is there a coverage plan for when a pod member is out of office?", ("POD311",)),
-    (4, "Are the renewal ownership rules written down?", ("POD301",)),
-    (5, "Does comp give the pair shared accountability through NRR?", ("POD321",)),
+    (1, "Is the ACV high enough to pay for a dedicated AE+CSM pair?"),
+    (2, "Can the 1:1 ratio be sustained through the hiring plan?"),
+    (3, "Is there a coverage plan for when a pod member is out of office?"),
+    (4, "Are the renewal ownership rules written down?"),
+    (5, "Does comp give the pair shared accountability through NRR?"),
 )
 
 
@@ -172,84 +176,65 @@ def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     return Metric(name, result.message, better, answer)
 
 
-def _metrics(segment: Segment, report: FileReport) -> tuple[Metric, ...]:
+def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tuple[Metric, ...]:
+    """The 90-day success metrics: one per rule with a `success_metric` role, then AE
+    attendance, which the article asks to track but gives no bar for."""
+    found = []
+    for rule in book:
+        label = rule.roles.success_metric
+        if label is None:
+            continue
+        result = _segment_result(report, segment.id, rule.code)
+        aim = rule.summary.rstrip(".")
+        if result is None or result.status == "skip":
+            found.append(Metric(label, "not measured yet", aim, "open"))
+        else:
+            answer: Answer = "no" if result.failed else "yes"
+            found.append(Metric(label, result.message, aim, answer))
     pilot = segment.pilot_results
     attendance = pilot.ae_attendance_pct if pilot else None
-    presales = pilot.csm_presales_pct if pilot else None
-    presales_result = _segment_result(report, segment.id, "POD503")
-    if presales is None:
-        split = Metric(
-            "CSM time on pre-sales vs post-sales",
-            "not measured yet",
-            "pre-sales should stay at or under 25% of CSM time",
-            "open",
-        )
-    else:
-        answer: Answer = "no" if presales_result is not None and presales_result.failed else "yes"
-        split = Metric(
-            "CSM time on pre-sales vs post-sales",
-            f"{format_pct(presales)} pre-sales / {format_pct(100 - presales)} post-sales",
-            "pre-sales should stay at or under 25% of CSM time",
-            answer,
-        )
-    return (
-        _comparison_metric(
-            "Handoff quality (CSM-rated)",
-            _segment_result(report, segment.id, "POD501"),
-            "higher than the baseline",
-        ),
-        _comparison_metric(
-            "Time to first value vs the non-pod baseline",
-            _segment_result(report, segment.id, "POD502"),
-            "shorter; aligned pods report about 23% faster",
-        ),
+    found.append(
         Metric(
             "AE attendance on CSM calls",
             "not measured yet" if attendance is None else f"{format_plain(attendance)}% of calls",
-            "shows whether the pair collaborates or is paired in name only",
-            "open" if attendance is None else "yes",
-        ),
-        split,
-        _comparison_metric(
-            "Renewal forecast accuracy 120 days out",
-            _segment_result(report, segment.id, "POD505"),
-            "no worse than the baseline",
-        ),
+            "no bar in the article: read it to see whether the pair works together or is "
+            "paired in name only",
+            "open" if attendance is None else "review",
+        )
     )
+    return tuple(found)
 
 
-def build(report: FileReport, org: OrgFile, rules: Sequence[Rule]) -> Checklist:
-    by_code = {rule.code: rule for rule in rules}
+def build(
+    report: FileReport, org: OrgFile, rules: Sequence[Rule], book: Sequence[Rule] | None = None
+) -> Checklist:
+    """The checklist of one judged file; `book` (default: the shipped catalogue) says which
+    rules answer which question, whether or not they ran."""
+    book = load_catalogue() if book is None else book
+    by_code = {rule.code: rule for rule in (*book, *rules)}
     questions = tuple(
-        _question(n, text, codes, org, report, by_code) for n, text, codes in QUESTIONS
+        _question(
+            number,
+            text,
+            [rule.code for rule in book if rule.roles.question == number],
+            org,
+            report,
+            by_code,
+        )
+        for number, text in QUESTIONS
     )
     pilots = tuple(
         SegmentPilot(
             segment=segment.id,
             name=segment.display_name,
-            criteria=(
+            criteria=tuple(
                 _criterion(
-                    "Segment: mid-market or enterprise",
-                    _segment_result(report, segment.id, "POD102"),
-                    by_code,
-                ),
-                _criterion(
-                    "AE:CSM ratio 1:1, no worse than 1.2:1",
-                    _segment_result(report, segment.id, "POD201"),
-                    by_code,
-                ),
-                _criterion(
-                    "CSM load under 35 accounts",
-                    _segment_result(report, segment.id, "POD103"),
-                    by_code,
-                ),
-                _criterion(
-                    "Pilot size: at least 3 pods",
-                    _segment_result(report, segment.id, "POD401"),
-                    by_code,
-                ),
+                    rule.roles.criterion, _segment_result(report, segment.id, rule.code), by_code
+                )
+                for rule in book
+                if rule.roles.criterion is not None
             ),
-            metrics=_metrics(segment, report),
+            metrics=_metrics(segment, report, book),
         )
         for segment in org.pod_segments
     )

@@ -9,8 +9,15 @@ from podcheck.formats.markdown import cell
 
 Piece = tuple[str, str]  # text and its kind: heading, yes, no, open, dim or ""
 
-_BOX = {"yes": "[x]", "no": "[ ]", "open": "[ ]"}
-_STYLE = {"heading": "bold", "yes": "green", "no": "red", "open": "yellow", "dim": "dim"}
+_BOX = {"yes": "[x]", "no": "[ ]", "open": "[ ]", "review": "[?]"}
+_STYLE = {
+    "heading": "bold",
+    "yes": "green",
+    "no": "red",
+    "open": "yellow",
+    "review": "cyan",
+    "dim": "dim",
+}
 
 
 def _question_lines(question: Question) -> list[list[Piece]]:
@@ -123,7 +130,7 @@ def render_markdown(checklist: Checklist) -> str:
         out += ["", f"### 90-day success metrics: {cell(pilot.name)}", ""]
         out += [
             f"- [{'x' if m.answer == 'yes' else ' '}] {cell(m.name)}: {cell(m.value)} "
-            f"_(aim: {cell(m.note)})_"
+            f"{'**review** ' if m.answer == 'review' else ''}_(aim: {cell(m.note)})_"
             for m in pilot.metrics
         ]
     return "\n".join(out) + "\n"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.loader import LoadedOrg
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
-    from podcheck.rulebook import Rule, Settings
+    from podcheck.rulebook import Settings
     from podcheck.waivers import Waiver
 
 app = typer.Typer(
@@ -169,17 +169,13 @@ def _settings(
         catalogue = rulebook.load_catalogue()
         path = config_path or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
         if path is None:
-            settings = rulebook.Settings(catalogue)
+            settings = rulebook.Settings(catalogue, book=catalogue)
         else:
             from podcheck import config
 
             found, document = config.load_config(str(path))
             settings = config.settings_from(catalogue, found, document)
-        select, ignore = _split(select), _split(ignore)
-        if select is not None or ignore is not None:
-            rules = rulebook.select_rules(settings.rules, select, ignore)
-            settings = settings._replace(rules=rules)
-        return settings
+        return settings.narrowed(_split(select), _split(ignore))
     except InputErrors as exc:
         _fail(exc.errors)
 
@@ -392,6 +388,7 @@ def evaluate(
         rules=settings.rules,
         fail_on=_gate(fail_on, settings),
         waivers=statuses(settings.waivers, used, as_of),
+        not_run=settings.not_run,
     )
     slots = list(by_file)
     for index in [*range(1, len(outputs)), 0]:  # the files named first, standard output last
@@ -602,7 +599,7 @@ OutputOption = Annotated[
 ]
 
 
-def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, tuple[Rule, ...]]":
+def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, Settings]":
     """Load and evaluate one org file for the review pack; exit 2 on input errors."""
     from podcheck.engine import evaluate as run_engine
     from podcheck.loader import load_org
@@ -615,7 +612,7 @@ def _judge_one(path: str, config: Path | None) -> "tuple[LoadedOrg, FileReport, 
         loaded = load_org(shown, text)
     except InputErrors as exc:
         _fail(exc.errors)
-    return loaded, run_engine(loaded, settings.rules, waivers), settings.rules
+    return loaded, run_engine(loaded, settings.rules, waivers, settings.rule_book), settings
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -639,8 +636,8 @@ def checklist(
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
+    loaded, report, settings = _judge_one(file, config)
+    built = checklist_model.build(report, loaded.org, settings.rules, settings.rule_book)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
@@ -668,9 +665,9 @@ def pack_report(
     from podcheck import checklist as checklist_model
     from podcheck.html_report import render_report
 
-    loaded, report, rules = _judge_one(file, config)
-    built = checklist_model.build(report, loaded.org, rules)
-    _emit(render_report(report, loaded.org, rules, built), output)
+    loaded, report, settings = _judge_one(file, config)
+    built = checklist_model.build(report, loaded.org, settings.rules, settings.rule_book)
+    _emit(render_report(report, loaded.org, settings.rule_book, built), output)
 
 
 @app.command("rules")
@@ -748,13 +745,13 @@ def project_ratio(
     from podcheck import projection_view
     from podcheck.loader import load_org
 
-    rules = _settings(config).rules
+    book = _settings(config).rule_book
     try:
         shown, text = _read(file)
         loaded = load_org(shown, text)
     except InputErrors as exc:
         _fail(exc.errors)
-    view = projection_view.build(loaded.org, rules, months)
+    view = projection_view.build(loaded.org, book, months)
     if output_format is ListFormat.json:
         sys.stdout.write(projection_view.render_json(view))
     else:

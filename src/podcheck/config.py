@@ -20,7 +20,6 @@ from podcheck.rulebook import (
     Severity,
     coerce_threshold,
     config_error,
-    select_rules,
 )
 from podcheck.source import Document
 from podcheck.validation import STRICT, Bounds, Parsed
@@ -73,15 +72,16 @@ class Config:
 
 
 def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
-    rules = apply_config(catalogue, config, document)
-    if config.select is not None or config.ignore is not None:
-        rules = select_rules(rules, config.select, config.ignore, document)
-    return Settings(
-        rules,
+    book, disabled = apply_config(catalogue, config, document)
+    settings = Settings(
+        tuple(rule for rule in book if rule.code not in disabled),
         config.fail_on,
         _waivers(config, catalogue, document),
         config.max_file_bytes or source.DEFAULT_MAX_BYTES,
+        book=book,
+        not_run=tuple((code, "config") for code in sorted(disabled)),
     )
+    return settings.narrowed(config.select, config.ignore, document)
 
 
 def _waivers(
@@ -124,11 +124,12 @@ def _waivers(
 
 def apply_config(
     catalogue: Sequence[Rule], config: Config, document: Document | None
-) -> tuple[Rule, ...]:
-    """The rules to run: disabled ones removed, severities and thresholds replaced."""
+) -> tuple[tuple[Rule, ...], frozenset[str]]:
+    """Every rule with the config's severities and thresholds, and the codes it disables."""
     by_code = {rule.code: rule for rule in catalogue}
     errors: list[InputError] = []
-    overrides: dict[str, Rule | None] = {}
+    overrides: dict[str, Rule] = {}
+    disabled: set[str] = set()
     for code, override in config.rules.items():
         here = ("rules", code)
         rule = by_code.get(code)
@@ -140,8 +141,7 @@ def apply_config(
             )
             continue
         if not override.enabled:
-            overrides[code] = None
-            continue
+            disabled.add(code)
         threshold = rule.threshold
         if override.threshold is not None:
             if rule.threshold is None:
@@ -163,8 +163,7 @@ def apply_config(
         )
     if errors:
         raise InputErrors(errors)
-    chosen = [overrides.get(rule.code, rule) for rule in catalogue]
-    return tuple(rule for rule in chosen if rule is not None)
+    return tuple(overrides.get(rule.code, rule) for rule in catalogue), frozenset(disabled)
 
 
 def _suggest(code: str, codes: Iterable[str]) -> str:

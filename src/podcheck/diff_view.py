@@ -6,10 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from podcheck.diff import DiffReport, FileDiff
-from podcheck.formats.json import result_dict
+from podcheck.diff import DiffReport, FileDiff, ResultChange, SegmentChange
+from podcheck.formats.json import json_value, result_dict
 from podcheck.formats.markdown import cell
+from podcheck.numbers import format_money, format_plain, format_ratio
 from podcheck.report import Result
+from podcheck.units import write
 
 
 def _where(result: Result) -> str:
@@ -21,26 +23,92 @@ def _verdict(value: str | None) -> str:
     return "(none)" if value is None else value.upper()
 
 
+_KIND_TEXT = {
+    "newly-fails": "newly fails",
+    "newly-applies": "newly applies, fails",
+    "fixed": "fixed",
+    "no-longer-applies": "no longer applies",
+    "still-fails": "still fails",
+}
+_FIGURE_NAMES = {
+    "acv": "ACV",
+    "accounts": "accounts",
+    "ae": "AEs",
+    "csm": "CSMs",
+    "accounts_per_csm": "accounts per CSM",
+    "ratio": "AE:CSM ratio",
+}
+
+
+def _write_figure(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if name == "acv":
+        return format_money(value)
+    if name == "ratio":
+        return format_ratio(value)
+    return format_plain(value)
+
+
+def _actual(result: Result | None) -> str:
+    if result is None:
+        return "—"
+    if result.actual is None:
+        return result.status
+    return write(result.unit, result.actual)
+
+
+def _figures(change: ResultChange) -> str:
+    """Before → after of the figure that decided the result."""
+    return f"{_actual(change.before)} → {_actual(change.after)}"
+
+
+def _segment_line(change: SegmentChange) -> str:
+    old, new = change.before, change.after
+    parts = []
+    if old is None or new is None:
+        parts.append("added" if old is None else "removed")
+    else:
+        if old.model != new.model:
+            parts.append(f"model {old.model} → {new.model}")
+        if old.verdict != new.verdict:
+            parts.append(f"verdict {_verdict(old.verdict)} → {_verdict(new.verdict)}")
+    parts += [
+        f"{_FIGURE_NAMES[name]} {_write_figure(name, was)} → {_write_figure(name, now)}"
+        for name, was, now in change.figures()
+    ]
+    return "; ".join(parts)
+
+
 def render_text(report: DiffReport) -> str:
     lines: list[str] = []
     for file in report.files:
         lines.append(f"{file.path}: {_verdict(file.base_verdict)} -> {_verdict(file.head_verdict)}")
         if file.base_note:
             lines.append(f"  note: {file.base_note}")
-        for change in file.verdict_changes:
+        for segment in file.segments:
+            lines.append(f"  segment {segment.segment}: {_segment_line(segment)}")
+        for change in file.changes:
+            result = change.result
+            why = f"; {change.why}" if change.why else ""
             lines.append(
-                f"  segment {change.segment}: {_verdict(change.before)} -> {_verdict(change.after)}"
+                f"  {_KIND_TEXT[change.kind]}: {result.rule} {result.name} [{result.severity}] "
+                f"{_where(result)} ({_figures(change)}{why}): {result.message}"
             )
-        for result in file.newly_failing:
-            lines.append(
-                f"  + fails  {result.rule} {result.name} [{result.severity}] {_where(result)} "
-                f"(line {result.line}): {result.message}"
-            )
-        for result in file.newly_passing:
-            lines.append(f"  - fixed  {result.rule} {result.name} {_where(result)}")
-        if not (file.newly_failing or file.newly_passing or file.verdict_changes):
+        if not (file.changes or file.segments):
             lines.append("  no change in results")
     return "\n".join(lines) + "\n"
+
+
+def _side(result: Result | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "status": result.status,
+        "actual": json_value(result.actual),
+        "message": result.message,
+        "line": result.line,
+    }
 
 
 def _file_dict(file: FileDiff) -> dict[str, Any]:
@@ -52,6 +120,32 @@ def _file_dict(file: FileDiff) -> dict[str, Any]:
         "verdict_changes": [
             {"segment": c.segment, "before": c.before, "after": c.after}
             for c in file.verdict_changes
+        ],
+        "segments": [
+            {
+                "segment": c.segment,
+                "model_before": c.before.model if c.before else None,
+                "model_after": c.after.model if c.after else None,
+                "figures": {
+                    name: {"before": json_value(was), "after": json_value(now)}
+                    for name, was, now in c.figures()
+                },
+            }
+            for c in file.segments
+        ],
+        "changes": [
+            {
+                "kind": c.kind,
+                "rule": c.result.rule,
+                "name": c.result.name,
+                "severity": c.result.severity,
+                "segment": c.result.segment,
+                "pod": c.result.pod,
+                "before": _side(c.before),
+                "after": _side(c.after),
+                "why": c.why or None,
+            }
+            for c in file.changes
         ],
         "newly_failing": [result_dict(r) for r in file.newly_failing],
         "newly_passing": [result_dict(r) for r in file.newly_passing],
@@ -77,24 +171,24 @@ def render_markdown(report: DiffReport) -> str:
         lines.append("")
         if file.base_note:
             lines += [f"_{cell(file.base_note)}_", ""]
-        if file.verdict_changes:
-            lines += ["| segment | before | after |", "|---|---|---|"]
-            lines += [
-                f"| {cell(c.segment)} | {_verdict(c.before)} | {_verdict(c.after)} |"
-                for c in file.verdict_changes
-            ]
+        if file.segments:
+            lines += ["| segment | what changed |", "|---|---|"]
+            lines += [f"| {cell(c.segment)} | {cell(_segment_line(c))} |" for c in file.segments]
             lines.append("")
-        rows = [("newly fails", r) for r in file.newly_failing]
-        rows += [("fixed", r) for r in file.newly_passing]
-        if rows:
-            lines += ["| change | rule | severity | where | finding |", "|---|---|---|---|---|"]
+        if file.changes:
             lines += [
-                f"| {change} | {r.rule} {r.name} | {r.severity} | {cell(_where(r))} "
-                f"| {cell(r.message)} |"
-                for change, r in rows
+                "| change | rule | severity | where | before → after | finding |",
+                "|---|---|---|---|---|---|",
             ]
+            for c in file.changes:
+                r = c.result
+                figures = _figures(c) + (f"; {c.why}" if c.why else "")
+                lines.append(
+                    f"| {_KIND_TEXT[c.kind]} | {r.rule} {r.name} | {r.severity} "
+                    f"| {cell(_where(r))} | {cell(figures)} | {cell(r.message)} |"
+                )
             lines.append("")
-        else:
+        if not (file.changes or file.segments):
             lines += ["No change in results.", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 

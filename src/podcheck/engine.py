@@ -4,19 +4,34 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from functools import cache
 from typing import Any, NamedTuple
 
 from podcheck import units
 from podcheck.loader import LoadedOrg
-from podcheck.metrics import REGISTRY, Measurement, Status, Subject
+from podcheck.metrics import (
+    REGISTRY,
+    Context,
+    Measurement,
+    Status,
+    Subject,
+    judged_group,
+    whole_segment,
+)
 from podcheck.model import OrgFile, Segment
 from podcheck.pilot import decide_pilot
 from podcheck.recommend import recommend
-from podcheck.report import FileReport, Result, SegmentSummary, SegmentVerdict
-from podcheck.rulebook import Rule, template_fields
+from podcheck.report import (
+    Figures,
+    FileReport,
+    PilotDecision,
+    Result,
+    SegmentSummary,
+    SegmentVerdict,
+)
+from podcheck.rulebook import Rule, load_catalogue, role_rule, template_fields, with_role
 from podcheck.source import Document
 from podcheck.waivers import Waiver
 from podcheck.waivers import find as find_waiver
@@ -41,31 +56,61 @@ COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
     "matches": _matches,
     "empty": lambda actual, _: not actual,
 }
-# For a series that passes, the element nearest the bar is reported.
+# A series is reported by its worst element: the highest for an upper bound.
 _UPPER_BOUNDS = frozenset({"<=", "<"})
 
 SCORE_WEIGHTS: Mapping[str, int] = {"error": 3, "warning": 1}
 
-# Errors of these scopes decide whether a segment is fit for pods at all.
-READINESS_SCOPES = frozenset({"segment", "pod"})
-
 
 def evaluate(
-    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver] = ()
+    loaded: LoadedOrg,
+    rules: Sequence[Rule],
+    waivers: Sequence[Waiver] = (),
+    book: Sequence[Rule] | None = None,
 ) -> FileReport:
-    """Judge one org file. `waivers` must already exclude expired ones."""
+    """Judge one org file with the rules in force. `waivers` must already exclude expired
+    ones; `book` is the whole catalogue as configured (by default, as shipped), which the
+    rules that consult others read."""
     org, document = loaded.org, loaded.document
-    subjects = _Subjects.of(org)
-    results = tuple(
-        run_rule(rule, subject, document, waivers)
-        for rule in rules
-        for subject in subjects.judged_by(rule)
-    )
-    by_segment: dict[str | None, list[Result]] = {}
-    for result in results:
-        by_segment.setdefault(result.segment, []).append(result)
+    book = load_catalogue() if book is None else book
+
+    def judge(rule: Rule, subject: Subject) -> tuple[str, str]:
+        found = run_rule(rule, subject, document)
+        return found.status, found.message
+
+    context = Context(judge, with_role(book, "scale_up"))
+    subjects = _Subjects.of(org, context)
+    by_rule: dict[str, tuple[Result, ...]] = {}
+    later = [rule for rule in rules if REGISTRY[rule.metric].after_segments]
+    for rule in rules:
+        if not REGISTRY[rule.metric].after_segments:
+            by_rule[rule.code] = _run(rule, subjects, document, waivers)
+    # Rules that read pilot decisions run once the segments' own results are known.
+    own = _by_segment(by_rule.values())
+    pilot_roles = {rule.code: rule.roles.pilot for rule in book if rule.roles.pilot}
+    decisions = {
+        segment.id: decide_pilot(segment, own.get(segment.id, []), pilot_roles)
+        for segment in org.pod_segments
+        if segment.pilot_results is not None
+    }
+    if later:
+        context = context._replace(decisions={key: d.action for key, d in decisions.items()})
+        subjects = subjects._replace(org_subject=Subject(org, context=context))
+        for rule in later:
+            by_rule[rule.code] = _run(rule, subjects, document, waivers)
+        own = _by_segment(by_rule.values())
+    results = tuple(result for rule in rules for result in by_rule[rule.code])
+    floor = role_rule(book, "acv_floor").threshold
     summaries = tuple(
-        _summarise(org, index, segment, by_segment.get(segment.id, []), rules, document)
+        _summarise(
+            org,
+            index,
+            segment,
+            own.get(segment.id, []),
+            decisions.get(segment.id),
+            floor,
+            document,
+        )
         for index, segment in enumerate(org.segments)
     )
     failed = any(r.failed and r.severity == "error" for r in results)
@@ -78,54 +123,100 @@ def evaluate(
     )
 
 
-class _Subjects(NamedTuple):
-    """Everything rules judge in one file, made once: the org, and each pod segment with
-    its pods, in file order."""
+def _run(
+    rule: Rule, subjects: "_Subjects", document: Document, waivers: Sequence[Waiver]
+) -> tuple[Result, ...]:
+    return tuple(run_rule(rule, subject, document, waivers) for subject in subjects.judged_by(rule))
 
-    org: Subject
-    # (segment, its subject, its pods' subjects) for each pod segment
-    pod_segments: tuple[tuple[Segment, Subject, tuple[Subject, ...]], ...]
+
+def _by_segment(groups: Iterable[Sequence[Result]]) -> dict[str | None, list[Result]]:
+    """Results grouped by the segment they are scoped to (pods' results with their segment)."""
+    found: dict[str | None, list[Result]] = {}
+    for results in groups:
+        for result in results:
+            found.setdefault(result.segment, []).append(result)
+    return found
+
+
+class _PodSegment(NamedTuple):
+    """A pod segment's subjects, made once: the segment as its pilot cohort and as a whole,
+    and the pods of each."""
+
+    segment: Segment
+    cohort: Subject
+    cohort_pods: tuple[Subject, ...]
+    whole: Subject
+    all_pods: tuple[Subject, ...]
+
+
+class _Subjects(NamedTuple):
+    """Everything rules judge in one file, made once, in file order."""
+
+    org_subject: Subject
+    pod_segments: tuple[_PodSegment, ...]
 
     @classmethod
-    def of(cls, org: OrgFile) -> "_Subjects":
-        return cls(
-            Subject(org),
-            tuple(
-                (
-                    segment,
-                    Subject(org, segment, index),
-                    tuple(
-                        Subject(org, segment, index, pod, pod_index)
-                        for pod_index, pod in enumerate(segment.pods or ())
-                    ),
-                )
-                for index, segment in enumerate(org.segments)
-                if segment.model == "pod"
-            ),
-        )
+    def of(cls, org: OrgFile, context: Context) -> "_Subjects":
+        made = [
+            _pod_segment(org, index, segment, context)
+            for index, segment in enumerate(org.segments)
+            if segment.model == "pod"
+        ]
+        return cls(Subject(org, context=context), tuple(made))
 
     def judged_by(self, rule: Rule) -> Iterator[Subject]:
         """Every subject the rule judges, in file order: the org, pod segments, their pods."""
         if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
-            yield self.org
-        for segment, subject, pods in self.pod_segments:
-            if rule.requires and getattr(segment, rule.requires) is None:
-                continue
-            if "segment" in rule.scope:
-                yield subject
-            if "pod" in rule.scope:
-                yield from pods
+            yield self.org_subject
+        for pod_segment in self.pod_segments:
+            yield from _judged_in(pod_segment, rule)
 
 
-def segment_subjects(org: OrgFile, index: int, segment: Segment, rule: Rule) -> Iterator[Subject]:
-    """The segment and its pods as the rule's scope asks, whatever model the segment has."""
+def _pod_segment(org: OrgFile, index: int, segment: Segment, context: Context) -> _PodSegment:
+    whole = whole_segment(segment, index)
+    cohort = judged_group(org, segment, index)
+    groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
+    subjects = [
+        (
+            Subject(org, segment, index, group=group, context=context),
+            tuple(
+                Subject(org, segment, index, pod, pod_index, group, context)
+                for pod_index, pod in group.pods
+            ),
+        )
+        for group in groups
+    ]
+    return _PodSegment(segment, *subjects[0], *subjects[-1])
+
+
+def _judged_in(pod_segment: _PodSegment, rule: Rule) -> Iterator[Subject]:
+    segment, cohort, cohort_pods, whole, all_pods = pod_segment
     if rule.requires and getattr(segment, rule.requires) is None:
         return
+    judges_whole = rule.judges == "segment"
     if "segment" in rule.scope:
-        yield Subject(org, segment, index)
+        yield whole if judges_whole else cohort
     if "pod" in rule.scope:
-        for pod_index, pod in enumerate(segment.pods or ()):
-            yield Subject(org, segment, index, pod, pod_index)
+        yield from all_pods if judges_whole else cohort_pods
+
+
+def planning_context(book: Sequence[Rule]) -> Context:
+    """The context rules that consult others need, for judging candidate changes one rule
+    and one segment at a time (podcheck plan)."""
+
+    def judge(rule: Rule, subject: Subject) -> tuple[str, str]:
+        found = run_rule(rule, subject, Document("", None, {}))
+        return found.status, found.message
+
+    return Context(judge, with_role(book, "scale_up"))
+
+
+def segment_subjects(
+    org: OrgFile, index: int, segment: Segment, rule: Rule, context: Context
+) -> Iterator[Subject]:
+    """The subjects `rule` judges in one pod segment (the cohort or the whole segment, and
+    its pods), `segment` standing at `index` in `org` in place of what the file says."""
+    return _judged_in(_pod_segment(org, index, segment, context), rule)
 
 
 def run_rule(
@@ -133,7 +224,8 @@ def run_rule(
 ) -> Result:
     measured = REGISTRY[rule.metric].function(subject, rule.params)
     bar = measured.reference if rule.threshold is None else rule.threshold
-    status, actual, month = _decide(rule, measured, bar)
+    decision = _decide(rule, measured, bar)
+    status = decision.status
     line, column = document.locate(measured.at)
     segment = subject.segment.id if subject.segment else None
     pod = subject.pod.id if subject.pod else None
@@ -149,10 +241,10 @@ def run_rule(
         "waived" if waiver else status,
         segment,
         pod,
-        actual,
+        decision.actual,
         bar,
         rule.unit,
-        _message(rule, subject, measured, status, actual, bar, month),
+        _message(rule, subject, measured, decision, bar),
         line,
         column,
         waiver.reason if waiver else None,
@@ -160,37 +252,37 @@ def run_rule(
     )
 
 
-def _decide(rule: Rule, measured: Measurement, bar: Any) -> tuple[Status, Any, int | None]:
-    """Status, the value that decided it, and the month that decided it (for series)."""
+class _Decision(NamedTuple):
+    status: Status
+    actual: Any
+    month: int | None = None  # the month of `actual`, for a series
+    first: tuple[int, Any] | None = None  # the first month that fails, and its value
+
+
+def _decide(rule: Rule, measured: Measurement, bar: Any) -> _Decision:
+    """Status and the value that decided it; a series is judged by its worst month."""
     if measured.outcome is not None:
-        return measured.outcome, measured.value, measured.details.get("month")
+        return _Decision(measured.outcome, measured.value, measured.details.get("month"))
     compare = COMPARISONS[rule.compare]
     if measured.series is not None:
-        for month, value in measured.series:
-            if not compare(value, bar):
-                return "fail", value, month
-        sign = -1 if rule.compare in _UPPER_BOUNDS else 1
-        month, value = min(measured.series, key=lambda item: (sign * item[1], item[0]))
-        return "pass", value, month
-    return ("pass" if compare(measured.value, bar) else "fail"), measured.value, None
+        first = next(((m, v) for m, v in measured.series if not compare(v, bar)), None)
+        sign = 1 if rule.compare in _UPPER_BOUNDS else -1
+        month, value = max(measured.series, key=lambda item: (sign * item[1], -item[0]))
+        return _Decision("fail" if first else "pass", value, month, first)
+    return _Decision("pass" if compare(measured.value, bar) else "fail", measured.value)
 
 
 def _message(
-    rule: Rule,
-    subject: Subject,
-    measured: Measurement,
-    status: Status,
-    actual: Any,
-    bar: Any,
-    month: int | None,
+    rule: Rule, subject: Subject, measured: Measurement, decision: _Decision, bar: Any
 ) -> str:
     messages = rule.messages
     case = measured.case
+    status = decision.status
     template = (case and messages.get(f"{status}_{case}")) or messages.get(status)
     if template is None:
         return "not applicable"
     fields = {
-        name: _field(name, rule, subject, measured, actual, bar, month)
+        name: _field(name, rule, subject, measured, decision, bar)
         for name in _template_fields(template)
     }
     return template.format_map(fields)
@@ -203,18 +295,21 @@ def _template_fields(template: str) -> tuple[str, ...]:
 
 
 def _field(
-    name: str,
-    rule: Rule,
-    subject: Subject,
-    measured: Measurement,
-    actual: Any,
-    bar: Any,
-    month: int | None,
+    name: str, rule: Rule, subject: Subject, measured: Measurement, decision: _Decision, bar: Any
 ) -> str:
     """One field of a message: a standard field, else a detail of the measurement, else a
     parameter of the rule."""
+    actual, month = decision.actual, decision.month
     if name == "actual":
         return units.write(rule.unit, actual)
+    if name == "when":
+        return _when(month)
+    if name == "first_when":
+        return _when(decision.first[0]) if decision.first else ""
+    if name == "first_month":
+        return str(decision.first[0]) if decision.first else ""
+    if name == "first_actual":
+        return units.write(rule.unit, decision.first[1]) if decision.first else ""
     if name == "threshold":
         return rule.threshold_text if bar is rule.threshold else units.write(rule.unit, bar)
     if name == "segment":
@@ -233,25 +328,34 @@ def _field(
     return ""  # `pod` outside a pod
 
 
+def _when(month: int | None) -> str:
+    """A month of a series as a sentence says it: "today" or "in month 4"."""
+    if month is None:
+        return ""
+    return "today" if month == 0 else f"in month {month}"
+
+
 def _summarise(
     org: OrgFile,
     index: int,
     segment: Segment,
     own: Sequence[Result],
-    rules: Sequence[Rule],
+    pilot: PilotDecision | None,
+    acv_floor: Any,
     document: Document,
 ) -> SegmentSummary:
     line, column = document.locate(("segments", index, "id"))
-    readiness = _readiness(org, index, segment, rules, document) if segment.model != "pod" else own
-    recommended, reason = recommend(segment, readiness)
+    fit = recommend(segment, acv_floor)
     verdict: SegmentVerdict
+    cohort: tuple[str, ...] | None = None
     if segment.model != "pod":
-        verdict, score, pilot = "n/a", None, None
+        verdict, score = "n/a", None
     else:
         failed = any(r.failed and r.severity == "error" for r in own)
         verdict = "no-go" if failed else "go"
         score = readiness_score(own)
-        pilot = decide_pilot(segment, own) if segment.pilot_results is not None else None
+        group = judged_group(org, segment, index)
+        cohort = tuple(pod.id for _, pod in group.pods) if group.marked else None
     return SegmentSummary(
         id=segment.id,
         name=segment.display_name,
@@ -259,26 +363,14 @@ def _summarise(
         model=segment.model,
         verdict=verdict,
         score=score,
-        recommended=recommended,
-        recommended_reason=reason,
+        recommended=fit.model,
+        recommended_reason=fit.reason,
         pilot=pilot,
         line=line,
         column=column,
-    )
-
-
-def _readiness(
-    org: OrgFile, index: int, segment: Segment, rules: Sequence[Rule], document: Document
-) -> Iterator[Result]:
-    """Segment and pod results for a segment judged as if it were proposed as pods.
-
-    A generator: the recommendation stops at the first blocking result.
-    """
-    return (
-        run_rule(rule, subject, document)
-        for rule in rules
-        if READINESS_SCOPES & set(rule.scope)
-        for subject in segment_subjects(org, index, segment, rule)
+        alternative=fit.alternative,
+        cohort=cohort,
+        figures=Figures(segment.acv, segment.accounts, segment.headcount.ae, segment.headcount.csm),
     )
 
 

@@ -82,7 +82,8 @@ def _to_reach_go(file: FileReport, org: OrgFile, rules: Sequence[Rule]) -> dict[
     plan = make_plan(
         LoadedOrg(org, Document(file.path, None, {})), rules, report=file, verify=False
     )
-    steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines()
+    # Three steps keep the page to two sheets; the plan command has the rest.
+    steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines(limit=3)
     changed = {
         new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
     }

@@ -121,6 +121,14 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
             f"expected an integer in plain decimal digits, got '{raw}' "
             f"(octal, hex, base-60 and '_' forms are not accepted)"
         )
+    if kind == "count":
+        if raw is not None and _YAML11_INTEGER.fullmatch(raw):
+            return (
+                f"expected an integer in plain decimal digits, got '{raw}' "
+                f"(octal, hex, base-60 and '_' forms are not accepted)"
+            )
+        expected = str(error["msg"]).rsplit(", got ", 1)[0]
+        return f"{expected}, got {_got(error.get('input'), node)}"
     if kind in ("money", "pct", "number", "date"):
         return str(error["msg"])  # the amount parsers name the input themselves
     if kind == "hiring_plan":
@@ -148,8 +156,9 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
 def _got(value: Any, node: source.Node | None) -> str:
     if isinstance(value, str) and node is not None and not node.plain:
         return f"the string {value!r}"
-    if node is not None and node.plain and node.raw is not None and isinstance(value, str):
-        return repr(node.raw)
+    if node is not None and node.plain and node.raw is not None:
+        # As written: 112.0 is "got 112.0", never the 112 it equals.
+        return repr(node.raw) if isinstance(value, str) else node.raw
     return numbers.describe(value)
 
 
@@ -206,6 +215,16 @@ def _cross_checks(org: OrgFile, document: Document) -> Iterator[InputError]:
             pod_ids.setdefault(pod.id, pod_path)
         if segment.pods:
             yield from _pods_within_segment(segment, here, document)
+        seen_months: dict[int, int] = {}
+        for snap_index, snapshot in enumerate(segment.history or ()):
+            if snapshot.months_ago in seen_months:
+                snap_path: Path = (*here, "history", snap_index, "months_ago")
+                yield document.error(
+                    snap_path,
+                    f"{_dotted(snap_path)}: months_ago {snapshot.months_ago} is listed twice "
+                    f"(first in history[{seen_months[snapshot.months_ago]}])",
+                )
+            seen_months.setdefault(snapshot.months_ago, snap_index)
 
 
 def _pods_within_segment(segment: Any, here: Path, document: Document) -> Iterator[InputError]:

@@ -22,6 +22,65 @@ from podcheck.source import Path
 Status = Literal["pass", "fail", "skip", "waived"]
 
 
+class Group(NamedTuple):
+    """What a segment-scope rule judges: the pilot cohort, or the whole segment.
+
+    With `org.rollout: pilot` and pods marked `pilot: true`, the pilot criteria apply to
+    those pods ("for the pilot group"); otherwise to the segment as stated.
+    """
+
+    marked: bool
+    pods: tuple[tuple[int, Pod], ...]  # (index in the segment's list, pod)
+    ae: int
+    csm: int
+    accounts: int
+    pod_total: int
+    at: Path  # where the group's people and accounts are stated
+
+
+def whole_segment(segment: Segment, index: int) -> Group:
+    head = segment.headcount
+    return Group(
+        False,
+        tuple(enumerate(segment.pods or ())),
+        head.ae,
+        head.csm,
+        segment.accounts,
+        segment.pod_total,
+        ("segments", index, "headcount"),
+    )
+
+
+def judged_group(org: OrgFile, segment: Segment, index: int) -> Group:
+    """The pilot cohort where one is marked under a pilot rollout, else the whole segment."""
+    cohort = tuple((position, pod) for position, pod in enumerate(segment.pods or ()) if pod.pilot)
+    if org.org.rollout != "pilot" or not cohort:
+        return whole_segment(segment, index)
+    return Group(
+        True,
+        cohort,
+        sum(pod.ae for _, pod in cohort),
+        sum(pod.csm for _, pod in cohort),
+        sum(pod.accounts for _, pod in cohort),
+        len(cohort),
+        ("segments", index, "pods"),
+    )
+
+
+class Context(NamedTuple):
+    """What rules that look beyond their own subject need from the run.
+
+    `judge` runs a rule on a subject and returns its status and message (the engine's own
+    function, handed in so that metrics need not import the engine); `scale_up` are the rules
+    POD405 re-judges on the whole segment; `decisions` maps a segment id to its pilot
+    decision, for the rules that run after the segments are judged.
+    """
+
+    judge: Callable[[Any, "Subject"], tuple[str, str]]
+    scale_up: tuple[Any, ...] = ()
+    decisions: Mapping[str, str] = MappingProxyType({})
+
+
 class Subject(NamedTuple):
     """What one rule run looks at: the whole org, one segment, or one pod of a segment."""
 
@@ -30,6 +89,8 @@ class Subject(NamedTuple):
     segment_index: int | None = None
     pod: Pod | None = None
     pod_index: int | None = None
+    group: Group | None = None
+    context: Context | None = None
 
     def path(self, *rest: str | int) -> Path:
         """The data path of a field of this subject, for locating the result."""
@@ -43,6 +104,13 @@ class Subject(NamedTuple):
     def seg(self) -> Segment:
         assert self.segment is not None, "segment metric run without a segment"
         return self.segment
+
+    def judged(self) -> Group:
+        """The group a segment-scope rule judges (the whole segment unless one is given)."""
+        if self.group is not None:
+            return self.group
+        assert self.segment_index is not None, "segment metric run without a segment"
+        return whole_segment(self.seg(), self.segment_index)
 
 
 class Measurement(NamedTuple):
@@ -66,6 +134,8 @@ class MetricSpec(NamedTuple):
     scopes: frozenset[str]
     details: frozenset[str]
     cases: frozenset[str]
+    # Runs after the segments are judged: it reads their pilot decisions.
+    after_segments: bool = False
 
 
 REGISTRY: dict[str, MetricSpec] = {}
@@ -77,10 +147,11 @@ def metric(
     scopes: tuple[str, ...],
     details: tuple[str, ...] = (),
     cases: tuple[str, ...] = (),
+    after_segments: bool = False,
 ) -> Callable[[MetricFunction], MetricFunction]:
     def register(function: MetricFunction) -> MetricFunction:
         REGISTRY[name] = MetricSpec(
-            function, frozenset(scopes), frozenset(details), frozenset(cases)
+            function, frozenset(scopes), frozenset(details), frozenset(cases), after_segments
         )
         return function
 
@@ -88,12 +159,11 @@ def metric(
 
 
 def _book(subject: Subject) -> tuple[int, int, int, Path]:
-    """AEs, CSMs and accounts of the segment or pod, and where its people are stated."""
+    """AEs, CSMs and accounts of the pod or judged group, and where its people are stated."""
     if subject.pod is not None:
         return subject.pod.ae, subject.pod.csm, subject.pod.accounts, subject.path()
-    segment = subject.seg()
-    head = segment.headcount
-    return head.ae, head.csm, segment.accounts, subject.path("headcount")
+    group = subject.judged()
+    return group.ae, group.csm, group.accounts, group.at
 
 
 # Economics
@@ -113,8 +183,9 @@ def tier(subject: Subject, params: Params) -> Measurement:
     "accounts_per_csm", scopes=("segment", "pod"), details=("accounts", "csm"), cases=("no_csm",)
 )
 def accounts_per_csm(subject: Subject, params: Params) -> Measurement:
-    _, csm, accounts, _ = _book(subject)
-    at = subject.path("accounts")
+    _, csm, accounts, at = _book(subject)
+    if subject.pod is None and not subject.judged().marked:
+        at = subject.path("accounts")
     details = {"accounts": accounts, "csm": csm}
     if csm == 0:
         return Measurement(None, at, outcome="fail", case="no_csm", details=details)
@@ -155,13 +226,23 @@ def ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
     return _ratio(subject)
 
 
+def _skip_for_cohort(subject: Subject, at: Path) -> Measurement | None:
+    """Hiring belongs to the whole segment: with a marked cohort it is judged in POD405."""
+    group = subject.judged()
+    if not group.marked:
+        return None
+    pods = [pod.id for _, pod in group.pods]
+    return Measurement(None, at, outcome="skip", case="cohort", details={"cohort": pods})
+
+
 @metric(
     "enterprise_ae_csm_ratio",
     scopes=("segment",),
     details=("ae", "csm", "aes", "csms", "tier"),
-    cases=("no_csm", "not_enterprise"),
+    cases=("no_csm", "not_enterprise", "cohort_today"),
 )
 def enterprise_ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
+    """Today's ratio, and with no marked cohort every month 1 to 12 of the projection."""
     segment = subject.seg()
     if not segment.is_enterprise:
         return Measurement(
@@ -171,49 +252,141 @@ def enterprise_ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
             case="not_enterprise",
             details={"tier": segment.tier},
         )
-    return _ratio(subject)
+    today = _ratio(subject)
+    if today.outcome is not None:
+        return today
+    if subject.judged().marked:
+        return today._replace(case="cohort_today")
+    projected = ratios(segment, 12)
+    if any(ratio is None for _, ratio in projected):
+        month = next(m for m, ratio in projected if ratio is None)
+        return Measurement(
+            None,
+            subject.path("hiring_plan"),
+            outcome="fail",
+            case="no_csm",
+            details={**today.details, "month": month},
+        )
+    series = tuple((month, ratio) for month, ratio in projected if ratio is not None)
+    return Measurement(None, subject.path("hiring_plan"), series=series, details=today.details)
+
+
+def _headcount_after_year(segment: Segment) -> tuple[int, int, int, int]:
+    """(AE today, CSM today, AE after 12 months, CSM after 12 months)."""
+    head = segment.headcount
+    ae_hires, csm_hires = segment.hires_next_12_months
+    return head.ae, head.csm, head.ae + ae_hires, head.csm + csm_hires
 
 
 @metric(
     "hiring_pace",
     scopes=("segment",),
-    details=("ae_hires", "csm_hires"),
-    cases=("no_hires", "no_csm_hires", "csm_led"),
+    details=("ae_hires", "csm_hires", "ae_from", "ae_to", "csm_from", "csm_to", "cohort"),
+    cases=("no_plan", "no_hires", "no_csm_hires", "csm_led", "hires", "hires_csm_led", "cohort"),
 )
 def hiring_pace(subject: Subject, params: Params) -> Measurement:
+    """How much faster AE headcount grows than CSM headcount over 12 months.
+
+    0.2 means AE headcount grows 20% faster: (AE12 / AE0) / (CSM12 / CSM0) - 1. With no AEs
+    or no CSMs today, growth rates do not exist and the hires are compared instead.
+    """
     segment = subject.seg()
-    ae_hires, csm_hires = segment.hires_next_12_months
-    details = {"ae_hires": ae_hires, "csm_hires": csm_hires}
     at = subject.path("hiring_plan")
+    skipped = _skip_for_cohort(subject, at)
+    if skipped is not None:
+        return skipped
+    if segment.hiring_plan is None:
+        return Measurement(None, subject.path(), outcome="fail", case="no_plan")
+    ae_hires, csm_hires = segment.hires_next_12_months
+    ae_from, csm_from, ae_to, csm_to = _headcount_after_year(segment)
+    details = {
+        "ae_hires": ae_hires,
+        "csm_hires": csm_hires,
+        "ae_from": ae_from,
+        "ae_to": ae_to,
+        "csm_from": csm_from,
+        "csm_to": csm_to,
+    }
+    if ae_from and csm_from:
+        lead = quotient(ae_to * csm_from, ae_from * csm_to) - 1
+        return Measurement(lead, at, case="csm_led" if lead <= 0 else None, details=details)
     if ae_hires == 0 and csm_hires == 0:
         return Measurement(None, at, outcome="pass", case="no_hires", details=details)
     if csm_hires == 0:
         return Measurement(None, at, outcome="fail", case="no_csm_hires", details=details)
-    # How far AE hiring runs ahead of CSM hiring: 0.2 means 20% more AE hires.
     lead = quotient(ae_hires, csm_hires) - 1
-    return Measurement(lead, at, case="csm_led" if lead <= 0 else None, details=details)
+    return Measurement(lead, at, case="hires_csm_led" if lead <= 0 else "hires", details=details)
 
 
 @metric(
     "projected_ratio",
     scopes=("segment",),
-    details=("pooled_month", "pooled_ratio"),
-    cases=("pooled", "no_csm"),
+    details=("cohort", "pooled_at"),
+    cases=("pooled", "no_csm", "cohort"),
 )
 def projected_ratio(subject: Subject, params: Params) -> Measurement:
+    """The ratio after each month 1 to 12 of the hiring plan: its peak decides.
+
+    Without a plan, today's ratio holds for the 12 months.
+    """
     at = subject.path("hiring_plan")
+    skipped = _skip_for_cohort(subject, at)
+    if skipped is not None:
+        return skipped
     series: list[tuple[int, Number]] = []
     for month, ratio in ratios(subject.seg(), 12)[1:]:
         if ratio is None:
             return Measurement(None, at, outcome="fail", case="no_csm", details={"month": month})
         series.append((month, ratio))
     pooled_at = params["pooled_at"]
-    pooled = next(((month, ratio) for month, ratio in series if ratio > pooled_at), None)
-    details: dict[str, Any] = {}
-    if pooled is not None:
-        details = {"pooled_month": pooled[0], "pooled_ratio": format_ratio(pooled[1])}
-    case = "pooled" if pooled else None
+    # At 1.5 AEs per CSM the pairing "is already fictional": that bar is inclusive.
+    case = "pooled" if max(ratio for _, ratio in series) >= pooled_at else None
+    details = {"pooled_at": format_ratio(pooled_at)}
     return Measurement(None, at, series=tuple(series), case=case, details=details)
+
+
+def _snapshot_at(segment: Segment, month: int) -> tuple[int, int]:
+    """Headcount `month` months ago: the nearest snapshot at least that old, else the oldest."""
+    history = sorted(segment.history or (), key=lambda snap: snap.months_ago)
+    if month == 0 or not history:
+        return segment.headcount.ae, segment.headcount.csm
+    chosen = next((snap for snap in history if snap.months_ago >= month), history[-1])
+    return chosen.ae, chosen.csm
+
+
+@metric(
+    "trailing_ratio",
+    scopes=("segment",),
+    details=("ae_total", "csm_total"),
+    cases=("absent", "no_csm"),
+)
+def trailing_ratio(subject: Subject, params: Params) -> Measurement:
+    """The 12-month trailing AE:CSM ratio: AEs over CSMs summed over months 0 to 11 ago."""
+    segment = subject.seg()
+    at = subject.path("history")
+    if segment.history is None:
+        return Measurement(None, at, outcome="skip", case="absent")
+    months = [_snapshot_at(segment, month) for month in range(12)]
+    ae_total, csm_total = sum(ae for ae, _ in months), sum(csm for _, csm in months)
+    details = {"ae_total": ae_total, "csm_total": csm_total}
+    if csm_total == 0:
+        return Measurement(None, at, outcome="fail", case="no_csm", details=details)
+    return Measurement(quotient(ae_total, csm_total), at, details=details)
+
+
+@metric(
+    "pod_pairing",
+    scopes=("segment", "pod"),
+    details=("ae", "csm", "aes", "csms"),
+    cases=("no_ae", "no_csm", "no_one"),
+)
+def pod_pairing(subject: Subject, params: Params) -> Measurement:
+    """A pod pairs at least one AE with at least one CSM."""
+    ae, csm, _, at = _book(subject)
+    details = {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+    paired = ae >= 1 and csm >= 1
+    case = None if paired else "no_one" if ae == csm == 0 else "no_ae" if ae == 0 else "no_csm"
+    return Measurement(paired, at, outcome="pass" if paired else "fail", case=case, details=details)
 
 
 @metric("ratio_review_months", scopes=("org",), cases=("absent",))
@@ -247,12 +420,23 @@ def renewal_split(subject: Subject, params: Params) -> Measurement:
     return Measurement(value, ("policies", "renewal_ownership", "process_owner"))
 
 
-@metric("expansion_owner", scopes=("org",), cases=("absent",))
+@metric("expansion_owner", scopes=("org",), cases=("absent", "ae", "csm"))
 def expansion_owner(subject: Subject, params: Params) -> Measurement:
     renewal = subject.org.policies.renewal_ownership
     owner = renewal.expansion if renewal else None
     at = ("policies", "renewal_ownership", "expansion")
-    return Measurement(owner, at, case="absent" if owner is None else None)
+    case = "absent" if owner is None else owner if owner in ("ae", "csm") else None
+    return Measurement(owner, at, case=case)
+
+
+@metric("expansion_attribution", scopes=("org",), cases=("absent",))
+def expansion_attribution(subject: Subject, params: Params) -> Measurement:
+    renewal = subject.org.policies.renewal_ownership
+    stated = renewal.expansion_attribution if renewal else None
+    at = ("policies", "renewal_ownership", "expansion_attribution")
+    if stated is None:
+        return Measurement(False, at, case="absent")
+    return Measurement(stated, at)
 
 
 @metric(
@@ -278,17 +462,52 @@ def _normalised(names: list[str] | None) -> list[str]:
     return sorted({name.strip().lower() for name in names or ()})
 
 
+# Spellings of net revenue retention, compared after lower-casing and turning spaces and
+# hyphens into underscores: "Net Revenue Retention" and "NDR" are both NRR.
+NRR_NAMES = frozenset(
+    {
+        "nrr",
+        "ndr",
+        "net_revenue_retention",
+        "net_dollar_retention",
+        "net_retention",
+        "net_revenue_retention_rate",
+        "net_retention_rate",
+    }
+)
+
+
+def metric_key(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
 @metric(
-    "shared_comp_metrics", scopes=("org",), details=("ae_metrics", "csm_metrics"), cases=("absent",)
+    "shared_comp_metrics",
+    scopes=("org",),
+    details=("ae_metrics", "csm_metrics", "ae_nrr", "csm_nrr", "shared"),
+    cases=("absent", "shared_other"),
 )
 def shared_comp_metrics(subject: Subject, params: Params) -> Measurement:
+    """Whether both comp plans carry an NRR metric, under any of its usual names."""
     comp = subject.org.policies.comp
     at = ("policies", "comp")
     if comp is None or (comp.ae_metrics is None and comp.csm_metrics is None):
-        return Measurement([], at, case="absent", details={"ae_metrics": [], "csm_metrics": []})
-    ae, csm = _normalised(comp.ae_metrics), _normalised(comp.csm_metrics)
-    shared = sorted(set(ae) & set(csm))
-    return Measurement(shared, at, details={"ae_metrics": ae, "csm_metrics": csm})
+        return Measurement(False, at, case="absent", details={"ae_metrics": [], "csm_metrics": []})
+    ae, csm = comp.ae_metrics or [], comp.csm_metrics or []
+    ae_nrr = [name for name in ae if metric_key(name) in NRR_NAMES]
+    csm_nrr = [name for name in csm if metric_key(name) in NRR_NAMES]
+    shared = sorted({metric_key(name) for name in ae} & {metric_key(name) for name in csm})
+    details = {
+        "ae_metrics": _normalised(ae),
+        "csm_metrics": _normalised(csm),
+        "ae_nrr": ae_nrr[:1],
+        "csm_nrr": csm_nrr[:1],
+        "shared": shared,
+    }
+    both = bool(ae_nrr and csm_nrr)
+    return Measurement(
+        both, at, case="shared_other" if shared and not both else None, details=details
+    )
 
 
 @metric("collaboration_norms", scopes=("org",))
@@ -303,10 +522,11 @@ def collaboration_norms(subject: Subject, params: Params) -> Measurement:
 @metric("pilot_pod_count", scopes=("segment",), cases=("org_wide",))
 def pilot_pod_count(subject: Subject, params: Params) -> Measurement:
     segment = subject.seg()
-    at = subject.path("pods") if segment.pods is not None else subject.path("pod_count")
+    group = subject.judged()
     if subject.org.org.rollout == "org-wide":
         return Measurement(None, ("org", "rollout"), outcome="skip", case="org_wide")
-    return Measurement(segment.pod_total, at)
+    at = subject.path("pods") if segment.pods is not None else subject.path("pod_count")
+    return Measurement(group.pod_total, at)
 
 
 @metric("total_pod_count", scopes=("org",))
@@ -314,15 +534,69 @@ def total_pod_count(subject: Subject, params: Params) -> Measurement:
     return Measurement(sum(s.pod_total for s in subject.org.pod_segments), ("segments",))
 
 
-@metric("staged_rollout", scopes=("org",), details=("pod_segments",), cases=("org_wide", "several"))
+# The article's success metrics are 90-day metrics: a pilot is complete from day 90.
+PILOT_DAYS = 90
+
+
+@metric(
+    "staged_rollout",
+    scopes=("org",),
+    details=("pilot_segments",),
+    cases=("pilot", "no_pilot", "unfinished"),
+    after_segments=True,
+)
 def staged_rollout(subject: Subject, params: Params) -> Measurement:
+    """A pilot rollout, or an org-wide one backed by a completed pilot that decided extend."""
+    org = subject.org
+    if org.org.rollout == "pilot":
+        return Measurement(True, ("org", "rollout"), case="pilot")
+    decisions = subject.context.decisions if subject.context else {}
+    measured = [segment for segment in org.pod_segments if segment.pilot_results is not None]
+    completed = [
+        segment.id
+        for segment in measured
+        if (segment.pilot_results.days or 0) >= PILOT_DAYS  # type: ignore[union-attr]
+        and decisions.get(segment.id) == "extend"
+    ]
+    details = {"pilot_segments": completed or [segment.id for segment in measured]}
+    if completed:
+        return Measurement(True, ("org", "rollout"), details=details)
+    return Measurement(
+        False, ("org", "rollout"), case="unfinished" if measured else "no_pilot", details=details
+    )
+
+
+@metric("single_pilot_segment", scopes=("org",), details=("pod_segments",), cases=("org_wide",))
+def single_pilot_segment(subject: Subject, params: Params) -> Measurement:
     count = len(subject.org.pod_segments)
-    details = {"pod_segments": count}
     if subject.org.org.rollout == "org-wide":
-        return Measurement(False, ("org", "rollout"), case="org_wide", details=details)
-    if count != 1:
-        return Measurement(False, ("segments",), case="several", details=details)
-    return Measurement(True, ("org", "rollout"), details=details)
+        return Measurement(None, ("org", "rollout"), outcome="skip", case="org_wide")
+    return Measurement(count == 1, ("segments",), details={"pod_segments": count})
+
+
+@metric(
+    "scale_up_readiness",
+    scopes=("segment",),
+    details=("blockers", "cohort"),
+    cases=("no_cohort",),
+)
+def scale_up_readiness(subject: Subject, params: Params) -> Measurement:
+    """With a pilot cohort marked: what in the whole segment blocks scaling beyond it."""
+    group = subject.judged()
+    at = subject.path("headcount")
+    if not group.marked:
+        return Measurement(None, at, outcome="skip", case="no_cohort")
+    assert subject.context is not None, "scale-up readiness needs the run's context"
+    segment, index = subject.seg(), subject.segment_index
+    assert index is not None
+    whole = subject._replace(group=whole_segment(segment, index))
+    blockers = []
+    for rule in subject.context.scale_up:
+        status, message = subject.context.judge(rule, whole)
+        if status == "fail":
+            blockers.append(f"{rule.code} {message}")
+    details = {"blockers": "; ".join(blockers), "cohort": [pod.id for _, pod in group.pods]}
+    return Measurement(not blockers, at, outcome="fail" if blockers else "pass", details=details)
 
 
 @metric(
@@ -332,11 +606,8 @@ def staged_rollout(subject: Subject, params: Params) -> Measurement:
     cases=("too_few", "zero_arr"),
 )
 def book_spread(subject: Subject, params: Params) -> Measurement:
-    segment = subject.seg()
     books = [
-        (pod.arr, index, pod.id)
-        for index, pod in enumerate(segment.pods or ())
-        if pod.arr is not None
+        (pod.arr, index, pod.id) for index, pod in subject.judged().pods if pod.arr is not None
     ]
     if len(books) < 2:
         return Measurement(None, subject.path("pods"), outcome="skip", case="too_few")
@@ -428,10 +699,50 @@ def _covered(segment: Segment) -> bool:
     return segment.accounts > 0
 
 
-@metric("distinct_models", scopes=("org",), details=("models",))
-def distinct_models(subject: Subject, params: Params) -> Measurement:
-    models = sorted({s.model for s in subject.org.segments if _covered(s)})
-    return Measurement(len(models), ("segments",), details={"models": models})
+# Lowest to highest: how much human attention each model gives an account, and tiers by
+# account value. A segment should not get more attention than a segment of a higher tier.
+MODEL_INTENSITY = ("none", "ai-agent", "pool", "named", "pod", "swarm")
+TIER_ORDER = ("smb", "mid-market", "enterprise", "strategic")
+
+
+@metric(
+    "model_fit",
+    scopes=("org",),
+    details=("models", "first", "second"),
+    cases=("same_tier", "inverted"),
+)
+def model_fit(subject: Subject, params: Params) -> Measurement:
+    """The hybrid maze: mixed models within a tier, models out of tier order, or too many."""
+    segments = [s for s in subject.org.segments if _covered(s) and s.model != "none"]
+    models = sorted({s.model for s in segments}, key=MODEL_INTENSITY.index)
+    details: dict[str, Any] = {"models": models}
+    # (a) one model per tier: the first segment of a tier sets its model.
+    first: dict[str, Segment] = {}
+    for segment in segments:
+        chosen = first.setdefault(segment.tier, segment)
+        if chosen.model != segment.model:
+            pair = {"first": _named(chosen), "second": _named(segment)}
+            return Measurement(
+                None, ("segments",), outcome="fail", case="same_tier", details={**details, **pair}
+            )
+    # (b) with one model per tier, no tier gets more attention than a higher one.
+    tiers = sorted(first, key=TIER_ORDER.index)
+    for position, low in enumerate(tiers):
+        for high in tiers[position + 1 :]:
+            if MODEL_INTENSITY.index(first[low].model) > MODEL_INTENSITY.index(first[high].model):
+                pair = {"first": _named(first[low]), "second": _named(first[high])}
+                return Measurement(
+                    None,
+                    ("segments",),
+                    outcome="fail",
+                    case="inverted",
+                    details={**details, **pair},
+                )
+    return Measurement(len(models), ("segments",), details=details)
+
+
+def _named(segment: Segment) -> str:
+    return f"'{segment.id}' ({segment.tier}, {segment.model})"
 
 
 @metric("uncovered_segments", scopes=("org",))

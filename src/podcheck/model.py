@@ -68,9 +68,27 @@ Slug = Annotated[
     Length(max_length=64),
 ]
 Text = Annotated[str, STRICT, Length(1, 2_000)]
-People = Annotated[int, STRICT, Bounds(0, MAX_PEOPLE)]
-Count = Annotated[int, STRICT, Bounds(0, MAX_ACCOUNTS)]
-Days = Annotated[int, STRICT, Bounds(0, 10_000)]
+
+
+def _count(maximum: int) -> Parsed:
+    """An integer count from 0 to `maximum`, written 1234 or, with separators, "1,234"."""
+    return Parsed(
+        numbers.count_parser(maximum),
+        "count",
+        {
+            "description": 'whole number: 1234 or "1,234"',
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": maximum},
+                {"type": "string", "pattern": numbers.COUNT_PATTERN},
+            ],
+        },
+    )
+
+
+People = Annotated[int, _count(MAX_PEOPLE)]
+Count = Annotated[int, _count(MAX_ACCOUNTS)]
+Days = Annotated[int, _count(10_000)]
+PodCount = Annotated[int, _count(MAX_PODS)]
 
 # Unknown keys are errors; said for pydantic, which reads these classes for the JSON Schema.
 # (Strictness is per type above: a strict pydantic config would refuse dicts for dataclasses.)
@@ -93,6 +111,7 @@ class RenewalOwnership:
     process_owner: Owner | None = None
     commercial_owner: Owner | None = None
     expansion: Owner | None = None
+    expansion_attribution: Flag | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,6 +185,7 @@ class Pod:
     sdr: People = 0
     accounts: Count
     arr: Money | None = None
+    pilot: Flag = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,6 +217,16 @@ class PilotResults:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """The segment's headcount `months_ago` months before today."""
+
+    __pydantic_config__ = CLOSED
+    months_ago: Annotated[int, STRICT, Bounds(1, 24)]
+    ae: People
+    csm: People
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
     __pydantic_config__ = CLOSED
     id: Slug
@@ -209,8 +239,9 @@ class Segment:
     headcount: Headcount
     hiring_plan: HiringPlan | None = None
     pods: Annotated[list[Pod], Length(max_length=MAX_PODS)] | None = None
-    pod_count: Annotated[int, STRICT, Bounds(0, MAX_PODS)] | None = None
+    pod_count: PodCount | None = None
     pilot_results: PilotResults | None = None
+    history: Annotated[list[Snapshot], Length(max_length=24)] | None = None
 
     @property
     def display_name(self) -> str:

@@ -5,6 +5,7 @@ and floats appear only when a value is written into JSON.
 """
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
 Number = int | Fraction
@@ -18,6 +19,9 @@ MAX_MONEY = 10**12
 _MONEY = re.compile(
     r"\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.(?P<frac>\d+))?(?P<suffix>[kKmM])?"
 )
+# A count written with separators, as CRM exports print them: "1,234", never "1,23,4".
+COUNT_PATTERN = r"^\d{1,3}(,\d{3})+$"
+_COUNT = re.compile(COUNT_PATTERN)
 _PCT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s?%")
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
 
@@ -85,10 +89,39 @@ def parse_money(value: object) -> Number:
     return normalise(amount)
 
 
+def count_parser(maximum: int) -> Callable[[object], int]:
+    """A parser of whole counts from 0 to `maximum`: 1234, or "1,234" with separators."""
+
+    def parse_count(value: object) -> int:
+        count: object = value
+        if isinstance(value, str) and len(value) <= _MAX_AMOUNT_CHARS and _COUNT.match(value):
+            count = int(value.replace(",", ""))
+        if type(count) is not int:
+            raise AmountError(f"expected an integer >= 0, got {describe(value)}")
+        if count < 0:
+            raise AmountError(f"expected an integer >= 0, got {count}")
+        if count > maximum:
+            raise AmountError(f"expected an integer <= {maximum}, got {count}")
+        return count
+
+    return parse_count
+
+
 def parse_pct(value: object) -> Number:
-    """Parse a percentage written `18`, `18.5` or `"18%"`; it must lie in 0..100."""
+    """Parse a percentage written `18`, `18.5` or `"18%"`; it must lie in 0..100.
+
+    A bare number strictly between 0 and 1 is refused: it is almost always a share typed
+    as a fraction (0.31 for 31%), and taking it as 0.31% would pass what should fail.
+    """
     if is_number(value):
         pct = Fraction(value)  # type: ignore[call-overload]
+        if 0 < pct < 1:
+            shown = format_plain(pct)
+            raise AmountError(
+                f"expected a percentage from 0 to 100, got {shown}, which looks like a "
+                f'fraction: write {format_plain(pct * 100)} or "{format_plain(pct * 100)}%" '
+                f'(or "{shown}%" if that is truly meant)'
+            )
     elif isinstance(value, str):
         text = value.strip()
         match = _PCT.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None

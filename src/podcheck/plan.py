@@ -17,14 +17,14 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any, Literal, NamedTuple
 
-from podcheck.engine import evaluate, rule_status, run_rule, segment_subjects
+from podcheck.engine import evaluate, planning_context, rule_status, segment_subjects
 from podcheck.loader import LoadedOrg
-from podcheck.metrics import Subject
+from podcheck.metrics import Context, Subject
 from podcheck.model import MAX_PEOPLE, HiringMonth, HiringTotals, OrgFile, Pod, Segment
 from podcheck.numbers import format_plain, format_ratio
 from podcheck.projection import project
 from podcheck.report import FileReport, Result
-from podcheck.rulebook import Rule
+from podcheck.rulebook import Rule, load_catalogue
 from podcheck.source import Document
 from podcheck.waivers import Waiver
 
@@ -122,6 +122,7 @@ def make_plan(
     fail_on: str = "error",
     report: FileReport | None = None,
     verify: bool = True,
+    book: Sequence[Rule] | None = None,
 ) -> Plan:
     """The plan for one file. `report` is the file's evaluation, when already made.
 
@@ -131,13 +132,14 @@ def make_plan(
     """
     org, document = loaded.org, loaded.document
     gate = gate_severities(fail_on)
+    book = load_catalogue() if book is None else book
     if report is None:
-        failing = _failures(loaded, rules, waivers, gate)
-    else:
-        failing = targets(report, fail_on)
+        report = evaluate(loaded, rules, waivers, book)
+    failing = targets(report, fail_on)
     if not failing:
         return Plan(document.path, org.org.name, "go", "go", (), (), org)
     in_force = {rule.code: rule for rule in rules if rule.severity in gate}
+    context = planning_context(book)
     changes: list[Change] = []
     todo: list[Todo] = []
     segments = list(org.segments)
@@ -154,17 +156,16 @@ def make_plan(
         found = by_segment.get(segment.id)
         if not found:
             continue
-        planner = _SegmentPlanner(org, index, segment, document, in_force, waivers, found)
+        planner = _SegmentPlanner(org, index, segment, document, in_force, waivers, found, context)
         fits = "pod"
         if any(r.rule in STRUCTURAL for r in found):
-            fits = _recommended(org, index, rules, waivers, report)
+            fits = next((s.recommended for s in report.segments if s.id == segment.id), "pod")
         segments[index] = planner.run(strategy, fits)
         changes.extend(planner.changes)
         todo.extend(planner.todo)
     revised = replace(org, segments=segments)
-    changed = [i for i, (a, b) in enumerate(zip(org.segments, segments, strict=True)) if a != b]
     if verify:
-        still = _still_failing(revised, document, rules, waivers, gate, failing, changed)
+        still = bool(targets(evaluate(LoadedOrg(revised, document), rules, waivers, book), fail_on))
     else:
         still = bool(todo)
     return Plan(
@@ -176,80 +177,6 @@ def make_plan(
         tuple(todo),
         revised,
     )
-
-
-def _still_failing(
-    revised: OrgFile,
-    document: Document,
-    rules: Sequence[Rule],
-    waivers: Sequence[Waiver],
-    gate: frozenset[str],
-    failing: Sequence[Result],
-    changed: Sequence[int],
-) -> bool:
-    """Whether the revised org still fails the gate.
-
-    Only what the plan changed is judged again: the org's rules and the changed segments;
-    the other segments keep the results they had.
-    """
-    ids = {revised.segments[i].id for i in changed}
-    if any(r.segment is not None and r.segment not in ids for r in failing):
-        return True
-    judged = [rule for rule in rules if rule.severity in gate]
-    org_subject = Subject(revised)
-    has_pods = bool(revised.pod_segments)
-    for rule in judged:
-        runs = "org" in rule.scope and (rule.runs == "always" or has_pods)
-        if runs and rule_status(rule, org_subject, document, waivers) == "fail":
-            return True
-    for index in changed:
-        segment = revised.segments[index]
-        if segment.model != "pod":
-            continue
-        for rule in judged:
-            for subject in segment_subjects(revised, index, segment, rule):
-                if rule_status(rule, subject, document, waivers) == "fail":
-                    return True
-    return False
-
-
-def _failures(
-    loaded: LoadedOrg, rules: Sequence[Rule], waivers: Sequence[Waiver], gate: frozenset[str]
-) -> tuple[Result, ...]:
-    """The results failing at the gate, in evaluate's order (rule by rule, in file order),
-    judged by status first: only a failure pays for its message."""
-    org, document = loaded.org, loaded.document
-    found: list[Result] = []
-    pod_segments = [(i, s) for i, s in enumerate(org.segments) if s.model == "pod"]
-    for rule in rules:
-        if rule.severity not in gate:
-            continue
-        subjects: list[Subject] = []
-        if "org" in rule.scope and (rule.runs == "always" or pod_segments):
-            subjects.append(Subject(org))
-        for index, segment in pod_segments:
-            subjects.extend(segment_subjects(org, index, segment, rule))
-        found.extend(
-            run_rule(rule, subject, document, waivers)
-            for subject in subjects
-            if rule_status(rule, subject, document, waivers) == "fail"
-        )
-    return tuple(found)
-
-
-def _recommended(
-    org: OrgFile,
-    index: int,
-    rules: Sequence[Rule],
-    waivers: Sequence[Waiver],
-    report: FileReport | None,
-) -> str:
-    """The model the engine recommends for a segment that does not fit pods."""
-    segment = org.segments[index]
-    if report is not None:
-        return next((s.recommended for s in report.segments if s.id == segment.id), "pod")
-    alone = LoadedOrg(replace(org, segments=[segment]), Document("", None, {}))
-    return evaluate(alone, rules, waivers).segments[0].recommended
 
 
 # Searching counts with the oracle
@@ -444,8 +371,10 @@ class _SegmentPlanner:
         rules: Mapping[str, Rule],
         waivers: Sequence[Waiver],
         failing: Sequence[Result],
+        context: Context,
     ) -> None:
         self.org, self.index, self.segment, self.document = org, index, segment, document
+        self.context = context
         self.rules, self.waivers = rules, waivers
         self.failing = failing
         self.codes = {r.rule for r in failing}
@@ -462,16 +391,30 @@ class _SegmentPlanner:
         return rule_status(rule, subject, self.document, self.waivers) == "fail"
 
     def segment_passes(self, segment: Segment, codes: Iterable[str]) -> bool:
-        subject = Subject(self.org, segment, self.index)
         return not any(
-            self._fails(code, subject) for code in codes if "segment" in self.rules[code].scope
+            self._fails(code, subject)
+            for code in codes
+            if "segment" in self.rules[code].scope
+            for subject in self._subjects(segment, code)
+            if subject.pod is None
         )
 
     def pod_passes(self, segment: Segment, pod_index: int, pod: Pod, codes: Iterable[str]) -> bool:
-        subject = Subject(self.org, segment, self.index, pod, pod_index)
+        pods = list(segment.pods or ())
+        pods[pod_index] = pod
+        trial = replace(segment, pods=pods)
         return not any(
-            self._fails(code, subject) for code in codes if "pod" in self.rules[code].scope
+            self._fails(code, subject)
+            for code in codes
+            if "pod" in self.rules[code].scope
+            for subject in self._subjects(trial, code)
+            if subject.pod_index == pod_index
         )
+
+    def _subjects(self, segment: Segment, code: str) -> Iterable[Subject]:
+        """What the rule judges in the segment, as the engine makes it (the pilot cohort or
+        the whole segment, and its pods)."""
+        return segment_subjects(self.org, self.index, segment, self.rules[code], self.context)
 
     def _in_force(self, codes: Iterable[str]) -> tuple[str, ...]:
         return tuple(code for code in codes if code in self.rules)
@@ -494,10 +437,9 @@ class _SegmentPlanner:
             self._launch_segment(LOAD_RULES)
             self._move_segment_aes()
         self._launch_segment()
-        if self.codes & set(PLAN_RULES):
-            if strategy == "defer":
-                self._defer_hires()
-            self._hire_later()
+        if strategy == "defer":
+            self._defer_hires()
+        self._hire_later()
         return self.segment
 
     def _person(self, result: Result, recommended: str) -> None:
@@ -877,7 +819,9 @@ class _SegmentPlanner:
     # The hiring plan
 
     def _plan_codes(self) -> tuple[str, ...]:
-        return self._in_force(c for c in PLAN_RULES if c in self.codes)
+        # Every hiring rule, targeted or not: CSMs launched today can make one fail (a
+        # growth-rate pace compares with today's headcount).
+        return self._in_force(PLAN_RULES)
 
     def _ratio_codes(self) -> tuple[str, ...]:
         return tuple(c for c in self._plan_codes() if c != "POD203")
@@ -903,8 +847,8 @@ class _SegmentPlanner:
         else:
             self._hire_monthly(segment, plan, codes)
 
-    def _ratio_rules(self) -> list[Rule]:
-        return [self.rules[c] for c in self._ratio_codes() if c in ("POD202", "POD204")]
+    def _ratio_rules(self, codes: Sequence[str]) -> list[Rule]:
+        return [self.rules[c] for c in codes if c in ("POD202", "POD204")]
 
     def _raise_total(self, segment: Segment, plan: HiringTotals, codes: Sequence[str]) -> None:
         def trial(extra: int) -> bool:
@@ -916,7 +860,7 @@ class _SegmentPlanner:
         # guess the oracle checks, with the hire-count reading of the hiring pace beside it).
         head = segment.headcount
         needs: list[Fraction] = []
-        for rule in self._ratio_rules():
+        for rule in self._ratio_rules(codes):
             if isinstance(rule.threshold, (int, Fraction)) and rule.threshold > 0:
                 bar = Fraction(rule.threshold)
                 for month in range(1, PLAN_MONTHS + 1):
@@ -1021,7 +965,7 @@ class _SegmentPlanner:
         its headcount and the ratio bar, kept non-decreasing; the hiring pace's (as a
         hire-count bar) in month 12. A guess: the oracle confirms it or it is searched."""
         extra = [0] * (PLAN_MONTHS + 1)
-        rules = self._ratio_rules()
+        rules = self._ratio_rules(codes)
         need, last = 0, None
         for month in range(1, PLAN_MONTHS + 1):
             people = (months[month].ae, months[month].csm)
@@ -1071,7 +1015,7 @@ class _SegmentPlanner:
         """The sequence found month by month with the oracle: each month's hires are the
         fewest that keep months 1 to it passing; the hiring pace's extra goes in month 12."""
         ratio_codes = tuple(c for c in codes if c != "POD203")
-        rules = self._ratio_rules()
+        rules = self._ratio_rules(codes)
         for month in range(1, PLAN_MONTHS + 1):
             extra[month] = extra[month - 1]
             if not ratio_codes or (month not in hiring_months and month > 1):

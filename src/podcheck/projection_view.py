@@ -12,11 +12,8 @@ from fractions import Fraction
 from podcheck.model import OrgFile
 from podcheck.numbers import format_plain, json_number
 from podcheck.projection import Month, project
-from podcheck.rulebook import Rule
+from podcheck.rulebook import Rule, role_rule
 
-PROJECTED_RATIO_RULE = "POD204"
-DEFAULT_LIMIT = Fraction(6, 5)
-DEFAULT_POOLED_AT = Fraction(3, 2)
 _BAR_WIDTH = 40
 
 
@@ -35,7 +32,7 @@ class SegmentProjection:
     @property
     def first_pooled(self) -> int | None:
         return next(
-            (m.month for m in self.months if m.ratio is None or m.ratio > self.pooled_at), None
+            (m.month for m in self.months if m.ratio is None or m.ratio >= self.pooled_at), None
         )
 
 
@@ -46,12 +43,11 @@ class ProjectionView:
     segments: tuple[SegmentProjection, ...]
 
 
-def build(org: OrgFile, rules: Sequence[Rule], months: int) -> ProjectionView:
-    rule = next((r for r in rules if r.code == PROJECTED_RATIO_RULE), None)
-    limit = Fraction(rule.threshold) if rule else DEFAULT_LIMIT
-    pooled_at = (
-        Fraction(rule.params.get("pooled_at", DEFAULT_POOLED_AT)) if rule else DEFAULT_POOLED_AT
-    )
+def build(org: OrgFile, book: Sequence[Rule], months: int) -> ProjectionView:
+    """`book` is the catalogue as configured: the rule with the `ratio_limit` role gives the
+    lines the chart draws, whether or not it runs."""
+    rule = role_rule(book, "ratio_limit")
+    limit, pooled_at = Fraction(rule.threshold), Fraction(rule.params["pooled_at"])
     segments = tuple(
         SegmentProjection(s.id, s.display_name, tuple(project(s, months)), limit, pooled_at)
         for s in org.pod_segments
@@ -67,8 +63,8 @@ def _flag(projection: SegmentProjection, month: Month) -> tuple[str, str]:
     """A month's marker and its kind: ok, over (past the limit) or pooled (past 1.5)."""
     if month.ratio is None:
         return "no CSMs", "pooled"
-    if month.ratio > projection.pooled_at:
-        return f"past {format_plain(projection.pooled_at)}", "pooled"
+    if month.ratio >= projection.pooled_at:
+        return f"at or past {format_plain(projection.pooled_at)}", "pooled"
     if month.ratio > projection.limit:
         return f"past {format_plain(projection.limit)}", "over"
     return "", "ok"
@@ -116,7 +112,7 @@ def chart_lines(projection: SegmentProjection) -> list[list[Piece]]:
     else:
         summary = f"  first past {format_plain(limit)}:1 in month {over}"
     if pooled_month is not None:
-        summary += f"; past {format_plain(pooled)}:1 in month {pooled_month}"
+        summary += f"; at or past {format_plain(pooled)}:1 in month {pooled_month}"
     lines.append([(summary, "heading")])
     return lines
 

@@ -1,49 +1,45 @@
-"""The coverage model each segment fits, whatever model it proposes.
+"""The coverage model each segment fits by its structure: tier and ACV, nothing else.
 
-Pods where the segment would pass every pod-readiness error rule; otherwise the ladder
-of shared/spec/rules.md: an AI agent for the long tail, a pool for SMB and low ACV, a
-swarm for enterprise, named CSMs for the rest of mid-market. Policies (org-scoped rules)
-block a launch but do not change the fit, so they are not consulted here.
+Load, ratio, hiring, pilot size and policies are defects a plan can fix; they never change
+which model a segment fits. The ladder (rules.md, "Recommended model"):
+
+1. swarm for strategic accounts ("swarm elements for the most strategic accounts");
+2. pod for enterprise and mid-market at or above the ACV floor;
+3. named for enterprise below the floor (a named CSM, not a dedicated pair);
+4. pool otherwise (SMB and lower mid-market), with an AI agent as the alternative the
+   scaled-CS article argues for the long tail.
 """
 
-from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from podcheck.model import Segment
 from podcheck.numbers import format_money
-from podcheck.report import Result
-
-AI_AGENT_BELOW_ACV = 10_000
-POOL_BELOW_ACV = 30_000
 
 
-def recommend(segment: Segment, readiness: Iterable[Result]) -> tuple[str, str]:
-    """(model, one-line reason). `readiness` yields the segment's results judged as pods.
+class Recommendation(NamedTuple):
+    model: str
+    alternative: str | None
+    reason: str
 
-    Only the first blocking result matters, so `readiness` is read no further than that.
-    """
-    # A waiver accepts a failure for the launch; it does not make the segment fit pods.
-    first = next(
-        (r for r in readiness if r.severity == "error" and r.status in ("fail", "waived")), None
-    )
-    if first is None:
-        return "pod", "passes every pod-readiness error rule"
-    blocked_by = f"not pod-ready: {first.rule} {first.name}, {first.message}"
-    acv = format_money(segment.acv)
-    if segment.acv < AI_AGENT_BELOW_ACV:
-        return "ai-agent", (
-            f"ACV {acv} is under {format_money(AI_AGENT_BELOW_ACV)}: an AI agent as the named "
-            f"CSM, people as experts on call"
-        )
-    if segment.tier == "smb" or segment.acv < POOL_BELOW_ACV:
-        fit = (
+
+def recommend(segment: Segment, acv_floor: Any) -> Recommendation:
+    """The model the segment's tier and ACV fit, judged against the configured ACV floor."""
+    acv, floor = format_money(segment.acv), format_money(acv_floor)
+    alternative = None
+    if segment.tier == "strategic":
+        model, why = "swarm", "strategic tier: a dedicated CSM who pulls in specialists"
+    elif segment.tier in ("enterprise", "mid-market") and segment.acv >= acv_floor:
+        model, why = "pod", f"{segment.tier} tier with ACV {acv}, at or above the {floor} floor"
+    elif segment.tier == "enterprise":
+        model, why = "named", f"enterprise tier with ACV {acv}, under the {floor} floor"
+    else:
+        model, alternative = "pool", "ai-agent"
+        why = (
             "SMB tier"
             if segment.tier == "smb"
-            else (f"ACV {acv} is under {format_money(POOL_BELOW_ACV)}")
+            else f"mid-market tier with ACV {acv}, under the {floor} floor"
         )
-        return "pool", f"{fit}: pooled CSMs suit uniform accounts; {blocked_by}"
-    if segment.is_enterprise:
-        return (
-            "swarm",
-            f"{segment.tier} tier: a dedicated CSM who pulls in specialists; {blocked_by}",
-        )
-    return "named", f"mid-market tier: named CSMs with larger books; {blocked_by}"
+        why += "; an AI agent as every account's named CSM is the scaled-CS article's alternative"
+    if model == segment.model:
+        why += "; the model already proposed"
+    return Recommendation(model, alternative, why)

@@ -8,6 +8,7 @@ to define at start-up, to make per rule run, and to send between processes. The 
 of the org format and the config stay dataclasses, which the validator and pydantic read.
 """
 
+from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
@@ -44,11 +45,31 @@ class Result(NamedTuple):
         return self.status == "fail"
 
 
-class PilotDecision(NamedTuple):
-    """What to do with a running pilot: extend, fix-and-remeasure or relabel-as-swarm."""
+PilotAction = Literal["relabel-as-swarm", "fix-and-remeasure", "keep-measuring", "extend"]
 
-    action: Literal["extend", "fix-and-remeasure", "relabel-as-swarm"]
+
+class PilotDecision(NamedTuple):
+    """What to do with a running pilot, and the evidence for it."""
+
+    action: PilotAction
     reason: str
+
+
+class Figures(NamedTuple):
+    """A segment's key numbers as the file states them: what a reviewer compares first."""
+
+    acv: Any
+    accounts: int
+    ae: int
+    csm: int
+
+    @property
+    def accounts_per_csm(self) -> Any:
+        return Fraction(self.accounts, self.csm) if self.csm else None
+
+    @property
+    def ratio(self) -> Any:
+        return Fraction(self.ae, self.csm) if self.csm else None
 
 
 class SegmentSummary(NamedTuple):
@@ -63,6 +84,11 @@ class SegmentSummary(NamedTuple):
     pilot: PilotDecision | None
     line: int
     column: int
+    # A model the scaled-CS article argues for beside the recommended one (ai-agent for pool).
+    alternative: str | None = None
+    # The pilot cohort's pod ids, or None when the whole segment is judged.
+    cohort: tuple[str, ...] | None = None
+    figures: Figures | None = None
 
 
 class Step(NamedTuple):
@@ -124,6 +150,16 @@ class FileReport(NamedTuple):
         )
 
 
+class Override(NamedTuple):
+    """A rule's threshold or severity as the config set it, beside the catalogue's."""
+
+    rule: str
+    field: Literal["threshold", "severity"]
+    catalogue: Any
+    used: Any
+    unit: str  # how the values are written
+
+
 class Report(NamedTuple):
     files: tuple[FileReport, ...]
     rules: tuple[Rule, ...]
@@ -131,6 +167,25 @@ class Report(NamedTuple):
     waivers: tuple[WaiverStatus, ...] = ()
     tool: str = "podcheck"
     version: str = __version__
+    # Rules of the catalogue this run left out, and why: select, ignore or config.
+    not_run: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def overrides(self) -> tuple[Override, ...]:
+        """Thresholds and severities of rules in force that differ from the catalogue's."""
+        found = []
+        for rule in self.rules:
+            if rule.threshold != rule.default_threshold:
+                found.append(
+                    Override(
+                        rule.code, "threshold", rule.default_threshold, rule.threshold, rule.unit
+                    )
+                )
+            if rule.severity != rule.default_severity:
+                found.append(
+                    Override(rule.code, "severity", rule.default_severity, rule.severity, "choice")
+                )
+        return tuple(found)
 
     @property
     def notices(self) -> tuple[WaiverStatus, ...]:

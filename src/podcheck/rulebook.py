@@ -10,7 +10,7 @@ import importlib
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -21,7 +21,7 @@ from podcheck.metrics import REGISTRY
 from podcheck.model import CLOSED, Text
 from podcheck.source import Document
 from podcheck.units import UNITS
-from podcheck.validation import Length, Pattern
+from podcheck.validation import Bounds, Length, Pattern
 from podcheck.waivers import Waiver
 
 Severity = Literal["error", "warning", "info"]
@@ -29,8 +29,54 @@ Compare = Literal[">=", ">", "<=", "<", "in", "is", "contains-all", "matches", "
 RuleCode = Annotated[str, Pattern(r"POD[0-9]{3}", "expected a rule code such as POD101")]
 
 # Fields every message may use, besides the metric's details and the rule's params.
-ENGINE_FIELDS = frozenset({"actual", "threshold", "segment", "pod", "month", "missing"})
+ENGINE_FIELDS = frozenset(
+    {
+        "actual",
+        "threshold",
+        "segment",
+        "pod",
+        "month",
+        "when",
+        "missing",
+        "first_month",
+        "first_when",
+        "first_actual",
+    }
+)
 _STATUSES = ("pass", "fail", "skip")
+
+# The two articles the catalogue is built from, by the key rule files cite them with.
+ARTICLES: Mapping[str, str] = {
+    "pod-model": "The Pod Model: When Dedicated AE + CSM Pairs Work (And When They Don't)",
+    "scaled-cs": "The Evolution of Scaled Customer Success: From Pools, to Pods, to AI Agents",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roles:
+    """What a rule's result feeds besides its own verdict; read by the checklist, the pilot
+    decision, scale-up readiness, the recommendation and the projection, so that none of
+    them names a rule code."""
+
+    __pydantic_config__ = CLOSED
+    # The decision checklist question (1 to 5) the result is evidence for.
+    question: Annotated[int, Bounds(1, 5)] | None = None
+    # Its label among the pilot's starting criteria in the checklist.
+    criterion: Text | None = None
+    # Its label among the 90-day success metrics in the checklist.
+    success_metric: Text | None = None
+    # How the pilot decision reads it: a benefit the pilot must show, or drift into a swarm.
+    pilot: Literal["benefit", "swarm-drift"] | None = None
+    # Re-judged on the whole segment by scale-up readiness when a pilot cohort is marked.
+    scale_up: bool = False
+    # Its threshold is the ACV floor of the recommended model.
+    acv_floor: bool = False
+    # Its threshold (and `pooled_at`) are the lines the ratio projection draws.
+    ratio_limit: bool = False
+
+
+# Roles that exactly one rule of the catalogue must carry.
+_SINGLE_ROLES = ("acv_floor", "ratio_limit")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +90,9 @@ class RuleDefinition:
     scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
     runs: Literal["with-pods", "always"] = "with-pods"
     requires: Literal["pilot_results"] | None = None
+    # Segment rules judge the pilot cohort where one is marked, or always the whole segment.
+    judges: Literal["cohort", "segment"] = "cohort"
+    roles: Roles = field(default_factory=Roles)
     metric: str
     compare: Compare
     threshold: Any = None
@@ -52,6 +101,9 @@ class RuleDefinition:
     summary: Text
     messages: dict[str, Text]
     rationale: Text
+    # What passes, as a formula of the file's fields, for `podcheck explain`.
+    formula: Text
+    article: Literal["pod-model", "scaled-cs"]
     source: Text
 
 
@@ -65,6 +117,8 @@ class Rule:
     scope: tuple[str, ...]
     runs: str
     requires: str | None
+    judges: str
+    roles: Roles
     metric: str
     compare: str
     threshold: Any
@@ -73,6 +127,8 @@ class Rule:
     summary: str
     messages: Mapping[str, str]
     rationale: str
+    formula: str
+    article: str
     source: str
     default_severity: Severity
     default_threshold: Any
@@ -87,6 +143,7 @@ class Rule:
         return units.write(self.unit, self.threshold)
 
 
+@cache
 def load_catalogue() -> tuple[Rule, ...]:
     """Every rule shipped with podcheck, sorted by code."""
     rules: list[Rule] = []
@@ -105,9 +162,33 @@ def load_catalogue() -> tuple[Rule, ...]:
         if rule.code in seen:
             errors.append(InputError("podcheck/rules", 1, 1, f"rule {rule.code} is defined twice"))
         seen.add(rule.code)
+    for role in _SINGLE_ROLES:
+        carriers = [rule.code for rule in rules if getattr(rule.roles, role)]
+        if len(carriers) != 1:
+            errors.append(
+                InputError(
+                    "podcheck/rules", 1, 1, f"role {role} needs exactly one rule, found {carriers}"
+                )
+            )
+    for number in range(1, 6):
+        if not any(rule.roles.question == number for rule in rules):
+            errors.append(
+                InputError("podcheck/rules", 1, 1, f"no rule answers checklist question {number}")
+            )
     if errors:
         raise InputErrors(errors)
     return tuple(sorted(rules, key=lambda rule: rule.code))
+
+
+def with_role(rules: Sequence[Rule], role: str) -> tuple[Rule, ...]:
+    """The rules that carry a role, in code order."""
+    return tuple(rule for rule in rules if getattr(rule.roles, role))
+
+
+def role_rule(rules: Sequence[Rule], role: str) -> Rule:
+    """The one rule that carries a single-rule role (the catalogue guarantees it)."""
+    (rule,) = with_role(rules, role)
+    return rule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,6 +221,8 @@ def load_rule_file(path: str, text: str) -> list[Rule]:
                 scope=tuple(definition.scope),
                 runs=definition.runs,
                 requires=definition.requires,
+                judges=definition.judges,
+                roles=definition.roles,
                 metric=definition.metric,
                 compare=definition.compare,
                 threshold=threshold,
@@ -148,6 +231,8 @@ def load_rule_file(path: str, text: str) -> list[Rule]:
                 summary=definition.summary,
                 messages=dict(definition.messages),
                 rationale=" ".join(definition.rationale.split()),
+                formula=definition.formula,
+                article=definition.article,
                 source=definition.source,
                 default_severity=definition.severity,
                 default_threshold=threshold,
@@ -210,6 +295,9 @@ def template_fields(template: str) -> Iterator[str]:
             yield name
 
 
+NotRunReason = Literal["select", "ignore", "config"]
+
+
 class Settings(NamedTuple):
     """Everything the repository's config decides: rules in force, gate, waivers."""
 
@@ -217,6 +305,40 @@ class Settings(NamedTuple):
     fail_on: str | None = None
     waivers: tuple[Waiver, ...] = ()
     max_file_bytes: int = source.DEFAULT_MAX_BYTES
+    # The whole catalogue with the config's thresholds and severities, run or not: roles
+    # (the recommendation's ACV floor, scale-up readiness) read their rules from it.
+    book: tuple[Rule, ...] = ()
+    # Rules of the catalogue this run leaves out, and why.
+    not_run: tuple[tuple[str, NotRunReason], ...] = ()
+
+    @property
+    def rule_book(self) -> tuple[Rule, ...]:
+        return self.book or load_catalogue()
+
+    def narrowed(
+        self,
+        select: Sequence[str] | None,
+        ignore: Sequence[str] | None,
+        document: Document | None = None,
+    ) -> "Settings":
+        """These settings with only the rules `select` and `ignore` leave, saying why the
+        others are not run."""
+        if select is None and ignore is None:
+            return self
+        kept = select_rules(self.rules, select, ignore, document)
+        codes = {rule.code for rule in kept}
+        dropped: list[tuple[str, NotRunReason]] = [
+            (
+                rule.code,
+                "select"
+                if select is not None and not any(_selected(rule, s) for s in select)
+                else "ignore",
+            )
+            for rule in self.rules
+            if rule.code not in codes
+        ]
+        not_run = tuple(sorted((*self.not_run, *dropped)))
+        return self._replace(rules=kept, not_run=not_run)
 
 
 def select_rules(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from podcheck.formats import RenderOptions, relative_uri
 from podcheck.report import Report
+from podcheck.shaping import notes
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -73,7 +74,9 @@ def render(report: Report, options: RenderOptions) -> str:
             )
         )
     verdicts = ", ".join(f"{f.path}: {f.verdict}" for f in report.files)
-    lines.append(
-        annotation("notice", f"podcheck verdict {report.verdict} ({verdicts})", title="podcheck")
-    )
+    shaped = "; ".join(note.text for note in notes(report))
+    summary = f"podcheck verdict {report.verdict} ({verdicts})"
+    if shaped:
+        summary += f". What shaped it: {shaped}"
+    lines.append(annotation("notice", summary, title="podcheck"))
     return "\n".join(lines) + "\n"

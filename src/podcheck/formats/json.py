@@ -73,11 +73,10 @@ def segment_dict(segment: SegmentSummary) -> dict[str, Any]:
         "score": segment.score,
         "recommended": segment.recommended,
         "recommended_reason": segment.recommended_reason,
-        "pilot_decision": (
-            {"action": segment.pilot.action, "reason": segment.pilot.reason}
-            if segment.pilot
-            else None
-        ),
+        "alternative": segment.alternative,
+        "cohort": list(segment.cohort) if segment.cohort is not None else None,
+        "pilot_decision": segment.pilot.action if segment.pilot else None,
+        "pilot_reason": segment.pilot.reason if segment.pilot else None,
     }
 
 
@@ -113,6 +112,12 @@ def report_dict(report: Report) -> dict[str, Any]:
         "version": report.version,
         "verdict": report.verdict,
         "fail_on": report.fail_on,
+        "rules_run": [rule.code for rule in report.rules],
+        "rules_not_run": [{"rule": code, "why": why} for code, why in report.not_run],
+        "overrides": [
+            {"rule": o.rule, "field": o.field, "catalogue": o.catalogue, "used": o.used}
+            for o in report.overrides
+        ],
         "files": [file_dict(f) for f in report.files],
         "waivers": [waiver_dict(w) for w in report.waivers],
     }
@@ -154,7 +159,7 @@ def render_file(file: FileReport, options: RenderOptions) -> str:
 
 def assemble(report: Report, parts: Sequence[str], options: RenderOptions) -> str:
     """The report around its files' parts, given in the order of `report.files`."""
-    data: dict[str, Any] = report_dict(Report((), report.rules, report.fail_on, report.waivers))
+    data: dict[str, Any] = json_value(report_dict(report._replace(files=())))
     data["verdict"] = report.verdict
     data["files"] = _Encoded(parts)
     # One list of pieces joined once: the parts of a large run add up to megabytes.

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
+from podcheck.shaping import notes
 from podcheck.units import expectation, write
 
 
@@ -72,8 +73,17 @@ def render(report: Report, options: RenderOptions) -> str:
     suites = [_suite(file, compare) for file in report.files]
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    shaped = notes(report)
+    # Suites carry the run's notes as properties, which CI test views list with the suite.
+    for suite in suites:
+        if shaped:
+            properties = ET.Element("properties")
+            for note in shaped:
+                ET.SubElement(properties, "property", name=f"podcheck.{note.kind}", value=note.text)
+            suite.insert(0, properties)
     root.extend(suites)
-    if report.notices:
-        ET.SubElement(root, "system-out").text = "\n".join(n.message for n in report.notices)
+    messages = [n.message for n in report.notices] + [note.text for note in shaped]
+    if messages:
+        ET.SubElement(root, "system-out").text = "\n".join(messages)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

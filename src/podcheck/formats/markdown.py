@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result
+from podcheck.shaping import notes
 from podcheck.units import expectation, write
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -28,6 +29,10 @@ def render(report: Report, options: RenderOptions) -> str:
     for file in report.files:
         lines += _file(file, rules)
     lines += [f"- ⚠️ {cell(notice.message)}" for notice in report.notices]
+    shaped = notes(report)
+    if shaped:
+        lines += ["", "#### What shaped this verdict", ""]
+        lines += [f"- {cell(note.text)}" for note in shaped]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -46,10 +51,17 @@ def _file(file: FileReport, rules: dict) -> list[str]:
         score = "" if s.score is None else str(s.score)
         lines.append(
             f"| {cell(s.name)} | {s.tier} | {s.model} | {_VERDICT[s.verdict]} | {score} "
-            f"| {s.recommended} | {cell(s.recommended_reason)} |"
+            f"| {s.recommended}{f' or {s.alternative}' if s.alternative else ''} "
+            f"| {cell(s.recommended_reason)} |"
         )
     lines.append("")
     for segment in file.segments:
+        if segment.cohort is not None:
+            lines.append(
+                f"**Pilot cohort in {cell(segment.name)}:** {cell(', '.join(segment.cohort))} "
+                "(the pilot criteria judge these pods)"
+            )
+            lines.append("")
         if segment.pilot is not None:
             lines.append(
                 f"**Pilot decision for {cell(segment.name)}: {segment.pilot.action}** "

@@ -11,8 +11,10 @@ from typing import Any
 
 from podcheck.catalogue_view import threshold_text
 from podcheck.formats import RenderOptions, relative_uri
+from podcheck.formats.json import json_value
 from podcheck.report import Report, Result
 from podcheck.rulebook import Rule
+from podcheck.shaping import notes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -123,8 +125,24 @@ def render(report: Report, options: RenderOptions) -> str:
             {
                 "executionSuccessful": report.exit_code != 2,
                 "toolExecutionNotifications": notifications,
+                # What shaped the verdict besides the files: selection, config, waivers, gate.
+                "toolConfigurationNotifications": [
+                    {"level": "note", "message": {"text": note.text}} for note in notes(report)
+                ],
             }
         ],
+        "properties": {
+            "rulesNotRun": [{"rule": code, "why": why} for code, why in report.not_run],
+            "overrides": [
+                {
+                    "rule": o.rule,
+                    "field": o.field,
+                    "catalogue": json_value(o.catalogue),
+                    "used": json_value(o.used),
+                }
+                for o in report.overrides
+            ],
+        },
         "results": results,
         "columnKind": "unicodeCodePoints",
     }

@@ -16,6 +16,7 @@ from rich.text import Text
 from podcheck.formats import RenderOptions
 from podcheck.report import FileReport, Report, Result, SegmentSummary
 from podcheck.rulebook import Rule
+from podcheck.shaping import notes
 from podcheck.units import expectation, write
 
 _VERDICT_STYLE = {
@@ -54,6 +55,12 @@ def render(report: Report, options: RenderOptions) -> str:
                 ),
                 0,
             )
+    shaped = notes(report)
+    if shaped:
+        console.print()
+        console.print(Text("What shaped this verdict", style="bold"))
+        for note in shaped:
+            _indented(console, Text(f"- {note.text}", style="yellow"), 2)
     if len(report.files) > 1:
         console.print()
         console.print(_overall(report))
@@ -137,8 +144,14 @@ def _segment(
         head.append(f"  score {segment.score}")
     console.print(head)
     recommendation = Text(f"recommended: {segment.recommended}", style="cyan")
+    if segment.alternative:
+        recommendation.append(f" or {segment.alternative}", style="cyan")
     recommendation.append(f" ({segment.recommended_reason})", style="dim")
     _indented(console, recommendation, 4)
+    if segment.cohort is not None:
+        cohort = Text(f"pilot cohort: {', '.join(segment.cohort)}", style="magenta")
+        cohort.append(" (the pilot criteria judge these pods)", style="dim")
+        _indented(console, cohort, 4)
     if segment.pilot is not None:
         pilot = Text(f"pilot decision: {segment.pilot.action}", style="magenta")
         pilot.append(f" ({segment.pilot.reason})", style="dim")

@@ -1,0 +1,103 @@
+"""Every format says what shaped the verdict: rules not run, thresholds the config changed
+(both values), and waivers applied with their reason."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from podcheck.cli import app
+from podcheck.formats import FORMATS
+
+NO_GO = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+CONFIG = """\
+rules:
+  POD101:
+    threshold: $40K
+  POD205:
+    severity: error
+  POD331:
+    enabled: false
+waivers:
+  - rule: POD404
+    segment: enterprise
+    reason: Books are being rebalanced this quarter
+    expires: 2099-01-31
+"""
+
+
+@pytest.fixture()
+def shaped(tmp_path: Path) -> dict[str, str]:
+    config = tmp_path / "podcheck.yaml"
+    config.write_text(CONFIG)
+    outputs = {}
+    for fmt in FORMATS:
+        outcome = CliRunner().invoke(
+            app,
+            [
+                "evaluate",
+                NO_GO,
+                "-f",
+                fmt,
+                "-c",
+                str(config),
+                "--ignore",
+                "POD6",
+                "--today",
+                "2026-11-23",
+            ],
+        )
+        assert outcome.exit_code == 1, outcome.output
+        outputs[fmt] = outcome.stdout
+    return outputs
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_says_what_shaped_the_verdict(shaped: dict[str, str], fmt: str):
+    text = shaped[fmt]
+    if fmt == "json":
+        data = json.loads(text)
+        assert {"rule": "POD331", "why": "config"} in data["rules_not_run"]
+        assert {"rule": "POD601", "why": "ignore"} in data["rules_not_run"]
+        assert {"rule": "POD101", "field": "threshold", "catalogue": 30000, "used": 40000} in (
+            data["overrides"]
+        )
+        assert {"rule": "POD205", "field": "severity", "catalogue": "warning", "used": "error"} in (
+            data["overrides"]
+        )
+        waived = [r for r in data["files"][0]["results"] if r["status"] == "waived"]
+        assert [r["waiver"] for r in waived] == ["Books are being rebalanced this quarter"]
+        assert "POD331" not in data["rules_run"]
+        return
+    if fmt == "sarif":
+        run = json.loads(text)["runs"][0]
+        notes = [
+            n["message"]["text"] for n in run["invocations"][0]["toolConfigurationNotifications"]
+        ]
+        text = "\n".join(notes)
+        assert {"rule": "POD331", "why": "config"} in run["properties"]["rulesNotRun"]
+    if fmt == "junit":
+        root = ET.fromstring(text)
+        values = [p.get("value") for p in root.iter("property")]
+        text = "\n".join(v or "" for v in values)
+    if fmt == "markdown":
+        text = text.replace("\\", "")  # cells escape Markdown's specials
+    assert "rules not run (turned off in the config): POD331" in text
+    assert "rules not run (ignored): POD601, POD602" in text
+    assert "POD101 threshold changed by the config: $30,000 → $40,000" in text
+    assert "POD205 severity changed by the config: warning → error" in text
+    assert "Books are being rebalanced this quarter" in text
+    assert "until 2099-01-31" in text
+
+
+def test_fail_on_warning_says_why_a_go_run_fails(tmp_path):
+    go = str(ROOT / "examples" / "initech-pilot-review.yaml")
+    outcome = CliRunner().invoke(app, ["evaluate", go, "--fail-on", "warning"])
+    assert outcome.exit_code == 1
+    assert " GO " in outcome.stdout
+    assert "--fail-on warning: 5 failed warnings fail this run (exit 1)" in outcome.stdout
