@@ -675,3 +675,16 @@ def test_rebalance_moves_aes_and_defer_moves_them_out_of_the_pod() -> None:
     assert (change.kind, change.pod, change.count) == ("move-ae", "a", 1)
     assert [p["ae"] for p in after["segments"][0]["pods"]] == [2, 1, 1]
     assert after["segments"][0]["headcount"] == {"ae": 5, "csm": 5}
+
+
+def test_a_two_pod_pilot_cohort_gets_a_third_pod_in_the_cohort() -> None:
+    """A marked cohort is the pilot: the new pod joins it, and the file says so."""
+    text = (Path(__file__).parent / "fixtures" / "plan" / "two-pod-cohort.yaml").read_text()
+    rules = tuple(r for r in CATALOGUE if r.code.startswith("POD4"))
+    loaded = load_org("cohort.yaml", text)
+    plan = make_plan(loaded, rules)
+    (change,) = plan.numeric
+    assert (change.kind, change.before, change.after) == ("add-pod", 2, 3)
+    revised = revise(text, loaded.document, loaded.org, plan.revised)
+    assert "      - {id: ent-pod-3, ae: 1, csm: 1, accounts: 0, pilot: true}\n" in revised
+    assert evaluate(load_org("revised.yaml", revised), rules).verdict == "go"

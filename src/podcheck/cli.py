@@ -472,7 +472,11 @@ def plan_command(
             for error in exc.errors:
                 typer.echo(str(error), err=True)
             continue
-        plans.append(make_plan(loaded, settings.rules, waivers, strategy.value, gate))
+        plans.append(
+            make_plan(
+                loaded, settings.rules, waivers, strategy.value, gate, book=settings.rule_book
+            )
+        )
         texts.append((text, loaded))
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)

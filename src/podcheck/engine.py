@@ -211,6 +211,19 @@ def planning_context(book: Sequence[Rule]) -> Context:
     return Context(judge, with_role(book, "scale_up"))
 
 
+def segment_subject(
+    org: OrgFile, index: int, segment: Segment, rule: Rule, context: Context
+) -> Subject | None:
+    """The segment-scope subject `rule` judges in one pod segment (its cohort or the whole
+    segment), or None when the rule does not judge it; made alone, for a search that
+    judges one candidate segment after another."""
+    if "segment" not in rule.scope or (rule.requires and getattr(segment, rule.requires) is None):
+        return None
+    judged = judged_group(org, segment, index)
+    group = whole_segment(segment, index) if rule.judges == "segment" else judged
+    return Subject(org, segment, index, group=group, context=context)
+
+
 def segment_subjects(
     org: OrgFile, index: int, segment: Segment, rule: Rule, context: Context
 ) -> Iterator[Subject]:

@@ -80,7 +80,7 @@ def _to_reach_go(file: FileReport, org: OrgFile, rules: Sequence[Rule]) -> dict[
 
     # The file's results already carry its waivers: a waived failure is not a target.
     plan = make_plan(
-        LoadedOrg(org, Document(file.path, None, {})), rules, report=file, verify=False
+        LoadedOrg(org, Document(file.path, None, {})), rules, report=file, verify=False, book=rules
     )
     # Three steps keep the page to two sheets; the plan command has the rest.
     steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines(limit=3)

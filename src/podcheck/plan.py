@@ -17,7 +17,13 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any, Literal, NamedTuple
 
-from podcheck.engine import evaluate, planning_context, rule_status, segment_subjects
+from podcheck.engine import (
+    evaluate,
+    planning_context,
+    rule_status,
+    segment_subject,
+    segment_subjects,
+)
 from podcheck.loader import LoadedOrg
 from podcheck.metrics import Context, Subject
 from podcheck.model import MAX_PEOPLE, HiringMonth, HiringTotals, OrgFile, Pod, Segment
@@ -249,11 +255,6 @@ def _cap(rule: Rule | None, denominator: Fraction) -> int | None:
     return None
 
 
-def _lowest(values: Iterable[int | None]) -> int | None:
-    known = [v for v in values if v is not None]
-    return min(known) if known else None
-
-
 def _highest(values: Iterable[int | None]) -> int | None:
     known = [v for v in values if v is not None]
     return max(known) if known else None
@@ -375,6 +376,8 @@ class _SegmentPlanner:
     ) -> None:
         self.org, self.index, self.segment, self.document = org, index, segment, document
         self.context = context
+        # Pod subjects by segment state and rule: a pod's candidates differ only in the pod.
+        self._made: dict[tuple[int, str], tuple[Segment, tuple[Subject, ...]]] = {}
         self.rules, self.waivers = rules, waivers
         self.failing = failing
         self.codes = {r.rule for r in failing}
@@ -391,30 +394,39 @@ class _SegmentPlanner:
         return rule_status(rule, subject, self.document, self.waivers) == "fail"
 
     def segment_passes(self, segment: Segment, codes: Iterable[str]) -> bool:
-        return not any(
-            self._fails(code, subject)
-            for code in codes
-            if "segment" in self.rules[code].scope
-            for subject in self._subjects(segment, code)
-            if subject.pod is None
-        )
+        for code in codes:
+            rule = self.rules[code]
+            subject = segment_subject(self.org, self.index, segment, rule, self.context)
+            if subject is not None and self._fails(code, subject):
+                return False
+        return True
 
     def pod_passes(self, segment: Segment, pod_index: int, pod: Pod, codes: Iterable[str]) -> bool:
-        pods = list(segment.pods or ())
-        pods[pod_index] = pod
-        trial = replace(segment, pods=pods)
-        return not any(
-            self._fails(code, subject)
-            for code in codes
-            if "pod" in self.rules[code].scope
-            for subject in self._subjects(trial, code)
-            if subject.pod_index == pod_index
-        )
+        """Whether the pod, changed, passes: judged as the engine judges the segment's pods,
+        with this pod in place of the one the segment holds."""
+        for code in codes:
+            if "pod" not in self.rules[code].scope:
+                continue
+            for subject in self._pod_subjects(segment, code):
+                if subject.pod_index == pod_index and self._fails(code, subject._replace(pod=pod)):
+                    return False
+        return True
 
-    def _subjects(self, segment: Segment, code: str) -> Iterable[Subject]:
-        """What the rule judges in the segment, as the engine makes it (the pilot cohort or
-        the whole segment, and its pods)."""
-        return segment_subjects(self.org, self.index, segment, self.rules[code], self.context)
+    def _pod_subjects(self, segment: Segment, code: str) -> tuple[Subject, ...]:
+        """The pod subjects the rule judges in the segment, made once per segment state."""
+        key = (id(segment), code)
+        found = self._made.get(key)
+        if found is None or found[0] is not segment:
+            subjects = tuple(
+                subject
+                for subject in segment_subjects(
+                    self.org, self.index, segment, self.rules[code], self.context
+                )
+                if subject.pod is not None
+            )
+            found = (segment, subjects)
+            self._made[key] = found
+        return found[1]
 
     def _in_force(self, codes: Iterable[str]) -> tuple[str, ...]:
         return tuple(code for code in codes if code in self.rules)
@@ -485,7 +497,10 @@ class _SegmentPlanner:
     def _add_pods(self) -> None:
         segment = self.segment
         rule = self.rules.get(PILOT_SIZE)
-        current = segment.pod_total
+        marked = [pod for pod in segment.pods or () if pod.pilot]
+        in_cohort = self.org.org.rollout == "pilot" and bool(marked)
+        # The pilot's size is its cohort's, where one is marked.
+        current = len(marked) if in_cohort else segment.pod_total
         if segment.pods is None and segment.pod_count is None:
             self._unfixed(
                 PILOT_SIZE, None, "list the pilot's pods (pods:) to plan the pilot's size"
@@ -496,13 +511,14 @@ class _SegmentPlanner:
             if segment.pods is None:
                 return replace(segment, pod_count=current + count)
             taken = {pod.id for s in self.org.segments for pod in s.pods or ()}
+            cohort = in_cohort  # new pods join the pilot cohort where one is marked
             new: list[Pod] = []
             number = 1
             while len(new) < count:
                 name = f"{segment.id}-pod-{current + number}"[:64]
                 number += 1
                 if name not in taken:
-                    new.append(Pod(id=name, ae=1, csm=1, accounts=0))
+                    new.append(Pod(id=name, ae=1, csm=1, accounts=0, pilot=cohort))
             spare_ae, spare_csm = max(self._spare("ae"), 0), max(self._spare("csm"), 0)
             head = replace(
                 segment.headcount,
@@ -822,9 +838,6 @@ class _SegmentPlanner:
         # Every hiring rule, targeted or not: CSMs launched today can make one fail (a
         # growth-rate pace compares with today's headcount).
         return self._in_force(PLAN_RULES)
-
-    def _ratio_codes(self) -> tuple[str, ...]:
-        return tuple(c for c in self._plan_codes() if c != "POD203")
 
     def _hire_later(self) -> None:
         """hire: CSM hires added as late as possible until every month passes."""

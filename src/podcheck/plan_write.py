@@ -162,7 +162,11 @@ def _segment_edits(text: _Text, index: int, old: Segment, new: Segment) -> Itera
             text,
             (*here, "pods"),
             None,
-            [[("id", p.id), ("ae", p.ae), ("csm", p.csm), ("accounts", p.accounts)] for p in added],
+            [
+                [("id", p.id), ("ae", p.ae), ("csm", p.csm), ("accounts", p.accounts)]
+                + ([("pilot", "true")] if p.pilot else [])
+                for p in added
+            ],
         )
     yield from _plan_edits(text, (*here, "hiring_plan"), old.hiring_plan, new.hiring_plan)
 
