@@ -160,6 +160,7 @@ REVIEW_WAIVERS = (
         index=0,
         rule="POD103",
         reason="Book moves to the new Denver pod in Q1; accepted by the CRO",
+        owner="Jordan Lee",
         segment="enterprise",
         pod="ent-west-1",
         expires=datetime.date(2027, 3, 31),

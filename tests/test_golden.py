@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, GOLDEN, ROOT
-from podcheck.engine import evaluate
+from podcheck.batch import judge_text
 from podcheck.formats import FORMATS, RenderOptions, renderer
-from podcheck.loader import load_org
 from podcheck.report import Report
 from podcheck.rulebook import Settings, load_catalogue
 
@@ -33,9 +32,9 @@ def report_for(example: Path) -> Report:
     """The report `podcheck evaluate` makes of an example, with no config and no export."""
     settings = Settings(load_catalogue()).without_export()
     relative = example.relative_to(ROOT).as_posix()
-    loaded = load_org(relative, example.read_text(encoding="utf-8"))
-    report = evaluate(loaded, settings.rules)
-    return Report(files=(report,), rules=settings.rules, not_run=settings.not_run)
+    # As the command judges it: a no-go file comes with its "to reach go" steps.
+    judged = judge_text(relative, example.read_text(encoding="utf-8"), settings, ())
+    return Report(files=(judged,), rules=settings.rules, not_run=settings.not_run)
 
 
 def test_every_format_has_a_golden_suffix():

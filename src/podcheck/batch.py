@@ -18,12 +18,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from podcheck.engine import evaluate
 from podcheck.errors import InputErrors, shown_path
 from podcheck.formats import FileRenderer, RenderOptions
-from podcheck.loader import load_org
 from podcheck.report import FileReport
 from podcheck.rulebook import Settings
+from podcheck.run import judge_text as judge_loaded
 from podcheck.source import DEFAULT_MAX_BYTES, STDIN, read
 from podcheck.waivers import Waiver
 
@@ -72,14 +71,7 @@ def judge_text(
 ) -> FileReport:
     """One file's report; input errors make an `error` report that lists them."""
     try:
-        loaded = load_org(path, text)
-        if accounts is not None:
-            from podcheck.accounts import evaluate_with_export
-
-            return evaluate_with_export(
-                loaded, settings.rules, waivers, accounts, settings.rule_book
-            )[0]
-        return evaluate(loaded, settings.rules, waivers, settings.rule_book)
+        return judge_loaded(path, text, settings, waivers, accounts).report
     except InputErrors as exc:
         return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
 

@@ -8,7 +8,7 @@ page as is. Coordinates are rounded to one decimal place so the output is stable
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from html import escape
 
@@ -48,11 +48,13 @@ def ratio_chart(
     pooled_at: Fraction,
     title: str,
     plan_end: int | None = None,
+    planned: Sequence[Month] = (),
 ) -> str:
     """AE:CSM ratio by month as a line, against the limit and the pooled-model line.
 
     Months after `plan_end` are drawn dashed and grey, and labelled: the plan says nothing
-    about them, so a flat line there is headcount held still, not a forecast.
+    about them, so a flat line there is headcount held still, not a forecast. With
+    `planned`, the ratio under `podcheck plan`'s changes is a second line.
     """
     ratios = [m.ratio for m in months if m.ratio is not None]
     top = float(max([pooled_at * Fraction(4, 3), *ratios]))
@@ -100,9 +102,9 @@ def ratio_chart(
         cursor += 13 + len(name) * CHAR_W + 8
     # Ratios stay exact for deciding a dot's colour; only coordinates are floats.
     points = [(m.month, m.ratio) for m in months if m.ratio is not None]
-    planned = [p for p in points if p[0] <= end]
-    unplanned = [p for p in points if beyond and p[0] >= end]
-    for css, line in (("ratio", planned), ("ratio beyond", unplanned)):
+    within = [p for p in points if p[0] <= end]
+    beyond_plan = [p for p in points if beyond and p[0] >= end]
+    for css, line in (("ratio", within), ("ratio beyond", beyond_plan)):
         if line:
             path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in line)
             parts.append(f'<polyline points="{path}" class="{css}"/>')
@@ -119,8 +121,21 @@ def ratio_chart(
             f'<circle cx="{_n(x(month))}" cy="{_n(y(float(value)))}" r="2" class="{css}">'
             f"<title>month {month}: {format_plain(round(value, 2))}:1</title></circle>"
         )
+    parts += _planned_line(planned, x, y)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _planned_line(planned: Sequence[Month], x: Callable, y: Callable) -> list[str]:
+    points = [(m.month, m.ratio) for m in planned if m.ratio is not None]
+    if not points:
+        return []
+    path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in points)
+    month, value = points[-1]
+    return [
+        f'<polyline points="{path}" class="planned"/>',
+        _text(x(month) - 4, y(float(value)) + 12, "with the plan", "planned-label", "end"),
+    ]
 
 
 LABEL_W, VALUE_W, ROW = 74, 50, 9.5

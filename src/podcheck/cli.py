@@ -502,6 +502,91 @@ def _exit_code(code: int, config_refused: bool) -> int:
     return code
 
 
+class PlanFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+class PlanStrategy(str, enum.Enum):
+    hire = "hire"
+    defer = "defer"
+    rebalance = "rebalance"
+
+
+@app.command("plan")
+def plan_command(
+    files: Annotated[
+        list[str], typer.Argument(help="Org files to plan; '-' reads standard input.")
+    ],
+    strategy: Annotated[
+        PlanStrategy, typer.Option("--strategy", "-s", help="How numeric rules are fixed.")
+    ] = PlanStrategy.hire,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PlanFormat.terminal,
+    write: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--write", help="Write the revised proposal here (one input file only)."),
+    ] = None,
+    config: ConfigOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """What it would take: the smallest changes that make each no-go file go.
+
+    Exit 0 when every revised proposal would be go, 1 when some rule still needs a person
+    (the to-dos), 2 on input errors.
+    """
+    from podcheck import plan_view, run
+    from podcheck.loader import load_org
+    from podcheck.plan import make_plan
+
+    if write is not None and len(files) != 1:
+        _usage_error("--write takes one input file")
+    # A device, a directory or the input itself is refused, as for evaluate's -o.
+    _check_outputs([write], files)
+    as_of = _today(today)
+    settings = _settings(config, select, ignore).without_export()
+    waivers = run.active_waivers(settings, as_of)
+    gate = _gate(fail_on, settings)
+    plans, texts, failed = [], [], False
+    for path in files:
+        try:
+            shown, text = run.read(path, settings)
+            loaded = load_org(shown, text)
+        except InputErrors as exc:
+            failed = True
+            for error in exc.errors:
+                typer.echo(str(error), err=True)
+            continue
+        plans.append(
+            make_plan(
+                loaded, settings.rules, waivers, strategy.value, gate, book=settings.rule_book
+            )
+        )
+        texts.append((text, loaded))
+    if failed:
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    if write is not None:
+        from podcheck.plan_write import revise
+
+        (text, loaded), (found,) = texts[0], plans
+        _write(write, revise(text, loaded.document, loaded.org, found.revised))
+    renderers = {
+        PlanFormat.terminal: plan_view.render_terminal,
+        PlanFormat.json: plan_view.render_json,
+        PlanFormat.markdown: plan_view.render_markdown,
+    }
+    sys.stdout.write(renderers[output_format](plans))
+    raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
+
+
 @app.command()
 def validate(
     files: Annotated[
@@ -655,7 +740,7 @@ def _pack(
         shown, text = run.read(path, settings)
         config_path = run.find_config(config)
         config_text = None if config_path is None else run.read(str(config_path), settings)[1]
-        judged = run.judge_text(shown, text, settings, as_of, export)
+        judged = run.judge_text(shown, text, settings, run.active_waivers(settings, as_of), export)
     except InputErrors as exc:
         _bad_input(exc)
     _report_errors(judged.report)

@@ -53,6 +53,7 @@ IsoDate = Annotated[
 class WaiverEntry:
     rule: RuleCode
     reason: Text
+    owner: Text | None = None  # who accepted the exception, shown in the review pack
     segment: Slug | None = None
     pod: Slug | None = None
     file: Text | None = None
@@ -111,6 +112,7 @@ def _waivers(
                 index=index,
                 rule=entry.rule,
                 reason=entry.reason,
+                owner=entry.owner,
                 segment=entry.segment,
                 pod=entry.pod,
                 file=entry.file,

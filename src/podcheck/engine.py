@@ -159,38 +159,81 @@ class _Subjects(NamedTuple):
 
     @classmethod
     def of(cls, org: OrgFile, context: Context, export: Any = None) -> "_Subjects":
-        made = []
-        for index, segment in enumerate(org.segments):
-            if segment.model != "pod":
-                continue
-            whole = whole_segment(segment, index)
-            cohort = judged_group(org, segment, index)
-            groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
-            subjects = [
-                (
-                    Subject(org, segment, index, group=group, context=context, export=export),
-                    tuple(
-                        Subject(org, segment, index, pod, pod_index, group, context, export)
-                        for pod_index, pod in group.pods
-                    ),
-                )
-                for group in groups
-            ]
-            made.append(_PodSegment(segment, *subjects[0], *subjects[-1]))
+        made = [
+            _pod_segment(org, index, segment, context, export)
+            for index, segment in enumerate(org.segments)
+            if segment.model == "pod"
+        ]
         return cls(Subject(org, context=context, export=export), tuple(made))
 
     def judged_by(self, rule: Rule) -> Iterator[Subject]:
         """Every subject the rule judges, in file order: the org, pod segments, their pods."""
         if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
             yield self.org_subject
-        for segment, cohort, cohort_pods, whole, all_pods in self.pod_segments:
-            if _lacks(rule, segment, self.org_subject.export):
-                continue
-            judges_whole = rule.judges == "segment"
-            if "segment" in rule.scope:
-                yield whole if judges_whole else cohort
-            if "pod" in rule.scope:
-                yield from all_pods if judges_whole else cohort_pods
+        for pod_segment in self.pod_segments:
+            yield from _judged_in(pod_segment, rule, self.org_subject.export)
+
+
+def _pod_segment(
+    org: OrgFile, index: int, segment: Segment, context: Context, export: Any = None
+) -> _PodSegment:
+    whole = whole_segment(segment, index)
+    cohort = judged_group(org, segment, index)
+    groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
+    subjects = [
+        (
+            Subject(org, segment, index, group=group, context=context, export=export),
+            tuple(
+                Subject(org, segment, index, pod, pod_index, group, context, export)
+                for pod_index, pod in group.pods
+            ),
+        )
+        for group in groups
+    ]
+    return _PodSegment(segment, *subjects[0], *subjects[-1])
+
+
+def _judged_in(pod_segment: _PodSegment, rule: Rule, export: Any = None) -> Iterator[Subject]:
+    segment, cohort, cohort_pods, whole, all_pods = pod_segment
+    if _lacks(rule, segment, export):
+        return
+    judges_whole = rule.judges == "segment"
+    if "segment" in rule.scope:
+        yield whole if judges_whole else cohort
+    if "pod" in rule.scope:
+        yield from all_pods if judges_whole else cohort_pods
+
+
+def planning_context(book: Sequence[Rule]) -> Context:
+    """The context rules that consult others need, for judging candidate changes one rule
+    and one segment at a time (podcheck plan)."""
+
+    def judge(rule: Rule, subject: Subject) -> tuple[str, str]:
+        found = run_rule(rule, subject, Document("", None, {}))
+        return found.status, found.message
+
+    return Context(judge, with_role(book, "scale_up"))
+
+
+def segment_subject(
+    org: OrgFile, index: int, segment: Segment, rule: Rule, context: Context
+) -> Subject | None:
+    """The segment-scope subject `rule` judges in one pod segment (its cohort or the whole
+    segment), or None when the rule does not judge it; made alone, for a search that
+    judges one candidate segment after another."""
+    if "segment" not in rule.scope or _lacks(rule, segment, None):
+        return None
+    judged = judged_group(org, segment, index)
+    group = whole_segment(segment, index) if rule.judges == "segment" else judged
+    return Subject(org, segment, index, group=group, context=context)
+
+
+def segment_subjects(
+    org: OrgFile, index: int, segment: Segment, rule: Rule, context: Context
+) -> Iterator[Subject]:
+    """The subjects `rule` judges in one pod segment (the cohort or the whole segment, and
+    its pods), `segment` standing at `index` in `org` in place of what the file says."""
+    return _judged_in(_pod_segment(org, index, segment, context), rule)
 
 
 def _lacks(rule: Rule, segment: Segment, export: Any) -> bool:
@@ -369,3 +412,18 @@ def readiness_score(results: Sequence[Result]) -> int:
         return 100
     passed = sum(SCORE_WEIGHTS[r.severity] for r in counted if r.status == "pass")
     return int(Fraction(passed * 100, total))
+
+
+def rule_status(
+    rule: Rule, subject: Subject, document: Document, waivers: Sequence[Waiver] = ()
+) -> Status:
+    """The status `run_rule` would give, without writing the message: for searches that
+    judge many candidate changes (podcheck plan)."""
+    measured = REGISTRY[rule.metric].function(subject, rule.params)
+    bar = measured.reference if rule.threshold is None else rule.threshold
+    status = _decide(rule, measured, bar)[0]
+    if status != "fail":
+        return status
+    segment = subject.segment.id if subject.segment else None
+    pod = subject.pod.id if subject.pod else None
+    return "waived" if find_waiver(waivers, rule.code, document.path, segment, pod) else status

@@ -131,8 +131,7 @@ def _exceptions(
                 rule=f"{first.rule} {first.name}",
                 where=", ".join(_where(r.segment, r.pod) for r in results),
                 reason=first.waiver or "",
-                # Shown where the config's waiver format names an owner; a dash otherwise.
-                owner=str(getattr(waiver, "owner", None) or "—"),
+                owner=(waiver.owner if waiver else None) or "",
                 expires=str(waiver.expires) if waiver and waiver.expires else "no expiry",
             )
         )
@@ -176,7 +175,7 @@ def _failure_rows(file: FileReport, rules: Sequence[Rule]) -> list[_Row]:
 
 
 # Pods named in a failed rule's row, worst first; the rest are counted.
-POD_LIST_LIMIT = 6
+POD_LIST_LIMIT = 4
 
 
 def _pod_list(pods: Sequence[Result], compare: str) -> str:
@@ -239,7 +238,9 @@ def render_checklist(
     )
 
 
-def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
+def _charts(
+    org: OrgFile, rules: Sequence[Rule], planned: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     found = []
     view = build_projection(org, rules, PROJECTION_MONTHS)
     by_id = {segment.id: segment for segment in org.segments}
@@ -247,7 +248,12 @@ def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
         plan_end = plan_months(by_id[projection.id])
         title = f"{projection.name}: AE:CSM ratio by month"
         svg = charts.ratio_chart(
-            projection.months, projection.limit, projection.pooled_at, title, plan_end
+            projection.months,
+            projection.limit,
+            projection.pooled_at,
+            title,
+            plan_end,
+            (planned or {}).get(projection.id, ()),
         )
         found.append({"title": title, "svg": Markup(svg)})
         segment = by_id[projection.id]
@@ -256,6 +262,33 @@ def _charts(org: OrgFile, rules: Sequence[Rule]) -> list[dict[str, Any]]:
             title = f"{segment.display_name}: book ARR by pod"
             found.append({"title": title, "svg": Markup(charts.book_chart(books, title))})
     return found
+
+
+def _to_reach_go(file: FileReport, org: OrgFile, rules: Sequence[Rule]) -> dict[str, Any]:
+    """The default plan's first steps and, for each segment it changes, the months under
+    the plan (the ratio chart draws them beside the proposed ones)."""
+    if file.verdict != "no-go":
+        return {"steps": [], "planned": {}}
+    from podcheck.loader import LoadedOrg
+    from podcheck.plan import make_plan
+    from podcheck.plan_view import to_reach_go
+    from podcheck.source import Document
+
+    # The file's results already carry its waivers: a waived failure is not a target.
+    plan = make_plan(
+        LoadedOrg(org, Document(file.path, None, {})), rules, report=file, verify=False, book=rules
+    )
+    # Three steps keep the page to two sheets; the plan command has the rest.
+    steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines(limit=3)
+    changed = {
+        new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
+    }
+    planned = {
+        projection.id: projection.months
+        for projection in build_projection(plan.revised, rules, PROJECTION_MONTHS).segments
+        if projection.id in changed
+    }
+    return {"steps": steps, "planned": planned}
 
 
 def render_report(
@@ -269,6 +302,7 @@ def render_report(
     export: Any = None,
 ) -> str:
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
+    reach = _to_reach_go(file, org, rules)
     template = _environment().get_template("report.html.j2")
     page = template.render(
         file=file,
@@ -279,7 +313,8 @@ def render_report(
         failures=_failure_rows(file, rules),
         exceptions=exceptions,
         exception_notes=notes,
-        charts=_charts(org, rules),
+        charts=_charts(org, rules, reach["planned"]),
+        to_reach_go=reach,
         accounts_charts=accounts_view.build(export, org, accounts_view.load_limit(rules)),
         checklist=checklist,
         **_common(file.path, stamp, shaping),

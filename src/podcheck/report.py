@@ -91,6 +91,18 @@ class SegmentSummary(NamedTuple):
     figures: Figures | None = None
 
 
+class Step(NamedTuple):
+    """One item of the default plan, shown with a no-go as its way out (plan.md)."""
+
+    segment: str | None
+    message: str
+    change: dict[str, Any] | None = None  # the plan's change as JSON fields; None: a to-do
+
+
+# The "to reach go" sections show this many steps, then point to `podcheck plan`.
+REACH_LINES = 5
+
+
 class FileReport(NamedTuple):
     path: str
     org: str | None
@@ -98,6 +110,15 @@ class FileReport(NamedTuple):
     errors: tuple[InputError, ...] = ()
     segments: tuple[SegmentSummary, ...] = ()
     results: tuple[Result, ...] = ()
+    to_reach_go: tuple[Step, ...] = ()  # the default plan, for a no-go file
+
+    def reach_lines(self, limit: int = REACH_LINES) -> list[str]:
+        """The first steps of the default plan, then where to read the rest."""
+        steps = self.to_reach_go
+        lines = [step.message for step in steps[:limit]]
+        if len(steps) > limit:
+            lines.append(f"podcheck plan {self.path} for the rest ({len(steps) - limit} more)")
+        return lines
 
     @property
     def headline(self) -> str:

@@ -126,24 +126,37 @@ class Judged(NamedTuple):
 
 
 def judge_text(
-    shown: str, text: str, chosen: Settings, as_of: datetime.date, export: Any = None
+    shown: str,
+    text: str,
+    chosen: Settings,
+    waivers: tuple[Waiver, ...],
+    export: Any = None,
 ) -> Judged:
     """One file's text loaded and judged, with an account export when one is given (a
     podcheck.book.Tally); InputErrors if it is not a valid org file. An export's bad rows
-    are the report's errors."""
+    are the report's errors. A no-go report comes with its way out: the first changes of
+    the default plan ("to reach go"); a go report pays nothing for it."""
     from podcheck.engine import evaluate
 
     loaded = load_org(shown, text)
-    waivers = active_waivers(chosen, as_of)
+    book = chosen.rule_book
+    measured = None
     if export is None:
-        return Judged(loaded, evaluate(loaded, chosen.rules, waivers, chosen.rule_book))
-    from podcheck.accounts import evaluate_with_export
+        report = evaluate(loaded, chosen.rules, waivers, book)
+    else:
+        from podcheck.accounts import evaluate_with_export
 
-    report, measured = evaluate_with_export(loaded, chosen.rules, waivers, export, chosen.rule_book)
+        report, measured = evaluate_with_export(loaded, chosen.rules, waivers, export, book)
+    if report.verdict == "no-go":
+        from podcheck.plan import make_plan
+        from podcheck.plan_view import to_reach_go
+
+        plan = make_plan(loaded, chosen.rules, waivers, report=report, verify=False, book=book)
+        report = report._replace(to_reach_go=to_reach_go(plan))
     return Judged(loaded, report, measured)
 
 
 def judge(path: str, chosen: Settings, as_of: datetime.date) -> Judged:
     """One file read, loaded and judged; InputErrors if it is not a valid org file."""
     shown, text = read(path, chosen)
-    return judge_text(shown, text, chosen, as_of)
+    return judge_text(shown, text, chosen, active_waivers(chosen, as_of))

@@ -22,6 +22,7 @@ class Waiver:
     rule: str
     reason: str
     segment: str | None = None
+    owner: str | None = None  # who accepted it
     pod: str | None = None
     file: str | None = None  # a path or glob, as the files are named on the command line
     expires: datetime.date | None = None

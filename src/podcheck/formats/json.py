@@ -94,9 +94,17 @@ def _file_fields(file: FileReport) -> dict[str, Any]:
         "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in file.errors],
     }
     if file.verdict != "error":
-        data["segments"] = [segment_dict(s) for s in file.segments]
+        data["segments"] = [
+            {**segment_dict(s), "to_reach_go": _reach(file, s.id)} for s in file.segments
+        ]
         data["results"] = [_result_fields(r) for r in file.results]
+        data["to_reach_go"] = _reach(file, None)
     return data
+
+
+def _reach(file: FileReport, segment: str | None) -> list[dict[str, Any]]:
+    """The default plan's changes for a segment (None: the org-wide ones), as in plan.md."""
+    return [s.change for s in file.to_reach_go if s.segment == segment and s.change is not None]
 
 
 def report_dict(report: Report) -> dict[str, Any]:

@@ -84,6 +84,9 @@ def _file(file: FileReport, rules: dict) -> list[str]:
             for r in waived
         ]
         lines.append("")
+    reach = file.reach_lines()
+    if reach:
+        lines += ["#### To reach go", "", *(f"- {cell(line)}" for line in reach), ""]
     passed = sum(r.status == "pass" for r in file.results)
     skipped = sum(r.status == "skip" for r in file.results)
     lines += [f"{len(failed)} failed · {passed} passed · {skipped} skipped", ""]

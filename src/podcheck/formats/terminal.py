@@ -159,6 +159,12 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
         console.print()
         console.print(Text("  Organisation", style="bold"))
         _results(console, org_results, rules, verbose)
+    reach = file.reach_lines()
+    if reach:
+        console.print()
+        console.print(Text("  To reach go", style="bold"))
+        for line in reach:
+            _indented(console, Text(f"- {line}"), 4)
 
 
 def _segment(
