@@ -704,3 +704,31 @@ def test_cells_are_cleaned_up_before_they_are_counted(tmp_path):
     assert result(report, "POD706", "mm", "p1").message.startswith(
         "the busiest month is 2027-01 with 2 renewals for Dana Diaz"
     )
+
+
+def test_plan_moves_named_accounts_off_an_overloaded_csm(tmp_path):
+    """`plan --accounts`: the fewest moves, largest accounts first, to a CSM with room."""
+    from podcheck.cli import app
+
+    example = Path(__file__).resolve().parent.parent / "examples"
+    outcome = CliRunner().invoke(
+        app,
+        [
+            "plan",
+            str(example / "northwind-pilot-go.yaml"),
+            "--accounts",
+            str(example / "northwind-accounts.csv"),
+            "--format",
+            "json",
+        ],
+    )
+    (found,) = json.loads(outcome.stdout)["files"]
+    moves = [c for c in found["changes"] if c["kind"] == "move-account"]
+    # Priya Shah carries 36 accounts: two must go for her to be under 35.
+    assert [(m["before"], m["after"]) for m in moves] == [("Priya Shah", "Lee Park")] * 2
+    assert all(m["rules"] == ["POD701"] for m in moves)
+    arrs = [int(m["message"].split("($")[1].split(")")[0].replace(",", "")) for m in moves]
+    assert arrs == sorted(arrs, reverse=True)  # largest first
+    assert "Adatum" not in outcome.stdout  # customers are rows unless --show-accounts
+    assert outcome.exit_code == 1  # uncovered accounts are still a to-do
+    assert any(t["rule"] == "POD704" for t in found["todo"])

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.book import Book, Tally
     from podcheck.html_report import Shaping, Stamp
     from podcheck.loader import LoadedOrg
+    from podcheck.plan import Plan
     from podcheck.report import FailOn as GateLevel
     from podcheck.report import FileReport
     from podcheck.rulebook import Settings
@@ -537,6 +538,9 @@ def plan_command(
         Optional[str],  # noqa: UP045
         typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
     ] = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
 ) -> None:
     """What it would take: the smallest changes that make each no-go file go.
 
@@ -551,8 +555,13 @@ def plan_command(
         _usage_error("--write takes one input file")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
     _check_outputs([write], files)
+    if accounts is not None and len(files) != 1:
+        _usage_error("--accounts takes one org file")
     as_of = _today(today)
-    settings = _settings(config, select, ignore).without_export()
+    settings = _settings(config, select, ignore)
+    export = _export_for_moves(accounts, column_map, show_accounts, settings)
+    if export is None:
+        settings = settings.without_export()
     waivers = run.active_waivers(settings, as_of)
     gate = _gate(fail_on, settings)
     plans, texts, failed = [], [], False
@@ -565,11 +574,20 @@ def plan_command(
             for error in exc.errors:
                 typer.echo(str(error), err=True)
             continue
-        plans.append(
-            make_plan(
-                loaded, settings.rules, waivers, strategy.value, gate, book=settings.rule_book
-            )
+        # With an export, the file is judged against the real books first.
+        judged = None if export is None else run.judge_text(shown, text, settings, waivers, export)
+        found = make_plan(
+            loaded,
+            settings.rules,
+            waivers,
+            strategy.value,
+            gate,
+            report=None if judged is None else judged.report,
+            book=settings.rule_book,
         )
+        if export is not None:
+            found = _with_moves(found, export, loaded, settings)
+        plans.append(found)
         texts.append((text, loaded))
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -585,6 +603,39 @@ def plan_command(
     }
     sys.stdout.write(renderers[output_format](plans))
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
+
+
+def _export_for_moves(
+    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+) -> "Tally | None":
+    """The export for `plan --accounts`, read keeping each account so it can be moved."""
+    if path is None:
+        return _export(path, column_map, show, settings)
+    from podcheck.accounts import read_for_run
+
+    try:
+        return read_for_run(
+            path, column_map, show, settings.accounts, settings.rules, keep_accounts=True
+        )
+    except ValueError as exc:
+        _usage_error(str(exc))
+    except InputErrors as exc:
+        _fail(exc.errors)
+
+
+def _with_moves(
+    found: "Plan", export: "Tally", loaded: "LoadedOrg", settings: "Settings"
+) -> "Plan":
+    """The plan with the account moves that bring every CSM under the export's load bar."""
+    from podcheck.accounts_view import load_limit
+    from podcheck.book import propose_moves
+    from podcheck.plan import with_account_moves
+
+    rule = next((r for r in settings.rule_book if r.metric == "export_csm_load"), None)
+    if rule is None:
+        return found
+    moves = propose_moves(export, loaded.org, load_limit(settings.rule_book))
+    return with_account_moves(found, moves, rule.code)
 
 
 @app.command()

@@ -27,7 +27,7 @@ from podcheck.engine import (
 from podcheck.loader import LoadedOrg
 from podcheck.metrics import Context, Subject
 from podcheck.model import MAX_PEOPLE, HiringMonth, HiringTotals, OrgFile, Pod, Segment
-from podcheck.numbers import format_plain, format_ratio
+from podcheck.numbers import format_money, format_plain, format_ratio
 from podcheck.projection import project
 from podcheck.report import FileReport, Result
 from podcheck.rulebook import Rule, load_catalogue
@@ -45,6 +45,7 @@ Kind = Literal[
     "add-pod",
     "policy",
     "structural",
+    "move-account",
 ]
 
 # Which change fixes which rule (shared/spec/plan.md, "Kinds of change").
@@ -183,6 +184,41 @@ def make_plan(
         tuple(todo),
         revised,
     )
+
+
+def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
+    """The plan with named accounts moved between CSMs, from an account export
+    (`podcheck.book.propose_moves`): the export's books, not the org file's figures, so
+    `--write` leaves the file alone. Accounts nobody has room for are a hire: a to-do."""
+    changes = [
+        Change(
+            "move-account",
+            move.segment,
+            move.from_pod,
+            None,
+            1,
+            None,
+            move.from_csm,
+            move.to_csm,
+            (rule,),
+            f"move {move.account} ({format_money(move.arr)}) from {move.from_csm} "
+            f"({move.from_pod}) to {move.to_csm} ({move.to_pod})",
+        )
+        for move in moves.moves
+    ]
+    # The moves settle the load rule's failures, unless some accounts have nowhere to go.
+    todo = [t for t in plan.todo if t.rule != rule]
+    if moves.unplaced:
+        todo.append(
+            Todo(
+                rule,
+                None,
+                f"{moves.unplaced} account{'s' if moves.unplaced != 1 else ''} over the load "
+                "bar and no CSM with room: hire a CSM",
+            )
+        )
+    after = plan.verdict_after if not todo else "no-go"
+    return plan._replace(changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after)
 
 
 # Searching counts with the oracle
