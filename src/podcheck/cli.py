@@ -503,10 +503,8 @@ def _exit_code(code: int, config_refused: bool) -> int:
     return code
 
 
-class PlanFormat(str, enum.Enum):
-    terminal = "terminal"
-    json = "json"
-    markdown = "markdown"
+# The plan is written in the same three formats as a diff.
+PlanFormat = DiffFormat
 
 
 class PlanStrategy(str, enum.Enum):

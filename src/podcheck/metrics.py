@@ -210,9 +210,14 @@ def _people(count: int, role: str) -> str:
     return f"{count} {role}" if count == 1 else f"{count} {role}s"
 
 
+def _headcount(ae: int, csm: int) -> dict[str, Any]:
+    """The people of a pair as messages name them."""
+    return {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+
+
 def _ratio(subject: Subject) -> Measurement:
     ae, csm, _, at = _book(subject)
-    details = {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+    details = _headcount(ae, csm)
     if csm == 0:
         return Measurement(None, at, outcome="fail", case="no_csm", details=details)
     return Measurement(quotient(ae, csm), at, details=details)
@@ -385,7 +390,7 @@ def trailing_ratio(subject: Subject, params: Params) -> Measurement:
 def pod_pairing(subject: Subject, params: Params) -> Measurement:
     """A pod pairs at least one AE with at least one CSM."""
     ae, csm, _, at = _book(subject)
-    details = {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+    details = _headcount(ae, csm)
     paired = ae >= 1 and csm >= 1
     case = None if paired else "no_one" if ae == csm == 0 else "no_ae" if ae == 0 else "no_csm"
     return Measurement(paired, at, outcome="pass" if paired else "fail", case=case, details=details)
