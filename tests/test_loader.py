@@ -43,8 +43,11 @@ def test_positive_fixture_loads(fixture: Path):
 
 def test_accepted_forms_have_exact_values():
     org = load_org("f.yaml", (FIXTURES / "positive" / "forms.yaml").read_text()).org
-    strategic, mid, tail = org.segments
+    strategic, mid, tail, cohort = org.segments
     assert org.org.name == "2026-01-15"  # a date-like scalar stays text
+    assert (cohort.accounts, cohort.headcount.ae) == (1234, 1000)  # separators in counts
+    assert cohort.pods is not None and cohort.pods[0].pilot is True
+    assert [s.months_ago for s in cohort.history or ()] == [3, 12]
     assert strategic.acv == 1_200_000
     assert mid.acv == Fraction("85000.50")
     assert tail.acv == 1500
