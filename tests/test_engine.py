@@ -117,7 +117,7 @@ def test_recommendation_is_the_structural_fit(changes, model, alternative, reaso
 def test_recommending_the_proposed_model_says_so():
     summary = run(org()).segments[0]
     assert summary.recommended == "pod"
-    assert summary.recommended_reason.endswith("(as proposed)")
+    assert summary.recommended_reason.endswith("; as proposed")
 
 
 def test_recommendation_uses_the_configured_acv_floor():

@@ -41,5 +41,5 @@ def recommend(segment: Segment, acv_floor: Any) -> Recommendation:
         )
         why += "; the scaled-CS article's alternative is an AI agent as named CSM"
     if model == segment.model:
-        why += " (as proposed)"
+        why += "; as proposed"
     return Recommendation(model, alternative, why)
