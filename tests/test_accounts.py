@@ -732,3 +732,23 @@ def test_plan_moves_named_accounts_off_an_overloaded_csm(tmp_path):
     assert "Adatum" not in outcome.stdout  # customers are rows unless --show-accounts
     assert outcome.exit_code == 1  # uncovered accounts are still a to-do
     assert any(t["rule"] == "POD704" for t in found["todo"])
+
+
+def test_the_checklist_lists_export_failures_its_questions_do_not_ask_about():
+    from podcheck.cli import app
+
+    example = Path(__file__).resolve().parent.parent / "examples"
+    outcome = CliRunner().invoke(
+        app,
+        [
+            "checklist",
+            str(example / "northwind-pilot-go.yaml"),
+            "--accounts",
+            str(example / "northwind-accounts.csv"),
+            "--format",
+            "markdown",
+        ],
+    )
+    assert "Verdict **NO-GO**" in outcome.stdout
+    also = outcome.stdout.split("### Also failing, outside the five questions")[1]
+    assert "Priya Shah carries 36 accounts" in also and "POD701" in also

@@ -75,6 +75,8 @@ class Checklist:
     verdict: str
     questions: tuple[Question, ...]
     pilots: tuple[SegmentPilot, ...]
+    # Error-severity failures no question asks about, which still make the file no-go.
+    also_failing: tuple[Evidence, ...] = ()
 
     @property
     def answered(self) -> int:
@@ -245,4 +247,10 @@ def build(
         )
         for segment in org.pod_segments
     )
-    return Checklist(report.path, org.org.name, report.verdict, questions, pilots)
+    asked = {rule.code for rule in book if rule.roles.question is not None}
+    also = tuple(
+        _evidence(r, by_code)
+        for r in report.results
+        if r.failed and r.severity == "error" and r.rule not in asked
+    )
+    return Checklist(report.path, org.org.name, report.verdict, questions, pilots, also)

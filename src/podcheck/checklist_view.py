@@ -46,6 +46,10 @@ def _question_lines(question: Question) -> list[list[Piece]]:
     return lines
 
 
+# Failures the five questions do not ask about still decide the verdict: they are listed.
+ALSO_FAILING = "Also failing, outside the five questions"
+
+
 def lines(checklist: Checklist) -> list[list[Piece]]:
     out: list[list[Piece]] = [
         [(f"Decision checklist: {checklist.org}", "heading"), (f"  ({checklist.path})", "dim")],
@@ -60,6 +64,12 @@ def lines(checklist: Checklist) -> list[list[Piece]]:
     ]
     for question in checklist.questions:
         out += _question_lines(question)
+    if checklist.also_failing:
+        out += [[], [(ALSO_FAILING, "heading")]]
+        out += [
+            [("  ✗ ", "no"), (f"{e.text}", ""), (f"  [{e.rule}]", "dim")]
+            for e in checklist.also_failing
+        ]
     for pilot in checklist.pilots:
         label = pilot.segment if pilot.name == pilot.segment else f"{pilot.segment} ({pilot.name})"
         out += [[], [(f"Pilot starting criteria: {label}", "heading")]]
@@ -128,6 +138,9 @@ def render_markdown(checklist: Checklist) -> str:
             mark = "✓" if evidence.passed else "~" if evidence.waiver else "✗"
             waived = f" _(waived: {cell(evidence.waiver)})_" if evidence.waiver else ""
             out.append(f"  - {mark} {cell(evidence.text)} ({evidence.rule}){waived}")
+    if checklist.also_failing:
+        out += ["", f"### {ALSO_FAILING}", ""]
+        out += [f"- ✗ {cell(e.text)} ({e.rule})" for e in checklist.also_failing]
     for pilot in checklist.pilots:
         out += ["", f"### Pilot starting criteria: {cell(pilot.name)}", ""]
         out += [

@@ -134,6 +134,8 @@ class FileReport(NamedTuple):
             n = len(self.failures(severity))
             if n:
                 parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
+        # A running pilot's decision is as much a verdict as go or no-go: say it up front.
+        parts += [f"pilot in {s.id}: {s.pilot.action}" for s in pods if s.pilot is not None]
         return " · ".join(parts)
 
     def deciding(self) -> "FileReport":
