@@ -23,42 +23,37 @@ LABEL_CHARS = 24
 
 
 def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
-    """One horizontal bar per CSM (heaviest first), with a line at the load limit."""
-    row = 18
-    label_w, right = 130, 50
-    height = TOP + row * len(loads) + 24
+    """One horizontal bar per CSM (heaviest first), with a line at the load limit.
+
+    Drawn at print size like podcheck.charts (a unit is a point, text at its 8 pt); the
+    counts stand in a column of their own right of the plot, clear of the limit line.
+    """
+    row = charts.ROW
+    label_w, right = charts.LABEL_W, 30
+    height = TOP + row * len(loads) + 16
     plot_w = WIDTH - label_w - right
     scale = max([limit * 5 / 4, *(count for _, count in loads)])
 
     def x(value: float) -> float:
         return label_w + plot_w * value / scale
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'class="chart" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = charts._open(height, title)
     for index, (name, count) in enumerate(loads):
         top = TOP + index * row
         css = "bar over-bar" if count >= limit else "bar"
         label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        parts.append(charts._text(label_w - 4, top + 7.5, label, "tick", "end"))
         parts.append(
-            f'<text x="{label_w - 6}" y="{top + 12}" class="tick" '
-            f'text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{charts._n(top + 1.5)}" '
+            f'width="{charts._n(x(count) - label_w)}" height="6.5" class="{css}">'
+            f"<title>{escape(name)}: {count} accounts</title></rect>"
         )
-        parts.append(
-            f'<rect x="{label_w}" y="{top + 2}" width="{charts._n(x(count) - label_w)}" '
-            f'height="12" class="{css}"><title>{escape(name)}: {count} accounts</title></rect>'
-        )
-        parts.append(
-            f'<text x="{charts._n(x(count) + 4)}" y="{top + 12}" class="tick">{count}</text>'
-        )
+        parts.append(charts._text(WIDTH - right + 4, top + 7.5, str(count), "tick"))
     level = charts._n(x(limit))
     bottom = TOP + row * len(loads)
     parts.append(f'<line x1="{level}" x2="{level}" y1="{TOP}" y2="{bottom}" class="limit"/>')
     parts.append(
-        f'<text x="{level}" y="{bottom + 14}" class="limit-label" '
-        f'text-anchor="middle">{limit} accounts</text>'
+        charts._text(x(limit), bottom + 11, f"{limit} accounts", "limit-label", "middle")
     )
     parts.append("</svg>")
     return "".join(parts)
