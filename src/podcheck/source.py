@@ -101,14 +101,16 @@ class Document(NamedTuple):
         )
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Line and column of `path`, or of its nearest enclosing value when it is absent."""
+        """Line and column of `path`, or of its nearest enclosing key when it is absent (the
+        key a person would add the missing value under)."""
         places = self.places
+        absent = False
         while path not in places and path:
-            path = path[:-1]
+            path, absent = path[:-1], True
         place = places.get(path)
         if place is None:
             return 1, 1
-        mark = place[1] if key and place[1] is not None else place[0]
+        mark = place[1] if (key or absent) and place[1] is not None else place[0]
         return mark.line + 1, mark.column + 1
 
     def error(self, path: Path, message: str, *, key: bool = False) -> InputError:
