@@ -52,9 +52,7 @@ def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
     level = charts._n(x(limit))
     bottom = TOP + row * len(loads)
     parts.append(f'<line x1="{level}" x2="{level}" y1="{TOP}" y2="{bottom}" class="limit"/>')
-    parts.append(
-        charts._text(x(limit), bottom + 11, f"{limit} accounts", "limit-label", "middle")
-    )
+    parts.append(charts._text(x(limit), bottom + 11, f"{limit} accounts", "limit-label", "middle"))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -77,6 +77,8 @@ class Checklist:
     pilots: tuple[SegmentPilot, ...]
     # Error-severity failures no question asks about, which still make the file no-go.
     also_failing: tuple[Evidence, ...] = ()
+    # What shaped the verdict besides the file: rules not run, config overrides, the gate.
+    notes: tuple[str, ...] = ()
 
     @property
     def answered(self) -> int:

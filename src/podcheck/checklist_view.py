@@ -93,6 +93,9 @@ def lines(checklist: Checklist) -> list[list[Piece]]:
             )
     if not checklist.pilots:
         out += [[], [("No segment is proposed for pods, so there is no pilot to plan.", "dim")]]
+    if checklist.notes:
+        out += [[], [("What shaped this verdict", "heading")]]
+        out += [[(f"  - {note}", "open")] for note in checklist.notes]
     return out
 
 
@@ -153,6 +156,9 @@ def render_markdown(checklist: Checklist) -> str:
             f"{'**review** ' if m.answer == 'review' else ''}_(aim: {cell(m.note)})_"
             for m in pilot.metrics
         ]
+    if checklist.notes:
+        out += ["", "### What shaped this verdict", ""]
+        out += [f"- {cell(note)}" for note in checklist.notes]
     return inert.plain("\n".join(out) + "\n")
 
 

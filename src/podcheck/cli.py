@@ -823,6 +823,8 @@ def checklist(
     show_accounts: ShowAccountsOption = False,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
+    from dataclasses import replace
+
     from podcheck import checklist as checklist_model
     from podcheck import checklist_view
 
@@ -831,6 +833,7 @@ def checklist(
     pack = _pack(file, config, today, accounts, column_map, show_accounts)
     settings = pack.settings
     built = checklist_model.build(pack.report, pack.loaded.org, settings.rules, settings.rule_book)
+    built = replace(built, notes=_page_shaping(pack).notes)
     if output_format is ChecklistFormat.html:
         from podcheck.html_report import render_checklist
 
