@@ -590,3 +590,49 @@ def test_a_revision_cannot_pass_as_a_git_option(loosened):
         assert outcome.exit_code == 2
         assert "a revision cannot start with '-'" in outcome.stderr
         assert not (loosened / "x").exists()
+
+
+def test_a_selection_of_only_export_rules_without_an_export_runs_nothing_and_exits_2():
+    from typer.testing import CliRunner
+
+    from podcheck.cli import app
+
+    no_go = str(
+        Path(__file__).resolve().parent.parent / "examples" / "contoso-enterprise-no-go.yaml"
+    )
+    for command in (["evaluate"], ["plan"], ["diff", no_go]):
+        outcome = CliRunner().invoke(app, [*command, no_go, "--select", "POD7"])
+        assert outcome.exit_code == 2, command
+        assert "no --accounts EXPORT is given" in outcome.stderr
+
+
+def test_plan_output_is_inert(tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import org
+    from podcheck.cli import app
+
+    hostile = tmp_path / "hostile.yaml"
+    data = org(**{"org.name": "x ##[stop-commands]tok \u202e", "policies.comp": None})
+    hostile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for fmt in ("terminal", "json", "markdown"):
+        outcome = CliRunner().invoke(app, ["plan", str(hostile), "-f", fmt])
+        assert "##[" not in outcome.stdout and "\u202e" not in outcome.stdout, fmt
+
+
+def test_a_file_of_millions_of_values_is_refused_early(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("version: 1\nsegments: [" + "a, " * 300_000 + "a]\n")
+    from podcheck.errors import InputErrors
+    from podcheck.loader import load_org
+
+    with pytest.raises(InputErrors, match="more than 250,000 values"):
+        load_org(str(big), big.read_text())
+
+
+def test_a_named_config_absent_at_the_ref_is_refused(loosened):
+    # A config the pull request adds under another name must not stand in for the base's.
+    (loosened / "evil.yaml").write_text("ignore: [POD1]\n")
+    outcome = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--config", "evil.yaml")
+    assert outcome.exit_code == 2
+    assert "is not in HEAD~1" in outcome.stderr

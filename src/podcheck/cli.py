@@ -248,6 +248,18 @@ def _report_errors(report: "FileReport") -> "FileReport":
     return report
 
 
+def _without_export(settings: "Settings") -> "Settings":
+    """The settings of a run with no account export; exit 2 if that leaves no rule to run
+    (a selection of only the export's rules would otherwise pass without judging)."""
+    chosen = settings.without_export()
+    if not chosen.rules:
+        _usage_error(
+            "the selection leaves only rules on account exports (POD7xx), and no "
+            "--accounts EXPORT is given: nothing would be judged"
+        )
+    return chosen
+
+
 def _export(
     path: str | None, column_map: str | None, show: bool, settings: "Settings"
 ) -> "Tally | None":
@@ -443,7 +455,7 @@ def evaluate(
     )
     export = _export(accounts, column_map, show_accounts, settings)
     if export is None:
-        settings = settings.without_export()
+        settings = _without_export(settings)
     active = active_waivers(settings, as_of)
     to_terminal = output is None
     options = RenderOptions(
@@ -551,6 +563,8 @@ def plan_command(
 
     if write is not None and len(files) != 1:
         _usage_error("--write takes one input file")
+    if write in (STDIN, ""):  # standard output holds the plan itself
+        _usage_error("--write needs a file name for the revised proposal")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
     _check_outputs([write], files)
     if accounts is not None and len(files) != 1:
@@ -559,7 +573,7 @@ def plan_command(
     settings = _settings(config, select, ignore)
     export = _export_for_moves(accounts, column_map, show_accounts, settings)
     if export is None:
-        settings = settings.without_export()
+        settings = _without_export(settings)
     waivers = run.active_waivers(settings, as_of)
     gate = _gate(fail_on, settings)
     plans, texts, failed = [], [], False
@@ -695,7 +709,7 @@ def diff_command(
     from podcheck.report import FileReport
     from podcheck.run import active_waivers
 
-    settings = _settings(config, select, ignore, config_ref=config_ref)
+    settings = _without_export(_settings(config, select, ignore, config_ref=config_ref))
     config_changed = _config_notice(config, config_ref, github=False)
     if base_ref is None and len(paths) != 2:
         _usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
@@ -784,7 +798,7 @@ def _pack(
     settings = _settings(config)
     export = _export(accounts, column_map, show_accounts, settings)
     if export is None:
-        settings = settings.without_export()
+        settings = _without_export(settings)
     try:
         shown, text = run.read(path, settings)
         config_path = run.find_config(config)

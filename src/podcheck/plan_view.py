@@ -5,7 +5,7 @@ from typing import Any
 
 import orjson
 
-from podcheck import __version__
+from podcheck import __version__, inert
 from podcheck.errors import one_line
 from podcheck.formats.json import json_value
 from podcheck.formats.markdown import cell
@@ -47,7 +47,7 @@ def _lines(plan: Plan) -> list[str]:
 
 def render_terminal(plans: Sequence[Plan]) -> str:
     """One block per file: per segment, one line per change, then to-dos, then the verdict."""
-    return "\n".join(line for plan in plans for line in _lines(plan))
+    return inert.lines(line for plan in plans for line in _lines(plan))
 
 
 def _change(change: Change) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
 def render_json(plans: Sequence[Plan]) -> str:
     data = {"tool": "podcheck", "version": __version__, "files": [plan_dict(p) for p in plans]}
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return inert.json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def render_markdown(plans: Sequence[Plan]) -> str:
@@ -112,7 +112,7 @@ def render_markdown(plans: Sequence[Plan]) -> str:
             lines.append("")
         if plan.verdict_before == "go":
             lines += ["Nothing to change.", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_reach_go(plan: Plan) -> tuple[Step, ...]:

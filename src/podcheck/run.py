@@ -10,7 +10,7 @@ import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from podcheck import rulebook, source
+from podcheck import inert, rulebook, source
 from podcheck.errors import InputErrors, UsageError
 from podcheck.loader import LoadedOrg, load_org
 from podcheck.report import FileReport
@@ -58,6 +58,10 @@ def settings(
     chosen = Settings(catalogue, book=catalogue)
     if config_ref is not None:
         name, text = _ref_config(config_path, config_ref)
+        if text is None and config_path is not None:
+            # A config named on the command line must be the base's: a name the pull
+            # request chose, absent at the base, must not fall back to the defaults.
+            raise UsageError(f"--config {inert.excerpt(str(config_path))} is not in {config_ref}")
         if text is not None:
             from podcheck import config  # only when there is one: runs without never pay
 

@@ -45,6 +45,9 @@ Value = None | bool | int | Fraction | str | list["Value"] | dict[str, "Value"]
 
 # A valid org file nests five levels deep (org > segments > segment > pods > pod).
 MAX_DEPTH = 12
+# Values in one file: a 5,000-pod org holds about 40,000; past this the file is refused
+# before it can cost seconds and hundreds of MB (a 4 MiB flow list has two million).
+MAX_VALUES = 250_000
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 _KEYWORDS: dict[str, Value] = {
@@ -303,6 +306,9 @@ class _Frame:
         self.next_index = 0
 
 
+_TOO_MANY = f"more than {MAX_VALUES:,} values; no org file needs that many"
+
+
 class _Builder:
     """Turns parser events into values and places, refusing what podcheck does not accept.
 
@@ -342,6 +348,8 @@ class _Builder:
                     frame.key = None
                     path = (*frame.path, owner)
                     places[path] = (event.start_mark, frame.key_mark, text, not quoted)
+                    if len(places) > MAX_VALUES:
+                        raise self.fail(event.start_mark, _TOO_MANY)
             elif type(event) is MappingStartEvent:
                 self.open({}, event)
             elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
@@ -396,6 +404,8 @@ class _Builder:
         self.stack.append(_Frame(container, path))
 
     def place(self, value: Value, mark: Mark, raw: str | None, plain: bool) -> Path:
+        if len(self.places) > MAX_VALUES:
+            raise self.fail(mark, _TOO_MANY)
         if not self.stack:
             self.root = value
             self.places[()] = (mark, None, raw, plain)
