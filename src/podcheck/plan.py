@@ -7,7 +7,7 @@ are configured (thresholds, severities, waivers). Closed-form bounds only seed t
 the oracle decides, and a bound the oracle does not confirm is searched around (galloping,
 then binary search on the count).
 
-Minimal in the sense of shared/spec/plan.md: applying the plan makes every targeted rule
+Minimal in the sense of the plan contract (README, "What it would take"): applying the plan makes every targeted rule
 pass, and undoing one unit of any numeric change makes one of them fail again.
 """
 
@@ -48,7 +48,7 @@ Kind = Literal[
     "move-account",
 ]
 
-# Which change fixes which rule (shared/spec/plan.md, "Kinds of change").
+# Which kind of change fixes which rule (the plan contract's kinds of change).
 TODAY_RULES = ("POD103", "POD105", "POD201", "POD202")
 POD_RULES = ("POD103", "POD105", "POD201")
 LOAD_RULES = ("POD103", "POD105")  # what no move of AEs can fix
