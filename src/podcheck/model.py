@@ -1,7 +1,8 @@
 """The org-design file, format version 1, as frozen dataclasses.
 
-Field names and meanings follow the org-file format (README, "The org file") exactly. Types are strict: no
-string is taken for a number, no number for a boolean, and unknown keys are errors
+Field names and meanings follow the org-file format (README, "The org file") exactly.
+Types are strict: no string is taken for a number, no number for a boolean, and unknown
+keys are errors
 (validation.py enforces this; `__pydantic_config__` says the same to pydantic, which
 generates the JSON Schema from these classes).
 """

@@ -7,8 +7,9 @@ are configured (thresholds, severities, waivers). Closed-form bounds only seed t
 the oracle decides, and a bound the oracle does not confirm is searched around (galloping,
 then binary search on the count).
 
-Minimal in the sense of the plan contract (README, "What it would take"): applying the plan makes every targeted rule
-pass, and undoing one unit of any numeric change makes one of them fail again.
+Minimal in the sense of the plan contract (README, "What it would take"): applying the
+plan makes every targeted rule pass, and undoing one unit of any numeric change makes one
+of them fail again.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
