@@ -131,8 +131,16 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
     executor = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(job,)
     )
+    # A worker inherits the parent's Ctrl-C handler at the fork and only ignores Ctrl-C
+    # once its initializer runs: SIGINT stays blocked across the fork so that no worker
+    # can be interrupted in between (a pending one reaches the parent when unblocked).
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield from executor.map(_judge_in_worker, paths, chunksize=chunk)
+        try:
+            outcomes = executor.map(_judge_in_worker, paths, chunksize=chunk)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        yield from outcomes
     except BrokenProcessPool:
         raise WorkerStopped(
             "a worker process stopped before it finished (killed, or out of memory); "
@@ -165,6 +173,7 @@ def _start_worker(job: Job) -> None:
     _WORKER_JOB = job
     # Ctrl-C reaches the whole process group; the parent alone decides how the run ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _judge_in_worker(path: str) -> Judged:

@@ -283,6 +283,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError
         )
     mark = problem_mark or context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "nesting depth" in problem:
+        # libyaml 0.2.5+ (PyYAML 6.0.4) refuses deep nesting while scanning ahead, before
+        # the builder sees the events: the same refusal, in podcheck's words.
+        return InputError(path, line, column, _TOO_DEEP)
     return InputError(path, line, column, f"invalid YAML: {problem}")
 
 
@@ -306,6 +310,7 @@ class _Frame:
         self.next_index = 0
 
 
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; no org file needs that"
 _TOO_MANY = f"more than {MAX_VALUES:,} values; no org file needs that many"
 
 
@@ -396,7 +401,7 @@ class _Builder:
         self.refuse_properties(event)
         mark = event.start_mark
         if len(self.stack) >= MAX_DEPTH:
-            raise self.fail(mark, f"nesting deeper than {MAX_DEPTH} levels; no org file needs that")
+            raise self.fail(mark, _TOO_DEEP)
         frame = self.stack[-1] if self.stack else None
         if frame is not None and frame.key is None and frame.mapping is not None:
             raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
