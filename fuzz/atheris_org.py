@@ -21,12 +21,13 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from podcheck import rulebook, source
-    from podcheck.engine import evaluate
-    from podcheck.errors import InputErrors
-    from podcheck.formats import RenderOptions, renderer
-    from podcheck.loader import load_org
-    from podcheck.report import Report
+    from podcheck.core.errors import InputErrors
+    from podcheck.judge import rulebook
+    from podcheck.judge.engine import evaluate
+    from podcheck.judge.report import Report
+    from podcheck.orgfile import source
+    from podcheck.orgfile.loader import load_org
+    from podcheck.render.formats import RenderOptions, renderer
 
 RULES = rulebook.load_catalogue()
 ERROR_LINE = re.compile(r"fuzz\.yaml:\d+:\d+: error: [^\n]+")

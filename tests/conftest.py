@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 import podcheck
-from podcheck import rulebook
-from podcheck.engine import evaluate
-from podcheck.loader import load_org
-from podcheck.report import FileReport, Result
-from podcheck.waivers import Waiver
+from podcheck.judge import rulebook
+from podcheck.judge.engine import evaluate
+from podcheck.judge.report import FileReport, Result
+from podcheck.judge.waivers import Waiver
+from podcheck.orgfile.loader import load_org
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -191,9 +191,9 @@ class Pack(NamedTuple):
 
 def review_pack(path: Path, waivers: tuple[Waiver, ...] = ()) -> Pack:
     """The report and checklist pages of an org file, as `podcheck report` makes them."""
-    from podcheck import checklist
-    from podcheck.html_report import Stamp, render_checklist, render_report
-    from podcheck.scorecard import digest
+    from podcheck.render.html_report import Stamp, render_checklist, render_report
+    from podcheck.review import checklist
+    from podcheck.review.scorecard import digest
 
     text = path.read_text(encoding="utf-8")
     loaded = load_org(path.relative_to(ROOT).as_posix(), text)

@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, org, result
-from podcheck import accounts, book
-from podcheck.errors import InputErrors
-from podcheck.loader import load_org
-from podcheck.report import FileReport
+from podcheck.accounts import book
+from podcheck.accounts import export as accounts
+from podcheck.core.errors import InputErrors
+from podcheck.judge.report import FileReport
+from podcheck.orgfile.loader import load_org
+from podcheck.run import session
 
 HEADER = [
     "Account Name",
@@ -92,7 +94,7 @@ def loaded_org(data: dict[str, Any] | None = None):
 
 def judge(export: Path, data: dict[str, Any] | None = None, **options: Any) -> FileReport:
     tally = accounts.read_export(str(export), accounts.ExportOptions(**options))
-    report, _ = accounts.evaluate_with_export(loaded_org(data), CATALOGUE, (), tally)
+    report, _ = session.evaluate_with_export(loaded_org(data), CATALOGUE, (), tally)
     return report
 
 
@@ -174,7 +176,7 @@ def test_a_quoted_field_with_a_comma_and_a_newline_is_one_account(tmp_path):
 
 
 def test_without_an_export_the_account_rules_do_not_run():
-    from podcheck.engine import evaluate
+    from podcheck.judge.engine import evaluate
 
     report = evaluate(loaded_org(), CATALOGUE)
     assert not [r for r in report.results if r.rule.startswith("POD7")]
@@ -339,8 +341,8 @@ def hostile_rows() -> list[list[str]]:
 
 
 def test_formulas_and_control_characters_never_reach_any_output_unescaped(tmp_path):
-    from podcheck.formats import FORMATS, RenderOptions, renderer
-    from podcheck.report import Report
+    from podcheck.judge.report import Report
+    from podcheck.render.formats import FORMATS, RenderOptions, renderer
 
     export = write_csv(tmp_path / "a.csv", hostile_rows())
     report = judge(export, show_accounts=True)
@@ -355,8 +357,8 @@ def test_formulas_and_control_characters_never_reach_any_output_unescaped(tmp_pa
 
 
 def test_accounts_are_named_only_with_show_accounts(tmp_path):
-    from podcheck.formats import FORMATS, RenderOptions, renderer
-    from podcheck.report import Report
+    from podcheck.judge.report import Report
+    from podcheck.render.formats import FORMATS, RenderOptions, renderer
 
     export = write_csv(tmp_path / "a.csv", book_rows())
     hidden = judge(export)
@@ -422,7 +424,7 @@ def org_file(tmp_path: Path) -> Path:
 
 
 def test_evaluate_with_an_export_end_to_end(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     export = write_csv(tmp_path / "a.csv", book_rows(), delimiter=";", bom=True, crlf=True)
     done = runner.invoke(
@@ -438,7 +440,7 @@ def test_evaluate_with_an_export_end_to_end(tmp_path):
 
 
 def test_bad_rows_exit_2_with_every_other_figure_reported(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     rows = book_rows()
     rows[0][2] = "n/a"
@@ -452,7 +454,7 @@ def test_bad_rows_exit_2_with_every_other_figure_reported(tmp_path):
 
 
 def test_report_and_checklist_take_the_export(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     export = write_csv(tmp_path / "a.csv", book_rows())
     html = tmp_path / "report.html"
@@ -472,7 +474,7 @@ def test_report_and_checklist_take_the_export(tmp_path):
 
 
 def test_the_config_maps_columns_and_the_command_line_wins(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     export = tmp_path / "a.csv"
     export.write_text("Company,Money,Segment,Pod,CS Person\nAcme,40000,mm,p1,Bo\n")
@@ -493,7 +495,7 @@ def test_the_config_maps_columns_and_the_command_line_wins(tmp_path):
 
 
 def test_account_options_without_an_export_are_usage_errors(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     done = runner.invoke(app, ["evaluate", str(org_file(tmp_path)), "--show-accounts"])
     assert done.exit_code == 2
@@ -506,7 +508,7 @@ def test_account_options_without_an_export_are_usage_errors(tmp_path):
 
 
 def test_thresholds_of_account_rules_come_from_the_config(tmp_path):
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     export = write_csv(tmp_path / "a.csv", book_rows())
     config = tmp_path / "podcheck.yaml"
@@ -528,7 +530,7 @@ def test_the_example_export_shows_what_the_example_org_file_hides():
     tally = accounts.read_export(
         str(ROOT / "examples" / "northwind-accounts.csv"), accounts.ExportOptions()
     )
-    report, _ = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    report, _ = session.evaluate_with_export(loaded, CATALOGUE, (), tally)
     assert report.errors == ()
     assert report.verdict == "no-go"
     failed = [(r.rule, r.pod) for r in report.results if r.failed]
@@ -549,7 +551,7 @@ def test_the_example_export_shows_what_the_example_org_file_hides():
 
 
 def test_the_load_chart_draws_a_bar_per_csm_against_the_bar():
-    from podcheck.accounts_view import load_chart
+    from podcheck.render.accounts_view import load_chart
 
     svg = load_chart([("Dana <Diaz>", 40), ("Eli Ng", 20)], 35, "loads & more")
     assert svg.count('class="bar over-bar"') == 1
@@ -560,12 +562,12 @@ def test_the_load_chart_draws_a_bar_per_csm_against_the_bar():
 
 
 def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
-    from podcheck.accounts_view import build
+    from podcheck.render.accounts_view import build
 
     export = write_csv(tmp_path / "a.csv", book_rows())
     loaded = loaded_org(org(**{"segments.0.pods": list(reversed(org()["segments"][0]["pods"]))}))
     tally = accounts.read_export(str(export), accounts.ExportOptions())
-    _, measured = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    _, measured = session.evaluate_with_export(loaded, CATALOGUE, (), tally)
     assert list(measured.segments["mm"].pods) == ["p4", "p3", "p2", "p1"]
     charts = build(measured, loaded.org, 35)
     assert [c["title"] for c in charts] == [
@@ -576,8 +578,8 @@ def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
 
 
 def test_bad_rows_are_located_in_the_export_in_sarif_and_github_annotations(tmp_path):
-    from podcheck.formats import RenderOptions, renderer
-    from podcheck.report import Report
+    from podcheck.judge.report import Report
+    from podcheck.render.formats import RenderOptions, renderer
 
     rows = book_rows()
     rows[0][2] = "n/a"
@@ -594,7 +596,7 @@ def test_bad_rows_are_located_in_the_export_in_sarif_and_github_annotations(tmp_
 
 @given(st.from_regex(r"\$?[0-9]{1,9}(,[0-9]{3})?(\.[0-9]{1,3})?[kKmM]?", fullmatch=True))
 def test_arr_cells_are_read_exactly_as_the_money_parser_reads_them(text):
-    from podcheck.numbers import AmountError, parse_money
+    from podcheck.core.numbers import AmountError, parse_money
 
     try:
         expected = Fraction(parse_money(text)) * 100
@@ -708,7 +710,7 @@ def test_cells_are_cleaned_up_before_they_are_counted(tmp_path):
 
 def test_plan_moves_named_accounts_off_an_overloaded_csm(tmp_path):
     """`plan --accounts`: the fewest moves, largest accounts first, to a CSM with room."""
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     example = Path(__file__).resolve().parent.parent / "examples"
     outcome = CliRunner().invoke(
@@ -735,7 +737,7 @@ def test_plan_moves_named_accounts_off_an_overloaded_csm(tmp_path):
 
 
 def test_the_checklist_lists_export_failures_its_questions_do_not_ask_about():
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     example = Path(__file__).resolve().parent.parent / "examples"
     outcome = CliRunner().invoke(

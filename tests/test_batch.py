@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, FIXTURES, installed_script
-from podcheck.batch import PARALLEL_FROM, workers_for
+from podcheck.run.batch import PARALLEL_FROM, workers_for
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +88,9 @@ def test_a_worker_that_dies_ends_the_run_with_one_line_and_no_wait(tmp_path):
     # A renderer that kills its worker stands in for the kernel's out-of-memory killer.
     script = f"""
 import os, sys
-from podcheck import batch, rulebook
-from podcheck.formats import RenderOptions
+from podcheck.run import batch
+from podcheck.judge import rulebook
+from podcheck.render.formats import RenderOptions
 
 def die(report, options):
     os._exit(9)

@@ -22,10 +22,11 @@ from conftest import (
     ROOT,
     review_pack,
 )
-from podcheck import __version__, checklist
-from podcheck.engine import evaluate
-from podcheck.html_report import render_report
-from podcheck.loader import load_org
+from podcheck import __version__
+from podcheck.judge.engine import evaluate
+from podcheck.orgfile.loader import load_org
+from podcheck.render.html_report import render_report
+from podcheck.review import checklist
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")

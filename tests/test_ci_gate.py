@@ -17,9 +17,9 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT, installed_script, org
-from podcheck.cli import app
-from podcheck.formats.github import annotation
-from podcheck.rulebook import load_catalogue
+from podcheck.cli.app import app
+from podcheck.judge.rulebook import load_catalogue
+from podcheck.render.formats.github import annotation
 
 # The OASIS schema is kept in the repository (tests/data/README.md gives its source).
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"

@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT, installed_script
-from podcheck.cli import app
+from podcheck.cli.app import app
 
 runner = CliRunner()
 GO = str(ROOT / "examples" / "northwind-pilot-go.yaml")
@@ -122,7 +122,7 @@ def test_config_file_in_working_directory_and_option(tmp_path, monkeypatch):
 
 
 def test_rules_lists_every_rule_of_the_catalogue():
-    from podcheck.rulebook import load_catalogue
+    from podcheck.judge.rulebook import load_catalogue
 
     data = json.loads(invoke("rules", "--format", "json").stdout)
     assert [r["code"] for r in data["rules"]] == [r.code for r in load_catalogue()]
@@ -254,7 +254,7 @@ def _broken_schema(*args, **kwargs):
 
 
 def test_internal_error_is_one_line_with_its_own_exit_code(monkeypatch):
-    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    monkeypatch.setattr("podcheck.orgfile.schema.render", _broken_schema)
     outcome = invoke("schema", env={"PODCHECK_DEBUG": ""})
     assert outcome.exit_code == 3
     assert outcome.stderr == (
@@ -267,7 +267,7 @@ def test_internal_error_is_one_line_with_its_own_exit_code(monkeypatch):
     ("args", "env"), [(["--debug", "schema"], {}), (["schema"], {"PODCHECK_DEBUG": "1"})]
 )
 def test_debug_prints_the_traceback_of_an_internal_error(monkeypatch, args, env):
-    monkeypatch.setattr("podcheck.schema.render", _broken_schema)
+    monkeypatch.setattr("podcheck.orgfile.schema.render", _broken_schema)
     outcome = invoke(*args, env=env)
     assert outcome.exit_code == 3
     assert "Traceback (most recent call last)" in outcome.stderr
@@ -330,8 +330,8 @@ def test_installed_script_never_prints_a_traceback(tmp_path, text):
 
 
 def test_readme_rule_table_lists_every_rule_as_configured_by_default():
-    from podcheck.catalogue_view import threshold_text
-    from podcheck.rulebook import load_catalogue
+    from podcheck.judge.rulebook import load_catalogue
+    from podcheck.render.catalogue_view import threshold_text
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in load_catalogue():
@@ -340,7 +340,7 @@ def test_readme_rule_table_lists_every_rule_as_configured_by_default():
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
-    from podcheck.formats import FORMATS
+    from podcheck.render.formats import FORMATS
 
     # Linux keeps such names as bytes; Python holds the stray byte as a lone surrogate.
     name = os.fsencode(tmp_path) + b"/north\xffwind.yaml"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOGUE, org, result, run
-from podcheck import config, rulebook
-from podcheck.errors import InputErrors
+from podcheck.core.errors import InputErrors
+from podcheck.judge import rulebook
+from podcheck.run import config
 
 
 def rules_from(tmp_path: Path, text: str):

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from conftest import CATALOGUE, org, result, run
-from podcheck.engine import evaluate, readiness_score
-from podcheck.loader import load_org
-from podcheck.projection import project
-from podcheck.report import Result
+from podcheck.judge.engine import evaluate, readiness_score
+from podcheck.judge.report import Result
+from podcheck.metrics.projection import project
+from podcheck.orgfile.loader import load_org
 
 
 def _result(severity: str, status: str) -> Result:

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, EXAMPLES, data_paths
-from podcheck import source
-from podcheck.cli import PROGRESS_FROM, app, wants_progress
-from podcheck.engine import evaluate
-from podcheck.errors import InputErrors
-from podcheck.formats import RenderOptions, renderer
-from podcheck.loader import load_org
-from podcheck.report import Report
+from podcheck.cli.app import PROGRESS_FROM, app, wants_progress
+from podcheck.core.errors import InputErrors
+from podcheck.judge.engine import evaluate
+from podcheck.judge.report import Report
+from podcheck.orgfile import source
+from podcheck.orgfile.loader import load_org
+from podcheck.render.formats import RenderOptions, renderer
 
 ERROR_LINE = re.compile(r"(org\.yaml|<stdin>):\d+:\d+: error: [^\n]+")
 TEXTS = [example.read_text(encoding="utf-8") for example in EXAMPLES]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, GOLDEN, ROOT
-from podcheck.batch import judge_text
-from podcheck.formats import FORMATS, RenderOptions, renderer
-from podcheck.report import Report
-from podcheck.rulebook import Settings, load_catalogue
+from podcheck.judge.report import Report
+from podcheck.judge.rulebook import Settings, load_catalogue
+from podcheck.render.formats import FORMATS, RenderOptions, renderer
+from podcheck.run.batch import judge_text
 
 # Account exports that sit beside the example org files (see tests/test_accounts.py).
 EXPORTS = ["northwind-accounts.csv"]
@@ -65,7 +65,7 @@ def test_at_least_five_examples_showing_go_and_no_go():
 
 
 def test_markdown_cells_escape_names_from_the_file():
-    from podcheck.formats.markdown import cell
+    from podcheck.render.formats.markdown import cell
 
     assert cell("A | B <script> & *x*\nnext") == r"A \| B \<script\> &amp; \*x\* next"
 
@@ -74,8 +74,8 @@ def test_json_holds_the_report_object_with_one_line_per_result():
     import datetime
     import json
 
-    from podcheck.formats.json import render, report_dict, result_dict
-    from podcheck.waivers import Waiver, WaiverStatus
+    from podcheck.judge.waivers import Waiver, WaiverStatus
+    from podcheck.render.formats.json import render, report_dict, result_dict
 
     files = tuple(report_for(example).files[0] for example in EXAMPLES)
     rules = load_catalogue()

@@ -25,8 +25,8 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import ROOT, installed_script, org
-from podcheck.cli import app
-from podcheck.formats import FORMATS
+from podcheck.cli.app import app
+from podcheck.render.formats import FORMATS
 
 runner = CliRunner()
 
@@ -448,7 +448,7 @@ def test_a_config_that_runs_no_rule_is_an_input_error(tmp_path, monkeypatch, con
 
 
 def test_the_most_specific_selector_decides():
-    from podcheck import rulebook
+    from podcheck.judge import rulebook
 
     catalogue = rulebook.load_catalogue()
     kept = {r.code for r in rulebook.select_rules(catalogue, ["POD1"], ["POD103"])}
@@ -595,7 +595,7 @@ def test_a_revision_cannot_pass_as_a_git_option(loosened):
 def test_a_selection_of_only_export_rules_without_an_export_runs_nothing_and_exits_2():
     from typer.testing import CliRunner
 
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     no_go = str(
         Path(__file__).resolve().parent.parent / "examples" / "contoso-enterprise-no-go.yaml"
@@ -610,7 +610,7 @@ def test_plan_output_is_inert(tmp_path):
     from typer.testing import CliRunner
 
     from conftest import org
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     hostile = tmp_path / "hostile.yaml"
     data = org(**{"org.name": "x ##[stop-commands]tok \u202e", "policies.comp": None})
@@ -623,8 +623,8 @@ def test_plan_output_is_inert(tmp_path):
 def test_a_file_of_millions_of_values_is_refused_early(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("version: 1\nsegments: [" + "a, " * 300_000 + "a]\n")
-    from podcheck.errors import InputErrors
-    from podcheck.loader import load_org
+    from podcheck.core.errors import InputErrors
+    from podcheck.orgfile.loader import load_org
 
     with pytest.raises(InputErrors, match="more than 250,000 values"):
         load_org(str(big), big.read_text())

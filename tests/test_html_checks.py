@@ -50,7 +50,7 @@ def _pages(tmp_path: Path) -> list[Path]:
     """The review pack and the checklist page of every example and of a hostile org."""
     from typer.testing import CliRunner
 
-    from podcheck.cli import app
+    from podcheck.cli.app import app
 
     runner = CliRunner()
     hostile = tmp_path / "hostile.yaml"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import reference_rules as ref
-from podcheck.cli import app
+from podcheck.cli.app import app
 
 RUNNER = CliRunner()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from podcheck import source
-from podcheck.errors import InputErrors
-from podcheck.loader import load_org
-from podcheck.model import HiringTotals
+from podcheck.core.errors import InputErrors
+from podcheck.orgfile import source
+from podcheck.orgfile.loader import load_org
+from podcheck.orgfile.model import HiringTotals
 
 NEGATIVE = sorted((FIXTURES / "negative").glob("*.yaml"))
 POSITIVE = sorted((FIXTURES / "positive").glob("*.yaml"))

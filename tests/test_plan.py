@@ -19,14 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from podcheck.cli import app
-from podcheck.engine import evaluate
-from podcheck.loader import LoadedOrg, load_org
-from podcheck.model import HiringMonth, HiringTotals, Segment
-from podcheck.plan import Change, Plan, least, make_plan, most
-from podcheck.plan_view import render_json, render_markdown, render_terminal, to_reach_go
-from podcheck.plan_write import revise
-from podcheck.rulebook import load_catalogue
+from podcheck.cli.app import app
+from podcheck.judge.engine import evaluate
+from podcheck.judge.rulebook import load_catalogue
+from podcheck.orgfile.loader import LoadedOrg, load_org
+from podcheck.orgfile.model import HiringMonth, HiringTotals, Segment
+from podcheck.plan.planner import Change, Plan, least, make_plan, most
+from podcheck.plan.write import revise
+from podcheck.render.plan_view import render_json, render_markdown, render_terminal, to_reach_go
 
 CATALOGUE = load_catalogue()
 SETTLED = ("POD103", "POD201", "POD204", "POD401")
@@ -359,7 +359,7 @@ def test_missing_policies_and_smb_are_to_dos_never_done() -> None:
 
 
 def test_waived_failure_is_not_a_target() -> None:
-    from podcheck.waivers import Waiver
+    from podcheck.judge.waivers import Waiver
 
     loaded = load_org("org.yaml", HELD_OUT["load-over-35"])
     plan = make_plan(loaded, RULES, (Waiver(index=0, rule="POD103", reason="split in Q1"),))
@@ -599,8 +599,8 @@ def test_evaluate_shows_the_way_to_go(tmp_path: Path) -> None:
 
 
 def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
-    from podcheck.batch import judge_text
-    from podcheck.rulebook import Settings
+    from podcheck.judge.rulebook import Settings
+    from podcheck.run.batch import judge_text
 
     many = org(
         "".join(

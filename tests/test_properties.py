@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CATALOGUE, org
-from podcheck import numbers
-from podcheck.engine import evaluate
-from podcheck.errors import InputErrors
-from podcheck.loader import load_org
-from podcheck.metrics import Subject, ae_csm_ratio
+from podcheck.core import numbers
+from podcheck.core.errors import InputErrors
+from podcheck.judge.engine import evaluate
+from podcheck.metrics import Subject
+from podcheck.metrics.ratio import ae_csm_ratio
+from podcheck.orgfile.loader import load_org
 
 amounts = st.integers(min_value=0, max_value=numbers.MAX_MONEY)
 

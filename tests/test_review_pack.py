@@ -24,12 +24,14 @@ from conftest import (
     review_pack,
     run,
 )
-from podcheck import __version__, charts, checklist, checklist_view, scorecard
-from podcheck.cli import app
-from podcheck.engine import evaluate
-from podcheck.html_report import breakable, render_checklist, render_report
-from podcheck.loader import load_org
-from podcheck.projection import Month
+from podcheck import __version__
+from podcheck.cli.app import app
+from podcheck.judge.engine import evaluate
+from podcheck.metrics.projection import Month
+from podcheck.orgfile.loader import load_org
+from podcheck.render import charts, checklist_view
+from podcheck.render.html_report import breakable, render_checklist, render_report
+from podcheck.review import checklist, scorecard
 
 runner = CliRunner()
 
@@ -372,7 +374,7 @@ def test_failed_rules_fold_pods_into_their_segments_row_worst_first():
 def test_long_identifiers_break_only_after_underscores_and_hyphens():
     assert str(breakable("norms: shared_account_notes")) == "norms: shared_<wbr>account_<wbr>notes"
     assert str(breakable("mid-market <b>")) == "mid-market &lt;b&gt;"  # short words stay whole
-    css = (ROOT / "src" / "podcheck" / "templates" / "style.css").read_text()
+    css = (ROOT / "src" / "podcheck" / "render" / "templates" / "style.css").read_text()
     assert "th, td { overflow-wrap: normal; word-break: normal; hyphens: manual; }" in css
     assert "anywhere" not in css and "break-all" not in css
     page = review_pack(REVIEW_FIXTURE).report_html
@@ -394,7 +396,7 @@ def test_chart_text_prints_at_8_points_or_more(source):
         assert texts
         for text in texts:
             assert float(text.get("font-size") or svg.get("font-size")) >= 8, text.text
-    css = (ROOT / "src" / "podcheck" / "templates" / "style.css").read_text()
+    css = (ROOT / "src" / "podcheck" / "render" / "templates" / "style.css").read_text()
     assert not re.search(r"\.chart\b(?!-)[^{]*\{[^}]*font-size", css)  # no CSS shrinks them again
 
 

@@ -19,9 +19,11 @@ import pytest
 import yaml
 
 from conftest import CATALOGUE, org, result, run
-from podcheck import accounts, units
-from podcheck.loader import load_org
-from podcheck.report import FileReport
+from podcheck.accounts import export as accounts
+from podcheck.core import units
+from podcheck.judge.report import FileReport
+from podcheck.orgfile.loader import load_org
+from podcheck.run import session
 
 CASES = Path(__file__).resolve().parent / "rule_cases"
 BY_CODE = {rule.code: rule for rule in CATALOGUE}
@@ -85,7 +87,7 @@ def _judge(case: dict[str, Any], tmp_path: Path) -> FileReport:
     export = _export_csv(case["export"], tmp_path / "accounts.csv")
     tally = accounts.read_export(str(export), accounts.ExportOptions())
     loaded = load_org("org.yaml", yaml.safe_dump(data, sort_keys=False))
-    report, _ = accounts.evaluate_with_export(loaded, CATALOGUE, (), tally)
+    report, _ = session.evaluate_with_export(loaded, CATALOGUE, (), tally)
     assert report.errors == (), report.errors
     return report
 

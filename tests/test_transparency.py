@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from podcheck.cli import app
-from podcheck.formats import FORMATS
+from podcheck.cli.app import app
+from podcheck.render.formats import FORMATS
 
 NO_GO = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
 CONFIG = """\

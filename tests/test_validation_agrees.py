@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from conftest import EXAMPLES, FIXTURES, data_paths, org
-from podcheck import source, validation
-from podcheck.model import OrgFile
+from podcheck.orgfile import source, validation
+from podcheck.orgfile.model import OrgFile
 
 REFERENCE = TypeAdapter(OrgFile)
 
@@ -160,7 +160,7 @@ def test_evaluate_builds_no_pydantic_schema_and_imports_no_rich(tmp_path):
         "    built.append(getattr(kind, '__module__', '') or '')\n"
         "    original(self, kind, *args, **kwargs)\n"
         "pydantic.TypeAdapter.__init__ = record\n"
-        "from podcheck.cli import app\n"
+        "from podcheck.cli.app import app\n"
         "try:\n"
         f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
         "except BaseException:\n"

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOGUE, EXAMPLES, ROOT
-from podcheck import catalogue_view, checklist, checklist_view, projection_view
-from podcheck.engine import evaluate
-from podcheck.formats import RenderOptions
-from podcheck.formats.terminal import render
-from podcheck.loader import load_org
-from podcheck.report import Report
+from podcheck.judge.engine import evaluate
+from podcheck.judge.report import Report
+from podcheck.orgfile.loader import load_org
+from podcheck.render import catalogue_view, checklist_view, projection_view
+from podcheck.render.formats import RenderOptions
+from podcheck.render.formats.terminal import render
+from podcheck.review import checklist
 
 WIDTHS = [80, 100]
 UNLIMITED = 10_000

@@ -1,0 +1,1 @@
+"""Account exports from a CRM: read, tallied, and measured against an org file."""

@@ -1,0 +1,337 @@
+"""Reading account exports from a CRM: CSV (as Salesforce and HubSpot write them) or .xlsx.
+
+The export comes from the person being gated, so it is read defensively: its size is
+checked before it is opened, a workbook's declared uncompressed sizes before openpyxl
+touches it, lines, fields and columns are capped, and a binary or non-UTF-8 file is one
+error. Rows are streamed into `book.tally`; nothing holds the whole file.
+
+openpyxl is imported only when a workbook is read, so runs without one never pay for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import itertools
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, NamedTuple
+
+from podcheck.accounts import book
+from podcheck.core.errors import InputError, InputErrors, shown_path
+from podcheck.orgfile.model import CLOSED, Text
+from podcheck.orgfile.validation import STRICT, Bounds
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+MAX_COLUMNS = 1_000
+MAX_FIELD_CHARS = 64 * 1024
+# A workbook may expand to this many times the size limit, in at most this many parts.
+MAX_EXPANSION = 10
+MAX_ZIP_ENTRIES = 10_000
+SNIFF_CHARS = 4096
+DELIMITERS = ",;\t|"
+# Shown in an error about the columns found.
+MAX_COLUMNS_SHOWN = 20
+DEFAULT_FLOOR = 30_000
+
+# The headers each field is recognised by, compared case-insensitively with spaces,
+# '_' and '-' alike. Salesforce and HubSpot report headers first.
+HEADERS: Mapping[str, tuple[str, ...]] = {
+    "account": ("account name", "company name", "account", "company", "customer", "name"),
+    "account_id": ("account id", "record id", "company id", "account number", "id"),
+    "arr": (
+        "annual recurring revenue",
+        "arr",
+        "arr (usd)",
+        "current arr",
+        "annual contract value",
+        "acv",
+    ),
+    "segment": ("segment", "customer segment", "account segment", "market segment"),
+    "pod": ("pod", "pod name", "pod id", "team"),
+    "ae": ("account executive", "ae", "account owner", "company owner", "owner", "ae owner"),
+    "csm": (
+        "csm",
+        "customer success manager",
+        "csm owner",
+        "cs owner",
+        "customer success owner",
+    ),
+    "renewal": ("renewal date", "next renewal date", "renewal", "contract end date"),
+}
+REQUIRED = ("account", "arr", "segment", "pod", "csm")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnMap:
+    """Which header holds each field, where the defaults do not find it."""
+
+    __pydantic_config__ = CLOSED
+    account: Text | None = None
+    account_id: Text | None = None
+    arr: Text | None = None
+    segment: Text | None = None
+    pod: Text | None = None
+    ae: Text | None = None
+    csm: Text | None = None
+    renewal: Text | None = None
+
+
+MaxExportBytes = Annotated[int, STRICT, Bounds(1, 1 << 34)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountsConfig:
+    """The `accounts:` section of podcheck.yaml."""
+
+    __pydantic_config__ = CLOSED
+    map: ColumnMap | None = None
+    max_bytes: MaxExportBytes | None = None
+
+
+FIELDS = tuple(f.name for f in fields(ColumnMap))
+
+
+def parse_map(text: str | None, base: ColumnMap | None = None) -> ColumnMap:
+    """`account=Company,arr=ARR (USD)` over the config's map; ValueError says what is wrong."""
+    chosen = {name: getattr(base, name) for name in FIELDS} if base else {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, header = part.partition("=")
+        name = name.strip().lower().replace("-", "_")
+        if name == "id":
+            name = "account_id"
+        if not sep or not header.strip():
+            raise ValueError(f"--map expects FIELD=HEADER pairs, got {part.strip()!r}")
+        if name not in FIELDS:
+            raise ValueError(f"--map: unknown field {name!r}; expected one of {', '.join(FIELDS)}")
+        chosen[name] = header.strip()
+    return ColumnMap(**chosen)
+
+
+class ExportOptions(NamedTuple):
+    columns: ColumnMap = ColumnMap()
+    max_bytes: int = DEFAULT_MAX_BYTES
+    floor: Any = DEFAULT_FLOOR
+    show_accounts: bool = False
+    keep_accounts: bool = False
+
+
+def _normal(header: str) -> str:
+    return " ".join(header.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> book.Columns:
+    """Each field's column; one error naming the columns found when a required one is missing."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        found.setdefault(_normal(name), index)
+    where: dict[str, int | None] = {}
+    missing = []
+    for name in FIELDS:
+        wanted = getattr(chosen, name)
+        candidates = (wanted,) if wanted else HEADERS[name]
+        where[name] = next((found[_normal(c)] for c in candidates if _normal(c) in found), None)
+        if where[name] is None and (name in REQUIRED or wanted):
+            missing.append(f"'{book.safe_text(wanted)}' for {name}" if wanted else name)
+    if missing:
+        shown = ", ".join(book.safe_text(h) or "(empty)" for h in header[:MAX_COLUMNS_SHOWN])
+        more = f" and {len(header) - MAX_COLUMNS_SHOWN:,} more" if len(header) > 20 else ""
+        raise _refuse(
+            path,
+            1,
+            f"no column {', '.join(missing)} (map it with --map FIELD=HEADER); "
+            f"columns found: {shown or 'none'}{more}",
+        )
+    return book.Columns(**where)  # type: ignore[arg-type]
+
+
+def _refuse(path: str, row: int, message: str) -> InputErrors:
+    return InputErrors([InputError(path, row, 1, message)])
+
+
+def read_export(path: str, options: ExportOptions) -> book.Tally:
+    """The export tallied; InputErrors when the file as a whole is refused."""
+    shown = shown_path(path)
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise _refuse(shown, 1, "no such file") from None
+    except OSError as exc:
+        raise _refuse(shown, 1, f"cannot read file: {(exc.strerror or 'error').lower()}") from None
+    if os.path.isdir(path):
+        raise _refuse(shown, 1, "is a directory, expected an account export")
+    if size > options.max_bytes:
+        raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
+    if path.lower().endswith((".xlsx", ".xlsm")):
+        return _read_workbook(path, shown, options)
+    return _read_csv(path, shown, options)
+
+
+# CSV
+
+
+class _Refused(Exception):
+    pass
+
+
+class _Guarded(io.RawIOBase):
+    """The file's bytes, refusing NUL bytes and more than `limit` bytes as they are read.
+
+    Checked a buffer at a time, so lines are then read at the speed of the text layer.
+    """
+
+    def __init__(self, raw: io.BufferedReader, limit: int) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        self.total += len(data)
+        if self.total > self.limit:
+            raise _Refused(f"export is larger than the {self.limit:,}-byte limit")
+        if b"\0" in data:
+            raise _Refused("export holds NUL bytes: a binary file, not CSV text")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter the csv sniffer finds among , ; tab |, else the one the header uses most."""
+    cut = sample[: sample.rfind("\n") + 1] or sample
+    try:
+        found = csv.Sniffer().sniff(cut, delimiters=DELIMITERS).delimiter
+        if found in DELIMITERS:
+            return found
+    except csv.Error:
+        pass
+    header = sample.split("\n", 1)[0]
+    return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
+
+
+def _read_csv(path: str, shown: str, options: ExportOptions) -> book.Tally:
+    with open(path, "rb") as raw:
+        head = raw.read(SNIFF_CHARS)
+        if head.startswith(b"PK\x03\x04"):
+            raise _refuse(shown, 1, "export is a zip archive; name a workbook *.xlsx")
+        raw.seek(0)
+        guarded = io.BufferedReader(_Guarded(raw, options.max_bytes))
+        handle = io.TextIOWrapper(guarded, encoding="utf-8-sig", newline="")
+        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        reader = None
+        try:
+            sample = handle.read(SNIFF_CHARS)
+            delimiter = _delimiter(sample)
+            sample += handle.readline()  # to the end of the line the sample cut
+            lines = itertools.chain(io.StringIO(sample, newline=""), handle)
+            reader = csv.reader(lines, delimiter=delimiter, strict=False)
+            header = next(reader, None)
+            if header is None:
+                raise _Refused("export is empty; expected a header row")
+            if len(header) > MAX_COLUMNS:
+                message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
+                raise _refuse(shown, 1, message)
+            columns = map_columns(header, options.columns, shown)
+            return book.tally(
+                shown,
+                reader,
+                columns,
+                floor=options.floor,
+                show_accounts=options.show_accounts,
+                keep_accounts=options.keep_accounts,
+            )
+        except UnicodeDecodeError as exc:
+            row = (reader.line_num + 1) if reader is not None else 1
+            byte = exc.object[exc.start] if isinstance(exc.object, bytes) else 0
+            raise _refuse(shown, row, f"export is not UTF-8 text (byte 0x{byte:02x})") from None
+        except _Refused as exc:
+            row = (reader.line_num + 1) if reader is not None else 1
+            raise _refuse(shown, row, str(exc)) from None
+        except csv.Error as exc:
+            row = reader.line_num if reader is not None else 1
+            raise _refuse(shown, row, f"malformed CSV: {exc}") from None
+        finally:
+            csv.field_size_limit(previous)
+
+
+# Workbooks
+
+
+def _read_workbook(path: str, shown: str, options: ExportOptions) -> book.Tally:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(shown, 1, "not an .xlsx workbook (not a valid zip archive)") from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise _refuse(shown, 1, f"workbook has {len(entries):,} parts; at most {MAX_ZIP_ENTRIES:,}")
+    # zipfile stops at each part's declared size, so the declared sizes bound the work.
+    expanded = sum(entry.file_size for entry in entries)
+    limit = options.max_bytes * MAX_EXPANSION
+    if expanded > limit:
+        raise _refuse(
+            shown, 1, f"workbook expands to {expanded:,} bytes; at most {limit:,} are read"
+        )
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None
+    try:
+        if not workbook.worksheets:
+            raise _refuse(shown, 1, "workbook has no worksheet")
+        sheet = workbook.worksheets[0]
+        try:
+            first = sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True)
+            header = [_cell(v) for v in next(first, ())]
+            while header and not header[-1]:
+                header.pop()
+            if not header:
+                raise _refuse(shown, 1, "export is empty; expected a header row")
+            columns = map_columns(header, options.columns, shown)
+            # Only the columns read: openpyxl pads every row to the width it is asked for.
+            width = max(i for i in columns if i is not None) + 1
+            rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+            return book.tally(
+                shown,
+                (_cells(row) for row in rows),
+                columns,
+                floor=options.floor,
+                show_accounts=options.show_accounts,
+                keep_accounts=options.keep_accounts,
+            )
+        except InputErrors:
+            raise
+        except Exception as exc:
+            raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None
+    finally:
+        workbook.close()
+
+
+def _cells(row: Sequence[object]) -> list[str]:
+    """A worksheet row as text; an empty row as [] (a blank line)."""
+    return [_cell(v) for v in row] if any(v is not None for v in row) else []
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value)

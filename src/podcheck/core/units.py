@@ -1,0 +1,156 @@
+"""The kinds of value a rule compares, and how each is read from YAML and written for people.
+
+A rule names its unit; thresholds from rule files and config files are coerced with the
+unit's parser, and every formatter prints actual and threshold values with its writer.
+"""
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from podcheck.core import numbers
+
+
+def _plural(word: str) -> Callable[[Any], str]:
+    def write(value: Any) -> str:
+        text = numbers.format_plain(value)
+        return f"{text} {word}" if text == "1" else f"{text} {word}s"
+
+    return write
+
+
+def _names(value: Any) -> str:
+    return ", ".join(str(item) for item in value) if value else "none"
+
+
+def _choices(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    items = [str(item) for item in value]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _owners(value: Any) -> str:
+    labels = {"process_owner": "process", "commercial_owner": "commercial"}
+    return ", ".join(f"{labels.get(k, k)}: {v or 'not stated'}" for k, v in value.items())
+
+
+def _text_list(value: Any) -> list[str]:
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return list(value)
+    raise numbers.AmountError(f"expected a list of names, got {numbers.describe(value)}")
+
+
+def _choice_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) and value else _text_list(value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise numbers.AmountError(f"expected true or false, got {numbers.describe(value)}")
+
+
+def _owner_map(value: Any) -> dict[str, str]:
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return dict(value)
+    raise numbers.AmountError(f"expected a mapping of owners, got {numbers.describe(value)}")
+
+
+def _share(value: Any) -> Any:
+    """A share of a whole, written 0.2 or "20%".
+
+    A bare number above 1 is refused: `20` for a 20% threshold would otherwise mean 2000%.
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
+    if numbers.is_number(value) and value > 1:
+        shown = numbers.format_plain(value)
+        share = numbers.format_plain(Fraction(value) / 100)
+        raise numbers.AmountError(
+            f'expected a share from 0 to 1, got {shown}; write {share} or "{shown}%" for {shown}%'
+        )
+    if not numbers.is_number(value):
+        raise numbers.AmountError(
+            f'expected a share such as 0.2 or "20%", got {numbers.describe(value)}'
+        )
+    return numbers.parse_number(value)
+
+
+def _pct(value: Any) -> Any:
+    """A percentage, written 25 or "25%".
+
+    A bare number between 0 and 1 is refused: `0.25` for 25% would otherwise mean a
+    quarter of one percent.
+    """
+    if numbers.is_number(value) and 0 < value < 1:
+        shown = numbers.format_plain(value)
+        whole = numbers.format_plain(Fraction(value) * 100)
+        raise numbers.AmountError(
+            f"expected a percentage from 0 to 100, got {shown}, which reads as {shown}%;"
+            f' write {whole} or "{whole}%" for {whole}%'
+        )
+    return numbers.parse_pct(value)
+
+
+class Unit(NamedTuple):
+    parse: Callable[[Any], Any]
+    write: Callable[[Any], str]
+
+
+UNITS: Mapping[str, Unit] = {
+    "money": Unit(numbers.parse_money, numbers.format_money),
+    "count": Unit(numbers.parse_number, numbers.format_plain),
+    "number": Unit(numbers.parse_number, numbers.format_plain),
+    "ratio": Unit(numbers.parse_number, numbers.format_ratio),
+    "share": Unit(_share, numbers.format_share),
+    "pct": Unit(_pct, numbers.format_pct),
+    "multiple": Unit(numbers.parse_number, lambda v: f"{numbers.format_plain(v)}x"),
+    "days": Unit(numbers.parse_number, _plural("day")),
+    "months": Unit(numbers.parse_number, _plural("month")),
+    "pods": Unit(numbers.parse_number, _plural("pod")),
+    "models": Unit(numbers.parse_number, _plural("model")),
+    "choice": Unit(_choice_list, _choices),
+    "names": Unit(_text_list, _names),
+    "flag": Unit(_flag, lambda v: "yes" if v else "no"),
+    "owners": Unit(_owner_map, _owners),
+}
+
+
+def write(unit: str, value: Any) -> str:
+    """A value as people read it; `None` is written as 'not stated'."""
+    if value is None:
+        return "not stated"
+    return UNITS[unit].write(value)
+
+
+def write_detail(value: Any) -> str:
+    """A metric's supporting figure in a message."""
+    if value is None:
+        return "not stated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if numbers.is_number(value):
+        return numbers.format_plain(value)
+    if isinstance(value, (list, tuple)):
+        return _names(value)
+    return str(value)
+
+
+_EXPECTATIONS = {
+    ">=": "at least {}",
+    ">": "more than {}",
+    "<=": "at most {}",
+    "<": "under {}",
+    "in": "{}",
+    "is": "{}",
+    "contains-all": "all of {}",
+    "matches": "{}",
+}
+
+
+def expectation(compare: str, unit: str, threshold: Any) -> str:
+    """What passing looks like, e.g. 'under 35' or 'at least $30,000'."""
+    if compare == "empty":
+        return "none"
+    return _EXPECTATIONS[compare].format(write(unit, threshold))

@@ -1,0 +1,211 @@
+"""What a run found: frozen results, per-segment summaries, per-file and per-run reports.
+
+Every formatter receives one `Report` and nothing else. Nothing here is changed after it
+is made; counts and verdicts that can be derived are properties, not stored copies.
+
+Records that podcheck makes itself, here and elsewhere, are named tuples: they cost least
+to define at start-up, to make per rule run, and to send between processes. The classes
+of the org format and the config stay dataclasses, which the validator and pydantic read.
+"""
+
+from fractions import Fraction
+from typing import Any, Literal, NamedTuple
+
+from podcheck import __version__
+from podcheck.core.errors import InputError, count_errors
+from podcheck.judge.rulebook import Rule, Severity
+from podcheck.judge.waivers import WaiverStatus
+from podcheck.metrics import Status
+
+Verdict = Literal["go", "no-go", "error"]
+SegmentVerdict = Literal["go", "no-go", "n/a"]
+FailOn = Literal["error", "warning", "never"]
+
+
+class Result(NamedTuple):
+    """One rule run on one subject."""
+
+    rule: str
+    name: str
+    severity: Severity
+    status: Status
+    segment: str | None
+    pod: str | None
+    actual: Any
+    threshold: Any
+    unit: str
+    message: str
+    line: int
+    column: int
+    waiver: str | None = None  # the reason, when a waiver turned a fail into `waived`
+    waived_by: int | None = None  # the waiver's position in the config
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+
+PilotAction = Literal["relabel-as-swarm", "fix-and-remeasure", "keep-measuring", "extend"]
+
+
+class PilotDecision(NamedTuple):
+    """What to do with a running pilot, and the evidence for it."""
+
+    action: PilotAction
+    reason: str
+
+
+class Figures(NamedTuple):
+    """A segment's key numbers as the file states them: what a reviewer compares first."""
+
+    acv: Any
+    accounts: int
+    ae: int
+    csm: int
+
+    @property
+    def accounts_per_csm(self) -> Any:
+        return Fraction(self.accounts, self.csm) if self.csm else None
+
+    @property
+    def ratio(self) -> Any:
+        return Fraction(self.ae, self.csm) if self.csm else None
+
+
+class SegmentSummary(NamedTuple):
+    id: str
+    name: str
+    tier: str
+    model: str
+    verdict: SegmentVerdict
+    score: int | None
+    recommended: str
+    recommended_reason: str
+    pilot: PilotDecision | None
+    line: int
+    column: int
+    # A model the scaled-CS article argues for beside the recommended one (ai-agent for pool).
+    alternative: str | None = None
+    # The pilot cohort's pod ids, or None when the whole segment is judged.
+    cohort: tuple[str, ...] | None = None
+    figures: Figures | None = None
+
+
+class Step(NamedTuple):
+    """One item of the default plan, shown with a no-go as its way out (plan.md)."""
+
+    segment: str | None
+    message: str
+    change: dict[str, Any] | None = None  # the plan's change as JSON fields; None: a to-do
+
+
+# The "to reach go" sections show this many steps, then point to `podcheck plan`.
+REACH_LINES = 5
+
+
+class FileReport(NamedTuple):
+    path: str
+    org: str | None
+    verdict: Verdict
+    errors: tuple[InputError, ...] = ()
+    segments: tuple[SegmentSummary, ...] = ()
+    results: tuple[Result, ...] = ()
+    to_reach_go: tuple[Step, ...] = ()  # the default plan, for a no-go file
+
+    def reach_lines(self, limit: int = REACH_LINES) -> list[str]:
+        """The first steps of the default plan, then where to read the rest."""
+        steps = self.to_reach_go
+        lines = [step.message for step in steps[:limit]]
+        if len(steps) > limit:
+            lines.append(f"podcheck plan {self.path} for the rest ({len(steps) - limit} more)")
+        return lines
+
+    @property
+    def headline(self) -> str:
+        """One line under the verdict: how many pod segments are ready, what failed."""
+        if self.verdict == "error":
+            return f"not evaluated: {count_errors(self.errors)} (on standard error)"
+        pods = [s for s in self.segments if s.model == "pod"]
+        if not pods:
+            return "no pod segments: nothing to gate"
+        ready = sum(s.verdict == "go" for s in pods)
+        parts = [f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready"]
+        for severity in ("error", "warning"):
+            n = len(self.failures(severity))
+            if n:
+                parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
+        # A running pilot's decision is as much a verdict as go or no-go: say it up front.
+        parts += [f"pilot in {s.id}: {s.pilot.action}" for s in pods if s.pilot is not None]
+        return " · ".join(parts)
+
+    def deciding(self) -> "FileReport":
+        """This report with only the results that decide a run: failed and waived ones."""
+        kept = tuple(r for r in self.results if r.status in ("fail", "waived"))
+        return self._replace(results=kept)
+
+    def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
+        return tuple(
+            r for r in self.results if r.failed and (severity is None or r.severity == severity)
+        )
+
+
+class Override(NamedTuple):
+    """A rule's threshold or severity as the config set it, beside the catalogue's."""
+
+    rule: str
+    field: Literal["threshold", "severity"]
+    catalogue: Any
+    used: Any
+    unit: str  # how the values are written
+
+
+class Report(NamedTuple):
+    files: tuple[FileReport, ...]
+    rules: tuple[Rule, ...]
+    fail_on: FailOn = "error"
+    waivers: tuple[WaiverStatus, ...] = ()
+    tool: str = "podcheck"
+    version: str = __version__
+    # Rules of the catalogue this run left out, and why: select, ignore or config.
+    not_run: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def overrides(self) -> tuple[Override, ...]:
+        """Thresholds and severities of rules in force that differ from the catalogue's."""
+        found = []
+        for rule in self.rules:
+            if rule.threshold != rule.default_threshold:
+                found.append(
+                    Override(
+                        rule.code, "threshold", rule.default_threshold, rule.threshold, rule.unit
+                    )
+                )
+            if rule.severity != rule.default_severity:
+                found.append(
+                    Override(rule.code, "severity", rule.default_severity, rule.severity, "choice")
+                )
+        return tuple(found)
+
+    @property
+    def notices(self) -> tuple[WaiverStatus, ...]:
+        """Waivers that need attention: expired, or matching nothing."""
+        return tuple(w for w in self.waivers if w.state != "applied")
+
+    @property
+    def verdict(self) -> Verdict:
+        if any(f.errors for f in self.files):  # judged files may hold an export's bad rows
+            return "error"
+        return "no-go" if any(f.verdict == "no-go" for f in self.files) else "go"
+
+    @property
+    def exit_code(self) -> int:
+        """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated."""
+        if any(f.errors for f in self.files):
+            return 2
+        if self.fail_on == "never":
+            return 0
+        failing = {"error"} if self.fail_on == "error" else {"error", "warning"}
+        for file in self.files:
+            if any(r.failed and r.severity in failing for r in file.results):
+                return 1
+        return 0

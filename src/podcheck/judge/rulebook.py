@@ -1,0 +1,421 @@
+"""The rule catalogue: rule files shipped with podcheck, adjusted by the repository's config.
+
+Rules are data (rules/*.yaml inside the package). Loading checks each one against the
+metric registry: an unknown metric, a scope the metric cannot judge, a message that uses a
+figure the metric does not give, or a threshold of the wrong kind is an error here, never
+a rule silently skipped later.
+"""
+
+import importlib
+import string
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal, NamedTuple
+
+from podcheck.core import numbers, units
+from podcheck.core.errors import InputError, InputErrors
+from podcheck.core.units import UNITS
+from podcheck.judge.waivers import Waiver
+from podcheck.metrics import REGISTRY
+from podcheck.orgfile import source
+from podcheck.orgfile.loader import validate
+from podcheck.orgfile.model import CLOSED, Text
+from podcheck.orgfile.source import Document
+from podcheck.orgfile.validation import Bounds, Length, Pattern
+
+Severity = Literal["error", "warning", "info"]
+Compare = Literal[">=", ">", "<=", "<", "in", "is", "contains-all", "matches", "empty"]
+RuleCode = Annotated[str, Pattern(r"POD[0-9]{3}", "expected a rule code such as POD101")]
+
+# Fields every message may use, besides the metric's details and the rule's params.
+ENGINE_FIELDS = frozenset(
+    {
+        "actual",
+        "threshold",
+        "segment",
+        "pod",
+        "month",
+        "when",
+        "missing",
+        "first_month",
+        "first_when",
+        "first_actual",
+    }
+)
+_STATUSES = ("pass", "fail", "skip")
+
+# The two articles the catalogue is built from, by the key rule files cite them with.
+ARTICLES: Mapping[str, str] = {
+    "pod-model": "The Pod Model: When Dedicated AE + CSM Pairs Work (And When They Don't)",
+    "scaled-cs": "The Evolution of Scaled Customer Success: From Pools, to Pods, to AI Agents",
+    "podcheck": "podcheck's own check (the articles give no figure for it)",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roles:
+    """What a rule's result feeds besides its own verdict; read by the checklist, the pilot
+    decision, scale-up readiness, the recommendation and the projection, so that none of
+    them names a rule code."""
+
+    __pydantic_config__ = CLOSED
+    # The decision checklist question (1 to 5) the result is evidence for.
+    question: Annotated[int, Bounds(1, 5)] | None = None
+    # Its label among the pilot's starting criteria in the checklist.
+    criterion: Text | None = None
+    # Its label among the 90-day success metrics in the checklist.
+    success_metric: Text | None = None
+    # How the pilot decision reads it: a benefit the pilot must show, or drift into a swarm.
+    pilot: Literal["benefit", "swarm-drift"] | None = None
+    # Re-judged on the whole segment by scale-up readiness when a pilot cohort is marked.
+    scale_up: bool = False
+    # Its threshold is the ACV floor of the recommended model.
+    acv_floor: bool = False
+    # Its threshold (and `pooled_at`) are the lines the ratio projection draws.
+    ratio_limit: bool = False
+
+
+# Roles that exactly one rule of the catalogue must carry.
+_SINGLE_ROLES = ("acv_floor", "ratio_limit")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleDefinition:
+    """One entry of a rules/*.yaml file."""
+
+    __pydantic_config__ = CLOSED
+    code: RuleCode
+    name: Annotated[str, Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "expected a kebab-case name")]
+    severity: Severity
+    scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
+    runs: Literal["with-pods", "always"] = "with-pods"
+    requires: Literal["pilot_results", "accounts"] | None = None
+    # Segment rules judge the pilot cohort where one is marked, or always the whole segment.
+    judges: Literal["cohort", "segment"] = "cohort"
+    roles: Roles = field(default_factory=Roles)
+    metric: str
+    compare: Compare
+    threshold: Any = None
+    unit: str
+    params: dict[str, Any] = field(default_factory=dict)
+    summary: Text
+    messages: dict[str, Text]
+    rationale: Text
+    # What passes, as a formula of the file's fields, for `podcheck explain`.
+    formula: Text
+    article: Literal["pod-model", "scaled-cs", "podcheck"]
+    source: Text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as it is applied in this run: the definition with the config's overrides."""
+
+    code: str
+    name: str
+    severity: Severity
+    scope: tuple[str, ...]
+    runs: str
+    requires: str | None
+    judges: str
+    roles: Roles
+    metric: str
+    compare: str
+    threshold: Any
+    unit: str
+    params: Mapping[str, Any]
+    summary: str
+    messages: Mapping[str, str]
+    rationale: str
+    formula: str
+    article: str
+    source: str
+    default_severity: Severity
+    default_threshold: Any
+
+    @property
+    def family(self) -> str:
+        return self.code[:4]
+
+    @cached_property
+    def threshold_text(self) -> str:
+        """The threshold as messages write it: the same for every subject the rule judges."""
+        return units.write(self.unit, self.threshold)
+
+
+@cache
+def load_catalogue() -> tuple[Rule, ...]:
+    """Every rule shipped with podcheck, sorted by code."""
+    rules: list[Rule] = []
+    errors: list[InputError] = []
+    # The rule files sit beside the package's __init__ (wheel and editable installs alike);
+    # importlib.resources would cost more start-up time than the files take to read.
+    folder = Path(str(importlib.import_module("podcheck.rules").__file__)).parent
+    for entry in sorted(folder.glob("*.yaml")):
+        path = f"podcheck/rules/{entry.name}"
+        try:
+            rules.extend(load_rule_file(path, entry.read_text(encoding="utf-8")))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.code in seen:
+            errors.append(InputError("podcheck/rules", 1, 1, f"rule {rule.code} is defined twice"))
+        seen.add(rule.code)
+    for role in _SINGLE_ROLES:
+        carriers = [rule.code for rule in rules if getattr(rule.roles, role)]
+        if len(carriers) != 1:
+            errors.append(
+                InputError(
+                    "podcheck/rules", 1, 1, f"role {role} needs exactly one rule, found {carriers}"
+                )
+            )
+    for number in range(1, 6):
+        if not any(rule.roles.question == number for rule in rules):
+            errors.append(
+                InputError("podcheck/rules", 1, 1, f"no rule answers checklist question {number}")
+            )
+    if errors:
+        raise InputErrors(errors)
+    return tuple(sorted(rules, key=lambda rule: rule.code))
+
+
+def with_role(rules: Sequence[Rule], role: str) -> tuple[Rule, ...]:
+    """The rules that carry a role, in code order."""
+    return tuple(rule for rule in rules if getattr(rule.roles, role))
+
+
+def role_rule(rules: Sequence[Rule], role: str) -> Rule:
+    """The one rule that carries a single-rule role (the catalogue guarantees it)."""
+    (rule,) = with_role(rules, role)
+    return rule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _RuleFile:
+    rules: list[RuleDefinition]
+
+
+def load_rule_file(path: str, text: str) -> list[Rule]:
+    document = source.parse(text, path)
+    wrapped = Document(
+        path, {"rules": document.data}, {("rules", *k): v for k, v in document.places.items()}
+    )
+    definitions = validate(_RuleFile, wrapped).rules
+    errors: list[InputError] = []
+    rules = []
+    for index, definition in enumerate(definitions):
+        problems = list(_check_definition(definition))
+        if problems:
+            errors.extend(
+                wrapped.error(("rules", index, field), f"{definition.code}: {problem}")
+                for field, problem in problems
+            )
+            continue
+        threshold = coerce_threshold(definition.unit, definition.threshold)
+        rules.append(
+            Rule(
+                code=definition.code,
+                name=definition.name,
+                severity=definition.severity,
+                scope=tuple(definition.scope),
+                runs=definition.runs,
+                requires=definition.requires,
+                judges=definition.judges,
+                roles=definition.roles,
+                metric=definition.metric,
+                compare=definition.compare,
+                threshold=threshold,
+                unit=definition.unit,
+                params=dict(definition.params),
+                summary=definition.summary,
+                messages=dict(definition.messages),
+                rationale=" ".join(definition.rationale.split()),
+                formula=definition.formula,
+                article=definition.article,
+                source=definition.source,
+                default_severity=definition.severity,
+                default_threshold=threshold,
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return rules
+
+
+def coerce_threshold(unit: str, value: Any) -> Any:
+    return None if value is None else UNITS[unit].parse(value)
+
+
+def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
+    spec = REGISTRY.get(rule.metric)
+    if spec is None:
+        yield "metric", f"unknown metric '{rule.metric}'"
+        return
+    if rule.unit not in UNITS:
+        yield "unit", f"unknown unit '{rule.unit}'; expected one of {', '.join(sorted(UNITS))}"
+        return
+    for scope in rule.scope:
+        if scope not in spec.scopes:
+            yield "scope", f"metric '{rule.metric}' cannot judge scope '{scope}'"
+    if rule.threshold is not None:
+        try:
+            UNITS[rule.unit].parse(rule.threshold)
+        except numbers.AmountError as exc:
+            yield "threshold", str(exc)
+    for name, value in rule.params.items():
+        if not numbers.is_number(value):
+            yield "params", f"param '{name}' must be a number"
+    if "pass" not in rule.messages or "fail" not in rule.messages:
+        yield "messages", "needs 'pass' and 'fail' messages"
+    fields = ENGINE_FIELDS | spec.details | set(rule.params)
+    for key, template in rule.messages.items():
+        status, _, case = key.partition("_")
+        if status not in _STATUSES or (case and case not in spec.cases):
+            yield "messages", f"message '{key}' is not a status or a case of '{rule.metric}'"
+        for used in template_fields(template):
+            if used not in fields:
+                yield "messages", f"message '{key}' uses '{{{used}}}', which is not available"
+
+
+def template_fields(template: str) -> Iterator[str]:
+    """The fields a message template names; what is not a plain field name is named as a
+    problem ("<positional>", "<malformed template>") so that checking it fails."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        yield "<malformed template>"
+        return
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            yield name or "<positional>"
+        else:
+            yield name
+
+
+NotRunReason = Literal["select", "ignore", "config", "no-export"]
+
+
+class Settings(NamedTuple):
+    """Everything the repository's config decides: rules in force, gate, waivers."""
+
+    rules: tuple[Rule, ...]
+    fail_on: str | None = None
+    waivers: tuple[Waiver, ...] = ()
+    max_file_bytes: int = source.DEFAULT_MAX_BYTES
+    # The whole catalogue with the config's thresholds and severities, run or not: roles
+    # (the recommendation's ACV floor, scale-up readiness) read their rules from it.
+    book: tuple[Rule, ...] = ()
+    # Rules of the catalogue this run leaves out, and why.
+    not_run: tuple[tuple[str, NotRunReason], ...] = ()
+    # the config's `accounts:` section (podcheck.accounts.export.AccountsConfig)
+    accounts: Any = None
+
+    @property
+    def rule_book(self) -> tuple[Rule, ...]:
+        return self.book or load_catalogue()
+
+    def without_export(self) -> "Settings":
+        """These settings for a run with no account export: the rules that need one are
+        not run, and say so."""
+        needing = [rule.code for rule in self.rules if rule.requires == "accounts"]
+        if not needing:
+            return self
+        kept = tuple(rule for rule in self.rules if rule.requires != "accounts")
+        not_run = tuple(sorted((*self.not_run, *((code, "no-export") for code in needing))))
+        return self._replace(rules=kept, not_run=not_run)
+
+    def narrowed(
+        self,
+        select: Sequence[str] | None,
+        ignore: Sequence[str] | None,
+        document: Document | None = None,
+    ) -> "Settings":
+        """These settings with only the rules `select` and `ignore` leave, saying why the
+        others are not run."""
+        if select is None and ignore is None:
+            return self
+        kept = select_rules(self.rules, select, ignore, document)
+        codes = {rule.code for rule in kept}
+        dropped: list[tuple[str, NotRunReason]] = [
+            (
+                rule.code,
+                "select"
+                if select is not None and not any(_specificity(rule, s) for s in select)
+                else "ignore",
+            )
+            for rule in self.rules
+            if rule.code not in codes
+        ]
+        not_run = tuple(sorted((*self.not_run, *dropped)))
+        return self._replace(rules=kept, not_run=not_run)
+
+
+def select_rules(
+    rules: Sequence[Rule],
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    document: Document | None = None,
+) -> tuple[Rule, ...]:
+    """The rules that `select` (all when None) and `ignore` leave, decided rule by rule by
+    the most specific selector that matches it, as flake8 does.
+
+    A selector is a code (POD103), a code prefix (POD1, POD) or a rule name (csm-load); a
+    longer prefix is more specific, a name or full code most of all, and on a tie
+    `ignore` wins. So `--select POD1 --ignore POD103` runs POD1 but POD103, and
+    `--ignore POD1 --select POD103` runs POD103 alone. A blank selector, one that matches
+    no rule (almost certainly a typo), or a selection that leaves no rule is an error:
+    a gate that runs nothing would always pass.
+    """
+    from podcheck.core import inert
+
+    errors = []
+    for key, selectors in (("select", select), ("ignore", ignore)):
+        for index, selector in enumerate(selectors or ()):
+            if not selector.strip():
+                message = f"{key}: a blank selector; name a rule code, a code prefix or a name"
+                errors.append(config_error(document, (key, index), message))
+            elif not any(_specificity(rule, selector) for rule in rules):
+                errors.append(
+                    config_error(
+                        document, (key, index), f"{key}: {inert.excerpt(selector)} matches no rule"
+                    )
+                )
+    if errors:
+        raise InputErrors(errors)
+    kept = tuple(rule for rule in rules if _kept(rule, select, ignore or ()))
+    if not kept:
+        where = ("select",) if select is not None else ("ignore",)
+        raise InputErrors([config_error(document, where, "the selection leaves no rule to run")])
+    return kept
+
+
+def _kept(rule: Rule, select: Sequence[str] | None, ignore: Sequence[str]) -> bool:
+    chosen = 0 if select is None else max((_specificity(rule, s) for s in select), default=0)
+    if select is not None and not chosen:
+        return False
+    left_out = max((_specificity(rule, s) for s in ignore), default=0)
+    return chosen > left_out or (select is None and not left_out)
+
+
+def _specificity(rule: Rule, selector: str) -> int:
+    """How closely `selector` names `rule`: 0 when it does not match, else its length (a
+    rule's name counts as a full code)."""
+    wanted = selector.strip()
+    if not wanted:
+        return 0
+    if rule.name == wanted.lower():
+        return len(rule.code)
+    return len(wanted) if rule.code.startswith(wanted.upper()) else 0
+
+
+def config_error(
+    document: Document | None, path: source.Path, message: str, key: bool = False
+) -> InputError:
+    if document is None:
+        return InputError("<config>", 1, 1, message)
+    return document.error(path, message, key=key)

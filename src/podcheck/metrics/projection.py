@@ -1,0 +1,83 @@
+"""The AE:CSM ratio month by month under a segment's hiring plan.
+
+Headcount is counted in twelfths of a person: a totals plan spreads each year's hires
+evenly over months 1 to 12, so every month's headcount is a whole number of twelfths.
+Sums stay integers, and each ratio is exact.
+"""
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import NamedTuple
+
+from podcheck.core.numbers import Number, quotient
+from podcheck.orgfile.model import HiringTotals, Segment
+
+MAX_MONTHS = 24
+_TWELFTHS = 12
+
+
+class Month(NamedTuple):
+    """Headcount after `month` months of the hiring plan (month 0 is today)."""
+
+    month: int
+    ae: Fraction
+    csm: Fraction
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """AEs per CSM; None when there are no CSMs to divide by."""
+        return self.ae / self.csm if self.csm else None
+
+
+def project(segment: Segment, months: int) -> list[Month]:
+    """Today and each of the next `months` months (1 to 24), exactly.
+
+    Totals plans are spread evenly over months 1 to 12, so headcount may be fractional
+    part-way through the year; the ratio is still exact.
+    """
+    return [
+        Month(month, Fraction(ae, _TWELFTHS), Fraction(csm, _TWELFTHS))
+        for month, ae, csm in _in_twelfths(segment, months)
+    ]
+
+
+def ratios(segment: Segment, months: int) -> list[tuple[int, Number | None]]:
+    """(month, AEs per CSM) for today and each of the next `months` months.
+
+    The same ratios as `project`, for the rules, without building each month's headcount.
+    """
+    found: list[tuple[int, Number | None]] = []
+    last: tuple[int, int] | None = None
+    ratio: Number | None = None
+    for month, ae, csm in _in_twelfths(segment, months):
+        if (ae, csm) != last:  # most months of a monthly plan hire nobody
+            ratio = quotient(ae, csm) if csm else None
+            last = (ae, csm)
+        found.append((month, ratio))
+    return found
+
+
+def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]]:
+    """(month, AEs, CSMs) in twelfths of a person, for months 0 to `months`."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"months must be 1 to {MAX_MONTHS}, got {months}")
+    ae = segment.headcount.ae * _TWELFTHS
+    csm = segment.headcount.csm * _TWELFTHS
+    hires = [(0, 0)] * (months + 1)
+    plan = segment.hiring_plan
+    if isinstance(plan, HiringTotals):
+        # A year's total n spread over 12 months is n twelfths of a person a month.
+        for month in range(1, min(months, 12) + 1):
+            hires[month] = (plan.ae, plan.csm)
+    elif plan is not None:
+        for entry in plan:
+            if entry.month <= months:
+                ae_hires, csm_hires = hires[entry.month]
+                hires[entry.month] = (
+                    ae_hires + entry.ae * _TWELFTHS,
+                    csm_hires + entry.csm * _TWELFTHS,
+                )
+    for month in range(months + 1):
+        ae += hires[month][0]
+        csm += hires[month][1]
+        yield month, ae, csm

@@ -1,0 +1,1 @@
+"""The org file: YAML read safely with locations, validated into a frozen model."""

@@ -1,0 +1,288 @@
+"""The org-design file, format version 1, as frozen dataclasses.
+
+Field names and meanings follow the org-file format (README, "The org file") exactly.
+Types are strict: no string is taken for a number, no number for a boolean, and unknown
+keys are errors
+(validation.py enforces this; `__pydantic_config__` says the same to pydantic, which
+generates the JSON Schema from these classes).
+"""
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from podcheck.core import numbers
+from podcheck.core.numbers import Number
+from podcheck.orgfile.validation import STRICT, Bounds, Expect, Length, Parsed, Pattern
+
+SUPPORTED_VERSIONS = (1,)
+# Upper bounds keep hostile files from turning arithmetic into work; no real org is near them.
+MAX_PEOPLE = 100_000
+MAX_ACCOUNTS = 10_000_000
+MAX_SEGMENTS = 1_000
+MAX_PODS = 10_000
+
+Tier = Literal["smb", "mid-market", "enterprise", "strategic"]
+CoverageModel = Literal["pod", "pool", "swarm", "named", "ai-agent", "none"]
+Owner = Literal["csm", "ae", "joint"]
+Backup = Literal["cross-pod", "pool", "manager", "none"]
+Rollout = Literal["pilot", "org-wide"]
+
+ENTERPRISE_TIERS = frozenset({"enterprise", "strategic"})
+
+_NUMBER_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0}
+_MONEY_SCHEMA: dict[str, Any] = {**_NUMBER_SCHEMA, "maximum": numbers.MAX_MONEY}
+_MONEY_PATTERN = r"^\$?(\d{1,3}(,\d{3})+|\d+(_\d+)*)(\.\d+)?[kKmM]?$"
+_PCT_PATTERN = r"^\d+(\.\d+)?\s?%$"
+
+Money = Annotated[
+    Number,
+    Parsed(
+        numbers.parse_money,
+        "money",
+        {
+            "description": 'USD amount: 85000, 85000.50, "$85K", "85,000", "1.2M"',
+            "anyOf": [_MONEY_SCHEMA, {"type": "string", "pattern": _MONEY_PATTERN}],
+        },
+    ),
+]
+Pct = Annotated[
+    Number,
+    Parsed(
+        numbers.parse_pct,
+        "pct",
+        {
+            "description": 'percentage from 0 to 100: 18, 18.5 or "18%"',
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100},
+                {"type": "string", "pattern": _PCT_PATTERN},
+            ],
+        },
+    ),
+]
+Decimal = Annotated[Number, Parsed(numbers.parse_number, "number", _NUMBER_SCHEMA)]
+Flag = Annotated[bool, STRICT]
+Integer = Annotated[int, STRICT]
+Slug = Annotated[
+    str,
+    STRICT,
+    Pattern(r"[a-z0-9][a-z0-9-]*", "expected a slug of lower-case letters, digits and '-'"),
+    Length(max_length=64),
+]
+Text = Annotated[str, STRICT, Length(1, 2_000)]
+
+
+def _count(maximum: int) -> Parsed:
+    """An integer count from 0 to `maximum`, written 1234 or, with separators, "1,234"."""
+    return Parsed(
+        numbers.count_parser(maximum),
+        "count",
+        {
+            "description": 'whole number: 1234 or "1,234"',
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": maximum},
+                {"type": "string", "pattern": numbers.COUNT_PATTERN},
+            ],
+        },
+    )
+
+
+People = Annotated[int, _count(MAX_PEOPLE)]
+Count = Annotated[int, _count(MAX_ACCOUNTS)]
+Days = Annotated[int, _count(10_000)]
+PodCount = Annotated[int, _count(MAX_PODS)]
+
+# Unknown keys are errors; said for pydantic, which reads these classes for the JSON Schema.
+# (Strictness is per type above: a strict pydantic config would refuse dicts for dataclasses.)
+CLOSED = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Org:
+    __pydantic_config__ = CLOSED
+    name: Text
+    rollout: Rollout = "pilot"
+    ratio_review_months: Annotated[int, STRICT, Bounds(1, 120)] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenewalOwnership:
+    __pydantic_config__ = CLOSED
+    written: Flag | None = None
+    document: Text | None = None
+    process_owner: Owner | None = None
+    commercial_owner: Owner | None = None
+    expansion: Owner | None = None
+    expansion_attribution: Flag | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoveragePlan:
+    __pydantic_config__ = CLOSED
+    documented: Flag | None = None
+    backup: Backup | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comp:
+    __pydantic_config__ = CLOSED
+    ae_metrics: list[Text] | None = None
+    csm_metrics: list[Text] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policies:
+    __pydantic_config__ = CLOSED
+    renewal_ownership: RenewalOwnership | None = None
+    coverage_plan: CoveragePlan | None = None
+    comp: Comp | None = None
+    collaboration_norms: list[Text] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Headcount:
+    __pydantic_config__ = CLOSED
+    ae: People
+    csm: People
+    se: People = 0
+    sdr: People = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HiringTotals:
+    """Hires over the next 12 months."""
+
+    __pydantic_config__ = CLOSED
+    ae: People = 0
+    csm: People = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HiringMonth:
+    """Hires in one month, counted from now (1 to 24)."""
+
+    __pydantic_config__ = CLOSED
+    month: Annotated[int, STRICT, Bounds(1, 24)]
+    ae: People = 0
+    csm: People = 0
+
+
+HiringPlan = Annotated[
+    HiringTotals | list[HiringMonth],
+    Expect(
+        "hiring_plan",
+        "expected 12-month totals such as {ae: 2, csm: 2} "
+        "or a list of monthly entries such as [{month: 1, ae: 1}]",
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pod:
+    __pydantic_config__ = CLOSED
+    id: Slug
+    ae: People
+    csm: People
+    se: People = 0
+    sdr: People = 0
+    accounts: Count
+    arr: Money | None = None
+    pilot: Flag = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """A pilot figure beside the baseline it is judged against."""
+
+    __pydantic_config__ = CLOSED
+    pilot: Decimal
+    baseline: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PctComparison:
+    __pydantic_config__ = CLOSED
+    pilot: Pct
+    baseline: Pct
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PilotResults:
+    __pydantic_config__ = CLOSED
+    days: Days | None = None
+    handoff_quality: Comparison | None = None
+    time_to_first_value_days: Comparison | None = None
+    renewal_forecast_accuracy_pct: PctComparison | None = None
+    ae_attendance_pct: Pct | None = None
+    csm_presales_pct: Pct | None = None
+    ae_presales_pct: Pct | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """The segment's headcount `months_ago` months before today."""
+
+    __pydantic_config__ = CLOSED
+    months_ago: Annotated[int, STRICT, Bounds(1, 24)]
+    ae: People
+    csm: People
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    __pydantic_config__ = CLOSED
+    id: Slug
+    name: Text | None = None
+    tier: Tier
+    model: CoverageModel
+    acv: Money
+    accounts: Count
+    onboarding_days: Days | None = None
+    headcount: Headcount
+    hiring_plan: HiringPlan | None = None
+    pods: Annotated[list[Pod], Length(max_length=MAX_PODS)] | None = None
+    pod_count: PodCount | None = None
+    pilot_results: PilotResults | None = None
+    # At least one snapshot: an empty history would measure nothing and still pass.
+    history: Annotated[list[Snapshot], Length(1, 24)] | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    @property
+    def is_enterprise(self) -> bool:
+        """`strategic` counts as enterprise for every rule."""
+        return self.tier in ENTERPRISE_TIERS
+
+    @property
+    def pod_total(self) -> int:
+        """Listed pods, else the stated pod_count, else as many pairs as headcount allows."""
+        if self.pods is not None:
+            return len(self.pods)
+        if self.pod_count is not None:
+            return self.pod_count
+        return min(self.headcount.ae, self.headcount.csm)
+
+    @property
+    def hires_next_12_months(self) -> tuple[int, int]:
+        """Planned (AE, CSM) hires with month <= 12."""
+        plan = self.hiring_plan
+        if plan is None:
+            return 0, 0
+        if isinstance(plan, HiringTotals):
+            return plan.ae, plan.csm
+        in_year = [entry for entry in plan if entry.month <= 12]
+        return sum(e.ae for e in in_year), sum(e.csm for e in in_year)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgFile:
+    __pydantic_config__ = CLOSED
+    version: Integer
+    org: Org
+    policies: Policies = field(default_factory=Policies)
+    segments: Annotated[list[Segment], Length(1, MAX_SEGMENTS)]
+
+    @property
+    def pod_segments(self) -> list[Segment]:
+        return [segment for segment in self.segments if segment.model == "pod"]

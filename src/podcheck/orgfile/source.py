@@ -1,0 +1,433 @@
+"""Reading YAML text safely into plain values that remember where they came from.
+
+The document is built from the parser's event stream with an explicit stack, never by
+PyYAML's recursive composer: a deeply nested document is refused at the depth limit
+instead of overflowing the C stack. Tags, anchors, aliases and merge keys are refused
+as they appear, so no YAML feature beyond plain data can reach the rest of podcheck.
+
+Plain scalars are resolved with a deliberately small schema (YAML 1.2 core, minus
+floats in exponent form): `null`/`~`, `true`/`false`, decimal integers and decimals.
+Everything else stays text, so `no`, `010`, `0x1F`, `1:30` and `2026-01-15` reach the
+validator as the strings they were typed as, and the validator says what to write.
+"""
+
+import os
+import re
+import stat
+import sys
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import yaml
+from yaml import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from podcheck.core.errors import InputError, InputErrors, shown_path
+from podcheck.core.inert import excerpt
+
+try:  # libyaml is several times faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path = tuple[str | int, ...]
+# libyaml's marks and the pure-Python parser's are different classes with the same fields.
+Mark = Any
+Value = None | bool | int | Fraction | str | list["Value"] | dict[str, "Value"]
+
+# A valid org file nests five levels deep (org > segments > segment > pods > pod).
+MAX_DEPTH = 12
+# Values in one file: a 5,000-pod org holds about 40,000; past this the file is refused
+# before it can cost seconds and hundreds of MB (a 4 MiB flow list has two million).
+MAX_VALUES = 250_000
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
+_KEYWORDS: dict[str, Value] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+_NUMBER_START = frozenset("+-0123456789")
+# Longer digit strings are kept as text: they are not counts anyone means, and
+# converting them would cost time on hostile input.
+_INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[-+]?[0-9]{1,15}\.[0-9]{1,15}")
+
+
+class Node(NamedTuple):
+    """Where one value stands: its key (for mapping values) and the value itself.
+
+    A tuple rather than a dataclass: a file makes one per value, and tuples are the
+    cheapest records Python builds.
+    """
+
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+    raw: str | None = None  # the scalar as written
+    plain: bool = False  # unquoted scalar
+
+
+# Where a value stands, as the parser saw it: the value's mark, its key's mark (None for
+# list items and the root), the scalar as written (None for collections), and whether the
+# scalar was plain. Marks are kept as they are: turning them into a Node for every value
+# of every file would cost more than the few lookups that need one.
+Place = tuple[Mark, Mark | None, str | None, bool]
+
+
+class Document(NamedTuple):
+    """Plain data plus a table from each value's path to where it stands."""
+
+    path: str
+    data: Value
+    places: dict[Path, Place]
+
+    def node(self, path: Path) -> Node | None:
+        """Where the value at `path` stands, if there is one."""
+        place = self.places.get(path)
+        if place is None:
+            return None
+        mark, key_mark, raw, plain = place
+        if key_mark is None:
+            return Node(mark.line + 1, mark.column + 1, raw=raw, plain=plain)
+        return Node(
+            mark.line + 1, mark.column + 1, key_mark.line + 1, key_mark.column + 1, raw, plain
+        )
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest enclosing key when it is absent (the
+        key a person would add the missing value under)."""
+        places = self.places
+        absent = False
+        while path not in places and path:
+            path, absent = path[:-1], True
+        place = places.get(path)
+        if place is None:
+            return 1, 1
+        mark = place[1] if (key or absent) and place[1] is not None else place[0]
+        return mark.line + 1, mark.column + 1
+
+    def error(self, path: Path, message: str, *, key: bool = False) -> InputError:
+        line, column = self.locate(path, key=key)
+        return InputError(self.path, line, column, message)
+
+
+def resolve_plain(text: str) -> Value:
+    """The value of an unquoted scalar under podcheck's small schema."""
+    if text in _KEYWORDS:
+        return _KEYWORDS[text]
+    if text[:1] not in _NUMBER_START:  # most scalars are words: skip the patterns
+        return text
+    if _INTEGER.fullmatch(text):
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0"):
+            return text  # YAML 1.1 octal: the validator explains
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return Fraction(text)
+    return text
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text (a BOM is allowed), or an error at the first byte that is not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise InputErrors(
+            [
+                InputError(
+                    path, line, column, f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+                )
+            ]
+        ) from None
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> bytes:
+    """The file's bytes, refusing anything larger than `max_bytes` before reading it all.
+
+    Only regular files are read: a FIFO would block the run and a device never ends. A
+    path that goes through a symbolic link must end inside `root` (the working directory
+    unless given): a pull request can commit a link to a file outside the repository.
+    """
+    try:
+        _check_link(path, root)
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, the open
+        # still returns at once.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputErrors([InputError(path, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputErrors(
+            [InputError(path, 1, 1, "is a directory, expected a YAML file")]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputErrors([InputError(path, 1, 1, f"cannot read file: {reason.lower()}")]) from None
+    check_size(raw, path, max_bytes)
+    return raw
+
+
+STDIN = "-"
+
+
+def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> tuple[str, str]:
+    """The name to show for `path` and its text; `-` reads standard input."""
+    if path != STDIN:
+        return shown_path(path), decode(read_bytes(path, max_bytes, root), path)
+    raw = sys.stdin.buffer.read(max_bytes + 1)
+    check_size(raw, "<stdin>", max_bytes)
+    return "<stdin>", decode(raw, "<stdin>")
+
+
+def _check_link(path: str, root: str | None) -> None:
+    """Refuse a path that passes through a symbolic link to somewhere outside `root`."""
+    # Each step as written (not normalised: `link/..` climbs from the link's target).
+    prefix = os.sep if path.startswith(os.sep) else ""
+    for part in filter(None, path.split(os.sep)):
+        prefix = os.path.join(prefix, part) if prefix else part
+        if os.path.islink(prefix):
+            break
+    else:
+        return
+    target = os.path.realpath(path)
+    inside = os.path.realpath(root or os.getcwd())
+    if os.path.commonpath([target, inside]) != inside:
+        where = "the repository" if root else "the working directory"
+        raise InputErrors(
+            [InputError(path, 1, 1, f"is a symbolic link to a file outside {where}; refused")]
+        )
+
+
+def check_size(raw: bytes, path: str, max_bytes: int) -> None:
+    if len(raw) > max_bytes:
+        raise too_large(path, max_bytes)
+
+
+def too_large(path: str, max_bytes: int) -> InputErrors:
+    return InputErrors(
+        [InputError(path, 1, 1, f"file is larger than the {max_bytes:,}-byte limit")]
+    )
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse one YAML document of plain data; raise InputErrors on anything else."""
+    loader = _Loader(text)
+    try:
+        return _Builder(path).build(loader.get_event)
+    except yaml.MarkedYAMLError as exc:
+        raise InputErrors([_syntax_error(exc, text, path)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        raise InputErrors(
+            [InputError(path, line, column, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")]
+            if isinstance(exc.character, int)
+            else [InputError(path, line, column, f"invalid YAML: {exc.reason}")]
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is one of the above
+        raise InputErrors([InputError(path, 1, 1, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+_OPENED = {
+    "while parsing a flow sequence": "'[' is never closed",
+    "while parsing a flow mapping": "'{' is never closed",
+    "while scanning a quoted scalar": "the quote is never closed",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError:
+    """The parser's error, placed where the problem starts.
+
+    An unclosed '[', '{' or quote is only noticed at the end of the file, past the last
+    line; the error points at where it was opened and names the end in the message.
+    """
+    problem_mark, context_mark = exc.problem_mark, exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    opened = _OPENED.get(exc.context or "")
+    at_end = problem_mark is not None and not text[problem_mark.index :].strip()
+    if opened and context_mark is not None and at_end:
+        end_line, end_column = _position(text, len(text.rstrip()))
+        return InputError(
+            path,
+            context_mark.line + 1,
+            context_mark.column + 1,
+            f"invalid YAML: {opened} (the file ends at line {end_line}:{end_column})",
+        )
+    if at_end:  # past the last line: point at the file's last character instead
+        end = len(text.rstrip())
+        line, column = _position(text, max(end - 1, 0))
+        return InputError(
+            path, line, column, f"invalid YAML: {problem} (at the end of the file, line {line})"
+        )
+    mark = problem_mark or context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "nesting depth" in problem:
+        # libyaml 0.2.5+ (PyYAML 6.0.4) refuses deep nesting while scanning ahead, before
+        # the builder sees the events: the same refusal, in podcheck's words.
+        return InputError(path, line, column, _TOO_DEEP)
+    return InputError(path, line, column, f"invalid YAML: {problem}")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+class _Frame:
+    """An open mapping or sequence: where it stands and what it expects next."""
+
+    __slots__ = ("key", "key_mark", "mapping", "next_index", "path", "sequence")
+
+    def __init__(self, container: dict | list, path: Path) -> None:
+        # Exactly one of the two is set; two typed slots spare a type test per value.
+        self.mapping = container if isinstance(container, dict) else None
+        self.sequence = container if isinstance(container, list) else None
+        self.path = path
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_mark: Mark = None
+        self.next_index = 0
+
+
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; no org file needs that"
+_TOO_MANY = f"more than {MAX_VALUES:,} values; no org file needs that many"
+
+
+class _Builder:
+    """Turns parser events into values and places, refusing what podcheck does not accept.
+
+    It runs once per value of every file, so the common path (a scalar) is written out in
+    the loop and events are told apart by their exact class.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stack: list[_Frame] = []
+        self.places: dict[Path, Place] = {}
+        self.root: Value = None
+        self.documents = 0
+
+    def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
+        stack, places = self.stack, self.places
+        while (event := next_event()) is not None:
+            if type(event) is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self.refuse_properties(event)
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.mapping is not None and frame.key is None:
+                    key = event.value
+                    if key in frame.mapping or (key == "<<" and not event.style):
+                        raise self.refuse_key(frame, event)
+                    frame.key = key
+                    frame.key_mark = event.start_mark
+                    continue
+                text, quoted = event.value, bool(event.style)  # quoted or block: text
+                value = text if quoted else resolve_plain(text)
+                if frame is None or frame.mapping is None:
+                    self.place(value, event.start_mark, text, not quoted)
+                else:  # a mapping's value: the most common event, placed here
+                    owner = frame.key
+                    assert owner is not None  # the key came just before
+                    frame.mapping[owner] = value
+                    frame.key = None
+                    path = (*frame.path, owner)
+                    places[path] = (event.start_mark, frame.key_mark, text, not quoted)
+                    if len(places) > MAX_VALUES:
+                        raise self.fail(event.start_mark, _TOO_MANY)
+            elif type(event) is MappingStartEvent:
+                self.open({}, event)
+            elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
+                stack.pop()
+            elif type(event) is SequenceStartEvent:
+                self.open([], event)
+            elif type(event) is AliasEvent:
+                raise self.fail(
+                    event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out"
+                )
+            elif type(event) is DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise self.fail(
+                        event.start_mark, "more than one YAML document; expected exactly one"
+                    )
+        return Document(self.path, self.root, self.places)
+
+    def fail(self, mark: Mark, message: str) -> InputErrors:
+        return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
+
+    def refuse_properties(self, event: yaml.ScalarEvent | yaml.CollectionStartEvent) -> None:
+        if event.anchor is not None:
+            raise self.fail(
+                event.start_mark, f"anchor '&{event.anchor}' is not allowed; write the value out"
+            )
+        if event.tag is not None:
+            raise self.fail(
+                event.start_mark, f"tag '{event.tag}' is not allowed; write plain values"
+            )
+
+    def refuse_key(self, frame: _Frame, event: yaml.ScalarEvent) -> InputErrors:
+        """The error for a merge key or a key given twice."""
+        key = event.value
+        if key == "<<" and not event.style:
+            return self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
+        key_path = (*frame.path, key)
+        first = self.places[key_path][1]
+        assert first is not None  # every value in a mapping has its key's mark
+        message = f"duplicate key {excerpt(key)} (first given at line {first.line + 1})"
+        return self.fail(event.start_mark, message)
+
+    def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:
+        self.refuse_properties(event)
+        mark = event.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(mark, _TOO_DEEP)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.key is None and frame.mapping is not None:
+            raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
+        path = self.place(container, mark, None, False)
+        self.stack.append(_Frame(container, path))
+
+    def place(self, value: Value, mark: Mark, raw: str | None, plain: bool) -> Path:
+        if len(self.places) > MAX_VALUES:
+            raise self.fail(mark, _TOO_MANY)
+        if not self.stack:
+            self.root = value
+            self.places[()] = (mark, None, raw, plain)
+            return ()
+        frame = self.stack[-1]
+        path: Path
+        if frame.mapping is not None:
+            key = frame.key
+            assert key is not None  # a scalar or collection start always follows its key
+            frame.mapping[key] = value
+            frame.key = None
+            path = (*frame.path, key)
+            self.places[path] = (mark, frame.key_mark, raw, plain)
+        else:
+            assert frame.sequence is not None
+            frame.sequence.append(value)
+            path = (*frame.path, frame.next_index)
+            frame.next_index += 1
+            self.places[path] = (mark, None, raw, plain)
+        return path

@@ -1,0 +1,228 @@
+"""The revised proposal: the input text with only the changed values edited in place.
+
+Values are found by the positions the loader recorded (source.Document.places), so
+comments, key order, quoting and every untouched line stay byte-identical. New hiring-plan
+entries and pods are written in the style of the list they join (flow `{month: 4, csm: 1}`
+or block), new keys in the style of the mapping they join.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from podcheck.orgfile.model import HiringMonth, HiringTotals, OrgFile, Pod, Segment
+from podcheck.orgfile.source import Document, Path
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+Edit = tuple[int, int, str]  # (start, end, replacement) as character offsets
+
+
+class _Text:
+    """The input text with a way from a recorded position to a character offset."""
+
+    def __init__(self, text: str, document: Document) -> None:
+        self.text, self.document = text, document
+        # The line breaks YAML counts (str.splitlines counts more, such as form feeds).
+        self.starts = [0] + [found.end() for found in _BREAK.finditer(text)]
+        first = _BREAK.search(text)
+        self.newline = first.group() if first else "\n"  # new lines end as the file's do
+
+    def offset(self, path: Path) -> int:
+        mark = self.document.places[path][0]
+        return self.starts[mark.line] + mark.column
+
+    def line_end(self, line: int) -> int:
+        """The offset of the end of `line` (0-based), before its line break."""
+        if line + 1 >= len(self.starts):
+            return len(self.text)
+        end = self.starts[line + 1]
+        found = _BREAK.search(self.text, self.starts[line])
+        return found.start() if found is not None and found.end() == end else end
+
+    def is_flow(self, path: Path) -> bool:
+        return self.text[self.offset(path)] in "{["
+
+    def closing(self, path: Path) -> int:
+        """The offset of the bracket closing the flow collection at `path`."""
+        text, position, depth, quote = self.text, self.offset(path), 0, ""
+        while position < len(text):
+            char = text[position]
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "'\"":
+                quote = char
+            elif char in "{[":
+                depth += 1
+            elif char in "}]":
+                depth -= 1
+                if depth == 0:
+                    return position
+            position += 1
+        raise ValueError("unclosed flow collection")
+
+    def last_line(self, path: Path) -> int:
+        """The last line (0-based) any value under `path` stands on."""
+        size = len(path)
+        return max(
+            place[0].line for key, place in self.document.places.items() if key[:size] == path
+        )
+
+    def indent_of_item(self, path: Path) -> int:
+        """The column of the '-' that starts the block sequence item at `path`."""
+        offset = self.offset(path)
+        dash = self.text.rfind("-", self.starts[self.document.places[path][0].line], offset)
+        return dash - self.starts[self.document.places[path][0].line]
+
+
+def _scalar(text: _Text, path: Path, value: int) -> Edit:
+    place = text.document.places[path]
+    start = text.offset(path)
+    raw = place[2] or ""
+    return start, start + len(raw), str(value)
+
+
+def _add_key(text: _Text, path: Path, key: str, value: int) -> Edit:
+    """A new `key: value` at the end of the mapping at `path`."""
+    if text.is_flow(path):
+        close = text.closing(path)
+        before = close
+        while text.text[before - 1] in " \t":
+            before -= 1
+        separator = "" if text.text[before - 1] == "{" else ", "
+        return before, before, f"{separator}{key}: {value}"
+    keys = [
+        place
+        for found, place in text.document.places.items()
+        if len(found) == len(path) + 1 and found[: len(path)] == path
+    ]
+    column = keys[0][1].column if keys and keys[0][1] is not None else 0
+    end = text.line_end(text.last_line(path))
+    return end, end, f"{text.newline}{' ' * column}{key}: {value}"
+
+
+def _entry(fields: Sequence[tuple[str, Any]], flow: bool, column: int, newline: str) -> str:
+    if flow:
+        return "{" + ", ".join(f"{k}: {v}" for k, v in fields) + "}"
+    first, *rest = fields
+    return f"{first[0]}: {first[1]}" + "".join(f"{newline}{' ' * column}{k}: {v}" for k, v in rest)
+
+
+def _add_items(
+    text: _Text, path: Path, before: int | None, entries: Sequence[Sequence[tuple[str, Any]]]
+) -> Edit:
+    """New items in the list at `path`, before item `before` (None: at the end)."""
+    items = [
+        found
+        for found in text.document.places
+        if len(found) == len(path) + 1 and found[: len(path)] == path
+    ]
+    count = len(items)
+    if text.is_flow(path):
+        inline = [_entry(fields, True, 0, "") for fields in entries]
+        if before is not None:
+            start = text.offset((*path, before))
+            return start, start, "".join(f"{item}, " for item in inline)
+        close = text.closing(path)
+        end = close
+        while text.text[end - 1] in " \t\r\n":
+            end -= 1
+        separator = "" if count == 0 else ", "
+        return end, end, separator + ", ".join(inline)
+    model = (*path, before if before is not None else count - 1)
+    flow_items = text.is_flow(model)
+    dash = text.indent_of_item(model)
+    column: int = text.document.places[model][0].column
+    written = [
+        f"{' ' * dash}- {_entry(fields, flow_items, column, text.newline)}" for fields in entries
+    ]
+    if before is not None:
+        line = text.document.places[model][0].line
+        start = text.starts[line]
+        return start, start, "".join(f"{item}{text.newline}" for item in written)
+    end = text.line_end(text.last_line(model))
+    return end, end, "".join(f"{text.newline}{item}" for item in written)
+
+
+def _segment_edits(text: _Text, index: int, old: Segment, new: Segment) -> Iterator[Edit]:
+    here: Path = ("segments", index)
+    for role in ("ae", "csm"):
+        if getattr(old.headcount, role) != getattr(new.headcount, role):
+            yield _scalar(text, (*here, "headcount", role), getattr(new.headcount, role))
+    if old.pod_count != new.pod_count and new.pod_count is not None:
+        yield _scalar(text, (*here, "pod_count"), new.pod_count)
+    old_pods, new_pods = old.pods or [], new.pods or []
+    for pod_index, (before, after) in enumerate(zip(old_pods, new_pods, strict=False)):
+        for role in ("ae", "csm", "accounts"):
+            if getattr(before, role) != getattr(after, role):
+                yield _scalar(text, (*here, "pods", pod_index, role), getattr(after, role))
+    added: list[Pod] = new_pods[len(old_pods) :]
+    if added:
+        yield _add_items(
+            text,
+            (*here, "pods"),
+            None,
+            [
+                [("id", p.id), ("ae", p.ae), ("csm", p.csm), ("accounts", p.accounts)]
+                + ([("pilot", "true")] if p.pilot else [])
+                for p in added
+            ],
+        )
+    yield from _plan_edits(text, (*here, "hiring_plan"), old.hiring_plan, new.hiring_plan)
+
+
+def _plan_edits(text: _Text, path: Path, old: Any, new: Any) -> Iterator[Edit]:
+    if old == new or new is None:
+        return
+    if isinstance(old, HiringTotals) and isinstance(new, HiringTotals):
+        for role in ("ae", "csm"):
+            if getattr(old, role) != getattr(new, role):
+                if (*path, role) in text.document.places:
+                    yield _scalar(text, (*path, role), getattr(new, role))
+                else:
+                    yield _add_key(text, path, role, getattr(new, role))
+        return
+    old_months = {entry.month for entry in old}
+    kept = iter(enumerate(old))
+    pending: list[HiringMonth] = []
+    for entry in new:
+        if entry.month not in old_months:
+            pending.append(entry)
+            continue
+        position, before = next(kept)
+        if pending:
+            yield _add_items(text, path, position, [_month_fields(e) for e in pending])
+            pending = []
+        for role in ("ae", "csm"):
+            if getattr(before, role) != getattr(entry, role):
+                if (*path, position, role) in text.document.places:
+                    yield _scalar(text, (*path, position, role), getattr(entry, role))
+                else:
+                    yield _add_key(text, (*path, position), role, getattr(entry, role))
+    if pending:
+        yield _add_items(text, path, None, [_month_fields(e) for e in pending])
+
+
+def _month_fields(entry: HiringMonth) -> list[tuple[str, Any]]:
+    fields: list[tuple[str, Any]] = [("month", entry.month)]
+    fields += [(role, getattr(entry, role)) for role in ("ae", "csm") if getattr(entry, role)]
+    return fields
+
+
+def revise(text: str, document: Document, original: OrgFile, revised: OrgFile) -> str:
+    """`text` with the values `revised` changes edited in place."""
+    located = _Text(text, document)
+    edits: list[Edit] = []
+    for index, (old, new) in enumerate(zip(original.segments, revised.segments, strict=True)):
+        if old != new:
+            edits.extend(_segment_edits(located, index, old, new))
+    # From the end backwards, so earlier offsets stay valid; of two inserts at one place,
+    # the later is made first, so that they read in the order they were planned.
+    ordered = sorted(
+        ((start, end, order, replacement) for order, (start, end, replacement) in enumerate(edits)),
+        reverse=True,
+    )
+    result = text
+    for start, end, _, replacement in ordered:
+        result = result[:start] + replacement + result[end:]
+    return result

@@ -1,0 +1,1 @@
+"""Rendering: every output format and view, each a pure function of a report."""

@@ -1,0 +1,123 @@
+"""GitHub Actions workflow commands: one annotation per failed result or input error.
+
+Values are escaped as the runner expects, so a message with ':' or ',' or a newline
+cannot break out of its annotation.
+"""
+
+from __future__ import annotations
+
+from podcheck.core import inert
+from podcheck.judge.report import Report
+from podcheck.render.formats import RenderOptions, relative_uri
+from podcheck.review.shaping import notes
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+# GitHub shows at most 10 annotations of each level per step and drops the rest. Notices
+# keep room for the verdict, the count of what was left out and a config-change notice.
+SHOWN = {"error": 10, "warning": 10, "notice": 7}
+
+
+def escape_data(text: str) -> str:
+    """The runner's data on one line: unsafe characters escaped, `##[` broken, `%` and
+    newlines encoded."""
+    text = inert.ci_safe(inert.escape(text, keep="\n"))
+    return text.replace("%", "%25").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(command: str, message: str, **properties: object) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{command} {props}::{escape_data(message)}"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    from urllib.parse import unquote
+
+    lines: list[tuple[str, str]] = []  # (level, annotation)
+    for file in report.files:
+        path = unquote(relative_uri(file.path, options.cwd))
+        for error in file.errors:
+            lines.append(
+                (
+                    "error",
+                    annotation(
+                        "error",
+                        error.message,
+                        file=unquote(relative_uri(error.path, options.cwd)),  # may be the export
+                        line=error.line,
+                        col=error.column,
+                        title="podcheck: input error",
+                    ),
+                )
+            )
+        for result in file.results:
+            if result.status != "fail":
+                continue
+            where = (
+                f" ({result.segment}{'/' + result.pod if result.pod else ''})"
+                if result.segment
+                else ""
+            )
+            level = COMMANDS[result.severity]
+            lines.append(
+                (
+                    level,
+                    annotation(
+                        level,
+                        result.message,
+                        file=path,
+                        line=result.line,
+                        col=result.column,
+                        title=f"{result.rule} {result.name}{where}",
+                    ),
+                )
+            )
+    for notice in report.notices:
+        waiver = notice.waiver
+        lines.append(
+            (
+                "warning",
+                annotation(
+                    "warning",
+                    notice.message,
+                    file=waiver.source,
+                    line=waiver.line,
+                    col=waiver.column,
+                    title="podcheck: waiver",
+                ),
+            )
+        )
+    shown = _within_limits(lines)
+    verdicts = ", ".join(f"{f.path}: {f.verdict}" for f in report.files)
+    shaped = "; ".join(note.text for note in notes(report))
+    summary = f"podcheck verdict {report.verdict} ({verdicts})"
+    if shaped:
+        summary += f". What shaped it: {shaped}"
+    shown.append(annotation("notice", summary, title="podcheck"))
+    return "\n".join(shown) + "\n"
+
+
+def _within_limits(lines: list[tuple[str, str]]) -> list[str]:
+    """The first annotations of each level that GitHub shows, then one notice that counts
+    the rest and says where every finding is."""
+    counts = dict.fromkeys(SHOWN, 0)
+    shown = []
+    for level, line in lines:
+        counts[level] += 1
+        if counts[level] <= SHOWN[level]:
+            shown.append(line)
+    left_out = [
+        f"{n - SHOWN[level]} more {level}{'s' if n - SHOWN[level] > 1 else ''}"
+        for level, n in counts.items()
+        if n > SHOWN[level]
+    ]
+    if left_out:
+        message = (
+            f"{', '.join(left_out)} not shown as annotations (GitHub shows 10 of each); "
+            "every finding is in the SARIF report (code scanning) and the step summary"
+        )
+        shown.append(annotation("notice", message, title="podcheck: more findings"))
+    return shown

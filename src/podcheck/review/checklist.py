@@ -1,0 +1,258 @@
+"""The decision checklist the CRO and VP of Customer Success take into the review meeting.
+
+Five questions, each answered from the file with its evidence and the rule behind it; then
+the pilot's starting criteria and the 90-day success metrics. Built from the same
+FileReport the other formats use: the checklist never judges anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from podcheck.core.numbers import format_plain
+from podcheck.core.units import expectation, write
+from podcheck.judge.report import FileReport, Result
+from podcheck.judge.rulebook import Rule, load_catalogue
+from podcheck.orgfile.model import OrgFile, Segment
+
+# `waived`: the rule behind it fails but a config waiver accepts it; never ticked.
+# `review`: a figure the article asks to watch but sets no bar for; never ticked either.
+Answer = Literal["yes", "no", "open", "waived", "review"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    rule: str  # e.g. "POD101 acv-floor"
+    passed: bool  # False for a failure, waived or not
+    waiver: str | None = None  # the reason, when a waiver accepts the failure
+    pod: str | None = None  # the pod a pod-level result is about
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    text: str
+    answer: Answer
+    evidence: tuple[Evidence, ...]
+    missing: str = ""  # what the file would need to say, for an open question
+
+    @property
+    def ticked(self) -> bool:
+        return self.answer == "yes"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    answer: Answer
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: str  # "not measured yet" when the file has no figure
+    note: str
+    # yes: better than baseline / within limit; no: worse; open: no figure; review: no bar
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class SegmentPilot:
+    segment: str
+    name: str
+    criteria: tuple[Criterion, ...]
+    metrics: tuple[Metric, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    path: str
+    org: str
+    verdict: str
+    questions: tuple[Question, ...]
+    pilots: tuple[SegmentPilot, ...]
+    # Error-severity failures no question asks about, which still make the file no-go.
+    also_failing: tuple[Evidence, ...] = ()
+    # What shaped the verdict besides the file: rules not run, config overrides, the gate.
+    notes: tuple[str, ...] = ()
+
+    @property
+    def answered(self) -> int:
+        return sum(q.ticked for q in self.questions)
+
+
+# The article's five decision questions; which rules answer each is said by the rules'
+# `roles.question` in the rule data.
+QUESTIONS = (
+    (1, "Is the ACV high enough to pay for a dedicated AE+CSM pair?"),
+    (2, "Can the 1:1 ratio be sustained through the hiring plan?"),
+    (3, "Is there a coverage plan for when a pod member is out of office?"),
+    (4, "Are the renewal ownership rules written down?"),
+    (5, "Does comp give the pair shared accountability through NRR?"),
+)
+
+
+def _missing(org: OrgFile, number: int) -> str:
+    """What the file leaves unsaid for a question, or '' when it has the facts."""
+    policies = org.policies
+    if number in (1, 2) and not org.pod_segments:
+        return "no segment is proposed with model: pod"
+    if number == 3 and (
+        policies.coverage_plan is None or policies.coverage_plan.documented is None
+    ):
+        return "policies.coverage_plan (documented, backup)"
+    if number == 4 and (
+        policies.renewal_ownership is None or policies.renewal_ownership.written is None
+    ):
+        return "policies.renewal_ownership.written"
+    if number == 5 and (
+        policies.comp is None
+        or (policies.comp.ae_metrics is None and policies.comp.csm_metrics is None)
+    ):
+        return "policies.comp (ae_metrics, csm_metrics)"
+    return ""
+
+
+def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
+    rule = rules[result.rule]
+    where = result.segment or ""
+    if result.pod:
+        where += f"/{result.pod}"
+    prefix = f"{where}: " if where else ""
+    figure = ""
+    actual = write(result.unit, result.actual) if result.actual is not None else ""
+    # The figure against its threshold, unless the message already states it.
+    if actual and result.unit not in ("flag", "names", "owners") and actual not in result.message:
+        figure = f" ({actual} vs {expectation(rule.compare, rule.unit, result.threshold)})"
+    return Evidence(
+        f"{prefix}{result.message}{figure}",
+        f"{result.rule} {result.name}",
+        result.status == "pass",
+        result.waiver if result.status == "waived" else None,
+        result.pod,
+    )
+
+
+def _question(
+    number: int,
+    text: str,
+    codes: Sequence[str],
+    org: OrgFile,
+    report: FileReport,
+    rules: dict[str, Rule],
+) -> Question:
+    missing = _missing(org, number)
+    # Segment and org results, and the pods that fail: a passing pod repeats its segment.
+    found = [
+        r
+        for r in report.results
+        if r.rule in codes and r.status != "skip" and (r.pod is None or r.failed)
+    ]
+    if not missing and not found:
+        missing = f"rule {', '.join(codes)} is turned off in the config"
+    evidence = tuple(_evidence(r, rules) for r in found)
+    if missing:
+        return Question(number, text, "open", evidence, missing)
+    return Question(number, text, _answer(evidence), evidence)
+
+
+def _answer(evidence: Sequence[Evidence]) -> Answer:
+    """No if anything fails; waived if a waiver is all that lets it pass; else yes."""
+    if any(not e.passed and e.waiver is None for e in evidence):
+        return "no"
+    return "waived" if any(e.waiver is not None for e in evidence) else "yes"
+
+
+def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Criterion:
+    if result is None:
+        return Criterion(name, "open", "not judged (rule turned off or not applicable)")
+    if result.status == "skip":
+        return Criterion(name, "open", result.message)
+    evidence = _evidence(result, rules)
+    return Criterion(name, _answer((evidence,)), evidence.text)
+
+
+def _segment_result(report: FileReport, segment: str, code: str) -> Result | None:
+    return next(
+        (r for r in report.results if r.rule == code and r.segment == segment and r.pod is None),
+        None,
+    )
+
+
+def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
+    if result is None or result.status == "skip":
+        return Metric(name, "not measured yet", better, "open")
+    answer: Answer = (
+        "yes" if result.status == "pass" else "waived" if result.status == "waived" else "no"
+    )
+    return Metric(name, result.message, better, answer)
+
+
+def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tuple[Metric, ...]:
+    """The 90-day success metrics: one per rule with a `success_metric` role, then AE
+    attendance, which the article asks to track but gives no bar for."""
+    found = []
+    for rule in book:
+        label = rule.roles.success_metric
+        if label is None:
+            continue
+        result = _segment_result(report, segment.id, rule.code)
+        found.append(_comparison_metric(label, result, rule.summary.rstrip(".")))
+    pilot = segment.pilot_results
+    attendance = pilot.ae_attendance_pct if pilot else None
+    found.append(
+        Metric(
+            "AE attendance on CSM calls",
+            "not measured yet" if attendance is None else f"{format_plain(attendance)}% of calls",
+            "no bar in the article: read it to see whether the pair works together or is "
+            "paired in name only",
+            "open" if attendance is None else "review",
+        )
+    )
+    return tuple(found)
+
+
+def build(
+    report: FileReport, org: OrgFile, rules: Sequence[Rule], book: Sequence[Rule] | None = None
+) -> Checklist:
+    """The checklist of one judged file; `book` (default: the shipped catalogue) says which
+    rules answer which question, whether or not they ran."""
+    book = load_catalogue() if book is None else book
+    by_code = {rule.code: rule for rule in (*book, *rules)}
+    questions = tuple(
+        _question(
+            number,
+            text,
+            [rule.code for rule in book if rule.roles.question == number],
+            org,
+            report,
+            by_code,
+        )
+        for number, text in QUESTIONS
+    )
+    pilots = tuple(
+        SegmentPilot(
+            segment=segment.id,
+            name=segment.display_name,
+            criteria=tuple(
+                _criterion(
+                    rule.roles.criterion, _segment_result(report, segment.id, rule.code), by_code
+                )
+                for rule in book
+                if rule.roles.criterion is not None
+            ),
+            metrics=_metrics(segment, report, book),
+        )
+        for segment in org.pod_segments
+    )
+    asked = {rule.code for rule in book if rule.roles.question is not None}
+    also = tuple(
+        _evidence(r, by_code)
+        for r in report.results
+        if r.failed and r.severity == "error" and r.rule not in asked
+    )
+    return Checklist(report.path, org.org.name, report.verdict, questions, pilots, also)

@@ -1,0 +1,96 @@
+"""What shaped a run's verdict besides the org files: rules left out, thresholds and
+severities the config changed, waivers applied, and the gate. Every format says these, so
+that a verdict never hides what moved it; this module words them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from podcheck.core.units import write
+from podcheck.judge.report import Override, Report
+from podcheck.judge.rulebook import ARTICLES
+from podcheck.judge.waivers import WaiverStatus
+
+_WHY = {
+    "select": "not selected",
+    "ignore": "ignored",
+    "config": "turned off in the config",
+}
+
+
+class Note(NamedTuple):
+    """One thing that shaped the verdict, in one line."""
+
+    kind: str  # not-run, override, waiver, gate
+    text: str
+
+
+def notes(report: Report) -> tuple[Note, ...]:
+    """Every note for a run, in a fixed order: not run, overrides, waivers, gate."""
+    # Rules on account exports wait for an export; without one there is nothing to say.
+    chosen = [(code, why) for code, why in report.not_run if why != "no-export"]
+    found = [Note("not-run", text) for text in not_run_lines(chosen)]
+    found += [Note("override", override_line(o)) for o in report.overrides]
+    found += [Note("waiver", waiver_line(w)) for w in report.waivers if w.state == "applied"]
+    gate = gate_line(report)
+    if gate:
+        found.append(Note("gate", gate))
+    return tuple(found)
+
+
+def not_run_lines(not_run: Sequence[tuple[str, str]]) -> list[str]:
+    by_reason: dict[str, list[str]] = {}
+    for code, why in not_run:
+        by_reason.setdefault(why, []).append(code)
+    return [
+        f"rules not run ({_WHY.get(why, why)}): {', '.join(codes)}"
+        for why, codes in sorted(by_reason.items())
+    ]
+
+
+def override_line(override: Override) -> str:
+    if override.field == "threshold":
+        before = write(override.unit, override.catalogue)
+        after = write(override.unit, override.used)
+    else:
+        before, after = override.catalogue, override.used
+    return f"{override.rule} {override.field} changed by the config: {before} → {after}"
+
+
+def waiver_line(status: WaiverStatus) -> str:
+    waiver = status.waiver
+    until = f", until {waiver.expires.isoformat()}" if waiver.expires else ", no expiry"
+    count = f"{status.applied} result{'s' if status.applied != 1 else ''}"
+    return f"waiver for {waiver.describe()} applied to {count}: {waiver.reason}{until}"
+
+
+def gate_line(report: Report) -> str:
+    """Why the exit code says what the verdict does not, when it does."""
+    if report.fail_on == "warning":
+        failing = sum(
+            1 for f in report.files for r in f.results if r.failed and r.severity == "warning"
+        )
+        if failing:
+            return (
+                f"--fail-on warning: {failing} failed warning{'s' if failing != 1 else ''} "
+                "fail this run (exit 1)"
+            )
+    if report.fail_on == "never" and report.verdict == "no-go":
+        return "--fail-on never: the run exits 0 although some file is no-go"
+    return ""
+
+
+def thresholds_source(report: Report) -> str:
+    """Where the thresholds of this run come from, for footers."""
+    changed = len({o.rule for o in report.overrides})
+    source = (
+        f"Thresholds from podcheck's rule catalogue (revision 2), after '{ARTICLES['pod-model']}'"
+    )
+    if changed:
+        source += f"; {changed} rule{'s' if changed != 1 else ''} changed by the config"
+    left_out = [code for code, why in report.not_run if why != "no-export"]
+    if left_out:
+        source += f"; {len(left_out)} not run"
+    return source + "."

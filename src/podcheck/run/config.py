@@ -1,0 +1,197 @@
+"""The repository's config file (podcheck.yaml): rule overrides, gate, selection, waivers.
+
+Read only when a config is given or found, so that runs without one never pay for it.
+"""
+
+import datetime
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal
+
+from podcheck.accounts.export import AccountsConfig
+from podcheck.core import inert, numbers
+from podcheck.core.errors import InputError, InputErrors
+from podcheck.judge.rulebook import (
+    Rule,
+    RuleCode,
+    Settings,
+    Severity,
+    coerce_threshold,
+    config_error,
+)
+from podcheck.judge.waivers import Waiver
+from podcheck.orgfile import source
+from podcheck.orgfile.loader import validate
+from podcheck.orgfile.model import Slug, Text
+from podcheck.orgfile.source import Document
+from podcheck.orgfile.validation import STRICT, Bounds, Parsed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleOverride:
+    enabled: bool = True
+    severity: Severity | None = None
+    threshold: Any = None
+
+
+def _iso_date(value: object) -> datetime.date:
+    try:
+        if isinstance(value, str):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise numbers.AmountError(f"expected a date written YYYY-MM-DD, got {numbers.describe(value)}")
+
+
+IsoDate = Annotated[
+    datetime.date,
+    Parsed(_iso_date, "date", {"type": "string", "format": "date"}),
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiverEntry:
+    rule: RuleCode
+    reason: Text
+    owner: Text | None = None  # who accepted the exception, shown in the review pack
+    segment: Slug | None = None
+    pod: Slug | None = None
+    file: Text | None = None
+    expires: IsoDate | None = None
+
+
+MaxFileBytes = Annotated[int, STRICT, Bounds(1, 1 << 30)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    fail_on: Literal["error", "warning", "never"] | None = None
+    select: list[Text] | None = None
+    ignore: list[Text] | None = None
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    waivers: list[WaiverEntry] = field(default_factory=list)
+    max_file_bytes: MaxFileBytes | None = None
+    accounts: AccountsConfig | None = None
+
+
+def settings_from(catalogue: Sequence[Rule], config: Config, document: Document | None) -> Settings:
+    book, disabled = apply_config(catalogue, config, document)
+    settings = Settings(
+        tuple(rule for rule in book if rule.code not in disabled),
+        config.fail_on,
+        _waivers(config, catalogue, document),
+        config.max_file_bytes or source.DEFAULT_MAX_BYTES,
+        book=book,
+        not_run=tuple((code, "config") for code in sorted(disabled)),
+        accounts=config.accounts,
+    )
+    return settings.narrowed(config.select, config.ignore, document)
+
+
+def _waivers(
+    config: Config, catalogue: Sequence[Rule], document: Document | None
+) -> tuple[Waiver, ...]:
+    known = {rule.code for rule in catalogue}
+    errors = []
+    waivers = []
+    for index, entry in enumerate(config.waivers):
+        here = ("waivers", index)
+        if entry.rule not in known:
+            errors.append(
+                config_error(
+                    document,
+                    (*here, "rule"),
+                    f"waivers[{index}].rule: unknown "
+                    f"rule {inert.excerpt(entry.rule)}" + _suggest(entry.rule, known),
+                )
+            )
+            continue
+        line, column = document.locate(here) if document else (1, 1)
+        waivers.append(
+            Waiver(
+                index=index,
+                rule=entry.rule,
+                reason=entry.reason,
+                owner=entry.owner,
+                segment=entry.segment,
+                pod=entry.pod,
+                file=entry.file,
+                expires=entry.expires,
+                source=document.path if document else "<config>",
+                line=line,
+                column=column,
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return tuple(waivers)
+
+
+def apply_config(
+    catalogue: Sequence[Rule], config: Config, document: Document | None
+) -> tuple[tuple[Rule, ...], frozenset[str]]:
+    """Every rule with the config's severities and thresholds, and the codes it disables."""
+    by_code = {rule.code: rule for rule in catalogue}
+    errors: list[InputError] = []
+    overrides: dict[str, Rule] = {}
+    disabled: set[str] = set()
+    for code, override in config.rules.items():
+        here = ("rules", code)
+        rule = by_code.get(code)
+        if rule is None:
+            errors.append(
+                config_error(
+                    document,
+                    here,
+                    f"unknown rule {inert.excerpt(code)}" + _suggest(code, by_code),
+                    key=True,
+                )
+            )
+            continue
+        if not override.enabled:
+            disabled.add(code)
+        threshold = rule.threshold
+        if override.threshold is not None:
+            if rule.threshold is None:
+                errors.append(
+                    config_error(
+                        document,
+                        (*here, "threshold"),
+                        f"{code} has no threshold to set; its bar comes from the org file",
+                    )
+                )
+                continue
+            try:
+                threshold = coerce_threshold(rule.unit, override.threshold)
+            except numbers.AmountError as exc:
+                errors.append(config_error(document, (*here, "threshold"), f"{code}: {exc}"))
+                continue
+        overrides[code] = replace(
+            rule, severity=override.severity or rule.severity, threshold=threshold
+        )
+    if errors:
+        raise InputErrors(errors)
+    return tuple(overrides.get(rule.code, rule) for rule in catalogue), frozenset(disabled)
+
+
+def _suggest(code: str, codes: Iterable[str]) -> str:
+    close = difflib.get_close_matches(code.upper(), list(codes), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def load_config(path: str) -> tuple[Config, Document]:
+    _, text = source.read(path)
+    return parse_config(path, text)
+
+
+def parse_config(path: str, text: str) -> tuple[Config, Document]:
+    """A config from its text; `path` names it in errors."""
+    document = source.parse(text, path)
+    if document.data is None:
+        return Config(), document
+    if not isinstance(document.data, dict):
+        raise InputErrors(
+            [document.error((), "expected a mapping at the top level of the config file")]
+        )
+    return validate(Config, document), document
