@@ -228,6 +228,38 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Costs:
+    """Fully loaded annual cost per head by role: salary or OTE, benefits, tools.
+
+    Every role is optional; a figure that needs a role no `costs` states is left out and
+    names it (economics.md), never priced at zero.
+    """
+
+    __pydantic_config__ = CLOSED
+    ae: Money | None = None
+    csm: Money | None = None
+    se: Money | None = None
+    sdr: Money | None = None
+
+    def of(self, role: str) -> Number | None:
+        value: Number | None = getattr(self, role)
+        return value
+
+    def over(self, base: "Costs | None") -> "Costs":
+        """These figures, each role this mapping leaves out taken from `base`."""
+        if base is None:
+            return self
+        return Costs(**{role: _first(self.of(role), base.of(role)) for role in ROLES})
+
+
+ROLES = ("ae", "csm", "se", "sdr")
+
+
+def _first(value: Number | None, fallback: Number | None) -> Number | None:
+    return fallback if value is None else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
     __pydantic_config__ = CLOSED
     id: Slug
@@ -244,6 +276,8 @@ class Segment:
     pilot_results: PilotResults | None = None
     # At least one snapshot: an empty history would measure nothing and still pass.
     history: Annotated[list[Snapshot], Length(1, 24)] | None = None
+    # Overrides the org's cost per head for this segment's people (economics.md).
+    costs: Costs | None = None
 
     @property
     def display_name(self) -> str:
@@ -282,7 +316,20 @@ class OrgFile:
     org: Org
     policies: Policies = field(default_factory=Policies)
     segments: Annotated[list[Segment], Length(1, MAX_SEGMENTS)]
+    costs: Costs | None = None
 
     @property
     def pod_segments(self) -> list[Segment]:
         return [segment for segment in self.segments if segment.model == "pod"]
+
+    @property
+    def states_costs(self) -> bool:
+        """Whether the file states any cost, at the org or in a segment."""
+        return self.costs is not None or any(s.costs is not None for s in self.segments)
+
+    def costs_of(self, segment: Segment) -> Costs | None:
+        """The cost per head in `segment`: its own figures over the org's; None when
+        neither states any."""
+        if segment.costs is None:
+            return self.costs
+        return segment.costs.over(self.costs)
