@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, org, result
-from podcheck.accounts import book
 from podcheck.accounts import export as accounts
+from podcheck.accounts import measures, moves
+from podcheck.accounts.tally import MAX_ERRORS, Columns, parse_cents, safe_text
 from podcheck.core.errors import InputErrors
 from podcheck.judge.report import FileReport
 from podcheck.orgfile.loader import load_org
@@ -172,7 +173,7 @@ def test_a_quoted_field_with_a_comma_and_a_newline_is_one_account(tmp_path):
     assert tally.rows == 103
     assert tally.kept is not None
     assert tally.kept[40].name == 'Acme, Inc.\n"EMEA"'
-    assert book.safe_text(tally.kept[40].name) == 'Acme, Inc.\\n"EMEA"'
+    assert safe_text(tally.kept[40].name) == 'Acme, Inc.\\n"EMEA"'
 
 
 def test_without_an_export_the_account_rules_do_not_run():
@@ -208,7 +209,7 @@ def test_map_names_headers_the_defaults_do_not_know(tmp_path):
     columns = accounts.parse_map("arr=arr usd")
     tally = accounts.read_export(str(path), accounts.ExportOptions(columns=columns))
     assert tally.errors == ()
-    assert tally.columns == book.Columns(account=0, arr=1, segment=2, pod=3, csm=5, ae=4)
+    assert tally.columns == Columns(account=0, arr=1, segment=2, pod=3, csm=5, ae=4)
 
 
 def test_a_missing_column_is_one_error_naming_the_columns_found(tmp_path):
@@ -259,7 +260,7 @@ def test_every_bad_row_is_one_line_and_the_rest_is_judged(tmp_path):
 def test_errors_are_capped_per_export(tmp_path):
     rows = [[f"C{i}", str(i), "n/a", "mm", "p1", "A", "C", ""] for i in range(120)]
     report = judge(write_csv(tmp_path / "a.csv", rows))
-    assert len(report.errors) == book.MAX_ERRORS + 1
+    assert len(report.errors) == MAX_ERRORS + 1
     assert report.errors[-1].message == "and 70 more row errors"
 
 
@@ -379,7 +380,7 @@ def test_rebalancing_moves_the_fewest_accounts_largest_first(tmp_path):
     tally = accounts.read_export(
         str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions(keep_accounts=True)
     )
-    plan = book.propose_moves(tally, loaded_org().org, 35)
+    plan = moves.propose_moves(tally, loaded_org().org, 35)
     assert plan.unplaced == 0
     assert len(plan.moves) == 6  # 40 down to 34: no plan can move fewer
     assert [m.arr for m in plan.moves] == [69_000, 68_000, 67_000, 66_000, 65_000, 64_000]
@@ -397,10 +398,10 @@ def test_rebalancing_prefers_a_csm_in_the_same_pod_and_counts_what_cannot_move(t
     tally = accounts.read_export(
         str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions(keep_accounts=True)
     )
-    plan = book.propose_moves(tally, loaded_org().org, 35)
+    plan = moves.propose_moves(tally, loaded_org().org, 35)
     # Small (33, same pod) takes one; then Other (1, p2) has the most room.
     assert [(m.to_csm, m.to_pod) for m in plan.moves] == [("Small", "p1"), ("Other", "p2")]
-    full = book.propose_moves(tally, loaded_org().org, 3)
+    full = moves.propose_moves(tally, loaded_org().org, 3)
     assert full.unplaced > 0
 
 
@@ -409,7 +410,7 @@ def test_rebalancing_needs_the_accounts_kept(tmp_path):
         str(write_csv(tmp_path / "a.csv", book_rows())), accounts.ExportOptions()
     )
     with pytest.raises(ValueError, match="keep_accounts"):
-        book.propose_moves(tally, loaded_org().org, 35)
+        moves.propose_moves(tally, loaded_org().org, 35)
 
 
 # ---- Command line --------------------------------------------------------------------
@@ -602,9 +603,9 @@ def test_arr_cells_are_read_exactly_as_the_money_parser_reads_them(text):
         expected = Fraction(parse_money(text)) * 100
     except AmountError:
         with pytest.raises(AmountError):
-            book.parse_cents(text)
+            parse_cents(text)
         return
-    assert book.parse_cents(text) == expected
+    assert parse_cents(text) == expected
 
 
 def test_workbook_cells_keep_their_types_and_formulas_are_never_run_or_echoed(tmp_path):
@@ -650,7 +651,7 @@ def test_any_export_is_tallied_or_refused_in_one_piece(tmp_path, rows, delimiter
         except InputErrors as exc:
             assert len(exc.errors) == 1
             continue
-        measured, problems = book.measure(tally, loaded_org().org)
+        measured, problems = measures.measure(tally, loaded_org().org)
         assert all(error.path == str(path) for error in problems)
         assert measured.segments["mm"].area.accounts <= len(rows)
 

@@ -3,7 +3,7 @@
 The export comes from the person being gated, so it is read defensively: its size is
 checked before it is opened, a workbook's declared uncompressed sizes before openpyxl
 touches it, lines, fields and columns are capped, and a binary or non-UTF-8 file is one
-error. Rows are streamed into `book.tally`; nothing holds the whole file.
+error. Rows are streamed into `tally.tally`; nothing holds the whole file.
 
 openpyxl is imported only when a workbook is read, so runs without one never pay for it.
 """
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, NamedTuple
 
-from podcheck.accounts import book
+from podcheck.accounts import tally
 from podcheck.core.errors import InputError, InputErrors, shown_path
 from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.validation import STRICT, Bounds
@@ -124,7 +124,7 @@ def _normal(header: str) -> str:
     return " ".join(header.replace("_", " ").replace("-", " ").split()).casefold()
 
 
-def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> book.Columns:
+def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> tally.Columns:
     """Each field's column; one error naming the columns found when a required one is missing."""
     found: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -136,9 +136,9 @@ def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> book.Col
         candidates = (wanted,) if wanted else HEADERS[name]
         where[name] = next((found[_normal(c)] for c in candidates if _normal(c) in found), None)
         if where[name] is None and (name in REQUIRED or wanted):
-            missing.append(f"'{book.safe_text(wanted)}' for {name}" if wanted else name)
+            missing.append(f"'{tally.safe_text(wanted)}' for {name}" if wanted else name)
     if missing:
-        shown = ", ".join(book.safe_text(h) or "(empty)" for h in header[:MAX_COLUMNS_SHOWN])
+        shown = ", ".join(tally.safe_text(h) or "(empty)" for h in header[:MAX_COLUMNS_SHOWN])
         more = f" and {len(header) - MAX_COLUMNS_SHOWN:,} more" if len(header) > 20 else ""
         raise _refuse(
             path,
@@ -146,14 +146,14 @@ def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> book.Col
             f"no column {', '.join(missing)} (map it with --map FIELD=HEADER); "
             f"columns found: {shown or 'none'}{more}",
         )
-    return book.Columns(**where)  # type: ignore[arg-type]
+    return tally.Columns(**where)  # type: ignore[arg-type]
 
 
 def _refuse(path: str, row: int, message: str) -> InputErrors:
     return InputErrors([InputError(path, row, 1, message)])
 
 
-def read_export(path: str, options: ExportOptions) -> book.Tally:
+def read_export(path: str, options: ExportOptions) -> tally.Tally:
     """The export tallied; InputErrors when the file as a whole is refused."""
     shown = shown_path(path)
     try:
@@ -216,7 +216,7 @@ def _delimiter(sample: str) -> str:
     return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
-def _read_csv(path: str, shown: str, options: ExportOptions) -> book.Tally:
+def _read_csv(path: str, shown: str, options: ExportOptions) -> tally.Tally:
     with open(path, "rb") as raw:
         head = raw.read(SNIFF_CHARS)
         if head.startswith(b"PK\x03\x04"):
@@ -239,7 +239,7 @@ def _read_csv(path: str, shown: str, options: ExportOptions) -> book.Tally:
                 message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
                 raise _refuse(shown, 1, message)
             columns = map_columns(header, options.columns, shown)
-            return book.tally(
+            return tally.tally(
                 shown,
                 reader,
                 columns,
@@ -264,7 +264,7 @@ def _read_csv(path: str, shown: str, options: ExportOptions) -> book.Tally:
 # Workbooks
 
 
-def _read_workbook(path: str, shown: str, options: ExportOptions) -> book.Tally:
+def _read_workbook(path: str, shown: str, options: ExportOptions) -> tally.Tally:
     import zipfile
 
     try:
@@ -302,7 +302,7 @@ def _read_workbook(path: str, shown: str, options: ExportOptions) -> book.Tally:
             # Only the columns read: openpyxl pads every row to the width it is asked for.
             width = max(i for i in columns if i is not None) + 1
             rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-            return book.tally(
+            return tally.tally(
                 shown,
                 (_cells(row) for row in rows),
                 columns,

@@ -21,7 +21,8 @@ from podcheck.core.errors import InputError, InputErrors, UsageError
 from podcheck.render.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
-    from podcheck.accounts.book import Book, Tally
+    from podcheck.accounts.measures import Book
+    from podcheck.accounts.tally import Tally
     from podcheck.judge.report import FailOn as GateLevel
     from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
@@ -641,7 +642,7 @@ def _with_moves(
     found: "Plan", export: "Tally", loaded: "LoadedOrg", settings: "Settings"
 ) -> "Plan":
     """The plan with the account moves that bring every CSM under the export's load bar."""
-    from podcheck.accounts.book import propose_moves
+    from podcheck.accounts.moves import propose_moves
     from podcheck.plan.planner import with_account_moves
     from podcheck.render.accounts_view import load_limit
 

@@ -72,7 +72,7 @@ def evaluate(
     """Judge one org file with the rules in force. `waivers` must already exclude expired
     ones; `book` is the whole catalogue as configured (by default, as shipped), which the
     rules that consult others read; `export` is an account export measured against this
-    org (podcheck.accounts.book.Book), for the rules that require one."""
+    org (podcheck.accounts.measures.Book), for the rules that require one."""
     org, document = loaded.org, loaded.document
     book = load_catalogue() if book is None else book
 

@@ -1,6 +1,6 @@
 """Metrics measured from an account export (the POD7xx rules).
 
-Each reads the subject's `export` (see podcheck.accounts.book): the export matched with
+Each reads the subject's `export` (see podcheck.accounts.measures): the export matched with
 the org file.
 Rules on these metrics say `requires: accounts`, so they run only when an export is given.
 People and pods are named; accounts are named only with --show-accounts (the book's
@@ -9,7 +9,7 @@ examples are rows otherwise).
 
 from fractions import Fraction
 
-from podcheck.accounts.book import Area, Book
+from podcheck.accounts.measures import Area, Book
 from podcheck.core.numbers import format_money, quotient
 from podcheck.metrics.registry import Measurement, Params, Subject, metric
 

@@ -89,7 +89,8 @@ class Subject(NamedTuple):
     pod_index: int | None = None
     group: Group | None = None
     context: Context | None = None
-    # An account export measured against this org (podcheck.accounts.book.Book), for POD7xx rules.
+    # An account export measured against this org (podcheck.accounts.measures.Book), for
+    # the POD7xx rules.
     export: Any = None
 
     def path(self, *rest: str | int) -> Path:

@@ -189,7 +189,7 @@ def make_plan(
 
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
-    (`podcheck.accounts.book.propose_moves`): the export's books, not the org file's figures, so
+    (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures, so
     `--write` leaves the file alone. Accounts nobody has room for are a hire: a to-do."""
     changes = [
         Change(

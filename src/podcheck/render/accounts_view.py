@@ -1,7 +1,8 @@
 """Charts of an account export for the HTML report: each CSM's load against the bar, and
 each pod's ARR. SVG drawn by pure functions, like podcheck.render.charts; every label is escaped.
 
-People and pods are named (names are already made safe by podcheck.accounts.book); accounts never.
+People and pods are named (names are already made safe by podcheck.accounts.measures);
+accounts never.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from podcheck.accounts.book import Book
+from podcheck.accounts.measures import Book
 from podcheck.orgfile.model import OrgFile
 from podcheck.render import charts
 

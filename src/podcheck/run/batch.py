@@ -29,7 +29,7 @@ from podcheck.run.session import judge_text as judge_loaded
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from podcheck.accounts.book import Tally
+    from podcheck.accounts.tally import Tally
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 100

@@ -23,7 +23,7 @@ from podcheck.orgfile import source
 from podcheck.orgfile.loader import LoadedOrg, load_org
 
 if TYPE_CHECKING:  # the export modules load only when a run reads an export
-    from podcheck.accounts import book, export
+    from podcheck.accounts import export, measures, tally
 
 CONFIG_NAME = "podcheck.yaml"
 
@@ -134,7 +134,8 @@ def load(path: str, chosen: Settings) -> LoadedOrg:
 class Judged(NamedTuple):
     loaded: LoadedOrg
     report: FileReport
-    export: Any = None  # the account export measured against the file (podcheck.accounts.book.Book)
+    # The account export measured against the file (podcheck.accounts.measures.Book).
+    export: Any = None
 
 
 def judge_text(
@@ -145,7 +146,7 @@ def judge_text(
     export: Any = None,
 ) -> Judged:
     """One file's text loaded and judged, with an account export when one is given (a
-    podcheck.accounts.book.Tally); InputErrors if it is not a valid org file. An export's bad rows
+    podcheck.accounts.tally.Tally); InputErrors if it is not a valid org file. An export's bad rows
     are the report's errors. A no-go report comes with its way out: the first changes of
     the default plan ("to reach go"); a go report pays nothing for it."""
     from podcheck.judge.engine import evaluate
@@ -193,7 +194,7 @@ def read_for_run(
     rules: Sequence[Rule],
     *,
     keep_accounts: bool = False,
-) -> book.Tally:
+) -> tally.Tally:
     """The export named by --accounts, read with --map over the config's `accounts:` section.
 
     ValueError for a bad --map; InputErrors when the export is refused.
@@ -215,15 +216,15 @@ def evaluate_with_export(
     loaded: LoadedOrg,
     rules: Sequence[Rule],
     waivers: Sequence[Waiver],
-    tally: book.Tally,
+    counted: tally.Tally,
     rule_book: Sequence[Rule] | None = None,
-) -> tuple[FileReport, book.Book]:
+) -> tuple[FileReport, measures.Book]:
     """One org file judged with the export measured against it. Rows the export could not
     give (bad values, unknown segments or pods) are the report's input errors; every other
     figure is still judged."""
-    from podcheck.accounts import book
+    from podcheck.accounts import measures
     from podcheck.judge.engine import evaluate
 
-    measured, problems = book.measure(tally, loaded.org)
+    measured, problems = measures.measure(counted, loaded.org)
     report = evaluate(loaded, rules, waivers, rule_book, export=measured)
     return report._replace(errors=tuple(problems)), measured

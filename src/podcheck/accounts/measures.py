@@ -1,0 +1,287 @@
+"""An export's tally measured against one org file: each segment's and pod's book as the
+export shows it (accounts, ARR, CSM loads, pairing, renewals).
+
+Rows naming a segment or pod the org does not have are errors, one line per unknown name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from podcheck.accounts.tally import EXAMPLES, RowErrors, Tally, cleaned, person, safe_text
+from podcheck.core import numbers
+from podcheck.core.errors import InputError
+from podcheck.orgfile.model import OrgFile, Segment
+
+
+class Area(NamedTuple):
+    """A segment's or a pod's book as the export shows it."""
+
+    accounts: int = 0
+    arr_cents: int | Fraction = 0
+    below_floor: int = 0
+    uncovered: int = 0
+    uncovered_examples: tuple[str, ...] = ()
+    # Each CSM with accounts here and their load over the whole export, heaviest first.
+    csm_loads: tuple[tuple[str, int], ...] = ()
+    # Accounts with both an AE and a CSM, and those whose AE and CSM sit in different pods.
+    paired: int = 0
+    leaking: int = 0
+    leak_examples: tuple[str, ...] = ()
+    # The most renewals one CSM has due in one month: (CSM, "YYYY-MM", count).
+    renewal_peak: tuple[str, str, int] | None = None
+
+    @property
+    def arr(self) -> numbers.Number:
+        return numbers.normalise(Fraction(self.arr_cents) / 100)
+
+
+EMPTY = Area()
+
+
+class SegmentBook(NamedTuple):
+    area: Area
+    pods: Mapping[str, Area]  # pod id (as the org file writes it) -> its area, in pod order
+
+
+class Book(NamedTuple):
+    """An export measured against one org file, by segment id."""
+
+    path: str
+    segments: Mapping[str, SegmentBook]
+    floor_cents: int | Fraction
+    has_ae: bool
+    has_renewal: bool
+    show_accounts: bool
+    csm_loads: tuple[tuple[str, int], ...]  # every CSM, heaviest first
+
+    @property
+    def floor(self) -> numbers.Number:
+        return numbers.normalise(Fraction(self.floor_cents) / 100)
+
+    def area(self, segment: str, pod: str | None = None) -> Area:
+        found = self.segments.get(segment)
+        if found is None:
+            return EMPTY
+        return found.area if pod is None else found.pods.get(pod, EMPTY)
+
+
+def _home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
+    """Each person's home pod: where they hold the most accounts (ties: first pod by id)."""
+    best: dict[str, tuple[int, str]] = {}
+    for (who, pod), count in counts.items():
+        held = best.get(who)
+        if held is None or count > held[0] or (count == held[0] and pod < held[1]):
+            best[who] = (count, pod)
+    return {who: pod for who, (_, pod) in best.items()}
+
+
+def _by_load(loads: Mapping[str, int], people: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(((p, loads[p]) for p in set(people)), key=lambda item: (-item[1], item[0])))
+
+
+Key = tuple[str, str, str, str]
+
+
+def _normalised(tally_: Tally, errors: RowErrors) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
+    """The tally's groups and renewals with their cells cleaned up, merged where cleaning
+    makes them one; a blank segment or pod is one error per group, at its first row."""
+    groups: dict[Key, list[Any]] = {}
+    for raw, (count, cents, below, row, examples) in tally_.groups.items():
+        key = cleaned(raw)
+        for value, column, what in (
+            (key[0], tally_.columns.segment, "segment"),
+            (key[1], tally_.columns.pod, "pod"),
+        ):
+            if not value:
+                rows = f"{count:,} row{'s' if count != 1 else ''}"
+                errors.add(
+                    row, column + 1, f"{what}: expected a {what}, got an empty cell ({rows})"
+                )
+                break
+        else:
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [count, cents, below, row, list(examples)]
+            else:
+                found[0] += count
+                found[1] += cents
+                found[2] += below
+                found[3] = min(found[3], row)
+                found[4] = sorted(found[4] + examples)[:EXAMPLES]
+    renewals: dict[Key, int] = {}
+    for (segment, pod, csm, month), count in tally_.renewals.items():
+        key = (segment.strip(), pod.strip(), person(csm), month)
+        if key[2]:
+            renewals[key] = renewals.get(key, 0) + count
+    return groups, renewals
+
+
+def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
+    """The export matched with the org's segments and pods; rows naming a segment or pod
+    the org does not have are errors (one line per unknown name, at its first row)."""
+    errors = RowErrors(tally_.path)
+    groups, renewals = _normalised(tally_, errors)
+    segment_ids: dict[str, str] = {}
+    pod_ids: dict[str, dict[str, str] | None] = {}
+    for segment in org.segments:
+        for label in (segment.id, segment.display_name):
+            segment_ids.setdefault(label.strip().lower(), segment.id)
+        listed = segment.pods
+        pod_ids[segment.id] = {p.id.lower(): p.id for p in listed} if listed else None
+    unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
+    # Resolve every group to (segment id, pod id), in the export's row order.
+    resolved: dict[Key, tuple[str, str]] = {}
+    for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
+        segment_label, pod_label = key[0], key[1]
+        segment_id = segment_ids.get(segment_label.lower())
+        if segment_id is None:
+            note = unknown.setdefault(("segment", segment_label), [0, row])
+            note[0] += count
+            continue
+        pods = pod_ids[segment_id]
+        pod_id = pod_label if pods is None else pods.get(pod_label.lower())
+        if pod_id is None:
+            note = unknown.setdefault(("pod", f"{segment_id}\0{pod_label}"), [0, row])
+            note[0] += count
+            continue
+        resolved[key] = (segment_id, pod_id)
+    for (kind, label), (count, row) in sorted(unknown.items(), key=lambda kv: kv[1][1]):
+        column = (tally_.columns.segment if kind == "segment" else tally_.columns.pod) + 1
+        rows = f"{count:,} row{'s' if count != 1 else ''}"
+        if kind == "segment":
+            known = ", ".join(s.id for s in org.segments)
+            message = f"unknown segment '{safe_text(label)}' ({rows}); expected one of {known}"
+        else:
+            segment_id, pod_label = label.split("\0", 1)
+            known = ", ".join(sorted(pod_ids[segment_id] or {}))
+            message = (
+                f"unknown pod '{safe_text(pod_label)}' in segment {segment_id} ({rows}); "
+                f"expected one of {known}"
+            )
+        errors.add(row, column, f"{kind}: {message}")
+
+    loads: dict[str, int] = {}
+    for key in resolved:
+        csm = key[3]
+        if csm:
+            loads[csm] = loads.get(csm, 0) + groups[key][0]
+    by_segment: dict[str, list[Key]] = {s.id: [] for s in org.segments}
+    for key, where in resolved.items():
+        by_segment[where[0]].append(key)
+    due: _Due = {}
+    for (segment_label, pod_label, csm, month), count in renewals.items():
+        due.setdefault((segment_label, pod_label), []).append(((csm, month), count))
+    context = _Context(groups, resolved, loads, due, tally_.has_renewal, tally_.show_accounts)
+    book_segments = {
+        segment.id: _segment_book(context, by_segment[segment.id], segment)
+        for segment in org.segments
+    }
+    book = Book(
+        path=tally_.path,
+        segments=book_segments,
+        floor_cents=tally_.floor_cents,
+        has_ae=tally_.has_ae,
+        has_renewal=tally_.has_renewal,
+        show_accounts=tally_.show_accounts,
+        csm_loads=_by_load(loads, loads),
+    )
+    return book, (*tally_.errors, *errors.final())
+
+
+class _Context(NamedTuple):
+    """What measuring every segment and pod shares."""
+
+    groups: Mapping[Key, list[Any]]
+    resolved: Mapping[Key, tuple[str, str]]
+    loads: Mapping[str, int]
+    # (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
+    due: Mapping[tuple[str, str], list[tuple[tuple[str, str], int]]]
+    has_renewal: bool
+    show_accounts: bool
+
+
+_Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
+
+
+def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> SegmentBook:
+    ae_counts: dict[tuple[str, str], int] = {}
+    csm_counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        pod, ae, csm = context.resolved[key][1], key[2], key[3]
+        count = context.groups[key][0]
+        if ae:
+            ae_counts[(ae, pod)] = ae_counts.get((ae, pod), 0) + count
+        if csm:
+            csm_counts[(csm, pod)] = csm_counts.get((csm, pod), 0) + count
+    homes = (_home_pods(ae_counts), _home_pods(csm_counts))
+    by_pod: dict[str, list[Key]] = {}
+    for key in keys:
+        by_pod.setdefault(context.resolved[key][1], []).append(key)
+    pods = {pod: _area(context, pod_keys, homes) for pod, pod_keys in by_pod.items()}
+    # Pods in the org file's order, then those only the export names, by name.
+    order = {pod.id: index for index, pod in enumerate(segment.pods or ())}
+    ordered = sorted(pods.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return SegmentBook(_area(context, keys, homes), dict(ordered))
+
+
+def _area(
+    context: _Context,
+    keys: Sequence[Key],
+    homes: tuple[Mapping[str, str], Mapping[str, str]],
+) -> Area:
+    ae_home, csm_home = homes
+    accounts = arr = below = uncovered = paired = leaking = 0
+    leaks: dict[tuple[str, str], int] = {}
+    csms: set[str] = set()
+    labels: set[tuple[str, str]] = set()
+    first_uncovered: list[tuple[int, str]] = []
+    for key in keys:
+        count, cents, under, _, examples = context.groups[key]
+        accounts += count
+        arr += cents
+        below += under
+        labels.add((key[0], key[1]))
+        ae, csm = key[2], key[3]
+        if not csm:
+            uncovered += count
+            first_uncovered.extend(examples)
+            continue
+        csms.add(csm)
+        if ae:
+            paired += count
+            if ae_home[ae] != csm_home[csm]:
+                leaking += count
+                leaks[(ae, csm)] = leaks.get((ae, csm), 0) + count
+    shown = tuple(
+        safe_text(name) if context.show_accounts else f"row {row}"
+        for row, name in sorted(first_uncovered)[:EXAMPLES]
+    )
+    leak_examples = tuple(
+        f"AE {safe_text(ae)} ({safe_text(ae_home[ae])}) with CSM {safe_text(csm)} "
+        f"({safe_text(csm_home[csm])})"
+        for (ae, csm), _ in sorted(leaks.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLES]
+    )
+    peak: tuple[str, str, int] | None = None
+    if context.has_renewal and csms:
+        due: dict[tuple[str, str], int] = {}
+        for label in labels:
+            for csm_month, count in context.due.get(label, ()):
+                due[csm_month] = due.get(csm_month, 0) + count
+        if due:
+            (csm, month), count = min(due.items(), key=lambda kv: (-kv[1], kv[0]))
+            peak = (safe_text(csm), month, count)
+    return Area(
+        accounts=accounts,
+        arr_cents=numbers.normalise(arr) if isinstance(arr, Fraction) else arr,
+        below_floor=below,
+        uncovered=uncovered,
+        uncovered_examples=shown,
+        csm_loads=tuple((safe_text(p), n) for p, n in _by_load(context.loads, csms)),
+        paired=paired,
+        leaking=leaking,
+        leak_examples=leak_examples,
+        renewal_peak=peak,
+    )

@@ -1,0 +1,90 @@
+"""Rebalancing: the fewest account moves that bring every CSM under the load bar."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+from podcheck.accounts.tally import Tally, safe_text
+from podcheck.core import numbers
+from podcheck.orgfile.model import OrgFile
+
+
+class Move(NamedTuple):
+    """One account moved from an overloaded CSM to one with room."""
+
+    account: str  # the account's name with --show-accounts, else its row
+    arr: numbers.Number
+    segment: str
+    from_csm: str
+    from_pod: str
+    to_csm: str
+    to_pod: str
+
+
+class Rebalancing(NamedTuple):
+    moves: tuple[Move, ...]
+    # Accounts that no CSM of the segment has room for: a hire, not a move.
+    unplaced: int
+
+
+def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
+    """The fewest moves that bring every CSM under `limit` accounts, within each segment.
+
+    Each overloaded CSM gives away exactly the accounts over the bar (limit - 1 is the
+    most a CSM may keep), so no plan has fewer moves. Largest accounts move first: each
+    move then takes the most ARR off the overloaded book, so pod books even out too. The
+    receiving CSM is one in the account's pod when one has room (an account changes pods
+    only when it must), then the one with the most room, then by name. Accounts no CSM
+    has room for are counted as unplaced. The tally must have been made with
+    `keep_accounts`.
+    """
+    if tally_.kept is None:
+        raise ValueError("propose_moves needs a tally made with keep_accounts=True")
+    keep = limit - 1
+    moves: list[Move] = []
+    unplaced = 0
+    for segment in org.segments:
+        ids = {s.lower(): s for s in (segment.id, segment.display_name)}
+        accounts = [a for a in tally_.kept if a.csm and a.segment.strip().lower() in ids]
+        loads: dict[str, int] = {}
+        home: dict[str, dict[str, int]] = {}
+        for account in accounts:
+            loads[account.csm] = loads.get(account.csm, 0) + 1
+            pods = home.setdefault(account.csm, {})
+            pods[account.pod] = pods.get(account.pod, 0) + 1
+        home_pod = {
+            csm: min(p.items(), key=lambda kv: (-kv[1], kv[0]))[0] for csm, p in home.items()
+        }
+        for donor in sorted(loads, key=lambda c: (-loads[c], c)):
+            excess = loads[donor] - keep
+            if excess <= 0:
+                continue
+            own = sorted(
+                (a for a in accounts if a.csm == donor), key=lambda a: (-a.arr_cents, a.row)
+            )
+            for account in own[:excess]:
+                room = [c for c in loads if loads[c] < keep]
+                if not room:
+                    unplaced += 1
+                    continue
+                target = min(
+                    room,
+                    key=lambda c: (home_pod[c] != account.pod, loads[c], c),
+                )
+                loads[donor] -= 1
+                loads[target] += 1
+                moves.append(
+                    Move(
+                        account=safe_text(account.name)
+                        if tally_.show_accounts
+                        else f"row {account.row}",
+                        arr=numbers.normalise(Fraction(account.arr_cents) / 100),
+                        segment=segment.id,
+                        from_csm=safe_text(donor),
+                        from_pod=safe_text(account.pod),
+                        to_csm=safe_text(target),
+                        to_pod=safe_text(home_pod[target]),
+                    )
+                )
+    return Rebalancing(tuple(moves), unplaced)
