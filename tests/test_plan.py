@@ -24,7 +24,9 @@ from podcheck.judge.engine import evaluate
 from podcheck.judge.rulebook import load_catalogue
 from podcheck.orgfile.loader import LoadedOrg, load_org
 from podcheck.orgfile.model import HiringMonth, HiringTotals, Segment
-from podcheck.plan.planner import Change, Plan, least, make_plan, most
+from podcheck.plan.changes import Change, Plan
+from podcheck.plan.planner import make_plan
+from podcheck.plan.search import least, most
 from podcheck.plan.write import revise
 from podcheck.render.plan_view import render_json, render_markdown, render_terminal, to_reach_go
 

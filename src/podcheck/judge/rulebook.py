@@ -55,10 +55,29 @@ ARTICLES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlanRole:
+    """How the planner fixes a failing result of the rule (the plan contract's kinds)."""
+
+    __pydantic_config__ = CLOSED
+    # Today's headcount it reads: accounts per CSM (`load`), an AE and a CSM in every pod
+    # (`pairing`), or AEs per CSM (`ratio`); fixed by CSMs at launch or AEs moved.
+    today: Literal["load", "pairing", "ratio"] | None = None
+    # What it reads of the hiring plan: AEs per CSM month by month, or the hiring pace.
+    hiring: Literal["ratio", "pace"] | None = None
+    # Fixed by forming more pods.
+    pods: bool = False
+    # The segment's field that says it does not fit pods (its model changes instead).
+    misfit: str | None = None
+    # The policy field a person writes, and what to write where the threshold does not say.
+    policy: str | None = None
+    policy_value: Text | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Roles:
     """What a rule's result feeds besides its own verdict; read by the checklist, the pilot
-    decision, scale-up readiness, the recommendation and the projection, so that none of
-    them names a rule code."""
+    decision, scale-up readiness, the recommendation, the projection and the planner, so
+    that none of them names a rule code."""
 
     __pydantic_config__ = CLOSED
     # The decision checklist question (1 to 5) the result is evidence for.
@@ -75,6 +94,8 @@ class Roles:
     acv_floor: bool = False
     # Its threshold (and `pooled_at`) are the lines the ratio projection draws.
     ratio_limit: bool = False
+    # How the planner fixes it; absent: a failure the plan leaves to a person.
+    plan: PlanRole = field(default_factory=PlanRole)
 
 
 # Roles that exactly one rule of the catalogue must carry.

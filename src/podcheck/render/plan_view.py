@@ -9,7 +9,7 @@ from podcheck import __version__
 from podcheck.core import inert
 from podcheck.core.errors import one_line
 from podcheck.judge.report import Step
-from podcheck.plan.planner import Change, Plan, Todo
+from podcheck.plan.changes import Change, Plan, Todo
 from podcheck.render.formats.json import json_value
 from podcheck.render.formats.markdown import cell
 

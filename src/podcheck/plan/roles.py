@@ -1,0 +1,67 @@
+"""Which rules the planner fixes, and how: read from the rules' `roles.plan` in the rule data,
+so that the planner names no rule code."""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from podcheck.judge.rulebook import PlanRole, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRules:
+    """Rule codes by the part they play in a plan, each in code order."""
+
+    # Today's headcount, fixed by CSMs at launch: load, pairing and ratio.
+    today: tuple[str, ...]
+    # Those of them judged in every pod too.
+    pod: tuple[str, ...]
+    # Those no move of AEs can fix (the load, and a pod's pairing).
+    load: tuple[str, ...]
+    # A pod of one role only.
+    pairing: tuple[str, ...]
+    # AEs per CSM today.
+    ratio: tuple[str, ...]
+    # The hiring plan: AEs per CSM month by month, and the hiring pace.
+    hiring: tuple[str, ...]
+    hiring_ratio: tuple[str, ...]
+    pace: tuple[str, ...]
+    # The pilot's pod count.
+    pods: tuple[str, ...]
+    # A segment that does not fit pods: the field that says so.
+    misfit: Mapping[str, str]
+    # A policy a person writes: its field and, where the threshold does not say, what.
+    policy: Mapping[str, tuple[str, str | None]]
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """Every rule a count of people, hires or pods can fix."""
+        return (*self.today, *self.hiring, *self.pods)
+
+    def of(self, codes: Iterable[str], *groups: Sequence[str]) -> tuple[str, ...]:
+        """The codes that belong to any of the groups, in their own order."""
+        return tuple(code for code in codes if any(code in group for group in groups))
+
+
+def plan_rules(book: Sequence[Rule]) -> PlanRules:
+    def having(test: Callable[[PlanRole], bool]) -> tuple[str, ...]:
+        return tuple(rule.code for rule in book if test(rule.roles.plan))
+
+    today = having(lambda role: role.today is not None)
+    scoped = {rule.code for rule in book if "pod" in rule.scope}
+    return PlanRules(
+        today=today,
+        pod=tuple(code for code in today if code in scoped),
+        load=having(lambda role: role.today in ("load", "pairing")),
+        pairing=having(lambda role: role.today == "pairing"),
+        ratio=having(lambda role: role.today == "ratio"),
+        hiring=having(lambda role: role.hiring is not None),
+        hiring_ratio=having(lambda role: role.hiring == "ratio"),
+        pace=having(lambda role: role.hiring == "pace"),
+        pods=having(lambda role: role.pods),
+        misfit={r.code: r.roles.plan.misfit for r in book if r.roles.plan.misfit is not None},
+        policy={
+            r.code: (r.roles.plan.policy, r.roles.plan.policy_value)
+            for r in book
+            if r.roles.plan.policy is not None
+        },
+    )

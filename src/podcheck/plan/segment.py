@@ -1,0 +1,198 @@
+"""One pod segment being planned: its state, the oracle that judges candidate changes, and
+the words a change gives for the figures it fixes.
+
+The engine's own rule runs are the oracle: every candidate change is made on an immutable
+copy of the segment (`dataclasses.replace`) and judged on the rules it targets, so the plan
+follows the rules exactly as they are configured (thresholds, severities, waivers).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+from podcheck.core.numbers import format_plain, format_ratio
+from podcheck.judge.engine import rule_status, segment_subject, segment_subjects
+from podcheck.judge.report import Result
+from podcheck.judge.rulebook import Rule
+from podcheck.judge.waivers import Waiver
+from podcheck.metrics import Context, Subject
+from podcheck.orgfile.model import OrgFile, Pod, Segment
+from podcheck.orgfile.source import Document
+from podcheck.plan.changes import Change, Todo
+from podcheck.plan.months import peak
+from podcheck.plan.roles import PlanRules
+
+
+class SegmentWork:
+    """A pod segment under planning: its targeted results in, a revised segment and changes
+    out. The strategies (launch, moves, hires, deferrals) work on it in turn."""
+
+    def __init__(
+        self,
+        org: OrgFile,
+        index: int,
+        segment: Segment,
+        document: Document,
+        rules: Mapping[str, Rule],
+        roles: PlanRules,
+        waivers: Sequence[Waiver],
+        failing: Sequence[Result],
+        context: Context,
+    ) -> None:
+        self.org, self.index, self.segment, self.document = org, index, segment, document
+        self.context = context
+        # Pod subjects by segment state and rule: a pod's candidates differ only in the pod.
+        self._made: dict[tuple[int, str], tuple[Segment, tuple[Subject, ...]]] = {}
+        self.rules, self.roles, self.waivers = rules, roles, waivers
+        self.failing = list(failing)
+        self.codes = {r.rule for r in failing}
+        self.changes: list[Change] = []
+        self.todo: list[Todo] = []
+        self.where = f"segments[{index}]"
+
+    # The oracle
+
+    def _fails(self, code: str, subject: Subject) -> bool:
+        rule = self.rules.get(code)
+        if rule is None:
+            return False
+        return rule_status(rule, subject, self.document, self.waivers) == "fail"
+
+    def segment_passes(self, segment: Segment, codes: Iterable[str]) -> bool:
+        for code in codes:
+            rule = self.rules[code]
+            subject = segment_subject(self.org, self.index, segment, rule, self.context)
+            if subject is not None and self._fails(code, subject):
+                return False
+        return True
+
+    def pod_passes(self, segment: Segment, pod_index: int, pod: Pod, codes: Iterable[str]) -> bool:
+        """Whether the pod, changed, passes: judged as the engine judges the segment's pods,
+        with this pod in place of the one the segment holds."""
+        for code in codes:
+            if "pod" not in self.rules[code].scope:
+                continue
+            for subject in self._pod_subjects(segment, code):
+                if subject.pod_index == pod_index and self._fails(code, subject._replace(pod=pod)):
+                    return False
+        return True
+
+    def _pod_subjects(self, segment: Segment, code: str) -> tuple[Subject, ...]:
+        """The pod subjects the rule judges in the segment, made once per segment state."""
+        key = (id(segment), code)
+        found = self._made.get(key)
+        if found is None or found[0] is not segment:
+            subjects = tuple(
+                subject
+                for subject in segment_subjects(
+                    self.org, self.index, segment, self.rules[code], self.context
+                )
+                if subject.pod is not None
+            )
+            found = (segment, subjects)
+            self._made[key] = found
+        return found[1]
+
+    def in_force(self, codes: Iterable[str]) -> tuple[str, ...]:
+        return tuple(code for code in codes if code in self.rules)
+
+    def rule(self, codes: Iterable[str]) -> Rule | None:
+        """The first of the rules in force, for a closed-form guess."""
+        return next((self.rules[code] for code in codes if code in self.rules), None)
+
+    def today_codes(self) -> tuple[str, ...]:
+        return self.in_force(c for c in self.roles.today if c in self.codes)
+
+    def today_passes(self, segment: Segment, codes: Sequence[str]) -> bool:
+        # Judged without the hiring plan: today's figures only, whatever the rule reads later.
+        return self.segment_passes(replace(segment, hiring_plan=None), codes)
+
+    def plan_codes(self) -> tuple[str, ...]:
+        # Every hiring rule, targeted or not: CSMs launched today can make one fail (a
+        # growth-rate pace compares with today's headcount).
+        return self.in_force(self.roles.hiring)
+
+    def fixed(self, before: Segment, codes: Sequence[str]) -> tuple[str, ...]:
+        return tuple(c for c in codes if not self.segment_passes(before, (c,)))
+
+    def pod_failures(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for result in self.failing:
+            if result.pod is not None and result.rule in self.roles.pod:
+                found.setdefault(result.pod, set()).add(result.rule)
+        return found
+
+    # The segment's state
+
+    def unfixed(self, code: str, pod: str | None, why: str) -> None:
+        where = f"{pod}: " if pod else ""
+        self.todo.append(Todo(code, self.segment.id, f"{where}{why}"))
+
+    def set(self, segment: Segment) -> None:
+        self.segment = segment
+
+    def spare(self, role: str) -> int:
+        pods = self.segment.pods or ()
+        return getattr(self.segment.headcount, role) - sum(getattr(p, role) for p in pods)
+
+    def with_pod(self, pod_index: int, pod: Pod, csm_added: int = 0) -> None:
+        """Put a changed pod back; CSMs added to a pod are added to the segment too."""
+        pods = list(self.segment.pods or ())
+        pods[pod_index] = pod
+        head = replace(self.segment.headcount, csm=self.segment.headcount.csm + csm_added)
+        self.set(replace(self.segment, pods=pods, headcount=head))
+
+    # Words
+
+    def why(self, fixed: Sequence[str], ae: int, csm: int, accounts: int) -> str:
+        """The figures today's fixed rules read, e.g. 'POD103: 30 accounts per CSM'."""
+        if csm == 0:
+            return ", ".join(fixed)
+        parts: list[str] = []
+        for code in fixed:
+            if code in self.roles.pairing:
+                parts.append(f"{code}: the pod has a CSM")
+            elif code in self.roles.load:
+                parts.append(f"{code}: {format_plain(Fraction(accounts, csm))} accounts per CSM")
+            elif code in self.roles.ratio:
+                parts.append(f"{code}: the ratio becomes {format_ratio(Fraction(ae, csm))}")
+        return "; ".join(parts) or ", ".join(fixed)
+
+    def ratio_words(self, before: Segment, after: Segment, codes: Sequence[str]) -> str:
+        """The figure that failed and what it becomes, e.g. 'POD204: peak 1.33:1 → 1.2:1'."""
+        parts = []
+        for code in codes:
+            if code in self.roles.hiring_ratio:
+                old, old_month = peak(before)
+                new, _ = peak(after)
+                if old is not None and new is not None:
+                    parts.append(
+                        f"{code}: the ratio would reach {format_ratio(old)} in month "
+                        f"{old_month}; at most {format_ratio(new)} with the plan"
+                    )
+            elif code in self.roles.pace:
+                ae, csm = before.hires_next_12_months
+                ae2, csm2 = after.hires_next_12_months
+                parts.append(f"{code}: {ae} AE to {csm} CSM hires → {ae2} to {csm2}")
+        return "; ".join(dict.fromkeys(parts)) or ", ".join(codes)
+
+
+def people(count: int, role: str) -> str:
+    return f"{count} {role}" if count == 1 else f"{count} {role}s"
+
+
+def needed(rule: Rule | None) -> str:
+    """What value a rule needs, in words, from its comparison and threshold."""
+    if rule is None:
+        return "a value that passes"
+    bar = rule.threshold
+    if rule.compare == "is":
+        return "true" if bar is True else "false" if bar is False else str(bar)
+    if rule.compare == "in":
+        return " or ".join(str(item) for item in bar)
+    if rule.compare == "matches":
+        return ", ".join(f"{key}: {value}" for key, value in bar.items())
+    if rule.compare == "contains-all":
+        return "all of " + ", ".join(str(item) for item in bar)
+    words = {"<=": "at most", "<": "under", ">=": "at least", ">": "over"}
+    return f"{words.get(rule.compare, rule.compare)} {bar}"
