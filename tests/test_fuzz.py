@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import CATALOGUE, EXAMPLES, data_paths
-from podcheck.cli.app import PROGRESS_FROM, app, wants_progress
+from podcheck.cli.app import app
+from podcheck.cli.evaluate import PROGRESS_FROM, wants_progress
 from podcheck.core.errors import InputErrors
 from podcheck.judge.engine import evaluate
 from podcheck.judge.report import Report

@@ -1,0 +1,65 @@
+"""`podcheck checklist`: the decision checklist for the review meeting."""
+
+from typing import Annotated
+
+import typer
+
+from podcheck.cli.common import check_outputs, color_wanted, emit, terminal_width
+from podcheck.cli.options import (
+    EXIT_INPUT_ERROR,
+    STDOUT,
+    AccountsOption,
+    ChecklistFormat,
+    Color,
+    ColorOption,
+    ConfigOption,
+    MapOption,
+    OutputOption,
+    ShowAccountsOption,
+    TodayOption,
+)
+from podcheck.cli.pack import judge_for_pack, page_shaping
+
+
+def checklist(
+    file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
+    output_format: Annotated[
+        ChecklistFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ChecklistFormat.terminal,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    color: ColorOption = Color.auto,
+    today: TodayOption = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
+) -> None:
+    """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
+    from dataclasses import replace
+
+    from podcheck.render import checklist_view
+    from podcheck.review import checklist as checklist_model
+
+    output = None if output == STDOUT else output
+    check_outputs([output], [file])
+    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts)
+    settings = pack.settings
+    built = checklist_model.build(pack.report, pack.loaded.org, settings.rules, settings.rule_book)
+    built = replace(built, notes=page_shaping(pack).notes)
+    if output_format is ChecklistFormat.html:
+        from podcheck.render.html_report import render_checklist
+
+        text = render_checklist(
+            built, pack.report, pack.stamp, settings.waivers, page_shaping(pack)
+        )
+    elif output_format is ChecklistFormat.markdown:
+        text = checklist_view.render_markdown(built)
+    elif output_format is ChecklistFormat.text:
+        text = checklist_view.render_text(built)
+    else:
+        use_color = output is None and color_wanted(color)
+        text = checklist_view.render_terminal(
+            built, use_color, terminal_width() if output is None else 100
+        )
+    emit(text, output)
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)

@@ -1,0 +1,215 @@
+"""The steps every command shares: settings, the export, dates, outputs, and how a command fails.
+
+Each ends the command with exit 2 when what the user gave is wrong.
+"""
+
+import datetime
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from podcheck.cli.options import (
+    AUTO,
+    EXIT_INPUT_ERROR,
+    STDOUT,
+    Color,
+    FailOn,
+)
+from podcheck.core.errors import InputError, InputErrors, UsageError
+from podcheck.render.formats import FORMATS
+
+if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
+    from podcheck.accounts.tally import Tally
+    from podcheck.judge.report import FailOn as GateLevel
+    from podcheck.judge.report import FileReport
+    from podcheck.judge.rulebook import Settings
+
+
+def fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
+    for error in errors:
+        typer.echo(str(error), err=True)
+    raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+def usage_error(message: str) -> NoReturn:
+    from podcheck.core import inert
+
+    typer.echo(inert.ci_safe(f"podcheck: error: {inert.escape(message)}"), err=True)
+    raise typer.Exit(EXIT_INPUT_ERROR)
+
+
+def color_wanted(choice: Color) -> bool:
+    if choice is not Color.auto:
+        return choice is Color.always
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def terminal_width() -> int:
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(60, shutil.get_terminal_size((100, 24)).columns)
+    return 100
+
+
+def bad_input(exc: InputErrors | UsageError) -> NoReturn:
+    """Input and usage errors from the run path end the command: their lines, exit 2."""
+    if isinstance(exc, InputErrors):
+        fail(exc.errors)
+    usage_error(str(exc))
+
+
+def load_settings(
+    config_path: Path | None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_file_bytes: int | None = None,
+    config_ref: str | None = None,
+) -> "Settings":
+    """Rules, gate, waivers and limits; exit 2 if the config or the options are invalid."""
+    from podcheck.run import session as run
+
+    try:
+        return run.settings(config_path, select, ignore, max_file_bytes, config_ref)
+    except (InputErrors, UsageError) as exc:
+        bad_input(exc)
+
+
+def config_notice(config_path: Path | None, config_ref: str | None, github: bool) -> bool:
+    """Say on stderr if the working tree's config differs from the one the gate uses;
+    True when it does."""
+    if config_ref is None:
+        return False
+    from podcheck.core import inert
+    from podcheck.run import session as run
+
+    try:
+        notice = run.config_change(config_path, config_ref)
+    except (InputErrors, UsageError) as exc:
+        bad_input(exc)
+    if notice is None:
+        return False
+    if github:
+        from podcheck.render.formats.github import annotation
+
+        typer.echo(annotation("notice", notice, title="podcheck: config changed"), err=True)
+    else:
+        typer.echo(inert.ci_safe(f"podcheck: notice: {inert.escape(notice)}"), err=True)
+    return True
+
+
+def report_errors(report: "FileReport") -> "FileReport":
+    for error in report.errors:
+        typer.echo(str(error), err=True)
+    return report
+
+
+def without_export(settings: "Settings") -> "Settings":
+    """The settings of a run with no account export; exit 2 if that leaves no rule to run
+    (a selection of only the export's rules would otherwise pass without judging)."""
+    chosen = settings.without_export()
+    if not chosen.rules:
+        usage_error(
+            "the selection leaves only rules on account exports (POD7xx), and no "
+            "--accounts EXPORT is given: nothing would be judged"
+        )
+    return chosen
+
+
+def account_export(
+    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+) -> "Tally | None":
+    """The account export named by --accounts, tallied; exit 2 if it is refused."""
+    if path is None:
+        if column_map is not None or show:
+            usage_error("--map and --show-accounts need --accounts EXPORT")
+        return None
+    from podcheck.run.session import read_for_run
+
+    try:
+        return read_for_run(path, column_map, show, settings.accounts, settings.rules)
+    except ValueError as exc:
+        usage_error(str(exc))
+    except InputErrors as exc:
+        fail(exc.errors)
+
+
+def run_date(value: str | None) -> datetime.date:
+    from podcheck.run import session as run
+
+    try:
+        return run.today(value)
+    except UsageError as exc:
+        bad_input(exc)
+
+
+def parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
+    outputs = []
+    for value in values or ():
+        name, sep, path = value.partition("=")
+        if not sep or not path:
+            usage_error(f"--output-format expects FORMAT=PATH, got {value!r}")
+        if path == STDOUT:
+            usage_error("--output-format writes files; for standard output use --format")
+        if name not in FORMATS:
+            usage_error(
+                f"--output-format: unknown format {name!r}; choose from {', '.join(FORMATS)}"
+            )
+        outputs.append((name, path))
+    return outputs
+
+
+def check_outputs(paths: list[str | None], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that is a device, a directory or an input."""
+    from podcheck.run.output import refusal
+
+    for path in paths:
+        if path is not None and (reason := refusal(path, inputs)) is not None:
+            fail([InputError(path, 1, 1, reason)])
+
+
+def write_output(path: str, text: str) -> None:
+    from podcheck.run.output import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
+
+
+def gate_level(option: FailOn | None, settings: "Settings") -> "GateLevel":
+    """--fail-on, else the config's fail_on, else error."""
+    chosen = option.value if option else settings.fail_on
+    return "warning" if chosen == "warning" else "never" if chosen == "never" else "error"
+
+
+def resolve_format(name: str) -> str:
+    if name != AUTO:
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
+
+
+def exit_code(code: int, config_refused: bool) -> int:
+    if config_refused and code == 0:
+        typer.echo(
+            "podcheck: error: the config differs from the one at --config-ref "
+            "(--fail-on-config-change)",
+            err=True,
+        )
+        return 1
+    return code
+
+
+def emit(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_output(output, text)

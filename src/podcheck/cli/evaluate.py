@@ -1,0 +1,215 @@
+"""`podcheck evaluate`: judge org files, go or no-go, in every format."""
+
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from podcheck.cli.common import (
+    account_export,
+    check_outputs,
+    color_wanted,
+    config_notice,
+    exit_code,
+    gate_level,
+    load_settings,
+    parse_outputs,
+    report_errors,
+    resolve_format,
+    run_date,
+    terminal_width,
+    usage_error,
+    without_export,
+    write_output,
+)
+from podcheck.cli.options import (
+    AUTO,
+    JOBS_PER_CPU,
+    STDOUT,
+    AccountsOption,
+    Color,
+    ColorOption,
+    ConfigOption,
+    ConfigRefOption,
+    FailOnConfigChangeOption,
+    FailOnOption,
+    IgnoreOption,
+    MapOption,
+    ReportFormat,
+    SelectOption,
+    ShowAccountsOption,
+)
+
+if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
+    from podcheck.run.batch import Job, Judged
+
+
+PROGRESS_FROM = 20
+
+
+def wants_progress(count: int, stream: object) -> bool:
+    """A progress bar only for many files, and only when stderr is a terminal."""
+    isatty = getattr(stream, "isatty", None)
+    return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
+
+
+def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judged]":
+    """Every file judged, in order, with input errors written to stderr as they come."""
+    from podcheck.run.batch import WorkerStopped, judge_all
+
+    try:
+        return _collect(judge_all(files, job, jobs), len(files))
+    except WorkerStopped as exc:
+        usage_error(str(exc))
+
+
+def _collect(judged: Iterator["Judged"], count: int) -> list["Judged"]:
+    outcomes = []
+    if not wants_progress(count, sys.stderr):
+        for outcome in judged:
+            report_errors(outcome.report)
+            outcomes.append(outcome)
+        return outcomes
+    from rich.console import Console
+    from rich.progress import Progress
+
+    # The first outcome starts the workers; the progress bar's thread must start after them.
+    first = next(judged, None)
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("evaluating", total=count)
+        for outcome in itertools.chain((first,) if first else (), judged):
+            report_errors(outcome.report)
+            outcomes.append(outcome)
+            progress.advance(task)
+    return outcomes
+
+
+def evaluate(
+    files: Annotated[
+        list[str], typer.Argument(help="Org files to judge; '-' reads standard input.")
+    ],
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="Output format; auto is github in GitHub Actions, else terminal."
+        ),
+    ] = ReportFormat[AUTO],
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", help="Write the report to this file instead of stdout ('-')."
+        ),
+    ] = None,
+    output_formats: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--output-format", help="Also write FORMAT=PATH, e.g. sarif=podcheck.sarif; repeatable."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
+    fail_on_config_change: FailOnConfigChangeOption = False,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List passes and skips too.")
+    ] = False,
+    color: ColorOption = Color.auto,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
+    ] = None,
+    max_file_bytes: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help=(
+                "Processes to judge files on (default: one per CPU from 100 files, on Linux; "
+                f"at most {JOBS_PER_CPU} per CPU)."
+            ),
+        ),
+    ] = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
+) -> None:
+    """Judge org files: go or no-go, segment by segment, with the evidence."""
+    from podcheck.judge.report import Report
+    from podcheck.judge.waivers import statuses
+    from podcheck.render import formats
+    from podcheck.render.formats import RenderOptions
+    from podcheck.run.batch import Job
+    from podcheck.run.session import active_waivers
+
+    extras = parse_outputs(output_formats)
+    if output == STDOUT:
+        output = None
+    check_outputs([output, *(path for _, path in extras)], files)
+    if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
+        jobs = most
+    as_of = run_date(today)
+    settings = load_settings(config, select, ignore, max_file_bytes, config_ref)
+    config_changed = config_notice(
+        config, config_ref, resolve_format(output_format.value) == "github"
+    )
+    export = account_export(accounts, column_map, show_accounts, settings)
+    if export is None:
+        settings = without_export(settings)
+    active = active_waivers(settings, as_of)
+    to_terminal = output is None
+    options = RenderOptions(
+        color=to_terminal and color_wanted(color),
+        width=terminal_width() if to_terminal else 100,
+        verbose=verbose,
+        cwd=os.getcwd(),
+    )
+    # (format, options, path); the report goes to standard output when path is None.
+    outputs = [
+        (resolve_format(output_format.value), options, output),
+        *((name, RenderOptions(cwd=options.cwd, verbose=verbose), path) for name, path in extras),
+    ]
+    # Formats written file by file have each file's part written as soon as it is judged.
+    by_file = {
+        index: render_file
+        for index, (name, _, _) in enumerate(outputs)
+        if (render_file := formats.file_renderer(name)) is not None
+    }
+    job = Job(
+        settings,
+        active,
+        tuple((by_file[i], outputs[i][1]) for i in by_file),
+        whole_reports=len(by_file) < len(outputs),
+        accounts=export,
+    )
+    outcomes = _evaluate_all(files, job, jobs)
+    reports = tuple(outcome.report for outcome in outcomes)
+    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
+    report = Report(
+        files=reports,
+        rules=settings.rules,
+        fail_on=gate_level(fail_on, settings),
+        waivers=statuses(settings.waivers, used, as_of),
+        not_run=settings.not_run,
+    )
+    slots = list(by_file)
+    for index in [*range(1, len(outputs)), 0]:  # the files named first, standard output last
+        name, opts, path = outputs[index]
+        parts = [o.parts[slots.index(index)] for o in outcomes] if index in by_file else None
+        text = formats.render(name, report, opts, parts)
+        if path is None:
+            sys.stdout.write(text)
+        else:
+            write_output(path, text)
+    raise typer.Exit(exit_code(report.exit_code, config_changed and fail_on_config_change))

@@ -1,0 +1,126 @@
+"""The options and choices several commands share, declared once."""
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from podcheck.render.formats import FORMATS
+
+CONFIG_NAME = "podcheck.yaml"  # the same name as podcheck.run.session.CONFIG_NAME, kept light here
+STDIN = "-"
+STDOUT = "-"
+# More processes than this many per CPU only add memory and start-up time.
+JOBS_PER_CPU = 4
+EXIT_INPUT_ERROR = 2
+AUTO = "auto"
+
+# `evaluate --format` offers the formats of the table in podcheck.render.formats, plus `auto`.
+ReportFormat = enum.Enum(  # type: ignore[misc]
+    "ReportFormat", {AUTO: AUTO, **{name: name for name in FORMATS}}, type=str
+)
+
+
+class ListFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+
+
+class DiffFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+class ChecklistFormat(str, enum.Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    text = "text"
+
+
+class PackFormat(str, enum.Enum):
+    html = "html"
+
+
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+ConfigOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option(
+        "--config", "-c", help=f"Config file (default: ./{CONFIG_NAME} if present).", dir_okay=False
+    ),
+]
+FailOnOption = Annotated[
+    Optional[FailOn],  # noqa: UP045
+    typer.Option(
+        "--fail-on", help="Lowest severity that fails the run (default: config, else error)."
+    ),
+]
+SelectOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--select",
+        help="Only these rules: codes, prefixes (POD3) or names; repeatable or comma-separated.",
+    ),
+]
+IgnoreOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ignore", help="Leave out these rules: codes, prefixes or names."),
+]
+ColorOption = Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")]
+AccountsOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--accounts", help="Judge the real books too: a CRM account export (CSV or .xlsx)."
+    ),
+]
+MapOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--map", help="Export columns: account=HEADER,arr=...,segment=,pod=,ae=,csm=,renewal="
+    ),
+]
+ShowAccountsOption = Annotated[
+    bool, typer.Option("--show-accounts", help="Name customer accounts in reports (off: rows).")
+]
+ConfigRefOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--config-ref",
+        help=(
+            f"Read the config ({CONFIG_NAME} or --config) as it is at this git revision, "
+            "e.g. the pull request's base, so that the pull request cannot change its own gate."
+        ),
+    ),
+]
+FailOnConfigChangeOption = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-config-change",
+        help="With --config-ref: fail (exit 1) when the working tree's config differs.",
+    ),
+]
+
+
+OutputOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--output", "-o", help="Write to this file instead of standard output ('-')."),
+]
+
+
+TodayOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--today", help="Date the pack and judge waiver expiry as of (YYYY-MM-DD)."),
+]

@@ -1,0 +1,39 @@
+"""`podcheck project`: the AE:CSM ratio month by month under the hiring plans."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from podcheck.cli.common import bad_input, color_wanted, load_settings, terminal_width
+from podcheck.cli.options import Color, ColorOption, ConfigOption, ListFormat
+from podcheck.core.errors import InputErrors
+
+
+def project_ratio(
+    file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
+    months: Annotated[
+        int, typer.Option("--months", "-m", min=1, max=24, help="Months ahead (1-24).")
+    ] = 12,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.terminal,
+    config: ConfigOption = None,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Project the AE:CSM ratio month by month under each pod segment's hiring plan."""
+    from podcheck.render import projection_view
+    from podcheck.run import session as run
+
+    settings = load_settings(config)
+    try:
+        loaded = run.load(file, settings)
+    except InputErrors as exc:
+        bad_input(exc)
+    view = projection_view.build(loaded.org, settings.rule_book, months)
+    if output_format is ListFormat.json:
+        sys.stdout.write(projection_view.render_json(view))
+    else:
+        sys.stdout.write(
+            projection_view.render_terminal(view, color_wanted(color), terminal_width())
+        )

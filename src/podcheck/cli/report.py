@@ -1,0 +1,54 @@
+"""`podcheck report`: the printable HTML review pack."""
+
+from typing import Annotated
+
+import typer
+
+from podcheck.cli.common import check_outputs, emit
+from podcheck.cli.options import (
+    EXIT_INPUT_ERROR,
+    STDOUT,
+    AccountsOption,
+    ConfigOption,
+    MapOption,
+    OutputOption,
+    PackFormat,
+    ShowAccountsOption,
+    TodayOption,
+)
+from podcheck.cli.pack import judge_for_pack, page_shaping
+
+
+def pack_report(
+    file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
+    output_format: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PackFormat.html,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    today: TodayOption = None,
+    accounts: AccountsOption = None,
+    column_map: MapOption = None,
+    show_accounts: ShowAccountsOption = False,
+) -> None:
+    """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
+    from podcheck.render.html_report import render_report
+    from podcheck.review import checklist as checklist_model
+
+    output = None if output == STDOUT else output
+    check_outputs([output], [file])
+    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts)
+    org, settings = pack.loaded.org, pack.settings
+    built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
+    page = render_report(
+        pack.report,
+        org,
+        settings.rule_book,
+        built,
+        pack.stamp,
+        settings.waivers,
+        page_shaping(pack),
+        pack.export,
+    )
+    emit(page, output)
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
