@@ -52,6 +52,7 @@ SEVERITY: dict[str, str] = {
     "POD506": "info",
     "POD601": "warning",
     "POD602": "warning",
+    "POD801": "info",
 }
 
 # Default thresholds (rules.md "default" columns).
@@ -69,6 +70,7 @@ CSM_PRESALES_MAX = 25
 AE_PRESALES_MAX = 15
 PILOT_DAYS_MIN = 90
 MODELS_MAX = 3
+BOOK_VALUE_MIN = 1_000_000  # economics.md, POD801
 
 # POD321: "these count as NRR".
 NRR_NAMES = frozenset(
@@ -446,6 +448,14 @@ def segment_results(seg: Segment, rollout: str) -> dict[Key, str]:
             and projected_ok(seg)
         )
         out[("POD405", sid, None)] = status(ready)
+    # POD801 (economics.md): arr / csm >= min; arr is the pods' ARR when every listed pod
+    # states one, else accounts x acv; skipped when there is no CSM to divide by.
+    listed = seg.listed_pods()
+    if listed and all(p.arr is not None for p in listed):
+        arr = sum((p.arr for p in listed if p.arr is not None), Fraction(0))
+    else:
+        arr = seg.acv * seg.accounts
+    out[("POD801", sid, None)] = SKIP if seg.csm == 0 else status(arr / seg.csm >= BOOK_VALUE_MIN)
     # POD5xx: only with pilot_results; each skipped when its data is absent.
     results = seg.pilot_results
     if results is not None:

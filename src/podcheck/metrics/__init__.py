@@ -12,6 +12,7 @@ from podcheck.metrics import (  # noqa: F401  (imported to register their metric
     policies,
     ratio,
     rollout,
+    value,
 )
 from podcheck.metrics.registry import (
     REGISTRY,

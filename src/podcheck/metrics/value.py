@@ -1,0 +1,48 @@
+"""The value family (POD8xx): what a pod segment's book is worth per CSM.
+
+ARR is formed as economics.md says: the pods' ARR summed when every listed pod states one,
+otherwise accounts × ACV. The economics figures (podcheck.judge.economics) read the same.
+"""
+
+from fractions import Fraction
+from typing import Literal
+
+from podcheck.core.numbers import Number, format_money, normalise
+from podcheck.metrics.registry import Measurement, Params, Subject, metric
+from podcheck.orgfile.model import Segment
+
+ArrSource = Literal["pods", "accounts"]
+
+
+def segment_arr(segment: Segment) -> tuple[Number, ArrSource]:
+    """The segment's ARR and how it was formed."""
+    pods = segment.pods or ()
+    if pods and all(pod.arr is not None for pod in pods):
+        return normalise(sum((Fraction(pod.arr or 0) for pod in pods), Fraction(0))), "pods"
+    return normalise(Fraction(segment.acv) * segment.accounts), "accounts"
+
+
+def arr_per_csm(segment: Segment) -> Number | None:
+    """The segment's ARR per CSM; None without CSMs."""
+    arr, _ = segment_arr(segment)
+    csm = segment.headcount.csm
+    return normalise(Fraction(arr) / csm) if csm else None
+
+
+_FORMED = {"pods": "the pods' ARR", "accounts": "accounts × ACV"}
+
+
+@metric("arr_per_csm", scopes=("segment",), details=("arr", "csms", "formed"), cases=("no_csm",))
+def book_value(subject: Subject, params: Params) -> Measurement:
+    segment = subject.seg()
+    arr, source = segment_arr(segment)
+    csm = segment.headcount.csm
+    at = subject.path("headcount", "csm")
+    details = {
+        "arr": format_money(arr),
+        "csms": f"{csm} CSM" if csm == 1 else f"{csm} CSMs",
+        "formed": _FORMED[source],
+    }
+    if not csm:
+        return Measurement(None, at, outcome="skip", case="no_csm", details=details)
+    return Measurement(arr_per_csm(segment), at, details=details)
