@@ -7,51 +7,26 @@ never priced at zero.
 """
 
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-from podcheck.core.numbers import Number, format_money, format_plain, normalise
+from podcheck.core.numbers import Number, normalise
+from podcheck.metrics.value import ArrSource, arr_per_csm, segment_arr
 from podcheck.orgfile.model import ROLES, Costs, OrgFile, Segment
-
-ArrSource = Literal["pods", "accounts"]
-
-ARR_SOURCES: dict[str, str] = {
-    "pods": "the sum of the pods' ARR",
-    "accounts": "accounts × ACV",
-}
 
 
 class Economics(NamedTuple):
     """One pod segment's figures; None where the file does not state what one needs."""
 
     arr: Number
-    arr_source: ArrSource
+    arr_source: ArrSource  # "pods": the pods' ARR summed; "accounts": accounts × ACV
     arr_per_csm: Number | None
     people_cost: Number | None
     csm_cost_share: Number | None
     cost_per_pod: Number | None
-    # Why each absent figure is absent, by figure name, in words.
+    # Why each absent figure is absent, (figure, reason), in the order of the fields.
     absent: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def missing_roles(self) -> tuple[str, ...]:
-        """Roles whose cost a figure needs and no `costs` states, in role order."""
-        said = " ".join(reason for _, reason in self.absent)
-        return tuple(role for role in ROLES if f"no cost for {role}" in said)
-
-
-def segment_arr(segment: Segment) -> tuple[Number, ArrSource]:
-    """The pods' ARR summed when every listed pod states one, else accounts × ACV."""
-    pods = segment.pods or ()
-    if pods and all(pod.arr is not None for pod in pods):
-        return normalise(sum((Fraction(pod.arr or 0) for pod in pods), Fraction(0))), "pods"
-    return normalise(Fraction(segment.acv) * segment.accounts), "accounts"
-
-
-def arr_per_csm(segment: Segment) -> Number | None:
-    """The segment's ARR per CSM, or None without CSMs (POD801's measure)."""
-    arr, _ = segment_arr(segment)
-    csm = segment.headcount.csm
-    return normalise(Fraction(arr) / csm) if csm else None
+    # Roles whose cost a figure needs and no `costs` states, in role order.
+    missing_roles: tuple[str, ...] = ()
 
 
 def of_segment(org: OrgFile, segment: Segment) -> Economics | None:
@@ -62,29 +37,26 @@ def of_segment(org: OrgFile, segment: Segment) -> Economics | None:
     head = segment.headcount
     arr, source = segment_arr(segment)
     absent: list[tuple[str, str]] = []
+    missing: set[str] = set()
     per_csm = arr_per_csm(segment)
     if per_csm is None:
         absent.append(("arr_per_csm", "no CSM to divide by"))
-    people = _priced(costs, {role: getattr(head, role) for role in ROLES})
-    if isinstance(people, str):
-        absent.append(("people_cost", people))
-        people_cost = None
-    else:
-        people_cost = people
-    csm_cost = costs.csm
+    people_cost, unpriced = _priced(costs, {role: getattr(head, role) for role in ROLES})
+    if people_cost is None:
+        absent.append(("people_cost", _no_cost(unpriced)))
+        missing.update(unpriced)
     share: Number | None = None
-    if csm_cost is None:
-        absent.append(("csm_cost_share", "no cost for csm"))
+    if costs.csm is None and head.csm:
+        absent.append(("csm_cost_share", _no_cost(("csm",))))
+        missing.add("csm")
     elif arr == 0:
         absent.append(("csm_cost_share", "no ARR to divide by"))
     else:
-        share = normalise(Fraction(csm_cost) * head.csm / Fraction(arr))
-    pod = _priced(costs, _one_pod(segment))
-    if isinstance(pod, str):
-        absent.append(("cost_per_pod", pod))
-        per_pod = None
-    else:
-        per_pod = pod
+        share = normalise(Fraction(costs.csm or 0) * head.csm / Fraction(arr))
+    per_pod, unpriced = _priced(costs, _one_pod(segment))
+    if per_pod is None:
+        absent.append(("cost_per_pod", _no_cost(unpriced)))
+        missing.update(unpriced)
     return Economics(
         arr=arr,
         arr_source=source,
@@ -93,7 +65,12 @@ def of_segment(org: OrgFile, segment: Segment) -> Economics | None:
         csm_cost_share=share,
         cost_per_pod=per_pod,
         absent=tuple(absent),
+        missing_roles=tuple(role for role in ROLES if role in missing),
     )
+
+
+def _no_cost(roles: tuple[str, ...]) -> str:
+    return "no cost stated for " + " or ".join(roles)
 
 
 def _one_pod(segment: Segment) -> dict[str, Number]:
@@ -107,56 +84,13 @@ def _one_pod(segment: Segment) -> dict[str, Number]:
     return people
 
 
-def _priced(costs: Costs, people: dict[str, Number]) -> Number | str:
-    """People priced by role; the roles with people and no stated cost, named, if any."""
-    unpriced = [role for role in ROLES if people.get(role) and costs.of(role) is None]
+def _priced(costs: Costs, people: dict[str, Number]) -> tuple[Number | None, tuple[str, ...]]:
+    """People priced by role, or None and the roles that have people and no stated cost."""
+    unpriced = tuple(role for role in ROLES if people.get(role) and costs.of(role) is None)
     if unpriced:
-        return "no cost for " + " or ".join(unpriced)
+        return None, unpriced
     total = sum(
         (Fraction(costs.of(role) or 0) * count for role, count in people.items() if count),
         Fraction(0),
     )
-    return normalise(total)
-
-
-def whole_dollars(value: Number) -> int:
-    """Money as shown: rounded to the nearest dollar, halves away from zero."""
-    exact = Fraction(value)
-    magnitude = (abs(exact) * 2 + 1) // 2
-    return int(magnitude if exact >= 0 else -magnitude)
-
-
-def dollars(value: Number) -> str:
-    """$1,234,567: whole dollars, thousands grouped; a saving is written -$12,000."""
-    rounded = whole_dollars(value)
-    return format_money(rounded) if rounded >= 0 else "-" + format_money(-rounded)
-
-
-def share_text(value: Number) -> str:
-    """A share as a percentage to one decimal place: 8.4%."""
-    tenths = whole_dollars(Fraction(value) * 1000)
-    return f"{format_plain(Fraction(tenths, 10))}%"
-
-
-def sentence(economics: Economics) -> str:
-    """The segment's figures in one line, as the terminal and Markdown reports show them."""
-    absent = dict(economics.absent)
-    source = "pods' ARR" if economics.arr_source == "pods" else "accounts × ACV"
-    parts = [f"ARR {dollars(economics.arr)} ({source})"]
-    if economics.arr_per_csm is not None:
-        parts.append(f"{dollars(economics.arr_per_csm)} ARR per CSM")
-    else:
-        parts.append(f"ARR per CSM not shown ({absent['arr_per_csm']})")
-    if economics.people_cost is not None:
-        parts.append(f"people cost {dollars(economics.people_cost)} a year")
-    else:
-        parts.append(f"people cost not priced ({absent['people_cost']})")
-    if economics.csm_cost_share is not None:
-        parts.append(f"CSM cost {share_text(economics.csm_cost_share)} of ARR")
-    else:
-        parts.append(f"CSM cost share not shown ({absent['csm_cost_share']})")
-    if economics.cost_per_pod is not None:
-        parts.append(f"{dollars(economics.cost_per_pod)} per pod")
-    else:
-        parts.append(f"cost per pod not priced ({absent['cost_per_pod']})")
-    return " · ".join(parts)
+    return normalise(total), ()

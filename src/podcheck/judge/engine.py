@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from podcheck.core import units
+from podcheck.judge import economics
 from podcheck.judge.pilot_decision import decide_pilot
 from podcheck.judge.recommend import recommend
 from podcheck.judge.report import (
@@ -396,6 +397,7 @@ def _summarise(
         alternative=fit.alternative,
         cohort=cohort,
         figures=Figures(segment.acv, segment.accounts, segment.headcount.ae, segment.headcount.csm),
+        economics=economics.of_segment(org, segment),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
 from podcheck.core.errors import InputError, count_errors
+from podcheck.judge.economics import Economics
 from podcheck.judge.rulebook import Rule, Severity
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.metrics import Status
@@ -89,6 +90,8 @@ class SegmentSummary(NamedTuple):
     # The pilot cohort's pod ids, or None when the whole segment is judged.
     cohort: tuple[str, ...] | None = None
     figures: Figures | None = None
+    # What the segment's people cost against its ARR; None unless the file states costs.
+    economics: Economics | None = None
 
 
 class Step(NamedTuple):

@@ -12,6 +12,7 @@ import orjson
 
 from podcheck.core import inert
 from podcheck.core.numbers import json_number
+from podcheck.judge.economics import Economics
 from podcheck.judge.report import FileReport, Report, Result, SegmentSummary
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.render.formats import RenderOptions
@@ -65,7 +66,7 @@ def _result_fields(result: Result) -> dict[str, Any]:
 
 
 def segment_dict(segment: SegmentSummary) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": segment.id,
         "name": segment.name,
         "tier": segment.tier,
@@ -78,6 +79,23 @@ def segment_dict(segment: SegmentSummary) -> dict[str, Any]:
         "cohort": list(segment.cohort) if segment.cohort is not None else None,
         "pilot_decision": segment.pilot.action if segment.pilot else None,
         "pilot_reason": segment.pilot.reason if segment.pilot else None,
+    }
+    if segment.economics is not None:  # only in files that state costs (economics.md)
+        data["economics"] = economics_dict(segment.economics)
+    return data
+
+
+def economics_dict(economics: Economics) -> dict[str, Any]:
+    """A segment's figures as exact as JSON allows; money in dollars, the share as a fraction."""
+    return {
+        "arr": economics.arr,
+        "arr_source": economics.arr_source,
+        "arr_per_csm": economics.arr_per_csm,
+        "people_cost": economics.people_cost,
+        "csm_cost_share": economics.csm_cost_share,
+        "cost_per_pod": economics.cost_per_pod,
+        "missing_roles": list(economics.missing_roles),
+        "absent": [{"figure": figure, "reason": reason} for figure, reason in economics.absent],
     }
 
 

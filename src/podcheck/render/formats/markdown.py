@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from podcheck.core import inert
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Report, Result
+from podcheck.render.economics_view import PEOPLE_ONLY, sentence
 from podcheck.render.formats import RenderOptions
 from podcheck.review.shaping import notes
 
@@ -56,6 +57,12 @@ def _file(file: FileReport, rules: dict) -> list[str]:
             f"| {cell(s.recommended_reason)} |"
         )
     lines.append("")
+    costed = [s for s in file.segments if s.economics is not None]
+    for segment in costed:
+        assert segment.economics is not None
+        lines.append(f"- **{cell(segment.name)}:** {cell(sentence(segment.economics))}")
+    if costed:
+        lines += [f"- {cell(PEOPLE_ONLY)}", ""]
     for segment in file.segments:
         if segment.cohort is not None:
             lines.append(

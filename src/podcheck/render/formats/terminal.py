@@ -19,6 +19,7 @@ from podcheck.core import inert
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Report, Result, SegmentSummary
 from podcheck.judge.rulebook import Rule
+from podcheck.render.economics_view import PEOPLE_ONLY, sentence
 from podcheck.render.formats import RenderOptions
 from podcheck.review.shaping import notes
 
@@ -154,6 +155,9 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
         _segment(
             console, segment, [r for r in file.results if r.segment == segment.id], rules, verbose
         )
+    if any(segment.economics is not None for segment in file.segments):
+        console.print()
+        _indented(console, Text(PEOPLE_ONLY, style="dim"), 2)
     org_results = [r for r in file.results if r.segment is None]
     if org_results:
         console.print()
@@ -191,6 +195,10 @@ def _segment(
         cohort = Text(f"pilot cohort: {', '.join(segment.cohort)}", style="magenta")
         cohort.append(" (the pilot criteria judge these pods)", style="dim")
         _indented(console, cohort, 4)
+    if segment.economics is not None:
+        figures = Text("economics: ", style="bold")
+        figures.append(sentence(segment.economics))
+        _indented(console, figures, 4)
     if segment.pilot is not None:
         pilot = Text(f"pilot decision: {segment.pilot.action}", style="magenta")
         pilot.append(f" ({segment.pilot.reason})", style="dim")
