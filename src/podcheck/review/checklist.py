@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from podcheck.core.numbers import format_plain
 from podcheck.core.units import expectation, write
@@ -137,20 +137,45 @@ def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
     )
 
 
+class _Index(NamedTuple):
+    """A report's results looked up by rule, built once: a big org has thousands of them."""
+
+    by_rule: dict[str, list[tuple[int, Result]]]  # with each result's place in the report
+    by_segment: dict[tuple[str, str], Result]  # (rule, segment) -> the segment's own result
+
+    @classmethod
+    def of(cls, report: FileReport) -> _Index:
+        by_rule: dict[str, list[tuple[int, Result]]] = {}
+        by_segment: dict[tuple[str, str], Result] = {}
+        for place, result in enumerate(report.results):
+            by_rule.setdefault(result.rule, []).append((place, result))
+            if result.segment is not None and result.pod is None:
+                by_segment.setdefault((result.rule, result.segment), result)
+        return cls(by_rule, by_segment)
+
+    def segment(self, segment: str, code: str) -> Result | None:
+        return self.by_segment.get((code, segment))
+
+
 def _question(
     number: int,
     text: str,
     codes: Sequence[str],
     org: OrgFile,
-    report: FileReport,
+    index: _Index,
     rules: dict[str, Rule],
 ) -> Question:
     missing = _missing(org, number)
     # Segment and org results, and the pods that fail: a passing pod repeats its segment.
+    # Results stay in the report's order, whatever the order of the codes.
     found = [
         r
-        for r in report.results
-        if r.rule in codes and r.status != "skip" and (r.pod is None or r.failed)
+        for _, r in sorted(
+            (place, r)
+            for code in dict.fromkeys(codes)
+            for place, r in index.by_rule.get(code, ())
+            if r.status != "skip" and (r.pod is None or r.failed)
+        )
     ]
     if not missing and not found:
         missing = f"rule {', '.join(codes)} is turned off in the config"
@@ -176,13 +201,6 @@ def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Crit
     return Criterion(name, _answer((evidence,)), evidence.text)
 
 
-def _segment_result(report: FileReport, segment: str, code: str) -> Result | None:
-    return next(
-        (r for r in report.results if r.rule == code and r.segment == segment and r.pod is None),
-        None,
-    )
-
-
 def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     if result is None or result.status == "skip":
         return Metric(name, "not measured yet", better, "open")
@@ -192,7 +210,7 @@ def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     return Metric(name, result.message, better, answer)
 
 
-def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tuple[Metric, ...]:
+def _metrics(segment: Segment, index: _Index, book: Sequence[Rule]) -> tuple[Metric, ...]:
     """The 90-day success metrics: one per rule with a `success_metric` role, then AE
     attendance, which the article asks to track but gives no bar for."""
     found = []
@@ -200,7 +218,7 @@ def _metrics(segment: Segment, report: FileReport, book: Sequence[Rule]) -> tupl
         label = rule.roles.success_metric
         if label is None:
             continue
-        result = _segment_result(report, segment.id, rule.code)
+        result = index.segment(segment.id, rule.code)
         found.append(_comparison_metric(label, result, rule.summary.rstrip(".")))
     pilot = segment.pilot_results
     attendance = pilot.ae_attendance_pct if pilot else None
@@ -223,13 +241,14 @@ def build(
     rules answer which question, whether or not they ran."""
     book = load_catalogue() if book is None else book
     by_code = {rule.code: rule for rule in (*book, *rules)}
+    index = _Index.of(report)
     questions = tuple(
         _question(
             number,
             text,
             [rule.code for rule in book if rule.roles.question == number],
             org,
-            report,
+            index,
             by_code,
         )
         for number, text in QUESTIONS
@@ -239,13 +258,11 @@ def build(
             segment=segment.id,
             name=segment.display_name,
             criteria=tuple(
-                _criterion(
-                    rule.roles.criterion, _segment_result(report, segment.id, rule.code), by_code
-                )
+                _criterion(rule.roles.criterion, index.segment(segment.id, rule.code), by_code)
                 for rule in book
                 if rule.roles.criterion is not None
             ),
-            metrics=_metrics(segment, report, book),
+            metrics=_metrics(segment, index, book),
         )
         for segment in org.pod_segments
     )
