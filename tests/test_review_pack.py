@@ -416,3 +416,25 @@ def test_plan_months_follow_the_plan():
     assert scorecard.plan_months(by_id["mid-market"]) == 12  # 12-month totals
     page = review_pack(REVIEW_FIXTURE).report_html
     assert "no plan beyond month 18" in page and "no plan beyond month 12" in page
+
+
+def test_book_chart_writes_whole_dollars():
+    svg = charts.book_chart([("mm-east", Fraction(212553550, 100)), ("mm-west", 900000)], "ARR")
+    assert "$2,125,536<" in svg and "$900,000<" in svg
+    assert not re.search(r"\$[\d,]+\.", svg)
+
+
+@pytest.mark.parametrize(
+    ("share", "written"),
+    [
+        (Fraction(1, 5), "20%"),
+        (Fraction(1, 8), "12.5%"),
+        (Fraction("0.615625"), "~61.6%"),
+        (Fraction(1, 3), "~33.3%"),
+        (0, "0%"),
+    ],
+)
+def test_shares_are_written_to_one_decimal_place(share, written):
+    from podcheck.core.numbers import format_share
+
+    assert format_share(share) == written

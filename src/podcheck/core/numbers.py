@@ -4,6 +4,7 @@ Nothing here uses floats: every threshold decision is made on ints and Fractions
 and floats appear only when a value is written into JSON.
 """
 
+import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
@@ -208,8 +209,16 @@ def format_pct(value: Number) -> str:
 
 
 def format_share(value: Number) -> str:
-    """A fraction as a percentage: 1/5 -> 20%."""
-    return format_pct(Fraction(value) * 100)
+    """A fraction as a percentage to one decimal place: 1/5 -> 20%, 0.615625 -> ~61.6%
+    ('~' where rounding changed it, as format_plain marks its rounding)."""
+    pct = Fraction(value) * 100
+    shown = round(pct, 1)
+    return f"{format_plain(shown)}%" if shown == pct else f"~{format_plain(shown)}%"
+
+
+def format_dollars(value: Number) -> str:
+    """Money in whole dollars (half a dollar rounds up), for tables and charts: $2,125,536."""
+    return f"${math.floor(Fraction(value) + Fraction(1, 2)):,}"
 
 
 def format_ratio(value: Number) -> str:

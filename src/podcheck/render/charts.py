@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from html import escape
 
-from podcheck.core.numbers import format_money, format_plain
+from podcheck.core.numbers import format_dollars, format_plain
 from podcheck.metrics.projection import Month
 
 # Two charts side by side fit the printable width of A4 and Letter (about 260 pt each).
@@ -155,6 +155,6 @@ def book_chart(books: Sequence[tuple[str, Fraction | int]], title: str) -> str:
             f'<rect x="{LABEL_W}" y="{_n(top + 1.5)}" width="{_n(length)}" height="6.5" '
             'class="bar"/>'
         )
-        parts.append(_text(LABEL_W + length + 3, top + 7.5, format_money(arr), "tick"))
+        parts.append(_text(LABEL_W + length + 3, top + 7.5, format_dollars(arr), "tick"))
     parts.append("</svg>")
     return "".join(parts)

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from podcheck import __version__
 from podcheck.core import inert
-from podcheck.core.numbers import Number, format_money, format_plain, format_ratio
+from podcheck.core.numbers import Number, format_dollars, format_plain, format_ratio
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Result
 from podcheck.judge.rulebook import Rule
@@ -210,7 +210,7 @@ def _score_row(row: SegmentFigures) -> dict[str, Any]:
     when = "today" if row.peak_month == 0 else f"month {row.peak_month}"
     return {
         "summary": row.summary,
-        "acv": format_money(row.acv),
+        "acv": format_dollars(row.acv),
         "accounts": f"{row.accounts:,}",
         "headcount": f"{row.ae} / {row.csm}",
         "per_csm": _number(row.accounts_per_csm),
