@@ -429,12 +429,12 @@ def test_book_chart_writes_whole_dollars():
     [
         (Fraction(1, 5), "20%"),
         (Fraction(1, 8), "12.5%"),
-        (Fraction("0.615625"), "~61.6%"),
-        (Fraction(1, 3), "~33.3%"),
+        (Fraction("0.615625"), "~61.56%"),
+        (Fraction(1, 3), "~33.33%"),
         (0, "0%"),
     ],
 )
-def test_shares_are_written_to_one_decimal_place(share, written):
+def test_shares_are_rounded_to_two_places_as_other_figures(share, written):
     from podcheck.core.numbers import format_share
 
     assert format_share(share) == written

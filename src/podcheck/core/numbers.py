@@ -209,10 +209,10 @@ def format_pct(value: Number) -> str:
 
 
 def format_share(value: Number) -> str:
-    """A fraction as a percentage to one decimal place: 1/5 -> 20%, 0.615625 -> ~61.6%
-    ('~' where rounding changed it, as format_plain marks its rounding)."""
+    """A fraction as a percentage: 1/5 -> 20%; rounded to two places and marked '~' where
+    that changed it (0.615625 -> ~61.56%), as format_plain rounds figures elsewhere."""
     pct = Fraction(value) * 100
-    shown = round(pct, 1)
+    shown = round(pct, 2)
     return f"{format_plain(shown)}%" if shown == pct else f"~{format_plain(shown)}%"
 
 
