@@ -15,9 +15,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from conftest import CATALOGUE, org, result
+from conftest import CATALOGUE, CliRunner, org, result
 from podcheck.accounts import export as accounts
 from podcheck.accounts import measures, moves
 from podcheck.accounts.tally import MAX_ERRORS, Columns, parse_cents, safe_text
@@ -629,6 +628,7 @@ def test_workbook_cells_keep_their_types_and_formulas_are_never_run_or_echoed(tm
     assert tally.renewals == {("mm", "p1", "Dana Diaz", "2027-02"): 2}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -32,7 +32,15 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([installed_script(), *args], capture_output=True, cwd=cwd, timeout=300)
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "terminal"])
+# Each format starts six processes; json runs in the quick subset, the others with the slow tests.
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "json",
+        pytest.param("sarif", marks=pytest.mark.slow),
+        pytest.param("terminal", marks=pytest.mark.slow),
+    ],
+)
 def test_parallel_and_serial_runs_write_the_same_bytes(many_files, tmp_path, fmt):
     serial = run("evaluate", "-f", fmt, "--jobs", "1", *many_files, cwd=tmp_path)
     parallel = run("evaluate", "-f", fmt, "--jobs", "2", *many_files, cwd=tmp_path)
@@ -47,6 +55,7 @@ def test_parallel_and_serial_runs_write_the_same_bytes(many_files, tmp_path, fmt
         )
 
 
+@pytest.mark.slow
 def test_extra_outputs_match_between_parallel_and_serial_runs(many_files, tmp_path):
     outputs = {}
     for jobs in ("1", "2"):

@@ -14,9 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, installed_script, org
+from conftest import EXAMPLES, ROOT, CliRunner, installed_script, org
 from podcheck.cli.app import app
 from podcheck.judge.rulebook import load_catalogue
 from podcheck.render.formats.github import annotation

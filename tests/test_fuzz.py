@@ -18,9 +18,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from conftest import CATALOGUE, EXAMPLES, data_paths
+from conftest import CATALOGUE, EXAMPLES, CliRunner, data_paths
 from podcheck.cli.app import app
 from podcheck.cli.evaluate import PROGRESS_FROM, wants_progress
 from podcheck.core.errors import InputErrors

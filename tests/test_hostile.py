@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from conftest import ROOT, installed_script, org
+from conftest import ROOT, CliRunner, installed_script, org
 from podcheck.cli.app import app
 from podcheck.render.formats import FORMATS
 
@@ -101,7 +100,16 @@ def write_config(folder: Path, value: str) -> Path:
     return path
 
 
-@pytest.fixture(params=sorted(HOSTILE))
+# One string of each kind runs in the quick subset; every string runs with the slow tests.
+QUICK_HOSTILE = ("bidi", "c1-csi", "csi", "legacy-command", "newline-command", "rich-markup", "xml")
+
+
+@pytest.fixture(
+    params=[
+        name if name in QUICK_HOSTILE else pytest.param(name, marks=pytest.mark.slow)
+        for name in sorted(HOSTILE)
+    ]
+)
 def hostile(request, tmp_path, monkeypatch) -> tuple[str, Path]:
     monkeypatch.chdir(tmp_path)
     value = HOSTILE[request.param]
@@ -163,11 +171,15 @@ def test_diff_is_inert(hostile, name):
 
 
 @pytest.mark.parametrize("name", ["terminal", "text", "markdown", "html"])
-def test_checklist_and_report_are_inert(hostile, name):
+def test_checklist_is_inert(hostile, name):
     _, path = hostile
     outcome = invoke("checklist", str(path), "--format", name)
     assert outcome.exit_code == 0, outcome.stderr
     assert_inert(outcome.stdout)
+
+
+def test_report_and_projection_are_inert(hostile):
+    _, path = hostile
     report = invoke("report", str(path))
     assert report.exit_code == 0, report.stderr
     assert_inert(report.stdout)
@@ -313,6 +325,7 @@ def test_jobs_are_capped(tmp_path):
     assert invoke("evaluate", str(path), str(path), "-j", "5000").exit_code == 0
 
 
+@pytest.mark.slow
 def test_amplification_is_bounded_in_time_and_memory(tmp_path):
     """A 200 KB file of empty segments: rejected fast, small, with a bounded error list."""
     path = tmp_path / "amplify.yaml"
@@ -341,6 +354,7 @@ def test_amplification_is_bounded_in_time_and_memory(tmp_path):
     assert int(lines) == 51  # 50 errors, then one line that says there are more
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
     if sys.platform != "linux":
         pytest.fail("parallel runs fork workers on Linux only; this test needs Linux")
@@ -593,8 +607,7 @@ def test_a_revision_cannot_pass_as_a_git_option(loosened):
 
 
 def test_a_selection_of_only_export_rules_without_an_export_runs_nothing_and_exits_2():
-    from typer.testing import CliRunner
-
+    from conftest import CliRunner
     from podcheck.cli.app import app
 
     no_go = str(
@@ -607,9 +620,7 @@ def test_a_selection_of_only_export_rules_without_an_export_runs_nothing_and_exi
 
 
 def test_plan_output_is_inert(tmp_path):
-    from typer.testing import CliRunner
-
-    from conftest import org
+    from conftest import CliRunner, org
     from podcheck.cli.app import app
 
     hostile = tmp_path / "hostile.yaml"
@@ -620,6 +631,7 @@ def test_plan_output_is_inert(tmp_path):
         assert "##[" not in outcome.stdout and "\u202e" not in outcome.stdout, fmt
 
 
+@pytest.mark.slow
 def test_a_file_of_millions_of_values_is_refused_early(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("version: 1\nsegments: [" + "a, " * 300_000 + "a]\n")

@@ -48,8 +48,7 @@ if _missing:
 
 def _pages(tmp_path: Path) -> list[Path]:
     """The review pack and the checklist page of every example and of a hostile org."""
-    from typer.testing import CliRunner
-
+    from conftest import CliRunner
     from podcheck.cli.app import app
 
     runner = CliRunner()

@@ -19,9 +19,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 import reference_rules as ref
+from conftest import CliRunner
 from podcheck.cli.app import app
 
 RUNNER = CliRunner()
@@ -893,6 +893,7 @@ def orgs(draw: Any) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
+from conftest import CliRunner
 from podcheck.cli.app import app
 from podcheck.judge.engine import evaluate
 from podcheck.judge.rulebook import load_catalogue
@@ -562,6 +562,7 @@ def _engine_undo(plan: Plan, loaded: LoadedOrg) -> list[tuple[Change, LoadedOrg]
 NUMERIC = {"POD103", "POD201", "POD203", "POD204", "POD401"}
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_orgs())
 def test_random_orgs_plans_pass_and_are_minimal(loaded: LoadedOrg) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 from conftest import (
     CATALOGUE,
@@ -20,6 +19,7 @@ from conftest import (
     REVIEW_FIXTURE,
     REVIEW_WAIVERS,
     ROOT,
+    CliRunner,
     org,
     review_pack,
     run,

@@ -8,9 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, CliRunner
 from podcheck.cli.app import app
 from podcheck.render.formats import FORMATS
 
