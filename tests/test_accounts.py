@@ -211,15 +211,17 @@ def test_map_names_headers_the_defaults_do_not_know(tmp_path):
     assert tally.columns == Columns(account=0, arr=1, segment=2, pod=3, csm=5, ae=4)
 
 
-def test_a_missing_column_is_one_error_naming_the_columns_found(tmp_path):
+def test_a_missing_column_is_one_error_naming_the_fields_recognised(tmp_path):
+    # Contract changed (issue 22): a refused file's content is never echoed, so the error
+    # names the fields podcheck recognised, in its own words, not the header's cells.
     path = tmp_path / "a.csv"
     path.write_text("Account Name,ARR,Segment,Pod,=cmd|' /C calc'!A0\nAcme,1,mm,p1,x\n")
     with pytest.raises(InputErrors) as caught:
         accounts.read_export(str(path), accounts.ExportOptions())
     (error,) = caught.value.errors
     assert str(error) == (
-        f"{path}:1:1: error: no column csm (map it with --map FIELD=HEADER); columns found: "
-        "Account Name, ARR, Segment, Pod, '=cmd|' /C calc'!A0"
+        f"{path}:1:1: error: no column csm (map it with --map FIELD=HEADER); the header row "
+        "has 5 columns, recognised: account, arr, segment, pod"
     )
 
 
@@ -240,13 +242,15 @@ def test_every_bad_row_is_one_line_and_the_rest_is_judged(tmp_path):
     rows[1][1] = rows[2][1]  # row 3 and row 4 share an id: row 4 is the duplicate
     rows[5][3] = "emea"  # row 7: unknown segment
     rows[6][4] = "p9"  # row 8: unknown pod
-    rows[7][7] = "10/02/2027"  # row 9: a date not written YYYY-MM-DD
+    rows[7][7] = "2027-02-30"  # row 9: no such date
     report = judge(write_csv(tmp_path / "a.csv", rows))
     path = tmp_path / "a.csv"
     assert [str(e) for e in report.errors] == [
-        f"{path}:2:3: error: ARR: expected an amount such as 48250 or $48,250, got 'n/a'",
+        f"{path}:2:3: error: ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+        "got 'n/a'",
         f"{path}:4:2: error: account id: duplicate '00100002' (first given at row 3)",
-        f"{path}:9:8: error: renewal: expected a date written YYYY-MM-DD, got '10/02/2027'",
+        f"{path}:9:8: error: renewal: expected a date written YYYY-MM-DD or M/D/YYYY, "
+        "got '2027-02-30'",
         f"{path}:7:4: error: segment: unknown segment 'emea' (1 row); expected one of mm",
         f"{path}:8:5: error: pod: unknown pod 'p9' in segment mm (1 row); "
         "expected one of p1, p2, p3, p4",
@@ -254,6 +258,16 @@ def test_every_bad_row_is_one_line_and_the_rest_is_judged(tmp_path):
     # 40 - 5 bad rows in p1, and the other figures are still there.
     assert result(report, "POD701", "mm").actual == 35
     assert result(report, "POD702", "mm").status == "fail"
+    # Each refusal is counted, grouped by why.
+    assert report.export is not None
+    assert (report.export.rows, report.export.refused, report.export.read) == (103, 5, 98)
+    assert report.export.reasons == (
+        ("ARR not an amount", 1),
+        ("duplicate account id", 1),
+        ("pod 'p9' not in segment mm", 1),
+        ("renewal date not a date", 1),
+        ("segment 'emea' not in the org file", 1),
+    )
 
 
 def test_errors_are_capped_per_export(tmp_path):
@@ -448,7 +462,8 @@ def test_bad_rows_exit_2_with_every_other_figure_reported(tmp_path):
     done = runner.invoke(app, ["evaluate", str(org_file(tmp_path)), "--accounts", str(export)])
     assert done.exit_code == 2
     assert done.stderr == (
-        f"{export}:2:3: error: ARR: expected an amount such as 48250 or $48,250, got 'n/a'\n"
+        f"{export}:2:3: error: ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+        "got 'n/a'\n"
     )
     assert "Dana Diaz carries 39 accounts" in done.stdout
 
@@ -591,7 +606,12 @@ def test_bad_rows_are_located_in_the_export_in_sarif_and_github_annotations(tmp_
     assert first["artifactLocation"]["uri"] == "a.csv"
     assert first["region"] == {"startLine": 2, "startColumn": 3}
     github = renderer("github")(whole, options)
-    assert github.startswith("::error file=a.csv,line=2,col=3,")
+    # The export's summary comes first (the cap on annotations must never hide it), then
+    # each bad row, located in the export.
+    summary, first_row = github.splitlines()[:2]
+    assert summary.startswith("::error file=a.csv,line=1,col=1,title=podcheck%3A no-go%3A ")
+    assert summary.endswith("::1 of 103 export rows refused (1 row: ARR not an amount)")
+    assert first_row.startswith("::error file=a.csv,line=2,col=3,")
 
 
 @given(st.from_regex(r"\$?[0-9]{1,9}(,[0-9]{3})?(\.[0-9]{1,3})?[kKmM]?", fullmatch=True))

@@ -15,12 +15,15 @@ import datetime
 import io
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, NamedTuple
 
 from podcheck.accounts import tally
+from podcheck.accounts.cells import DateOrder
 from podcheck.core.errors import InputError, InputErrors, shown_path
+from podcheck.orgfile import source
 from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.validation import STRICT, Bounds
 
@@ -89,6 +92,12 @@ class AccountsConfig:
     __pydantic_config__ = CLOSED
     map: ColumnMap | None = None
     max_bytes: MaxExportBytes | None = None
+    # How the export writes A/B/YYYY dates, when no day over 12 tells.
+    date_order: DateOrder | None = None
+    # The export's names for segments and pods the org file names otherwise:
+    # {Commercial: mid-market}.
+    segments: dict[Text, Text] | None = None
+    pods: dict[Text, Text] | None = None
 
 
 FIELDS = tuple(f.name for f in fields(ColumnMap))
@@ -118,6 +127,11 @@ class ExportOptions(NamedTuple):
     floor: Any = DEFAULT_FLOOR
     show_accounts: bool = False
     keep_accounts: bool = False
+    date_order: DateOrder | None = None
+    # False when no rule in force reads renewal dates: a bad one then costs no row.
+    renewal_needed: bool = True
+    segment_names: Mapping[str, str] = {}
+    pod_names: Mapping[str, str] = {}
 
 
 def _normal(header: str) -> str:
@@ -138,15 +152,36 @@ def map_columns(header: Sequence[str], chosen: ColumnMap, path: str) -> tally.Co
         if where[name] is None and (name in REQUIRED or wanted):
             missing.append(f"'{tally.safe_text(wanted)}' for {name}" if wanted else name)
     if missing:
-        shown = ", ".join(tally.safe_text(h) or "(empty)" for h in header[:MAX_COLUMNS_SHOWN])
-        more = f" and {len(header) - MAX_COLUMNS_SHOWN:,} more" if len(header) > 20 else ""
+        # The header is not echoed: a file that is no export (a link to a secret) is refused
+        # without a word of its content. What was recognised is said in podcheck's words.
+        recognised = [name for name in FIELDS if where[name] is not None]
         raise _refuse(
             path,
             1,
-            f"no column {', '.join(missing)} (map it with --map FIELD=HEADER); "
-            f"columns found: {shown or 'none'}{more}",
+            f"no column {', '.join(missing)} (map it with --map FIELD=HEADER); the header "
+            f"row has {len(header):,} column{'s' if len(header) != 1 else ''}, recognised: "
+            f"{', '.join(recognised) or 'none'}",
         )
     return tally.Columns(**where)  # type: ignore[arg-type]
+
+
+def _tally(
+    shown: str, rows: Iterable[Sequence[str]], columns: tally.Columns, options: ExportOptions
+) -> tally.Tally:
+    try:
+        counted = tally.tally(
+            shown,
+            rows,
+            columns,
+            floor=options.floor,
+            show_accounts=options.show_accounts,
+            keep_accounts=options.keep_accounts,
+            date_order=options.date_order,
+            renewal_needed=options.renewal_needed,
+        )
+    except (tally.TooMuch, tally.DateOrderUnknown) as exc:
+        raise _refuse(shown, 1, str(exc)) from None
+    return counted._replace(segment_names=options.segment_names, pod_names=options.pod_names)
 
 
 def _refuse(path: str, row: int, message: str) -> InputErrors:
@@ -157,13 +192,22 @@ def read_export(path: str, options: ExportOptions) -> tally.Tally:
     """The export tallied; InputErrors when the file as a whole is refused."""
     shown = shown_path(path)
     try:
-        size = os.stat(path).st_size
+        # As for org files: a link out of the working directory could point at a secret.
+        source.check_link(path, None)
+        status = os.stat(path)
+    except InputErrors:
+        raise _refuse(
+            shown, 1, "is a symbolic link to a file outside the working directory; refused"
+        ) from None
     except FileNotFoundError:
         raise _refuse(shown, 1, "no such file") from None
     except OSError as exc:
         raise _refuse(shown, 1, f"cannot read file: {(exc.strerror or 'error').lower()}") from None
-    if os.path.isdir(path):
+    if stat.S_ISDIR(status.st_mode):
         raise _refuse(shown, 1, "is a directory, expected an account export")
+    if not stat.S_ISREG(status.st_mode):  # a FIFO would block the run, a device never ends
+        raise _refuse(shown, 1, "is not a regular file; refused")
+    size = status.st_size
     if size > options.max_bytes:
         raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
     if path.lower().endswith((".xlsx", ".xlsm")):
@@ -239,14 +283,7 @@ def _read_csv(path: str, shown: str, options: ExportOptions) -> tally.Tally:
                 message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
                 raise _refuse(shown, 1, message)
             columns = map_columns(header, options.columns, shown)
-            return tally.tally(
-                shown,
-                reader,
-                columns,
-                floor=options.floor,
-                show_accounts=options.show_accounts,
-                keep_accounts=options.keep_accounts,
-            )
+            return _tally(shown, reader, columns, options)
         except UnicodeDecodeError as exc:
             row = (reader.line_num + 1) if reader is not None else 1
             byte = exc.object[exc.start] if isinstance(exc.object, bytes) else 0
@@ -302,14 +339,7 @@ def _read_workbook(path: str, shown: str, options: ExportOptions) -> tally.Tally
             # Only the columns read: openpyxl pads every row to the width it is asked for.
             width = max(i for i in columns if i is not None) + 1
             rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-            return tally.tally(
-                shown,
-                (_cells(row) for row in rows),
-                columns,
-                floor=options.floor,
-                show_accounts=options.show_accounts,
-                keep_accounts=options.keep_accounts,
-            )
+            return _tally(shown, (_cells(row) for row in rows), columns, options)
         except InputErrors:
             raise
         except Exception as exc:

@@ -10,7 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from podcheck.accounts.tally import EXAMPLES, RowErrors, Tally, cleaned, person, safe_text
+from podcheck.accounts.tally import (
+    EXAMPLES,
+    Reasons,
+    RowErrors,
+    Tally,
+    cleaned,
+    person,
+    safe_text,
+)
 from podcheck.core import numbers
 from podcheck.core.errors import InputError
 from podcheck.orgfile.model import OrgFile, Segment
@@ -56,6 +64,14 @@ class Book(NamedTuple):
     has_renewal: bool
     show_accounts: bool
     csm_loads: tuple[tuple[str, int], ...]  # every CSM, heaviest first
+    rows: int = 0  # data rows in the export
+    # Rows left out of every figure and fields left unread in rows kept: (reason, rows).
+    refused: tuple[tuple[str, int], ...] = ()
+    unread: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def refused_rows(self) -> int:
+        return sum(count for _, count in self.refused)
 
     @property
     def floor(self) -> numbers.Number:
@@ -85,7 +101,15 @@ def _by_load(loads: Mapping[str, int], people: Iterable[str]) -> tuple[tuple[str
 Key = tuple[str, str, str, str]
 
 
-def _normalised(tally_: Tally, errors: RowErrors) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
+def label_key(label: str) -> str:
+    """A segment or pod name as compared: case, spaces, '-' and '_' aside (`Mid Market` is
+    `mid-market`)."""
+    return " ".join(label.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+def _normalised(
+    tally_: Tally, errors: RowErrors, refused: Reasons
+) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
     """The tally's groups and renewals with their cells cleaned up, merged where cleaning
     makes them one; a blank segment or pod is one error per group, at its first row."""
     groups: dict[Key, list[Any]] = {}
@@ -100,6 +124,7 @@ def _normalised(tally_: Tally, errors: RowErrors) -> tuple[dict[Key, list[Any]],
                 errors.add(
                     row, column + 1, f"{what}: expected a {what}, got an empty cell ({rows})"
                 )
+                refused.add(f"{what} empty", count)
                 break
         else:
             found = groups.get(key)
@@ -121,28 +146,38 @@ def _normalised(tally_: Tally, errors: RowErrors) -> tuple[dict[Key, list[Any]],
 
 def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     """The export matched with the org's segments and pods; rows naming a segment or pod
-    the org does not have are errors (one line per unknown name, at its first row)."""
+    the org does not have are errors (one line per unknown name, at its first row).
+
+    Names are matched by `label_key`, after the export's own names are mapped through the
+    config's `segments:` and `pods:` (a CRM's `Commercial` for the file's `mid-market`)."""
     errors = RowErrors(tally_.path)
-    groups, renewals = _normalised(tally_, errors)
+    refused = Reasons()
+    for reason, count in tally_.refused:
+        refused.add(reason, count)
+    groups, renewals = _normalised(tally_, errors, refused)
+    segment_names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
+    pod_names = {label_key(k): label_key(v) for k, v in tally_.pod_names.items()}
     segment_ids: dict[str, str] = {}
     pod_ids: dict[str, dict[str, str] | None] = {}
     for segment in org.segments:
         for label in (segment.id, segment.display_name):
-            segment_ids.setdefault(label.strip().lower(), segment.id)
+            segment_ids.setdefault(label_key(label), segment.id)
         listed = segment.pods
-        pod_ids[segment.id] = {p.id.lower(): p.id for p in listed} if listed else None
+        pod_ids[segment.id] = {label_key(p.id): p.id for p in listed} if listed else None
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
     # Resolve every group to (segment id, pod id), in the export's row order.
     resolved: dict[Key, tuple[str, str]] = {}
     for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
         segment_label, pod_label = key[0], key[1]
-        segment_id = segment_ids.get(segment_label.lower())
+        wanted = label_key(segment_label)
+        segment_id = segment_ids.get(segment_names.get(wanted, wanted))
         if segment_id is None:
             note = unknown.setdefault(("segment", segment_label), [0, row])
             note[0] += count
             continue
         pods = pod_ids[segment_id]
-        pod_id = pod_label if pods is None else pods.get(pod_label.lower())
+        wanted = label_key(pod_label)
+        pod_id = pod_label if pods is None else pods.get(pod_names.get(wanted, wanted))
         if pod_id is None:
             note = unknown.setdefault(("pod", f"{segment_id}\0{pod_label}"), [0, row])
             note[0] += count
@@ -154,6 +189,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         if kind == "segment":
             known = ", ".join(s.id for s in org.segments)
             message = f"unknown segment '{safe_text(label)}' ({rows}); expected one of {known}"
+            refused.add(f"segment '{safe_text(label)}' not in the org file", count)
         else:
             segment_id, pod_label = label.split("\0", 1)
             known = ", ".join(sorted(pod_ids[segment_id] or {}))
@@ -161,6 +197,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
                 f"unknown pod '{safe_text(pod_label)}' in segment {segment_id} ({rows}); "
                 f"expected one of {known}"
             )
+            refused.add(f"pod '{safe_text(pod_label)}' not in segment {segment_id}", count)
         errors.add(row, column, f"{kind}: {message}")
 
     loads: dict[str, int] = {}
@@ -187,6 +224,9 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         has_renewal=tally_.has_renewal,
         show_accounts=tally_.show_accounts,
         csm_loads=_by_load(loads, loads),
+        rows=tally_.data_rows,
+        refused=refused.final(),
+        unread=tally_.unread,
     )
     return book, (*tally_.errors, *errors.final())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
+from podcheck.accounts.measures import label_key
 from podcheck.accounts.tally import Tally, safe_text
 from podcheck.core import numbers
 from podcheck.orgfile.model import OrgFile
@@ -42,11 +43,17 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
     if tally_.kept is None:
         raise ValueError("propose_moves needs a tally made with keep_accounts=True")
     keep = limit - 1
+    names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
+
+    def named(label: str) -> str:
+        wanted = label_key(label)
+        return names.get(wanted, wanted)
+
     moves: list[Move] = []
     unplaced = 0
     for segment in org.segments:
-        ids = {s.lower(): s for s in (segment.id, segment.display_name)}
-        accounts = [a for a in tally_.kept if a.csm and a.segment.strip().lower() in ids]
+        ids = {label_key(s) for s in (segment.id, segment.display_name)}
+        accounts = [a for a in tally_.kept if a.csm and named(a.segment) in ids]
         loads: dict[str, int] = {}
         home: dict[str, dict[str, int]] = {}
         for account in accounts:

@@ -12,11 +12,18 @@ formula (starting with = + - @) prefixed with an apostrophe.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from podcheck.accounts.cells import (
+    ORDER_NAMES,
+    DateOrder,
+    Slashed,
+    month_of,
+    parse_cents,
+    read_date,
+)
 from podcheck.core import numbers
 from podcheck.core.errors import InputError, one_line
 
@@ -80,6 +87,18 @@ class Tally(NamedTuple):
     show_accounts: bool
     columns: Columns
     kept: tuple[Kept, ...] | None = None
+    blank: int = 0  # blank lines among `rows`
+    # Why rows were left out, and fields left unread in rows kept: (reason, rows), most first.
+    refused: tuple[tuple[str, int], ...] = ()
+    unread: tuple[tuple[str, int], ...] = ()
+    date_order: DateOrder | None = None
+    # The config's names for the export's segments and pods: export name -> id in the file.
+    segment_names: Mapping[str, str] = {}
+    pod_names: Mapping[str, str] = {}
+
+    @property
+    def data_rows(self) -> int:
+        return self.rows - self.blank
 
 
 class RowErrors:
@@ -104,34 +123,6 @@ class RowErrors:
         return tuple(self.found)
 
 
-def parse_cents(text: str) -> int | Fraction:
-    """An ARR cell as exact cents: 48250, 48250.00, $48,250, 48.25K; never negative.
-
-    Spaces around the amount are allowed."""
-    # CRMs write plain amounts: read those without the general parser.
-    whole, dot, cents = text.partition(".")
-    # A leading zero goes to the general parser, which refuses it as money does everywhere.
-    plain = whole.isdigit() and whole.isascii() and len(whole) < 13
-    if plain and (whole[:1] != "0" or whole == "0"):
-        if not dot:
-            return int(whole) * 100
-        if len(cents) == 2 and cents.isdigit() and cents.isascii():
-            return int(whole + cents)
-    amount = numbers.parse_money(text.strip())
-    return numbers.normalise(Fraction(amount) * 100)
-
-
-def renewal_month(text: str) -> str:
-    """'YYYY-MM' of a date written YYYY-MM-DD (a time after it is ignored)."""
-    if len(text) > 10 and text[10] not in " T":
-        raise ValueError(text)
-    day = text[:10]
-    if len(day) != 10 or not day.isascii():
-        raise ValueError(text)
-    datetime.date.fromisoformat(day)
-    return text[:7]
-
-
 def person(cell: str) -> str:
     """An owner cell as a name; "" when it names nobody."""
     name = cell.strip()
@@ -144,6 +135,28 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 # Dates repeat across an export: this many are remembered once checked.
 _DATES_REMEMBERED = 10_000
+# Distinct (segment, pod, AE, CSM) combinations and (segment, pod, CSM, month) renewal
+# counters an export may make: a CRM's books have far fewer, and each costs memory.
+MAX_GROUPS = 100_000
+MAX_RENEWAL_KEYS = 400_000
+
+
+class Reasons:
+    """Why rows were refused, or a field left unread, grouped: reason -> rows."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def add(self, reason: str, rows: int = 1) -> None:
+        self.counts[reason] = self.counts.get(reason, 0) + rows
+
+    def final(self) -> tuple[tuple[str, int], ...]:
+        """Most rows first, then by reason."""
+        return tuple(sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class TooMuch(Exception):
+    """The export asks for more work than any CRM's books need; the message says what."""
 
 
 def tally(
@@ -155,22 +168,29 @@ def tally(
     first_row: int = 2,
     show_accounts: bool = False,
     keep_accounts: bool = False,
+    date_order: DateOrder | None = None,
+    renewal_needed: bool = True,
 ) -> Tally:
     """Stream the export's data rows (after the header) into counters.
 
-    A bad row is one error (its first problem) and is left out of every figure.
+    A bad row is one error (its first problem) and is left out of every figure. A renewal
+    date no rule in force reads never costs a row: it is counted as unread and the row kept.
+    TooMuch when the export needs more counters than the limits allow.
     """
     errors = RowErrors(path)
+    refused, unread = Reasons(), Reasons()
     groups: dict[tuple[str, str, str, str], list[Any]] = {}
-    renewals: dict[tuple[str, str, str, str], int] = {}
+    renewals: dict[tuple[str, str, str, str | Slashed], int] = {}
     seen: dict[str, int] = {}
-    months: dict[str, str] = {}
+    months: dict[str, tuple[str | Slashed, DateOrder | None]] = {}
+    shown_order: dict[DateOrder, int] = {}  # the order a date shows -> its first row
     kept: list[Kept] | None = [] if keep_accounts else None
     floor_cents = numbers.normalise(Fraction(floor) * 100)
     i_account, i_arr, i_seg, i_pod, i_csm = columns[:5]
     i_ae, i_renewal, i_id = columns.ae, columns.renewal, columns.account_id
     width = max(i for i in columns if i is not None) + 1
     number = first_row - 1
+    blank = 0
     last_row = first_row + MAX_ROWS
     # Bound once: the loop runs per row.
     remember, known_month, group_of, due_count = (
@@ -182,19 +202,24 @@ def tally(
     for row in rows:
         number += 1
         if number >= last_row:
-            errors.add(number, 1, f"more than {MAX_ROWS:,} rows; split the export")
-            break
+            if number == last_row:
+                errors.add(number, 1, f"more than {MAX_ROWS:,} rows; split the export")
+            refused.add(f"past the {MAX_ROWS:,}-row limit")
+            continue
         if not row:  # a blank line
+            blank += 1
             continue
         if len(row) < width:
             row = [*row, *([""] * (width - len(row)))]
         name = row[i_account].strip()
         if not name:
             errors.add(number, i_account + 1, "account: expected a name, got an empty cell")
+            refused.add("account name empty")
             continue
         key = row[i_id].strip() if i_id is not None else name
         if i_id is not None and not key:
             errors.add(number, i_id + 1, "account id: expected an id, got an empty cell")
+            refused.add("account id empty")
             continue
         first = remember(key, number)
         if first != number:
@@ -204,6 +229,7 @@ def tally(
                 (i_id if i_id is not None else i_account) + 1,
                 f"{what}: duplicate '{safe_text(key)}' (first given at row {first})",
             )
+            refused.add(f"duplicate {what if i_id is not None else 'account name'}")
             continue
         try:
             cents = parse_cents(row[i_arr])
@@ -211,31 +237,47 @@ def tally(
             errors.add(
                 number,
                 i_arr + 1,
-                "ARR: expected an amount such as 48250 or $48,250, "
+                "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
                 f"got '{safe_text(row[i_arr].strip())}'",
             )
+            refused.add("ARR not an amount")
             continue
-        month = ""
+        month: str | Slashed = ""
         if i_renewal is not None:
             due = row[i_renewal]
-            if due:
-                month = known_month(due, "")
-                if not month and due.strip():
+            if due and due.strip():
+                known = known_month(due)
+                if known is None:
                     try:
-                        month = renewal_month(due.strip())
+                        known = read_date(due.strip(), date_order)
                     except ValueError:
-                        errors.add(
-                            number,
-                            i_renewal + 1,
-                            "renewal: expected a date written YYYY-MM-DD, "
-                            f"got '{safe_text(due.strip())}'",
-                        )
-                        continue
+                        if renewal_needed:
+                            written = ORDER_NAMES[date_order] if date_order else "M/D/YYYY"
+                            errors.add(
+                                number,
+                                i_renewal + 1,
+                                f"renewal: expected a date written YYYY-MM-DD or {written}, "
+                                f"got '{safe_text(due.strip())}'",
+                            )
+                            refused.add("renewal date not a date")
+                            continue
+                        unread.add("renewal date not a date")
+                        known = ("", None)
                     if len(months) < _DATES_REMEMBERED:
-                        months[due] = month
+                        months[due] = known
+                elif not known[0]:
+                    unread.add("renewal date not a date")
+                month, shown = known
+                if shown is not None:
+                    shown_order.setdefault(shown, number)
         group_key = (row[i_seg], row[i_pod], row[i_ae] if i_ae is not None else "", row[i_csm])
         group = group_of(group_key)
         if group is None:
+            if len(groups) >= MAX_GROUPS:
+                raise TooMuch(
+                    f"more than {MAX_GROUPS:,} distinct segment, pod, AE and CSM "
+                    "combinations; a CRM's books have far fewer"
+                )
             groups[group_key] = [
                 1,
                 cents,
@@ -252,14 +294,21 @@ def tally(
                 group[4].append((number, name))
         if month:
             renewal_key = (group_key[0], group_key[1], group_key[3], month)
-            renewals[renewal_key] = due_count(renewal_key, 0) + 1
+            count = due_count(renewal_key)
+            if count is None and len(renewals) >= MAX_RENEWAL_KEYS:
+                raise TooMuch(
+                    f"more than {MAX_RENEWAL_KEYS:,} distinct renewal months per CSM; "
+                    "a CRM's books have far fewer"
+                )
+            renewals[renewal_key] = (count or 0) + 1
         if kept is not None:
             segment, pod, _, csm = cleaned(group_key)
             kept.append(Kept(segment, pod, csm, cents, number, name))
+    order = _date_order(date_order, shown_order, renewals, renewal_needed)
     return Tally(
         path=path,
         groups=groups,
-        renewals=renewals,
+        renewals=_months(renewals, order),
         errors=errors.final(),
         error_count=errors.count,
         rows=number - first_row + 1,
@@ -269,4 +318,51 @@ def tally(
         show_accounts=show_accounts,
         columns=columns,
         kept=tuple(kept) if kept is not None else None,
+        blank=blank,
+        refused=refused.final(),
+        unread=unread.final(),
+        date_order=order,
     )
+
+
+class DateOrderUnknown(Exception):
+    """The export's renewal dates could be read in either order; the message says so."""
+
+
+def _date_order(
+    given: DateOrder | None,
+    shown: Mapping[DateOrder, int],
+    renewals: Mapping[tuple[str, str, str, str | Slashed], int],
+    needed: bool,
+) -> DateOrder | None:
+    """The order of the export's A/B/YYYY dates: the one given, else the one its dates show."""
+    if given is not None:
+        return given
+    if len(shown) == 2:
+        raise DateOrderUnknown(
+            f"renewal dates are written M/D/YYYY (row {shown['mdy']:,}) and D/M/YYYY "
+            f"(row {shown['dmy']:,}); export them in one order"
+        )
+    if shown:
+        return next(iter(shown))
+    if needed and any(isinstance(key[3], Slashed) for key in renewals):
+        raise DateOrderUnknown(
+            "renewal dates such as 3/4/2027 could be M/D/YYYY or D/M/YYYY and no day is over "
+            "12; say which with --date-order mdy or --date-order dmy"
+        )
+    return None
+
+
+def _months(
+    renewals: Mapping[tuple[str, str, str, str | Slashed], int], order: DateOrder | None
+) -> dict[tuple[str, str, str, str], int]:
+    """The renewal counters keyed by "YYYY-MM", once the order of A/B/YYYY dates is known."""
+    resolved: dict[tuple[str, str, str, str], int] = {}
+    for (segment, pod, csm, month), count in renewals.items():
+        if isinstance(month, Slashed):
+            if order is None:
+                continue  # no rule reads them
+            month = month_of(month, order)
+        key = (segment, pod, csm, month)
+        resolved[key] = resolved.get(key, 0) + count
+    return resolved

@@ -13,6 +13,7 @@ from podcheck.cli.options import (
     Color,
     ColorOption,
     ConfigOption,
+    DateOrderOption,
     MapOption,
     OutputOption,
     ShowAccountsOption,
@@ -33,6 +34,7 @@ def checklist(
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
+    date_order: DateOrderOption = None,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from dataclasses import replace
@@ -42,7 +44,7 @@ def checklist(
 
     output = None if output == STDOUT else output
     check_outputs([output], [file])
-    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts)
+    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts, date_order)
     settings = pack.settings
     built = checklist_model.build(pack.report, pack.loaded.org, settings.rules, settings.rule_book)
     built = replace(built, notes=page_shaping(pack).notes)

@@ -16,6 +16,7 @@ from podcheck.cli.options import (
     EXIT_INPUT_ERROR,
     STDOUT,
     Color,
+    DateOrder,
     FailOn,
 )
 from podcheck.core.errors import InputError, InputErrors, UsageError
@@ -124,17 +125,31 @@ def without_export(settings: "Settings") -> "Settings":
 
 
 def account_export(
-    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+    path: str | None,
+    column_map: str | None,
+    show: bool,
+    settings: "Settings",
+    date_order: DateOrder | None = None,
+    *,
+    keep_accounts: bool = False,
 ) -> "Tally | None":
     """The account export named by --accounts, tallied; exit 2 if it is refused."""
     if path is None:
-        if column_map is not None or show:
-            usage_error("--map and --show-accounts need --accounts EXPORT")
+        if column_map is not None or show or date_order is not None:
+            usage_error("--map, --date-order and --show-accounts need --accounts EXPORT")
         return None
     from podcheck.run.session import read_for_run
 
     try:
-        return read_for_run(path, column_map, show, settings.accounts, settings.rules)
+        return read_for_run(
+            path,
+            column_map,
+            show,
+            settings.accounts,
+            settings.rules,
+            keep_accounts=keep_accounts,
+            date_order=None if date_order is None else date_order.value,
+        )
     except ValueError as exc:
         usage_error(str(exc))
     except InputErrors as exc:

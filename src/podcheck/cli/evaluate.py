@@ -34,6 +34,7 @@ from podcheck.cli.options import (
     ColorOption,
     ConfigOption,
     ConfigRefOption,
+    DateOrderOption,
     FailOnConfigChangeOption,
     FailOnOption,
     IgnoreOption,
@@ -144,6 +145,7 @@ def evaluate(
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
+    date_order: DateOrderOption = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
     from podcheck.judge.report import Report
@@ -164,7 +166,7 @@ def evaluate(
     config_changed = config_notice(
         config, config_ref, resolve_format(output_format.value) == "github"
     )
-    export = account_export(accounts, column_map, show_accounts, settings)
+    export = account_export(accounts, column_map, show_accounts, settings, date_order)
     if export is None:
         settings = without_export(settings)
     active = active_waivers(settings, as_of)

@@ -92,6 +92,20 @@ MapOption = Annotated[
         "--map", help="Export columns: account=HEADER,arr=...,segment=,pod=,ae=,csm=,renewal="
     ),
 ]
+
+
+class DateOrder(str, enum.Enum):
+    mdy = "mdy"
+    dmy = "dmy"
+
+
+DateOrderOption = Annotated[
+    Optional[DateOrder],  # noqa: UP045
+    typer.Option(
+        "--date-order",
+        help="How the export writes A/B/YYYY dates (month first: mdy) when no day over 12 tells.",
+    ),
+]
 ShowAccountsOption = Annotated[
     bool, typer.Option("--show-accounts", help="Name customer accounts in reports (off: rows).")
 ]

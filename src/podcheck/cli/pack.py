@@ -11,6 +11,7 @@ from podcheck.cli.common import (
     run_date,
     without_export,
 )
+from podcheck.cli.options import DateOrder
 from podcheck.core.errors import InputErrors
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
@@ -38,6 +39,7 @@ def judge_for_pack(
     accounts: str | None,
     column_map: str | None,
     show_accounts: bool,
+    date_order: DateOrder | None = None,
 ) -> Pack:
     """One org file judged for the review pack; exit 2 on input errors.
 
@@ -48,7 +50,7 @@ def judge_for_pack(
 
     as_of = run_date(today)
     settings = load_settings(config)
-    export = account_export(accounts, column_map, show_accounts, settings)
+    export = account_export(accounts, column_map, show_accounts, settings, date_order)
     if export is None:
         settings = without_export(settings)
     try:

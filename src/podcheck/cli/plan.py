@@ -9,7 +9,6 @@ import typer
 from podcheck.cli.common import (
     account_export,
     check_outputs,
-    fail,
     gate_level,
     load_settings,
     run_date,
@@ -22,6 +21,8 @@ from podcheck.cli.options import (
     STDIN,
     AccountsOption,
     ConfigOption,
+    DateOrder,
+    DateOrderOption,
     DiffFormat,
     FailOnOption,
     IgnoreOption,
@@ -72,6 +73,7 @@ def plan_command(
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
+    date_order: DateOrderOption = None,
 ) -> None:
     """What it would take: the smallest changes that make each no-go file go.
 
@@ -93,7 +95,7 @@ def plan_command(
         usage_error("--accounts takes one org file")
     as_of = run_date(today)
     settings = load_settings(config, select, ignore)
-    export = _export_for_moves(accounts, column_map, show_accounts, settings)
+    export = _export_for_moves(accounts, column_map, show_accounts, settings, date_order)
     if export is None:
         settings = without_export(settings)
     waivers = run.active_waivers(settings, as_of)
@@ -140,21 +142,14 @@ def plan_command(
 
 
 def _export_for_moves(
-    path: str | None, column_map: str | None, show: bool, settings: "Settings"
+    path: str | None,
+    column_map: str | None,
+    show: bool,
+    settings: "Settings",
+    date_order: DateOrder | None = None,
 ) -> "Tally | None":
     """The export for `plan --accounts`, read keeping each account so it can be moved."""
-    if path is None:
-        return account_export(path, column_map, show, settings)
-    from podcheck.run.session import read_for_run
-
-    try:
-        return read_for_run(
-            path, column_map, show, settings.accounts, settings.rules, keep_accounts=True
-        )
-    except ValueError as exc:
-        usage_error(str(exc))
-    except InputErrors as exc:
-        fail(exc.errors)
+    return account_export(path, column_map, show, settings, date_order, keep_accounts=True)
 
 
 def _with_moves(

@@ -10,6 +10,7 @@ from podcheck.cli.options import (
     STDOUT,
     AccountsOption,
     ConfigOption,
+    DateOrderOption,
     MapOption,
     OutputOption,
     PackFormat,
@@ -30,6 +31,7 @@ def pack_report(
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
+    date_order: DateOrderOption = None,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck.render.html_report import render_report
@@ -37,7 +39,7 @@ def pack_report(
 
     output = None if output == STDOUT else output
     check_outputs([output], [file])
-    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts)
+    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts, date_order)
     org, settings = pack.loaded.org, pack.settings
     built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
     page = render_report(

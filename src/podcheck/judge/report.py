@@ -18,7 +18,9 @@ from podcheck.judge.rulebook import Rule, Severity
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.metrics import Status
 
-Verdict = Literal["go", "no-go", "error"]
+# `incomplete`: judged, but part of the input (an export's refused rows) was left unread,
+# so the file cannot be called go.
+Verdict = Literal["go", "no-go", "incomplete", "error"]
 SegmentVerdict = Literal["go", "no-go", "n/a"]
 FailOn = Literal["error", "warning", "never"]
 
@@ -102,6 +104,40 @@ class Step(NamedTuple):
     change: dict[str, Any] | None = None  # the plan's change as JSON fields; None: a to-do
 
 
+class ExportSummary(NamedTuple):
+    """How much of an account export was read: rows, those refused and why, grouped."""
+
+    path: str
+    rows: int
+    refused: int
+    # (reason, rows), most rows first: rows left out of every figure.
+    reasons: tuple[tuple[str, int], ...] = ()
+    # (reason, rows): fields no rule in force reads, left unread in rows that were kept.
+    unread: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def read(self) -> int:
+        return self.rows - self.refused
+
+    def why(self, limit: int = 3) -> str:
+        """The reasons, grouped: "300 rows: renewal date not a date"."""
+        parts = [f"{n:,} row{'s' if n != 1 else ''}: {reason}" for reason, n in self.reasons]
+        if len(parts) > limit:
+            parts[limit:] = [f"{len(parts) - limit} more reasons"]
+        return "; ".join(parts)
+
+    @property
+    def line(self) -> str:
+        """How many of how many rows were refused, and why."""
+        return f"{self.refused:,} of {self.rows:,} export rows refused ({self.why()})"
+
+    def unread_lines(self) -> list[str]:
+        return [
+            f"{n:,} row{'s' if n != 1 else ''}: {reason} (kept: no rule in force reads it)"
+            for reason, n in self.unread
+        ]
+
+
 # The "to reach go" sections show this many steps, then point to `podcheck plan`.
 REACH_LINES = 5
 
@@ -114,6 +150,7 @@ class FileReport(NamedTuple):
     segments: tuple[SegmentSummary, ...] = ()
     results: tuple[Result, ...] = ()
     to_reach_go: tuple[Step, ...] = ()  # the default plan, for a no-go file
+    export: ExportSummary | None = None  # the account export judged with the file, if any
 
     def reach_lines(self, limit: int = REACH_LINES) -> list[str]:
         """The first steps of the default plan, then where to read the rest."""
@@ -128,11 +165,13 @@ class FileReport(NamedTuple):
         """One line under the verdict: how many pod segments are ready, what failed."""
         if self.verdict == "error":
             return f"not evaluated: {count_errors(self.errors)} (on standard error)"
+        # Rows left unread come first: they are why a file cannot be go.
+        parts = [self.export.line] if self.export is not None and self.export.refused else []
         pods = [s for s in self.segments if s.model == "pod"]
         if not pods:
-            return "no pod segments: nothing to gate"
+            return " · ".join([*parts, "no pod segments: nothing to gate"])
         ready = sum(s.verdict == "go" for s in pods)
-        parts = [f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready"]
+        parts.append(f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready")
         for severity in ("error", "warning"):
             n = len(self.failures(severity))
             if n:
@@ -196,14 +235,17 @@ class Report(NamedTuple):
 
     @property
     def verdict(self) -> Verdict:
-        if any(f.errors for f in self.files):  # judged files may hold an export's bad rows
-            return "error"
-        return "no-go" if any(f.verdict == "no-go" for f in self.files) else "go"
+        """The worst file's: error, then no-go, then incomplete, then go."""
+        for verdict in ("error", "no-go", "incomplete"):
+            if any(f.verdict == verdict for f in self.files):
+                return verdict
+        return "go"
 
     @property
     def exit_code(self) -> int:
-        """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated."""
-        if any(f.errors for f in self.files):
+        """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated
+        or was left unread (judged files may hold an export's refused rows)."""
+        if any(f.errors or f.verdict == "incomplete" for f in self.files):
             return 2
         if self.fail_on == "never":
             return 0

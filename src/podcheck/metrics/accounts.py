@@ -13,6 +13,9 @@ from podcheck.accounts.measures import Area, Book
 from podcheck.core.numbers import format_money, quotient
 from podcheck.metrics.registry import Measurement, Params, Subject, metric
 
+# The metrics that read renewal dates: without a rule on one, a bad date costs no row.
+RENEWAL_METRICS = ("export_renewal_peak",)
+
 
 def _book(subject: Subject) -> Book:
     book = subject.export

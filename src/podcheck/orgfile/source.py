@@ -162,7 +162,7 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None =
     unless given): a pull request can commit a link to a file outside the repository.
     """
     try:
-        _check_link(path, root)
+        check_link(path, root)
         mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError
@@ -200,7 +200,7 @@ def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None)
     return "<stdin>", decode(raw, "<stdin>")
 
 
-def _check_link(path: str, root: str | None) -> None:
+def check_link(path: str, root: str | None) -> None:
     """Refuse a path that passes through a symbolic link to somewhere outside `root`."""
     # Each step as written (not normalised: `link/..` climbs from the link's target).
     prefix = os.sep if path.startswith(os.sep) else ""

@@ -60,6 +60,7 @@ def lines(checklist: Checklist) -> list[list[Piece]]:
                 "",
             )
         ],
+        *([[(f"Export: {checklist.export}", "")]] if checklist.export else []),
         [],
     ]
     for question in checklist.questions:
@@ -130,6 +131,7 @@ def render_markdown(checklist: Checklist) -> str:
         f"Verdict **{checklist.verdict.upper()}** · {checklist.answered} of "
         f"{len(checklist.questions)} questions answered yes · {_code(checklist.path)}",
         "",
+        *([f"**Export: {cell(checklist.export)}**", ""] if checklist.export else []),
     ]
     for question in checklist.questions:
         out.append(

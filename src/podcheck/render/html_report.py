@@ -235,6 +235,7 @@ def render_checklist(
             checklist=checklist,
             exceptions=exceptions,
             exception_notes=notes,
+            export=file.export if file else None,
             **_common(checklist.path, stamp, shaping),
         )
     )

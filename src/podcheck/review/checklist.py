@@ -79,6 +79,8 @@ class Checklist:
     also_failing: tuple[Evidence, ...] = ()
     # What shaped the verdict besides the file: rules not run, config overrides, the gate.
     notes: tuple[str, ...] = ()
+    # How many export rows were refused and why, when some were: the verdict cannot be go.
+    export: str | None = None
 
     @property
     def answered(self) -> int:
@@ -272,4 +274,7 @@ def build(
         for r in report.results
         if r.failed and r.severity == "error" and r.rule not in asked
     )
-    return Checklist(report.path, org.org.name, report.verdict, questions, pilots, also)
+    export = report.export.line if report.export is not None and report.export.refused else None
+    return Checklist(
+        report.path, org.org.name, report.verdict, questions, pilots, also, export=export
+    )

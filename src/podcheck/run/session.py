@@ -24,6 +24,7 @@ from podcheck.orgfile.loader import LoadedOrg, load_org
 
 if TYPE_CHECKING:  # the export modules load only when a run reads an export
     from podcheck.accounts import export, measures, tally
+    from podcheck.accounts.cells import DateOrder
 
 CONFIG_NAME = "podcheck.yaml"
 
@@ -194,12 +195,15 @@ def read_for_run(
     rules: Sequence[Rule],
     *,
     keep_accounts: bool = False,
+    date_order: DateOrder | None = None,
 ) -> tally.Tally:
-    """The export named by --accounts, read with --map over the config's `accounts:` section.
+    """The export named by --accounts, read with --map over the config's `accounts:` section
+    (and --date-order over its `date_order`).
 
     ValueError for a bad --map; InputErrors when the export is refused.
     """
     from podcheck.accounts import export
+    from podcheck.metrics.accounts import RENEWAL_METRICS
 
     columns = export.parse_map(map_text, config.map if config else None)
     options = export.ExportOptions(
@@ -208,6 +212,10 @@ def read_for_run(
         floor=_acv_floor(rules),
         show_accounts=show_accounts,
         keep_accounts=keep_accounts,
+        date_order=date_order or (config.date_order if config else None),
+        renewal_needed=any(rule.metric in RENEWAL_METRICS for rule in rules),
+        segment_names=(config.segments if config else None) or {},
+        pod_names=(config.pods if config else None) or {},
     )
     return export.read_export(path, options)
 
@@ -224,7 +232,18 @@ def evaluate_with_export(
     figure is still judged."""
     from podcheck.accounts import measures
     from podcheck.judge.engine import evaluate
+    from podcheck.judge.report import ExportSummary
 
     measured, problems = measures.measure(counted, loaded.org)
     report = evaluate(loaded, rules, waivers, rule_book, export=measured)
-    return report._replace(errors=tuple(problems)), measured
+    summary = ExportSummary(
+        path=measured.path,
+        rows=measured.rows,
+        refused=measured.refused_rows,
+        reasons=measured.refused,
+        unread=measured.unread,
+    )
+    # Nothing unread passes: rows left out could hold the load that fails the file.
+    verdict = "incomplete" if summary.refused and report.verdict == "go" else report.verdict
+    report = report._replace(errors=tuple(problems), export=summary, verdict=verdict)
+    return report, measured

@@ -39,6 +39,21 @@ def render(report: Report, options: RenderOptions) -> str:
     lines: list[tuple[str, str]] = []  # (level, annotation)
     for file in report.files:
         path = unquote(relative_uri(file.path, options.cwd))
+        if file.export is not None and file.export.refused:
+            # First, so that the cap on error annotations never hides it.
+            lines.append(
+                (
+                    "error",
+                    annotation(
+                        "error",
+                        file.export.line,
+                        file=unquote(relative_uri(file.export.path, options.cwd)),
+                        line=1,
+                        col=1,
+                        title=f"podcheck: {file.verdict}: export rows left unread",
+                    ),
+                )
+            )
         for error in file.errors:
             lines.append(
                 (
@@ -91,7 +106,10 @@ def render(report: Report, options: RenderOptions) -> str:
             )
         )
     shown = _within_limits(lines)
-    verdicts = ", ".join(f"{f.path}: {f.verdict}" for f in report.files)
+    verdicts = ", ".join(
+        f"{f.path}: {f.verdict}" + (f", {f.export.line}" if f.export and f.export.refused else "")
+        for f in report.files
+    )
     shaped = "; ".join(note.text for note in notes(report))
     summary = f"podcheck verdict {report.verdict} ({verdicts})"
     if shaped:

@@ -13,7 +13,7 @@ import orjson
 from podcheck.core import inert
 from podcheck.core.numbers import json_number
 from podcheck.judge.economics import Economics
-from podcheck.judge.report import FileReport, Report, Result, SegmentSummary
+from podcheck.judge.report import ExportSummary, FileReport, Report, Result, SegmentSummary
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.render.formats import RenderOptions
 
@@ -117,7 +117,20 @@ def _file_fields(file: FileReport) -> dict[str, Any]:
         ]
         data["results"] = [_result_fields(r) for r in file.results]
         data["to_reach_go"] = _reach(file, None)
+    if file.export is not None:
+        data["export"] = _export_fields(file.export)
     return data
+
+
+def _export_fields(export: ExportSummary) -> dict[str, Any]:
+    """How much of the account export was read (report.md, 2026-12-02)."""
+    return {
+        "rows": export.rows,
+        "read": export.read,
+        "refused": export.refused,
+        "reasons": [{"reason": reason, "rows": n} for reason, n in export.reasons],
+        "unread": [{"reason": reason, "rows": n} for reason, n in export.unread],
+    }
 
 
 def _reach(file: FileReport, segment: str | None) -> list[dict[str, Any]]:

@@ -36,6 +36,16 @@ def _suite(file: FileReport, compare: dict[str, str]) -> ET.Element:
             f"{file.path}:{e.line}:{e.column}: {e.message}" for e in file.errors
         )
         errors = 1
+    export = file.export
+    if export is not None and export.refused:
+        # Rows left unread are an error of the input, not a pass: one case says so.
+        case = ET.SubElement(
+            suite, "testcase", classname="podcheck.export", name="every export row is read"
+        )
+        ET.SubElement(
+            case, "error", message=export.line, type="export-incomplete"
+        ).text = f"{export.path}: {file.verdict.upper()}: {export.line}"
+        errors += 1
     for result in file.results:
         case = ET.SubElement(
             suite,
@@ -63,7 +73,7 @@ def _suite(file: FileReport, compare: dict[str, str]) -> ET.Element:
         elif result.status == "waived":
             skipped += 1
             ET.SubElement(case, "skipped", message=f"waived: {result.waiver}")
-    tests = len(file.results) + (1 if file.verdict == "error" else 0)
+    tests = len(file.results) + errors
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))

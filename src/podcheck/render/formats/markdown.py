@@ -16,7 +16,13 @@ from podcheck.render.formats import RenderOptions
 from podcheck.review.shaping import notes
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-_VERDICT = {"go": "✅ GO", "no-go": "❌ NO-GO", "error": "⚠️ ERROR", "n/a": "n/a"}
+_VERDICT = {
+    "go": "✅ GO",
+    "no-go": "❌ NO-GO",
+    "incomplete": "⚠️ INCOMPLETE",
+    "error": "⚠️ ERROR",
+    "n/a": "n/a",
+}
 
 
 def cell(text: object) -> str:
@@ -45,6 +51,11 @@ def _file(file: FileReport, rules: dict) -> list[str]:
         lines += ["| line | column | input error |", "|---:|---:|---|"]
         lines += [f"| {e.line} | {e.column} | {cell(e.message)} |" for e in file.errors]
         return [*lines, ""]
+    if file.export is not None and (file.export.refused or file.export.unread):
+        export = file.export
+        lines += [f"**{cell(export.line)}**", ""] if export.refused else []
+        lines += [f"- export: {cell(line)}" for line in export.unread_lines()]
+        lines += [""] if export.unread else []
     lines += [
         "| segment | tier | model | verdict | score | recommended | why |",
         "|---|---|---|---|---:|---|---|",

@@ -100,6 +100,16 @@ def render(report: Report, options: RenderOptions) -> str:
                     ],
                 }
             )
+        if file.export is not None and file.export.refused:
+            results.append(
+                {
+                    "ruleId": INPUT_ERROR_RULE,
+                    "ruleIndex": len(report.rules),
+                    "level": "error",
+                    "message": {"text": f"{file.verdict.upper()}: {file.export.line}"},
+                    "locations": [_location(relative_uri(file.export.path, options.cwd), 1, 1)],
+                }
+            )
         for result in file.results:
             if result.status in ("fail", "waived"):
                 results.append(_result(result, uri, index[result.rule]))

@@ -26,6 +26,7 @@ from podcheck.review.shaping import notes
 _VERDICT_STYLE = {
     "go": "bold white on green",
     "no-go": "bold white on red",
+    "incomplete": "bold black on yellow",
     "error": "bold white on magenta",
     "n/a": "dim",
 }
@@ -130,7 +131,7 @@ def _indented(console: Console, text: Text, indent: int) -> None:
 def _overall(report: Report) -> Text:
     counts = {
         verdict: sum(f.verdict == verdict for f in report.files)
-        for verdict in ("go", "no-go", "error")
+        for verdict in ("go", "no-go", "incomplete", "error")
     }
     text = Text("Overall ")
     text.append(f" {report.verdict.upper()} ", style=_VERDICT_STYLE[report.verdict])
@@ -150,6 +151,8 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
     console.print(banner)
     if file.verdict == "error":
         return
+    for line in file.export.unread_lines() if file.export else ():
+        _indented(console, Text(f"export: {line}", style="dim"), 2)
     for segment in file.segments:
         console.print()
         _segment(

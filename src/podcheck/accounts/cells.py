@@ -1,0 +1,115 @@
+"""Cells of an export as CRMs write them: money and renewal dates.
+
+Money: `48250`, `48250.00`, `$27,632.89`, `27632.89 USD`, `48.25K`, read as exact cents.
+Dates: `2027-11-17` (a time after it is ignored), `11/17/2027` or `17/11/2027`. Which of the
+last two an export uses is told by a day over 12 somewhere in it, else by `--date-order`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+from typing import Literal
+
+from podcheck.core import numbers
+
+DateOrder = Literal["mdy", "dmy"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy")
+ORDER_NAMES = {"mdy": "M/D/YYYY", "dmy": "D/M/YYYY"}
+_CURRENCY = "USD"
+_MAX_DIGITS = 13
+
+
+def _grouped(whole: str) -> str | None:
+    """`27,632` as `27632`; None when the commas do not group thousands."""
+    head, *groups = whole.split(",")
+    if not 1 <= len(head) <= 3 or any(len(g) != 3 for g in groups):
+        return None
+    return head + "".join(groups)
+
+
+def parse_cents(text: str) -> int | Fraction:
+    """An ARR cell as exact cents; never negative. AmountError when it is not an amount.
+
+    The forms CRMs write (digits, an optional `$` or `USD`, thousands commas, two decimals)
+    are read with string methods, which cost about what `float()` does; anything else (`48.25K`,
+    more decimals) goes to the general money parser, which refuses what is not money.
+    """
+    amount = text
+    if not (amount.isdigit() and amount.isascii()):
+        amount = amount.strip()
+        if amount.endswith(_CURRENCY):
+            amount = amount[: -len(_CURRENCY)].rstrip()
+        elif amount.startswith(_CURRENCY):
+            amount = amount[len(_CURRENCY) :].lstrip()
+        if amount.startswith("$"):
+            amount = amount[1:]
+    whole, dot, cents = amount.partition(".")
+    if "," in whole:
+        whole = _grouped(whole) or "x"
+    # A leading zero goes to the general parser, which refuses it as money does everywhere.
+    if (
+        whole.isdigit()
+        and whole.isascii()
+        and len(whole) < _MAX_DIGITS
+        and (whole[0] != "0" or whole == "0")
+    ):
+        if not dot:
+            return int(whole) * 100
+        if len(cents) == 2 and cents.isdigit() and cents.isascii():
+            return int(whole + cents)
+    if amount.startswith("$"):
+        raise numbers.AmountError("expected one currency sign")
+    value = numbers.parse_money(amount if amount else text.strip())
+    return numbers.normalise(Fraction(value) * 100)
+
+
+class Slashed(tuple[int, int, int]):
+    """A date written A/B/YYYY whose order the export has not told yet: (year, A, B)."""
+
+
+def read_date(text: str, order: DateOrder | None) -> tuple[str | Slashed, DateOrder | None]:
+    """'YYYY-MM' of a renewal date, or a `Slashed` date when `order` is None and both orders
+    give a real date; with the order the date itself shows (a day over 12), if any.
+    ValueError when it is no date (in the order given, when one is)."""
+    day = text.split(" ", 1)[0].split("T", 1)[0] if len(text) > 10 else text
+    if not day.isascii():
+        raise ValueError(text)
+    if len(day) == 10 and day[4] == "-":
+        if len(text) > 10 and text[10] not in " T":
+            raise ValueError(text)
+        datetime.date.fromisoformat(day)
+        return day[:7], None
+    parts = day.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        raise ValueError(text)
+    if len(parts[0]) > 2 or len(parts[1]) > 2:
+        raise ValueError(text)
+    first, second, year = int(parts[0]), int(parts[1]), int(parts[2])
+    as_mdy = _real(year, first, second)
+    as_dmy = _real(year, second, first)
+    shown: DateOrder | None = None
+    if as_mdy != as_dmy:
+        shown = "mdy" if as_mdy else "dmy"
+    chosen = order or shown
+    if chosen is None:
+        if not as_mdy:  # neither order gives a date
+            raise ValueError(text)
+        return Slashed((year, first, second)), None
+    if not (as_mdy if chosen == "mdy" else as_dmy):
+        raise ValueError(text)
+    return month_of((year, first, second), chosen), shown
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def month_of(date: tuple[int, int, int], order: DateOrder) -> str:
+    """'YYYY-MM' of a date written A/B/YYYY, read in `order`."""
+    year, first, second = date
+    return f"{year:04d}-{(first if order == 'mdy' else second):02d}"

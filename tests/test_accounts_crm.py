@@ -1,0 +1,391 @@
+"""Account exports as CRMs write them, and nothing unread passing.
+
+Every input here is built the way a CRM writes it: Salesforce's US dates (`11/17/2027`),
+segment names such as `Mid Market`, money as `$27,632.89` or `27632.89 USD`, one unreadable
+row among 300, and a workbook whose renewal dates are Excel date cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import CATALOGUE, org, result
+from podcheck.accounts import export as accounts
+from podcheck.accounts.cells import parse_cents, read_date
+from podcheck.core.errors import InputErrors
+from podcheck.core.numbers import AmountError
+from podcheck.judge.report import FileReport, Report
+from podcheck.orgfile.loader import load_org
+from podcheck.run import session
+
+runner = CliRunner()
+
+HEADER = [
+    "Account ID",
+    "Account Name",
+    "Account Owner",
+    "Customer Success Manager",
+    "Segment",
+    "Pod",
+    "Annual Recurring Revenue",
+    "Renewal Date",
+]
+PODS = 12
+PER_POD = 25
+
+
+def us_date(index: int) -> str:
+    """Salesforce's US default, M/D/YYYY; days from 13 on, so the export tells its order."""
+    return f"{index % 12 + 1}/{13 + index % 15}/2027"
+
+
+def crm_rows(
+    segment: str = "Mid Market",
+    date: Callable[[int], Any] = us_date,
+    arr: Any = "$45,000.00",
+) -> list[list[Any]]:
+    """300 accounts in 12 pods of one AE and one CSM (25 accounts each), renewals spread
+    over the year: a book that passes every export rule."""
+    rows: list[list[Any]] = []
+    for pod in range(1, PODS + 1):
+        for i in range(PER_POD):
+            n = len(rows)
+            owners = [f"AE {pod}", f"CSM {pod}"]
+            rows.append([f"001{n:05d}", f"Customer {n}", *owners, segment, f"p{pod}", arr, date(i)])
+    return rows
+
+
+def go_org() -> dict[str, Any]:
+    """The org file the CRM's book matches: segment `mid-market`, pods p1 to p12."""
+    pods = [
+        {"id": f"p{i}", "ae": 1, "csm": 1, "accounts": PER_POD, "arr": 1_125_000}
+        for i in range(1, PODS + 1)
+    ]
+    return org(
+        **{
+            "segments.0.id": "mid-market",
+            "segments.0.accounts": PODS * PER_POD,
+            "segments.0.headcount": {"ae": PODS, "csm": PODS},
+            "segments.0.pods": pods,
+        }
+    )
+
+
+def write_csv(path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def write_org(tmp_path: Path, data: dict[str, Any] | None = None) -> Path:
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(data or go_org(), sort_keys=False))
+    return path
+
+
+def judge(export: Path, data: dict[str, Any] | None = None, **options: Any) -> FileReport:
+    counted = accounts.read_export(str(export), accounts.ExportOptions(**options))
+    loaded = load_org("org.yaml", yaml.safe_dump(data or go_org(), sort_keys=False))
+    report, _ = session.evaluate_with_export(loaded, CATALOGUE, (), counted)
+    return report
+
+
+def cli(*args: str) -> Any:
+    from podcheck.cli.app import app
+
+    return runner.invoke(app, list(args))
+
+
+# ---- Dates ---------------------------------------------------------------------------
+
+
+def test_a_us_date_export_is_read_in_month_day_order(tmp_path):
+    report = judge(write_csv(tmp_path / "us.csv", crm_rows()))
+    assert report.errors == ()
+    assert report.verdict == "go"
+    assert report.export is not None and (report.export.rows, report.export.refused) == (300, 0)
+    # 25 renewals over 12 months: January holds i = 0, 12, 24.
+    peak = result(report, "POD706", "mid-market", "p1")
+    assert peak.actual == 3
+    assert "2027-01" in peak.message
+
+
+def test_a_day_month_export_is_read_in_day_month_order(tmp_path):
+    rows = crm_rows(date=lambda i: f"{13 + i % 15}/{i % 12 + 1}/2027")
+    counted = accounts.read_export(
+        str(write_csv(tmp_path / "eu.csv", rows)), accounts.ExportOptions()
+    )
+    assert counted.date_order == "dmy"
+    months = {key[3] for key in counted.renewals}
+    assert months == {f"2027-{m:02d}" for m in range(1, 13)}
+
+
+def test_an_export_whose_date_order_cannot_be_told_is_one_error_naming_the_option(tmp_path):
+    rows = crm_rows(date=lambda i: f"{i % 12 + 1}/{i % 12 + 1}/2027")  # 3/3/2027: either way
+    export = write_csv(tmp_path / "a.csv", rows)
+    done = cli("evaluate", str(write_org(tmp_path)), "--accounts", str(export))
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"{export}:1:1: error: renewal dates such as 3/4/2027 could be M/D/YYYY or D/M/YYYY "
+        "and no day is over 12; say which with --date-order mdy or --date-order dmy\n"
+    )
+    told = cli(
+        "evaluate", str(write_org(tmp_path)), "--accounts", str(export), "--date-order", "dmy"
+    )
+    assert told.exit_code == 0, told.stderr
+
+
+def test_date_order_given_reads_each_date_in_that_order(tmp_path):
+    rows = crm_rows(date=lambda i: "3/4/2027")
+    counted = accounts.read_export(
+        str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions(date_order="dmy")
+    )
+    assert {key[3] for key in counted.renewals} == {"2027-04"}
+    config = tmp_path / "podcheck.yaml"
+    config.write_text("accounts:\n  date_order: mdy\n")
+    settings = session.settings(config)
+    counted = session.read_for_run(
+        str(tmp_path / "a.csv"), None, False, settings.accounts, settings.rules
+    )
+    assert {key[3] for key in counted.renewals} == {"2027-03"}
+
+
+def test_an_export_in_both_date_orders_is_one_error(tmp_path):
+    rows = crm_rows()
+    rows[10][7] = "17/11/2027"  # row 12 only reads day first
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions())
+    (error,) = caught.value.errors
+    assert error.message == (
+        "renewal dates are written M/D/YYYY (row 2) and D/M/YYYY (row 12); export them in one order"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "month"),
+    [
+        ("2027-11-17", None, "2027-11"),
+        ("2027-11-17T00:00:00", None, "2027-11"),
+        ("2027-11-17 09:30", None, "2027-11"),
+        ("11/17/2027", None, "2027-11"),
+        ("11/17/2027 0:00", None, "2027-11"),
+        ("17/11/2027", None, "2027-11"),
+        ("3/4/2027", "mdy", "2027-03"),
+        ("3/4/2027", "dmy", "2027-04"),
+    ],
+)
+def test_renewal_dates_as_crms_write_them(text, order, month):
+    found, _ = read_date(text, order)
+    assert found == month
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        ("2/30/2027", None),
+        ("13/13/2027", None),
+        ("11/17/27", None),
+        ("2027-02-30", None),
+        ("11/17/2027", "dmy"),
+        ("next year", None),
+        ("２０２７-01-01", None),
+    ],
+)
+def test_what_is_no_date_is_refused(text, order):
+    with pytest.raises(ValueError):
+        read_date(text, order)
+
+
+def test_an_xlsx_with_excel_date_cells_is_read_natively(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in crm_rows(date=lambda i: datetime.datetime(2027, i % 12 + 1, 15), arr=45000.5):
+        sheet.append(row)
+    for cell in sheet["H"][1:]:
+        cell.number_format = "m/d/yyyy"
+    path = tmp_path / "books.xlsx"
+    workbook.save(path)
+    report = judge(path)
+    assert report.errors == ()
+    assert report.verdict == "go"
+    peak = result(report, "POD706", "mid-market", "p1")
+    assert (peak.actual, "2027-01" in peak.message) == (3, True)
+
+
+# ---- Names and money -----------------------------------------------------------------
+
+
+def test_segment_and_pod_names_match_after_case_spaces_and_hyphens(tmp_path):
+    rows = crm_rows(segment="MID MARKET")
+    for row in rows:
+        row[5] = row[5].upper()  # "P1"
+    rows[0][4] = " mid_market "
+    report = judge(write_csv(tmp_path / "a.csv", rows))
+    assert report.errors == ()
+    assert result(report, "POD707", "mid-market").actual == 0
+
+
+def test_a_config_maps_the_crms_names_onto_the_files(tmp_path):
+    rows = crm_rows(segment="Commercial")
+    for row in rows:
+        row[5] = "Team " + row[5][1:]  # "Team 1" for p1
+    export = write_csv(tmp_path / "a.csv", rows)
+    org_path = write_org(tmp_path)
+    unmapped = cli("evaluate", str(org_path), "--accounts", str(export), "-f", "json")
+    assert unmapped.exit_code == 2
+    assert "unknown segment 'Commercial' (300 rows); expected one of mid-market" in (
+        unmapped.stderr
+    )
+    pods = "\n".join(f"    Team {i}: p{i}" for i in range(1, PODS + 1))
+    config = tmp_path / "podcheck.yaml"
+    config.write_text(f"accounts:\n  segments:\n    Commercial: Mid Market\n  pods:\n{pods}\n")
+    mapped = cli(
+        "evaluate", str(org_path), "--accounts", str(export), "-f", "json", "--config", str(config)
+    )
+    assert mapped.exit_code == 0, mapped.stderr
+    assert json.loads(mapped.stdout)["files"][0]["export"]["read"] == 300
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("$27,632.89", 2763289),
+        ("27632.89 USD", 2763289),
+        ("USD 27,632.89", 2763289),
+        (" 27632.89 ", 2763289),
+        ("27632", 2763200),
+        ("$1,234,567", 123456700),
+        ("48.25K", 4825000),
+        ("0", 0),
+        ("27632.899", Fraction(27632899, 10)),
+    ],
+)
+def test_money_as_crms_write_it_is_exact_cents(text, cents):
+    assert parse_cents(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "n/a", "$$5", "-5", "1,23,4", "27,632.89 EUR", "012", "€5"])
+def test_what_is_not_money_is_refused(text):
+    with pytest.raises(AmountError):
+        parse_cents(text)
+
+
+# ---- Nothing unread passes -------------------------------------------------------------
+
+
+def one_bad_row(tmp_path: Path) -> Path:
+    rows = crm_rows()
+    rows[99][6] = "call Dana"  # row 101: the ARR is no amount
+    return write_csv(tmp_path / "books.csv", rows)
+
+
+def test_one_unreadable_row_among_300_makes_a_go_file_incomplete(tmp_path):
+    report = judge(one_bad_row(tmp_path))
+    assert report.verdict == "incomplete"
+    assert report.export is not None
+    assert (report.export.rows, report.export.read, report.export.refused) == (300, 299, 1)
+    assert report.export.reasons == (("ARR not an amount", 1),)
+    assert report.headline.startswith("1 of 300 export rows refused (1 row: ARR not an amount) · ")
+    whole = Report((report,), CATALOGUE)
+    assert (whole.verdict, whole.exit_code) == ("incomplete", 2)
+
+
+def test_an_incomplete_file_with_failing_rules_stays_no_go(tmp_path):
+    data = go_org()
+    data["segments"][0]["acv"] = 20000  # under the floor: no-go on the file alone
+    report = judge(one_bad_row(tmp_path), data)
+    assert report.verdict == "no-go"
+    assert Report((report,), CATALOGUE).exit_code == 2
+
+
+def test_every_format_says_incomplete_and_how_many_rows_were_refused_and_why(tmp_path):
+    export = one_bad_row(tmp_path)
+    org_path = write_org(tmp_path)
+    said = "1 of 300 export rows refused (1 row: ARR not an amount)"
+    outputs = {}
+    for name in ("terminal", "json", "markdown", "github", "sarif", "junit"):
+        done = cli("evaluate", str(org_path), "--accounts", str(export), "-f", name)
+        assert done.exit_code == 2, (name, done.stdout)
+        outputs[name] = done.stdout
+    assert outputs["terminal"].splitlines()[1].startswith(f" INCOMPLETE   {said}")
+    data = json.loads(outputs["json"])
+    assert data["verdict"] == "incomplete"
+    assert data["files"][0]["verdict"] == "incomplete"
+    assert data["files"][0]["export"] == {
+        "rows": 300,
+        "read": 299,
+        "refused": 1,
+        "reasons": [{"reason": "ARR not an amount", "rows": 1}],
+        "unread": [],
+    }
+    assert outputs["markdown"].startswith("## podcheck: ⚠️ INCOMPLETE\n")
+    assert "**1 of 300 export rows refused \\(1 row: ARR not an amount\\)**" in outputs["markdown"]
+    first = outputs["github"].splitlines()[0]
+    assert first.startswith("::error file=")
+    assert first.endswith(
+        f",line=1,col=1,title=podcheck%3A incomplete%3A export rows left unread::{said}"
+    )
+    sarif = json.loads(outputs["sarif"])["runs"][0]["results"]
+    assert f"INCOMPLETE: {said}" in [r["message"]["text"] for r in sarif]
+    assert f'message="{said}" type="export-incomplete"' in outputs["junit"]
+    html = tmp_path / "pack.html"
+    pack = cli("report", str(org_path), "--accounts", str(export), "-o", str(html))
+    assert pack.exit_code == 2
+    page = html.read_text()
+    stamp = page.index('<div class="stamp">')
+    banner = page.index('<div class="banner incomplete">')
+    assert stamp < page.index("export INCOMPLETE: 1 of 300 rows refused") < banner
+    assert page.index(said) > banner
+    assert '<div class="verdict">INCOMPLETE</div>' in page
+    for view in ("terminal", "markdown"):
+        checklist = cli("checklist", str(org_path), "--accounts", str(export), "-f", view)
+        assert checklist.exit_code == 2
+        text = checklist.stdout.replace("*", "").replace("\\", "")
+        assert "Verdict INCOMPLETE" in text
+        assert f"Export: {said}" in text
+
+
+def test_a_renewal_date_no_rule_reads_never_costs_a_row(tmp_path):
+    rows = crm_rows()
+    for row in rows:
+        row[7] = "Q3 FY27"  # a fiscal quarter, not a date
+    export = write_csv(tmp_path / "a.csv", rows)
+    org_path = write_org(tmp_path)
+    needed = cli("evaluate", str(org_path), "--accounts", str(export), "-f", "json")
+    assert needed.exit_code == 2
+    assert json.loads(needed.stdout)["files"][0]["export"]["reasons"] == [
+        {"reason": "renewal date not a date", "rows": 300}
+    ]
+    ignored = cli(
+        "evaluate", str(org_path), "--accounts", str(export), "-f", "json", "--ignore", "POD706"
+    )
+    assert ignored.exit_code == 0, ignored.stderr
+    file = json.loads(ignored.stdout)["files"][0]
+    assert file["verdict"] == "go"
+    assert file["export"] == {
+        "rows": 300,
+        "read": 300,
+        "refused": 0,
+        "reasons": [],
+        "unread": [{"reason": "renewal date not a date", "rows": 300}],
+    }
+    terminal = cli("evaluate", str(org_path), "--accounts", str(export), "--ignore", "POD706")
+    assert (
+        "export: 300 rows: renewal date not a date (kept: no rule in force reads it)"
+        in terminal.stdout
+    )
