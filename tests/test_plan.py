@@ -373,10 +373,15 @@ def test_outputs_are_deterministic_and_shaped() -> None:
     data = json.loads(render_json([plan]))
     assert list(data) == ["tool", "version", "files"]
     (file,) = data["files"]
-    assert list(file) == ["path", "org", "verdict_before", "verdict_after", "changes", "todo"]
+    # plan.md revision 2 adds `cost` to each change and to each file (null without costs).
+    assert list(file) == [
+        "path", "org", "verdict_before", "verdict_after", "changes", "todo", "cost",
+    ]  # fmt: skip
     assert list(file["changes"][0]) == [
         "kind", "segment", "pod", "month", "count", "field", "before", "after", "rules", "message",
+        "cost",
     ]  # fmt: skip
+    assert file["cost"] is None and file["changes"][0]["cost"] is None
     assert render_json([plan]) == render_json([_plan_for(HELD_OUT["monthly-breaches"], "hire")[0]])
     text = render_terminal([plan])
     assert "hire 1 more CSM in month 2 (POD204: the ratio would reach 1.4:1 in month 2)" in text

@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.accounts.tally import Tally
     from podcheck.judge.rulebook import Settings
     from podcheck.orgfile.loader import LoadedOrg
+    from podcheck.plan.cheapest import Choice
+    from podcheck.plan.costs import PlanCost
     from podcheck.plan.planner import Plan
 
 
@@ -46,6 +48,8 @@ class PlanStrategy(str, enum.Enum):
     hire = "hire"
     defer = "defer"
     rebalance = "rebalance"
+    # Every strategy tried; the plan that reaches go for the least first-year cost is kept.
+    cheapest = "cheapest"
 
 
 def plan_command(
@@ -53,7 +57,12 @@ def plan_command(
         list[str], typer.Argument(help="Org files to plan; '-' reads standard input.")
     ],
     strategy: Annotated[
-        PlanStrategy, typer.Option("--strategy", "-s", help="How numeric rules are fixed.")
+        PlanStrategy,
+        typer.Option(
+            "--strategy",
+            "-s",
+            help="How numeric rules are fixed; cheapest tries each and keeps the cheapest go.",
+        ),
     ] = PlanStrategy.hire,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.")
@@ -81,6 +90,8 @@ def plan_command(
     (the to-dos), 2 on input errors.
     """
     from podcheck.orgfile.loader import load_org
+    from podcheck.plan.cheapest import NoCosts, cheapest
+    from podcheck.plan.costs import price_plan
     from podcheck.plan.planner import make_plan
     from podcheck.render import plan_view
     from podcheck.run import session as run
@@ -101,6 +112,8 @@ def plan_command(
     waivers = run.active_waivers(settings, as_of)
     gate = gate_level(fail_on, settings)
     plans, texts, failed = [], [], False
+    costs: list[PlanCost | None] = []
+    choices: list[Choice | None] = []
     for path in files:
         try:
             shown, text = run.read(path, settings)
@@ -112,18 +125,27 @@ def plan_command(
             continue
         # With an export, the file is judged against the real books first.
         judged = None if export is None else run.judge_text(shown, text, settings, waivers, export)
-        found = make_plan(
-            loaded,
-            settings.rules,
-            waivers,
-            strategy.value,
-            gate,
-            report=None if judged is None else judged.report,
-            book=settings.rule_book,
-        )
+        report = None if judged is None else judged.report
+        if strategy is PlanStrategy.cheapest:
+            try:
+                choice = cheapest(loaded, settings.rules, waivers, gate, report, settings.rule_book)
+            except NoCosts as exc:
+                usage_error(str(exc))
+            found, choices = choice.chosen.plan, [*choices, choice]
+        else:
+            found = make_plan(
+                loaded,
+                settings.rules,
+                waivers,
+                strategy.value,
+                gate,
+                report=report,
+                book=settings.rule_book,
+            )
         if export is not None:
             found = _with_moves(found, export, loaded, settings)
         plans.append(found)
+        costs.append(price_plan(found, loaded.org))
         texts.append((text, loaded))
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -137,7 +159,7 @@ def plan_command(
         PlanFormat.json: plan_view.render_json,
         PlanFormat.markdown: plan_view.render_markdown,
     }
-    sys.stdout.write(renderers[output_format](plans))
+    sys.stdout.write(renderers[output_format](plans, costs, choices or ()))
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
 
 
