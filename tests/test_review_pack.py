@@ -438,3 +438,37 @@ def test_shares_are_rounded_to_two_places_as_other_figures(share, written):
     from podcheck.core.numbers import format_share
 
     assert format_share(share) == written
+
+
+def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    example = ROOT / "examples" / "northwind-pilot-go.yaml"
+    command = [sys.executable, "-m", "podcheck", "report", str(example)]
+    shown = b""
+    try:
+        done = subprocess.Popen(
+            command, stdout=follower, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+        os.close(follower)
+        while True:  # read as it writes, so a page sent here cannot block on a full terminal
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # every end of the terminal is closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stderr = done.communicate(timeout=60)[1]
+    finally:
+        os.close(leader)
+    assert done.returncode == 2
+    assert "-o report.html" in stderr and stderr.count("\n") == 1
+    assert b"<html" not in shown and list(tmp_path.iterdir()) == []
+    # Piped, or with -o -, the page goes to standard output as asked.
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stdout.startswith("<!DOCTYPE html>")

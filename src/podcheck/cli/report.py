@@ -1,10 +1,11 @@
 """`podcheck report`: the printable HTML review pack."""
 
+import sys
 from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, emit
+from podcheck.cli.common import check_outputs, emit, usage_error
 from podcheck.cli.options import (
     EXIT_INPUT_ERROR,
     STDOUT,
@@ -37,6 +38,12 @@ def pack_report(
     from podcheck.render.html_report import render_report
     from podcheck.review import checklist as checklist_model
 
+    if output is None and sys.stdout.isatty():
+        # A page of HTML is for a browser or a printer, never for reading in a terminal.
+        usage_error(
+            "report writes a page of HTML: name a file with -o, e.g. "
+            "-o report.html (-o - writes it to standard output)"
+        )
     output = None if output == STDOUT else output
     check_outputs([output], [file])
     pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts, date_order)
