@@ -27,7 +27,7 @@ with atheris.instrument_imports():
     from podcheck.judge.report import Report
     from podcheck.orgfile import source
     from podcheck.orgfile.loader import load_org
-    from podcheck.render.formats import RenderOptions, renderer
+    from podcheck.render.formats import RenderOptions, render
 
 RULES = rulebook.load_catalogue()
 ERROR_LINE = re.compile(r"fuzz\.yaml:\d+:\d+: error: [^\n]+")
@@ -44,7 +44,7 @@ def test_one_input(data: bytes) -> None:
         return
     report = Report((evaluate(loaded, RULES),), RULES)
     for name in FORMATS:
-        renderer(name)(report, RenderOptions())
+        render(name, report, RenderOptions())
 
 
 def main() -> None:

@@ -231,14 +231,23 @@ def review_pack(path: Path, waivers: tuple[Waiver, ...] = ()) -> Pack:
     from podcheck.render.html_report import Stamp, render_checklist, render_report
     from podcheck.review import checklist
     from podcheck.review.scorecard import digest
+    from podcheck.run.session import Session, judge_file
 
     text = path.read_text(encoding="utf-8")
-    loaded = load_org(path.relative_to(ROOT).as_posix(), text)
-    report = evaluate(loaded, CATALOGUE, [w for w in waivers if not w.expired(REVIEW_TODAY)])
+    # Judged on the run path, as the command does: "to reach go" comes with its plan.
+    session = Session(
+        settings=rulebook.Settings(CATALOGUE, book=CATALOGUE),
+        as_of=REVIEW_TODAY,
+        waivers=tuple(w for w in waivers if not w.expired(REVIEW_TODAY)),
+        reach=True,
+    )
+    judged = judge_file(path.relative_to(ROOT).as_posix(), session, text=text)
+    loaded, report = judged.loaded, judged.report
+    assert report is not None
     made = checklist.build(report, loaded.org, CATALOGUE)
     stamp = Stamp(REVIEW_TODAY, digest(text), digest("waivers: []") if waivers else None)
     return Pack(
-        render_report(report, loaded.org, CATALOGUE, made, stamp, waivers),
+        render_report(report, loaded.org, CATALOGUE, made, stamp, waivers, plan=judged.plan),
         render_checklist(made, report, stamp, waivers),
         made,
         report,

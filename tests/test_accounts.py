@@ -356,11 +356,11 @@ def hostile_rows() -> list[list[str]]:
 
 def test_formulas_and_control_characters_never_reach_any_output_unescaped(tmp_path):
     from podcheck.judge.report import Report
-    from podcheck.render.formats import FORMATS, RenderOptions, renderer
+    from podcheck.render.formats import FORMATS, RenderOptions, render
 
     export = write_csv(tmp_path / "a.csv", hostile_rows())
     report = judge(export, show_accounts=True)
-    outputs = [renderer(fmt)(Report((report,), CATALOGUE), RenderOptions()) for fmt in FORMATS]
+    outputs = [render(fmt, Report((report,), CATALOGUE), RenderOptions()) for fmt in FORMATS]
     assert any("HYPERLINK" in text for text in outputs)
     for text in outputs:
         for match in re.finditer(r"(=HYPERLINK|@SUM)", text):
@@ -372,12 +372,12 @@ def test_formulas_and_control_characters_never_reach_any_output_unescaped(tmp_pa
 
 def test_accounts_are_named_only_with_show_accounts(tmp_path):
     from podcheck.judge.report import Report
-    from podcheck.render.formats import FORMATS, RenderOptions, renderer
+    from podcheck.render.formats import FORMATS, RenderOptions, render
 
     export = write_csv(tmp_path / "a.csv", book_rows())
     hidden = judge(export)
     for fmt in FORMATS:
-        text = renderer(fmt)(Report((hidden,), CATALOGUE), RenderOptions())
+        text = render(fmt, Report((hidden,), CATALOGUE), RenderOptions())
         assert "Orphan" not in text and "North 1" not in text, fmt
     shown = result(judge(export, show_accounts=True), "POD704", "mm", "p4")
     assert shown.message == "3 of 18 accounts have no CSM (Orphan 0, Orphan 1, Orphan 2)"
@@ -594,18 +594,18 @@ def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
 
 def test_bad_rows_are_located_in_the_export_in_sarif_and_github_annotations(tmp_path):
     from podcheck.judge.report import Report
-    from podcheck.render.formats import RenderOptions, renderer
+    from podcheck.render.formats import RenderOptions, render
 
     rows = book_rows()
     rows[0][2] = "n/a"
     report = judge(write_csv(tmp_path / "a.csv", rows))._replace(path=str(tmp_path / "org.yaml"))
     whole = Report((report,), CATALOGUE)
     options = RenderOptions(cwd=str(tmp_path))
-    sarif = json.loads(renderer("sarif")(whole, options))
+    sarif = json.loads(render("sarif", whole, options))
     first = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert first["artifactLocation"]["uri"] == "a.csv"
     assert first["region"] == {"startLine": 2, "startColumn": 3}
-    github = renderer("github")(whole, options)
+    github = render("github", whole, options)
     # The export's summary comes first (the cap on annotations must never hide it), then
     # each bad row, located in the export.
     summary, first_row = github.splitlines()[:2]

@@ -97,14 +97,17 @@ def test_a_worker_that_dies_ends_the_run_with_one_line_and_no_wait(tmp_path):
     # A renderer that kills its worker stands in for the kernel's out-of-memory killer.
     script = f"""
 import os, sys
+import datetime
 from podcheck.run import batch
+from podcheck.run.session import Session
 from podcheck.judge import rulebook
 from podcheck.render.formats import RenderOptions
 
 def die(report, options):
     os._exit(9)
 
-job = batch.Job(rulebook.Settings(rulebook.load_catalogue()), (), ((die, RenderOptions()),))
+session = Session(rulebook.Settings(rulebook.load_catalogue()), datetime.date(2026, 1, 1), ())
+job = batch.Job(session, ((die, RenderOptions()),))
 try:
     list(batch.judge_all([{str(EXAMPLES[0])!r}] * 8, job, 2))
 except batch.WorkerStopped as exc:

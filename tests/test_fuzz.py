@@ -27,7 +27,7 @@ from podcheck.judge.engine import evaluate
 from podcheck.judge.report import Report
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import load_org
-from podcheck.render.formats import RenderOptions, renderer
+from podcheck.render.formats import RenderOptions, render
 
 ERROR_LINE = re.compile(r"(org\.yaml|<stdin>):\d+:\d+: error: [^\n]+")
 TEXTS = [example.read_text(encoding="utf-8") for example in EXAMPLES]
@@ -57,7 +57,7 @@ def check_bytes(raw: bytes) -> None:
         loaded = load_org("org.yaml", text)
         report = evaluate(loaded, CATALOGUE)
         for name in ("json", "terminal", "sarif", "markdown"):
-            assert renderer(name)(Report((report,), CATALOGUE), RenderOptions())
+            assert render(name, Report((report,), CATALOGUE), RenderOptions())
     except InputErrors as exc:
         assert exc.errors
         for error in exc.errors:

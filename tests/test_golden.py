@@ -5,6 +5,7 @@ Regenerate with `pytest --update-goldens` and review the diff like code.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ import pytest
 from conftest import EXAMPLES, GOLDEN, ROOT
 from podcheck.judge.report import Report
 from podcheck.judge.rulebook import Settings, load_catalogue
-from podcheck.render.formats import FORMATS, RenderOptions, renderer
-from podcheck.run.batch import judge_text
+from podcheck.render.formats import FORMATS, RenderOptions, render
+from podcheck.run.session import Session, file_report
 
 # Account exports that sit beside the example org files (see tests/test_accounts.py).
 EXPORTS = ["northwind-accounts.csv"]
@@ -33,7 +34,8 @@ def report_for(example: Path) -> Report:
     settings = Settings(load_catalogue()).without_export()
     relative = example.relative_to(ROOT).as_posix()
     # As the command judges it: a no-go file comes with its "to reach go" steps.
-    judged = judge_text(relative, example.read_text(encoding="utf-8"), settings, ())
+    session = Session(settings=settings, as_of=datetime.date(2026, 1, 1), waivers=(), reach=True)
+    judged = file_report(relative, session, text=example.read_text(encoding="utf-8"))
     return Report(files=(judged,), rules=settings.rules, not_run=settings.not_run)
 
 
@@ -44,7 +46,7 @@ def test_every_format_has_a_golden_suffix():
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_golden(example: Path, fmt: str, update_goldens: bool):
-    output = renderer(fmt)(report_for(example), RenderOptions(color=False, width=100))
+    output = render(fmt, report_for(example), RenderOptions(color=False, width=100))
     golden = GOLDEN / f"{example.stem}.{SUFFIX[fmt]}"
     if update_goldens:
         golden.write_text(output, encoding="utf-8")

@@ -6,6 +6,7 @@ AE:CSM ratio today (POD201), the ratio month by month (POD204) and the pilot siz
 """
 
 import copy
+import datetime
 import difflib
 import json
 import re
@@ -607,8 +608,14 @@ def test_evaluate_shows_the_way_to_go(tmp_path: Path) -> None:
 
 
 def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
+    from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
-    from podcheck.run.batch import judge_text
+    from podcheck.run.session import Session, file_report
+
+    def judge_text(path: str, text: str, settings: Settings) -> FileReport:
+        as_of = datetime.date(2026, 1, 1)
+        session = Session(settings=settings, as_of=as_of, waivers=(), reach=True)
+        return file_report(path, session, text=text)
 
     many = org(
         "".join(
@@ -618,13 +625,11 @@ def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
             for i in range(7)
         )
     )
-    report = judge_text("many.yaml", many, Settings(CATALOGUE), ())
+    report = judge_text("many.yaml", many, Settings(CATALOGUE))
     lines = report.reach_lines()
     assert len(lines) == 6
     assert lines[-1] == "podcheck plan many.yaml for the rest (2 more)"
-    go = judge_text(
-        "go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES), ()
-    )
+    go = judge_text("go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES))
     assert go.verdict == "go" and go.to_reach_go == ()
 
 

@@ -8,6 +8,6 @@ def main() -> None:
     # the cycle collector would only walk the heap again and again while modules load
     # (about 3% of a one-file run, measured with callgrind).
     gc.disable()
-    from podcheck.cli.app import main as run
+    from podcheck.cli.app import run
 
     run()

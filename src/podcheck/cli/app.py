@@ -18,27 +18,27 @@ import typer.main
 from podcheck import __version__
 from podcheck.cli.failures import DEBUG_ENV, OneLineGroup
 
-# Each command: its module in podcheck.cli and its function there, in the order
-# `podcheck --help` lists them.
-COMMANDS = {
-    "evaluate": ("evaluate", "evaluate"),
-    "plan": ("plan", "plan_command"),
-    "validate": ("validate", "validate"),
-    "schema": ("rules", "schema"),
-    "diff": ("diff", "diff_command"),
-    "checklist": ("checklist", "checklist"),
-    "report": ("report", "pack_report"),
-    "rules": ("rules", "list_rules"),
-    "explain": ("rules", "explain"),
-    "init": ("init", "init"),
-    "project": ("project", "project_ratio"),
+# Each command and the module of podcheck.cli that holds it (as `<command>_command`), in the
+# order `podcheck --help` lists them.
+COMMAND_MODULES = {
+    "evaluate": "evaluate",
+    "plan": "plan",
+    "validate": "validate",
+    "schema": "rules",
+    "diff": "diff",
+    "checklist": "checklist",
+    "report": "report",
+    "rules": "rules",
+    "explain": "rules",
+    "init": "init",
+    "project": "project",
 }
 
 
 def _build(name: str) -> click.Command:
     """The click command of `name`, built from its module's function by typer."""
-    module, function = COMMANDS[name]
-    callback = getattr(importlib.import_module(f"podcheck.cli.{module}"), function)
+    module = importlib.import_module(f"podcheck.cli.{COMMAND_MODULES[name]}")
+    callback = getattr(module, f"{name}_command")
     single = typer.Typer(
         add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
     )
@@ -53,10 +53,10 @@ class Commands(OneLineGroup):
     only the command it runs, not the other ten."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return list(COMMAND_MODULES)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
+        if cmd_name not in COMMAND_MODULES:
             return None
         if cmd_name not in self.commands:
             self.commands[cmd_name] = _build(cmd_name)
@@ -66,9 +66,9 @@ class Commands(OneLineGroup):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if name in COMMANDS or name.startswith("-"):
+        if name in COMMAND_MODULES or name.startswith("-"):
             return super().resolve_command(ctx, args)
-        close = difflib.get_close_matches(name, list(COMMANDS), n=2)
+        close = difflib.get_close_matches(name, list(COMMAND_MODULES), n=2)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise click.UsageError(f"No such command {name!r}.{hint}", ctx=ctx)
 
@@ -121,7 +121,7 @@ def _replace_unencodable() -> None:
             reconfigure(errors="replace")
 
 
-def main() -> None:
+def run() -> None:
     """Console entry point: no input, however broken, ends in a traceback; usage and
     internal errors are one line each (podcheck.cli.failures)."""
     import signal

@@ -4,17 +4,19 @@ from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, color_wanted, emit, terminal_width
+from podcheck.cli.common import check_outputs, color_wanted, config_notice, emit, terminal_width
+from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
-    EXIT_INPUT_ERROR,
     STDOUT,
     AccountsOption,
     ChecklistFormat,
     Color,
     ColorOption,
     ConfigOption,
+    ConfigRefOption,
     DateOrderOption,
     MapOption,
+    MaxFileBytesOption,
     OutputOption,
     ShowAccountsOption,
     TodayOption,
@@ -22,29 +24,44 @@ from podcheck.cli.options import (
 from podcheck.cli.pack import judge_for_pack, page_shaping
 
 
-def checklist(
+def checklist_command(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
     output_format: Annotated[
         ChecklistFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ChecklistFormat.terminal,
     output: OutputOption = None,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
     color: ColorOption = Color.auto,
     today: TodayOption = None,
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
     date_order: DateOrderOption = None,
+    max_file_bytes: MaxFileBytesOption = None,
 ) -> None:
     """The CRO and VP CS decision checklist: five questions, pilot criteria, 90-day metrics."""
     from dataclasses import replace
 
     from podcheck.render import checklist_view
     from podcheck.review import checklist as checklist_model
+    from podcheck.run.session import RunOptions
 
     output = None if output == STDOUT else output
     check_outputs([output], [file])
-    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts, date_order)
+    options = RunOptions(
+        config=config,
+        config_ref=config_ref,
+        max_file_bytes=max_file_bytes,
+        today=today,
+        accounts=accounts,
+        column_map=column_map,
+        show_accounts=show_accounts,
+        date_order=None if date_order is None else date_order.value,
+        reach=False,
+    )
+    pack = judge_for_pack(file, options)
+    config_notice(config, config_ref, github=False)
     settings = pack.settings
     built = checklist_model.build(pack.report, pack.loaded.org, settings.rules, settings.rule_book)
     built = replace(built, notes=page_shaping(pack).notes)

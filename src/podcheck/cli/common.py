@@ -3,7 +3,6 @@
 Each ends the command with exit 2 when what the user gave is wrong.
 """
 
-import datetime
 import os
 import sys
 from pathlib import Path
@@ -11,22 +10,19 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     AUTO,
-    EXIT_INPUT_ERROR,
     STDOUT,
     Color,
-    DateOrder,
-    FailOn,
 )
 from podcheck.core.errors import InputError, InputErrors, UsageError
 from podcheck.render.formats import FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
-    from podcheck.accounts.tally import Tally
-    from podcheck.judge.report import FailOn as GateLevel
     from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
+    from podcheck.run.session import RunOptions, Session
 
 
 def fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
@@ -112,56 +108,14 @@ def report_errors(report: "FileReport") -> "FileReport":
     return report
 
 
-def without_export(settings: "Settings") -> "Settings":
-    """The settings of a run with no account export; exit 2 if that leaves no rule to run
-    (a selection of only the export's rules would otherwise pass without judging)."""
-    chosen = settings.without_export()
-    if not chosen.rules:
-        usage_error(
-            "the selection leaves only rules on account exports (POD7xx), and no "
-            "--accounts EXPORT is given: nothing would be judged"
-        )
-    return chosen
-
-
-def account_export(
-    path: str | None,
-    column_map: str | None,
-    show: bool,
-    settings: "Settings",
-    date_order: DateOrder | None = None,
-    *,
-    keep_accounts: bool = False,
-) -> "Tally | None":
-    """The account export named by --accounts, tallied; exit 2 if it is refused."""
-    if path is None:
-        if column_map is not None or show or date_order is not None:
-            usage_error("--map, --date-order and --show-accounts need --accounts EXPORT")
-        return None
-    from podcheck.run.session import read_for_run
-
-    try:
-        return read_for_run(
-            path,
-            column_map,
-            show,
-            settings.accounts,
-            settings.rules,
-            keep_accounts=keep_accounts,
-            date_order=None if date_order is None else date_order.value,
-        )
-    except ValueError as exc:
-        usage_error(str(exc))
-    except InputErrors as exc:
-        fail(exc.errors)
-
-
-def run_date(value: str | None) -> datetime.date:
+def start_session(options: "RunOptions") -> "Session":
+    """The run's session: settings, date, gate and export, built once; exit 2 if the
+    config, the options or the export are refused."""
     from podcheck.run import session as run
 
     try:
-        return run.today(value)
-    except UsageError as exc:
+        return run.start(options)
+    except (InputErrors, UsageError) as exc:
         bad_input(exc)
 
 
@@ -198,12 +152,6 @@ def write_output(path: str, text: str) -> None:
     except OSError as exc:
         reason = (exc.strerror or type(exc).__name__).lower()
         fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
-
-
-def gate_level(option: FailOn | None, settings: "Settings") -> "GateLevel":
-    """--fail-on, else the config's fail_on, else error."""
-    chosen = option.value if option else settings.fail_on
-    return "warning" if chosen == "warning" else "never" if chosen == "never" else "error"
 
 
 def resolve_format(name: str) -> str:

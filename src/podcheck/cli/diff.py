@@ -1,6 +1,5 @@
 """`podcheck diff`: what a proposal changes, rule by rule and verdict by verdict."""
 
-import datetime
 import os
 import sys
 from typing import Annotated, Optional
@@ -11,11 +10,9 @@ from podcheck.cli.common import (
     bad_input,
     config_notice,
     exit_code,
-    gate_level,
-    load_settings,
     report_errors,
+    start_session,
     usage_error,
-    without_export,
 )
 from podcheck.cli.options import (
     ConfigOption,
@@ -24,6 +21,7 @@ from podcheck.cli.options import (
     FailOnConfigChangeOption,
     FailOnOption,
     IgnoreOption,
+    MaxFileBytesOption,
     SelectOption,
 )
 from podcheck.core.errors import InputErrors, UsageError
@@ -46,34 +44,42 @@ def diff_command(
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    max_file_bytes: MaxFileBytesOption = None,
 ) -> None:
     """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
     from podcheck.judge.report import FileReport
     from podcheck.render.diff_view import RENDERERS
     from podcheck.review.diff import diff_report
     from podcheck.run import git
-    from podcheck.run.batch import judge_path, judge_text
-    from podcheck.run.session import active_waivers
+    from podcheck.run.session import RunOptions, file_report
 
-    settings = without_export(load_settings(config, select, ignore, config_ref=config_ref))
+    session = start_session(
+        RunOptions(
+            config=config,
+            config_ref=config_ref,
+            select=select,
+            ignore=ignore,
+            max_file_bytes=max_file_bytes,
+            fail_on=fail_on.value if fail_on else None,
+        )
+    )
     config_changed = config_notice(config, config_ref, github=False)
     if base_ref is None and len(paths) != 2:
         usage_error("diff takes BASE HEAD, or --base-ref REF FILE...")
-    waivers = active_waivers(settings, datetime.date.today())
     pairs: list[tuple[FileReport | None, FileReport]] = []
     if base_ref is None:
         base, head = paths
         pairs.append(
             (
-                report_errors(judge_path(base, settings, waivers)),
-                report_errors(judge_path(head, settings, waivers)),
+                report_errors(file_report(base, session)),
+                report_errors(file_report(head, session)),
             )
         )
     else:
         for path in paths:
             try:
                 root = git.toplevel(os.path.dirname(os.path.abspath(path)), "--base-ref")
-                text = git.read_at(base_ref, path, settings.max_file_bytes)
+                text = git.read_at(base_ref, path, session.settings.max_file_bytes)
             except UsageError as exc:
                 bad_input(exc)
             except InputErrors as exc:  # the base version is unusable: say so, judge the head
@@ -89,8 +95,8 @@ def diff_command(
                     )
                 )
             elif text is not None:
-                before = report_errors(judge_text(f"{base_ref}:{path}", text, settings, waivers))
-            pairs.append((before, report_errors(judge_path(path, settings, waivers, root))))
-    report = diff_report(pairs, gate_level(fail_on, settings))
+                before = report_errors(file_report(f"{base_ref}:{path}", session, text=text))
+            pairs.append((before, report_errors(file_report(path, session, root=root))))
+    report = diff_report(pairs, session.fail_on)
     sys.stdout.write(RENDERERS[output_format.value](report))
     raise typer.Exit(exit_code(report.exit_code, config_changed and fail_on_config_change))

@@ -9,20 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from podcheck.cli.common import (
-    account_export,
     check_outputs,
     color_wanted,
     config_notice,
     exit_code,
-    gate_level,
-    load_settings,
     parse_outputs,
     report_errors,
     resolve_format,
-    run_date,
+    start_session,
     terminal_width,
     usage_error,
-    without_export,
     write_output,
 )
 from podcheck.cli.options import (
@@ -39,13 +35,14 @@ from podcheck.cli.options import (
     FailOnOption,
     IgnoreOption,
     MapOption,
+    MaxFileBytesOption,
     ReportFormat,
     SelectOption,
     ShowAccountsOption,
 )
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
-    from podcheck.run.batch import Job, Judged
+    from podcheck.run.batch import Job, Outcome
 
 
 PROGRESS_FROM = 20
@@ -57,7 +54,7 @@ def wants_progress(count: int, stream: object) -> bool:
     return count >= PROGRESS_FROM and callable(isatty) and bool(isatty())
 
 
-def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judged]":
+def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Outcome]":
     """Every file judged, in order, with input errors written to stderr as they come."""
     from podcheck.run.batch import WorkerStopped, judge_all
 
@@ -67,7 +64,7 @@ def _evaluate_all(files: list[str], job: "Job", jobs: int | None) -> "list[Judge
         usage_error(str(exc))
 
 
-def _collect(judged: Iterator["Judged"], count: int) -> list["Judged"]:
+def _collect(judged: Iterator["Outcome"], count: int) -> list["Outcome"]:
     outcomes = []
     if not wants_progress(count, sys.stderr):
         for outcome in judged:
@@ -88,7 +85,7 @@ def _collect(judged: Iterator["Judged"], count: int) -> list["Judged"]:
     return outcomes
 
 
-def evaluate(
+def evaluate_command(
     files: Annotated[
         list[str], typer.Argument(help="Org files to judge; '-' reads standard input.")
     ],
@@ -124,12 +121,7 @@ def evaluate(
         Optional[str],  # noqa: UP045
         typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
     ] = None,
-    max_file_bytes: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
-        ),
-    ] = None,
+    max_file_bytes: MaxFileBytesOption = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
@@ -151,9 +143,9 @@ def evaluate(
     from podcheck.judge.report import Report
     from podcheck.judge.waivers import statuses
     from podcheck.render import formats
-    from podcheck.render.formats import RenderOptions
+    from podcheck.render.formats import SHOW_TO_REACH_GO, RenderOptions
     from podcheck.run.batch import Job
-    from podcheck.run.session import active_waivers
+    from podcheck.run.session import RunOptions
 
     extras = parse_outputs(output_formats)
     if output == STDOUT:
@@ -161,15 +153,27 @@ def evaluate(
     check_outputs([output, *(path for _, path in extras)], files)
     if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
         jobs = most
-    as_of = run_date(today)
-    settings = load_settings(config, select, ignore, max_file_bytes, config_ref)
-    config_changed = config_notice(
-        config, config_ref, resolve_format(output_format.value) == "github"
+    shown_format = resolve_format(output_format.value)
+    chosen = [shown_format, *(name for name, _ in extras)]
+    session = start_session(
+        RunOptions(
+            config=config,
+            config_ref=config_ref,
+            select=select,
+            ignore=ignore,
+            max_file_bytes=max_file_bytes,
+            fail_on=fail_on.value if fail_on else None,
+            today=today,
+            accounts=accounts,
+            column_map=column_map,
+            show_accounts=show_accounts,
+            date_order=None if date_order is None else date_order.value,
+            # "To reach go" is planned only when an output shows it.
+            reach=any(name in SHOW_TO_REACH_GO for name in chosen),
+        )
     )
-    export = account_export(accounts, column_map, show_accounts, settings, date_order)
-    if export is None:
-        settings = without_export(settings)
-    active = active_waivers(settings, as_of)
+    config_changed = config_notice(config, config_ref, shown_format == "github")
+    settings = session.settings
     to_terminal = output is None
     options = RenderOptions(
         color=to_terminal and color_wanted(color),
@@ -179,7 +183,7 @@ def evaluate(
     )
     # (format, options, path); the report goes to standard output when path is None.
     outputs = [
-        (resolve_format(output_format.value), options, output),
+        (shown_format, options, output),
         *((name, RenderOptions(cwd=options.cwd, verbose=verbose), path) for name, path in extras),
     ]
     # Formats written file by file have each file's part written as soon as it is judged.
@@ -189,11 +193,9 @@ def evaluate(
         if (render_file := formats.file_renderer(name)) is not None
     }
     job = Job(
-        settings,
-        active,
+        session,
         tuple((by_file[i], outputs[i][1]) for i in by_file),
         whole_reports=len(by_file) < len(outputs),
-        accounts=export,
     )
     outcomes = _evaluate_all(files, job, jobs)
     reports = tuple(outcome.report for outcome in outcomes)
@@ -201,8 +203,8 @@ def evaluate(
     report = Report(
         files=reports,
         rules=settings.rules,
-        fail_on=gate_level(fail_on, settings),
-        waivers=statuses(settings.waivers, used, as_of),
+        fail_on=session.fail_on,
+        waivers=statuses(settings.waivers, used, session.as_of),
         not_run=settings.not_run,
     )
     slots = list(by_file)

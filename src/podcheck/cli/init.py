@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from podcheck.cli.common import fail, write_output
-from podcheck.cli.options import STDIN
+from podcheck.cli.options import STDOUT
 from podcheck.core.errors import InputError
 
 
-def init(
+def init_command(
     path: Annotated[
         str, typer.Argument(help="Where to write the starter file; '-' prints it.")
     ] = "org.yaml",
@@ -21,7 +21,7 @@ def init(
     from importlib import resources
 
     text = resources.files("podcheck.render").joinpath("templates/starter.yaml").read_text("utf-8")
-    if path == STDIN:
+    if path == STDOUT:
         sys.stdout.write(text)
         return
     if Path(path).exists() and not force:

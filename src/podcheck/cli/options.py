@@ -7,13 +7,11 @@ from typing import Annotated, Optional
 import typer
 
 from podcheck.render.formats import FORMATS
+from podcheck.run import CONFIG_NAME
 
-CONFIG_NAME = "podcheck.yaml"  # the same name as podcheck.run.session.CONFIG_NAME, kept light here
-STDIN = "-"
 STDOUT = "-"
 # More processes than this many per CPU only add memory and start-up time.
 JOBS_PER_CPU = 4
-EXIT_INPUT_ERROR = 2
 AUTO = "auto"
 
 # `evaluate --format` offers the formats of the table in podcheck.render.formats, plus `auto`.
@@ -50,7 +48,7 @@ class Color(str, enum.Enum):
     never = "never"
 
 
-class FailOn(str, enum.Enum):
+class FailOnChoice(str, enum.Enum):
     error = "error"
     warning = "warning"
     never = "never"
@@ -63,7 +61,7 @@ ConfigOption = Annotated[
     ),
 ]
 FailOnOption = Annotated[
-    Optional[FailOn],  # noqa: UP045
+    Optional[FailOnChoice],  # noqa: UP045
     typer.Option(
         "--fail-on", help="Lowest severity that fails the run (default: config, else error)."
     ),
@@ -137,4 +135,12 @@ OutputOption = Annotated[
 TodayOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--today", help="Date the pack and judge waiver expiry as of (YYYY-MM-DD)."),
+]
+
+
+MaxFileBytesOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
+    ),
 ]

@@ -1,17 +1,8 @@
 """One org file judged for the review meeting's documents (checklist and report)."""
 
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from podcheck.cli.common import (
-    account_export,
-    bad_input,
-    load_settings,
-    report_errors,
-    run_date,
-    without_export,
-)
-from podcheck.cli.options import DateOrder
+from podcheck.cli.common import bad_input, report_errors, start_session
 from podcheck.core.errors import InputErrors
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
@@ -19,7 +10,9 @@ if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
     from podcheck.orgfile.loader import LoadedOrg
+    from podcheck.plan.changes import Plan
     from podcheck.render.html_report import Shaping, Stamp
+    from podcheck.run.session import RunOptions
 
 
 class Pack(NamedTuple):
@@ -30,39 +23,27 @@ class Pack(NamedTuple):
     settings: "Settings"
     stamp: "Stamp"
     export: "Book | None" = None  # the account export measured against it, if one was given
+    plan: "Plan | None" = None  # the default plan behind "to reach go", when it was asked for
 
 
-def judge_for_pack(
-    path: str,
-    config: Path | None,
-    today: str | None,
-    accounts: str | None,
-    column_map: str | None,
-    show_accounts: bool,
-    date_order: DateOrder | None = None,
-) -> Pack:
+def judge_for_pack(path: str, options: "RunOptions") -> Pack:
     """One org file judged for the review pack; exit 2 on input errors.
 
     An export's bad rows are written to stderr; the caller exits 2 after its output."""
     from podcheck.render.html_report import Stamp
     from podcheck.review.scorecard import digest
-    from podcheck.run import session as run
+    from podcheck.run.session import judge_file
 
-    as_of = run_date(today)
-    settings = load_settings(config)
-    export = account_export(accounts, column_map, show_accounts, settings, date_order)
-    if export is None:
-        settings = without_export(settings)
+    session = start_session(options)
     try:
-        shown, text = run.read(path, settings)
-        config_path = run.find_config(config)
-        config_text = None if config_path is None else run.read(str(config_path), settings)[1]
-        judged = run.judge_text(shown, text, settings, run.active_waivers(settings, as_of), export)
+        judged = judge_file(path, session)
     except InputErrors as exc:
         bad_input(exc)
+    assert judged.report is not None  # judged
     report_errors(judged.report)
-    stamp = Stamp(as_of, digest(text), None if config_text is None else digest(config_text))
-    return Pack(judged.loaded, judged.report, settings, stamp, judged.export)
+    config_digest = None if session.config_text is None else digest(session.config_text)
+    stamp = Stamp(session.as_of, digest(judged.text), config_digest)
+    return Pack(judged.loaded, judged.report, session.settings, stamp, judged.export, judged.plan)
 
 
 def page_shaping(pack: Pack) -> "Shaping":

@@ -6,40 +6,26 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from podcheck.cli.common import (
-    account_export,
-    check_outputs,
-    gate_level,
-    load_settings,
-    run_date,
-    usage_error,
-    without_export,
-    write_output,
-)
+from podcheck.cli.common import bad_input, check_outputs, start_session, usage_error, write_output
+from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
-    EXIT_INPUT_ERROR,
-    STDIN,
+    STDOUT,
     AccountsOption,
     ConfigOption,
-    DateOrder,
     DateOrderOption,
     DiffFormat,
     FailOnOption,
     IgnoreOption,
     MapOption,
+    MaxFileBytesOption,
     SelectOption,
     ShowAccountsOption,
 )
-from podcheck.core.errors import InputErrors
+from podcheck.core.errors import InputErrors, UsageError
 
-if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
-    from podcheck.accounts.tally import Tally
-    from podcheck.judge.rulebook import Settings
-    from podcheck.orgfile.loader import LoadedOrg
+if TYPE_CHECKING:  # imported for real inside the command, to keep --help fast
     from podcheck.plan.cheapest import Choice
     from podcheck.plan.costs import PlanCost
-    from podcheck.plan.planner import Plan
-
 
 PlanFormat = DiffFormat
 
@@ -83,77 +69,67 @@ def plan_command(
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
     date_order: DateOrderOption = None,
+    max_file_bytes: MaxFileBytesOption = None,
 ) -> None:
     """What it would take: the smallest changes that make each no-go file go.
 
     Exit 0 when every revised proposal would be go, 1 when some rule still needs a person
     (the to-dos), 2 on input errors.
     """
-    from podcheck.orgfile.loader import load_org
-    from podcheck.plan.cheapest import NoCosts, cheapest
     from podcheck.plan.costs import price_plan
-    from podcheck.plan.planner import make_plan
     from podcheck.render import plan_view
-    from podcheck.run import session as run
+    from podcheck.run.session import RunOptions, judge_file
 
     if write is not None and len(files) != 1:
         usage_error("--write takes one input file")
-    if write in (STDIN, ""):  # standard output holds the plan itself
+    if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
     check_outputs([write], files)
     if accounts is not None and len(files) != 1:
         usage_error("--accounts takes one org file")
-    as_of = run_date(today)
-    settings = load_settings(config, select, ignore)
-    export = _export_for_moves(accounts, column_map, show_accounts, settings, date_order)
-    if export is None:
-        settings = without_export(settings)
-    waivers = run.active_waivers(settings, as_of)
-    gate = gate_level(fail_on, settings)
-    plans, texts, failed = [], [], False
+    session = start_session(
+        RunOptions(
+            config=config,
+            select=select,
+            ignore=ignore,
+            max_file_bytes=max_file_bytes,
+            fail_on=fail_on.value if fail_on else None,
+            today=today,
+            accounts=accounts,
+            column_map=column_map,
+            show_accounts=show_accounts,
+            date_order=None if date_order is None else date_order.value,
+            keep_accounts=True,  # so that the plan can move them
+        )
+    )
+    plans, judged, failed = [], [], False
     costs: list[PlanCost | None] = []
     choices: list[Choice | None] = []
     for path in files:
         try:
-            shown, text = run.read(path, settings)
-            loaded = load_org(shown, text)
+            # With an export, the file is judged against the real books first.
+            found = judge_file(path, session, strategy=strategy.value)
         except InputErrors as exc:
             failed = True
             for error in exc.errors:
                 typer.echo(str(error), err=True)
             continue
-        # With an export, the file is judged against the real books first.
-        judged = None if export is None else run.judge_text(shown, text, settings, waivers, export)
-        report = None if judged is None else judged.report
-        if strategy is PlanStrategy.cheapest:
-            try:
-                choice = cheapest(loaded, settings.rules, waivers, gate, report, settings.rule_book)
-            except NoCosts as exc:
-                usage_error(str(exc))
-            found, choices = choice.chosen.plan, [*choices, choice]
-        else:
-            found = make_plan(
-                loaded,
-                settings.rules,
-                waivers,
-                strategy.value,
-                gate,
-                report=report,
-                book=settings.rule_book,
-            )
-        if export is not None:
-            found = _with_moves(found, export, loaded, settings)
-        plans.append(found)
-        costs.append(price_plan(found, loaded.org))
-        texts.append((text, loaded))
+        except UsageError as exc:  # cheapest, for a file that states no costs
+            bad_input(exc)
+        assert found.plan is not None  # planned with the strategy
+        plans.append(found.plan)
+        judged.append(found)
+        costs.append(price_plan(found.plan, found.loaded.org))
+        if found.choice is not None:
+            choices.append(found.choice)
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
     if write is not None:
         from podcheck.plan.write import revise
 
-        (text, loaded), (found,) = texts[0], plans
-        write_output(write, revise(text, loaded.document, loaded.org, found.revised))
+        (only,), (plan,) = judged, plans
+        write_output(write, revise(only.text, only.loaded.document, only.loaded.org, plan.revised))
     renderers = {
         PlanFormat.terminal: plan_view.render_terminal,
         PlanFormat.json: plan_view.render_json,
@@ -161,29 +137,3 @@ def plan_command(
     }
     sys.stdout.write(renderers[output_format](plans, costs, choices or ()))
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
-
-
-def _export_for_moves(
-    path: str | None,
-    column_map: str | None,
-    show: bool,
-    settings: "Settings",
-    date_order: DateOrder | None = None,
-) -> "Tally | None":
-    """The export for `plan --accounts`, read keeping each account so it can be moved."""
-    return account_export(path, column_map, show, settings, date_order, keep_accounts=True)
-
-
-def _with_moves(
-    found: "Plan", export: "Tally", loaded: "LoadedOrg", settings: "Settings"
-) -> "Plan":
-    """The plan with the account moves that bring every CSM under the export's load bar."""
-    from podcheck.accounts.moves import propose_moves
-    from podcheck.plan.planner import with_account_moves
-    from podcheck.render.accounts_view import load_limit
-
-    rule = next((r for r in settings.rule_book if r.metric == "export_csm_load"), None)
-    if rule is None:
-        return found
-    moves = propose_moves(export, loaded.org, load_limit(settings.rule_book))
-    return with_account_moves(found, moves, rule.code)

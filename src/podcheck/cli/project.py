@@ -5,12 +5,17 @@ from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import bad_input, color_wanted, load_settings, terminal_width
-from podcheck.cli.options import Color, ColorOption, ConfigOption, ListFormat
+from podcheck.cli.common import (
+    bad_input,
+    color_wanted,
+    start_session,
+    terminal_width,
+)
+from podcheck.cli.options import Color, ColorOption, ConfigOption, ListFormat, MaxFileBytesOption
 from podcheck.core.errors import InputErrors
 
 
-def project_ratio(
+def project_command(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
     months: Annotated[
         int, typer.Option("--months", "-m", min=1, max=24, help="Months ahead (1-24).")
@@ -20,17 +25,18 @@ def project_ratio(
     ] = ListFormat.terminal,
     config: ConfigOption = None,
     color: ColorOption = Color.auto,
+    max_file_bytes: MaxFileBytesOption = None,
 ) -> None:
     """Project the AE:CSM ratio month by month under each pod segment's hiring plan."""
     from podcheck.render import projection_view
-    from podcheck.run import session as run
+    from podcheck.run.session import RunOptions, judge_file
 
-    settings = load_settings(config)
+    session = start_session(RunOptions(config=config, max_file_bytes=max_file_bytes))
     try:
-        loaded = run.load(file, settings)
+        loaded = judge_file(file, session, judge=False).loaded
     except InputErrors as exc:
         bad_input(exc)
-    view = projection_view.build(loaded.org, settings.rule_book, months)
+    view = projection_view.build(loaded.org, session.settings.rule_book, months)
     if output_format is ListFormat.json:
         sys.stdout.write(projection_view.render_json(view))
     else:

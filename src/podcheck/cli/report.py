@@ -5,14 +5,16 @@ from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, emit, usage_error
+from podcheck.cli.common import check_outputs, config_notice, emit, usage_error
+from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
-    EXIT_INPUT_ERROR,
     STDOUT,
     AccountsOption,
     ConfigOption,
+    ConfigRefOption,
     DateOrderOption,
     MapOption,
+    MaxFileBytesOption,
     OutputOption,
     PackFormat,
     ShowAccountsOption,
@@ -21,22 +23,25 @@ from podcheck.cli.options import (
 from podcheck.cli.pack import judge_for_pack, page_shaping
 
 
-def pack_report(
+def report_command(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
     output_format: Annotated[
         PackFormat, typer.Option("--format", "-f", help="Output format.")
     ] = PackFormat.html,
     output: OutputOption = None,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
     today: TodayOption = None,
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
     date_order: DateOrderOption = None,
+    max_file_bytes: MaxFileBytesOption = None,
 ) -> None:
     """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
     from podcheck.render.html_report import render_report
     from podcheck.review import checklist as checklist_model
+    from podcheck.run.session import RunOptions
 
     if output is None and sys.stdout.isatty():
         # A page of HTML is for a browser or a printer, never for reading in a terminal.
@@ -46,7 +51,19 @@ def pack_report(
         )
     output = None if output == STDOUT else output
     check_outputs([output], [file])
-    pack = judge_for_pack(file, config, today, accounts, column_map, show_accounts, date_order)
+    options = RunOptions(
+        config=config,
+        config_ref=config_ref,
+        max_file_bytes=max_file_bytes,
+        today=today,
+        accounts=accounts,
+        column_map=column_map,
+        show_accounts=show_accounts,
+        date_order=None if date_order is None else date_order.value,
+        reach=True,  # the report shows the first steps and draws the planned months
+    )
+    pack = judge_for_pack(file, options)
+    config_notice(config, config_ref, github=False)
     org, settings = pack.loaded.org, pack.settings
     built = checklist_model.build(pack.report, org, settings.rules, settings.rule_book)
     page = render_report(
@@ -58,6 +75,7 @@ def pack_report(
         settings.waivers,
         page_shaping(pack),
         pack.export,
+        pack.plan,
     )
     emit(page, output)
     raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)

@@ -9,14 +9,14 @@ from podcheck.cli.common import load_settings, terminal_width, usage_error
 from podcheck.cli.options import ConfigOption, ListFormat
 
 
-def schema() -> None:
+def schema_command() -> None:
     """Print the JSON Schema of the org format (for editors and other validators)."""
     from podcheck.orgfile.schema import render
 
     sys.stdout.write(render())
 
 
-def list_rules(
+def rules_command(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.terminal,
@@ -32,7 +32,7 @@ def list_rules(
         sys.stdout.write(catalogue_view.rules_table(rules, terminal_width()))
 
 
-def explain(
+def explain_command(
     code: Annotated[str, typer.Argument(help="A rule code (POD101) or name (acv-floor).")],
     config: ConfigOption = None,
 ) -> None:

@@ -20,7 +20,7 @@ from podcheck.core.units import UNITS
 from podcheck.judge.waivers import Waiver
 from podcheck.metrics import REGISTRY
 from podcheck.orgfile import source
-from podcheck.orgfile.loader import validate
+from podcheck.orgfile.loader import validate_document
 from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.source import Document
 from podcheck.orgfile.validation import Bounds, Length, Pattern
@@ -224,7 +224,7 @@ def load_rule_file(path: str, text: str) -> list[Rule]:
     wrapped = Document(
         path, {"rules": document.data}, {("rules", *k): v for k, v in document.places.items()}
     )
-    definitions = validate(_RuleFile, wrapped).rules
+    definitions = validate_document(_RuleFile, wrapped).rules
     errors: list[InputError] = []
     rules = []
     for index, definition in enumerate(definitions):

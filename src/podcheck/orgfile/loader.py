@@ -38,7 +38,7 @@ def load_org(path: str, text: str | None = None) -> LoadedOrg:
         _, text = source.read(path)
     document = source.parse(text, path)
     _check_shape(document)
-    org = validate(OrgFile, document)
+    org = validate_document(OrgFile, document)
     errors = list(_cross_checks(org, document))
     if errors:
         raise InputErrors(errors)
@@ -75,7 +75,7 @@ def _check_shape(document: Document) -> None:
         )
 
 
-def validate(model: type[ModelT], document: Document) -> ModelT:
+def validate_document(model: type[ModelT], document: Document) -> ModelT:
     """Validate document data against `model`, translating every problem to podcheck's form."""
     try:
         return validation.validate(model, document.data)

@@ -267,22 +267,16 @@ def _charts(
     return found
 
 
-def _to_reach_go(file: FileReport, org: OrgFile, rules: Sequence[Rule]) -> dict[str, Any]:
+def _to_reach_go(
+    file: FileReport, org: OrgFile, rules: Sequence[Rule], plan: Any
+) -> dict[str, Any]:
     """The default plan's first steps and, for each segment it changes, the months under
-    the plan (the ratio chart draws them beside the proposed ones)."""
-    if file.verdict != "no-go":
+    the plan (the ratio chart draws them beside the proposed ones). `plan` is the plan
+    the file was judged with (podcheck.plan.changes.Plan), None for a file that is go."""
+    if file.verdict != "no-go" or plan is None:
         return {"steps": [], "planned": {}}
-    from podcheck.orgfile.loader import LoadedOrg
-    from podcheck.orgfile.source import Document
-    from podcheck.plan.planner import make_plan
-    from podcheck.render.plan_view import to_reach_go
-
-    # The file's results already carry its waivers: a waived failure is not a target.
-    plan = make_plan(
-        LoadedOrg(org, Document(file.path, None, {})), rules, report=file, verify=False, book=rules
-    )
     # Three steps keep the page to two sheets; the plan command has the rest.
-    steps = file._replace(to_reach_go=to_reach_go(plan)).reach_lines(limit=3)
+    steps = file.reach_lines(limit=3)
     changed = {
         new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
     }
@@ -303,9 +297,12 @@ def render_report(
     waivers: Sequence[Waiver] = (),
     shaping: Shaping = NOTHING_SHAPED,
     export: Any = None,
+    plan: Any = None,
 ) -> str:
+    """The review pack. `plan` is the plan behind the file's "to reach go" (judged with
+    the run's session), so that the page shows and draws what the run planned."""
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
-    reach = _to_reach_go(file, org, rules)
+    reach = _to_reach_go(file, org, rules, plan)
     template = _environment().get_template("report.html.j2")
     page = template.render(
         file=file,

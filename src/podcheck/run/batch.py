@@ -18,18 +18,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from podcheck.core.errors import InputErrors, shown_path
 from podcheck.judge.report import FileReport
-from podcheck.judge.rulebook import Settings
-from podcheck.judge.waivers import Waiver
-from podcheck.orgfile.source import DEFAULT_MAX_BYTES, STDIN, read
+from podcheck.orgfile.source import STDIN
 from podcheck.render.formats import FileRenderer, RenderOptions
-from podcheck.run.session import judge_text as judge_loaded
+from podcheck.run.session import Session, file_report
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
-
-    from podcheck.accounts.tally import Tally
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 100
@@ -42,17 +37,15 @@ MAX_CHUNK = 256
 class Job(NamedTuple):
     """What judging one file needs; given to each worker once, when it starts."""
 
-    settings: Settings
-    waivers: tuple[Waiver, ...]
+    session: Session
     # The outputs written file by file: how each writes a file's part, and its options.
     parts: tuple[tuple[FileRenderer, RenderOptions], ...] = ()
     # False when the parts are every output there is: reports then need only the results
     # that decide the run, and sending less between processes is faster.
     whole_reports: bool = True
-    accounts: "Tally | None" = None  # an account export, judged with every file
 
 
-class Judged(NamedTuple):
+class Outcome(NamedTuple):
     """One file's report and its parts of the file-by-file outputs, in `Job.parts` order.
 
     Without `Job.whole_reports`, the report holds only failed and waived results.
@@ -62,40 +55,10 @@ class Judged(NamedTuple):
     parts: tuple[str, ...] = ()
 
 
-def judge_text(
-    path: str,
-    text: str,
-    settings: Settings,
-    waivers: tuple[Waiver, ...],
-    accounts: "Tally | None" = None,
-) -> FileReport:
-    """One file's report; input errors make an `error` report that lists them."""
-    try:
-        return judge_loaded(path, text, settings, waivers, accounts).report
-    except InputErrors as exc:
-        return FileReport(path=path, org=None, verdict="error", errors=exc.errors)
-
-
-def judge_path(
-    path: str,
-    settings: Settings,
-    waivers: tuple[Waiver, ...],
-    root: str | None = None,
-    accounts: "Tally | None" = None,
-) -> FileReport:
-    """One file read (inside `root`, see source.read_bytes) and judged."""
-    try:
-        shown, text = read(path, settings.max_file_bytes or DEFAULT_MAX_BYTES, root)
-    except InputErrors as exc:
-        shown = "<stdin>" if path == STDIN else shown_path(path)
-        return FileReport(path=shown, org=None, verdict="error", errors=exc.errors)
-    return judge_text(shown, text, settings, waivers, accounts)
-
-
-def _judge(job: Job, path: str) -> Judged:
-    report = judge_path(path, job.settings, job.waivers, accounts=job.accounts)
+def _judge(job: Job, path: str) -> Outcome:
+    report = file_report(path, job.session)
     parts = tuple(render(report, options) for render, options in job.parts)
-    return Judged(report if job.whole_reports else report.deciding(), parts)
+    return Outcome(report if job.whole_reports else report.deciding(), parts)
 
 
 def workers_for(paths: Sequence[str], jobs: int | None) -> int:
@@ -109,7 +72,7 @@ def workers_for(paths: Sequence[str], jobs: int | None) -> int:
     return len(os.sched_getaffinity(0))
 
 
-def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterator[Judged]:
+def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterator[Outcome]:
     """Every path's outcome, in the order of `paths`."""
     workers = workers_for(paths, jobs)
     if workers == 1:
@@ -176,6 +139,6 @@ def _start_worker(job: Job) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _judge_in_worker(path: str) -> Judged:
+def _judge_in_worker(path: str) -> Outcome:
     assert _WORKER_JOB is not None, "worker started without a job"
     return _judge(_WORKER_JOB, path)

@@ -22,7 +22,7 @@ from podcheck.judge.rulebook import (
 )
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
-from podcheck.orgfile.loader import validate
+from podcheck.orgfile.loader import validate_document
 from podcheck.orgfile.model import Slug, Text
 from podcheck.orgfile.source import Document
 from podcheck.orgfile.validation import STRICT, Bounds, Parsed
@@ -194,4 +194,4 @@ def parse_config(path: str, text: str) -> tuple[Config, Document]:
         raise InputErrors(
             [document.error((), "expected a mapping at the top level of the config file")]
         )
-    return validate(Config, document), document
+    return validate_document(Config, document), document

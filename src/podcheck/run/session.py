@@ -1,5 +1,5 @@
-"""The run path every command shares: settings from the config and the options, then files
-read, loaded and judged under those settings.
+"""The run path every command shares: a `Session` built once from the config and the
+options, then each file read, loaded and judged under it by `judge_file`.
 
 The CLI parses arguments, calls these, and prints. Problems with what the user gave come
 back as `UsageError` (a wrong option) or `InputErrors` (a wrong file); both end the run
@@ -11,22 +11,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from podcheck.core import inert
-from podcheck.core.errors import InputErrors, UsageError
+from podcheck.core.errors import InputErrors, UsageError, shown_path
 from podcheck.judge import rulebook
 from podcheck.judge.report import FileReport
 from podcheck.judge.rulebook import Rule, Settings
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import LoadedOrg, load_org
+from podcheck.run import CONFIG_NAME
 
-if TYPE_CHECKING:  # the export modules load only when a run reads an export
+if TYPE_CHECKING:  # the export and planner modules load only when a run needs them
     from podcheck.accounts import export, measures, tally
     from podcheck.accounts.cells import DateOrder
+    from podcheck.plan.changes import Plan, Strategy
 
-CONFIG_NAME = "podcheck.yaml"
+Gate = Literal["error", "warning", "never"]
 
 
 def split(values: list[str] | None) -> list[str] | None:
@@ -63,8 +65,20 @@ def settings(
     config there means the catalogue's rules. Options given on the command line narrow
     the rules further than the config does.
     """
+    return _settings_and_config(config_path, select, ignore, max_file_bytes, config_ref)[0]
+
+
+def _settings_and_config(
+    config_path: Path | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    max_file_bytes: int | None,
+    config_ref: str | None,
+) -> tuple[Settings, str | None]:
+    """`settings`, and the text of the config they come from (None without one)."""
     catalogue = rulebook.load_catalogue()
     chosen = Settings(catalogue, book=catalogue)
+    text: str | None = None
     if config_ref is not None:
         name, text = _ref_config(config_path, config_ref)
         if text is None and config_path is not None:
@@ -79,7 +93,8 @@ def settings(
     elif (path := find_config(config_path)) is not None:
         from podcheck.run import config
 
-        found, document = config.load_config(str(path))
+        text = source.read(str(path))[1]
+        found, document = config.parse_config(str(path), text)
         chosen = config.settings_from(catalogue, found, document)
     try:
         chosen = chosen.narrowed(split(select), split(ignore))
@@ -87,7 +102,7 @@ def settings(
         raise UsageError(exc.errors[0].message) from None
     if max_file_bytes is not None:
         chosen = chosen._replace(max_file_bytes=max_file_bytes)
-    return chosen
+    return chosen, text
 
 
 def config_change(config_path: Path | None, config_ref: str) -> str | None:
@@ -121,57 +136,200 @@ def active_waivers(chosen: Settings, as_of: datetime.date) -> tuple[Waiver, ...]
     return tuple(w for w in chosen.waivers if not w.expired(as_of))
 
 
-def read(path: str, chosen: Settings) -> tuple[str, str]:
-    """The display name and text of `path` ('-' is standard input), within the size limit."""
-    return source.read(path, chosen.max_file_bytes or source.DEFAULT_MAX_BYTES)
+class RunOptions(NamedTuple):
+    """What the command line says about a run, as given; `start` makes a Session of it."""
+
+    config: Path | None = None
+    config_ref: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    max_file_bytes: int | None = None
+    fail_on: str | None = None
+    today: str | None = None
+    accounts: str | None = None  # the account export's path
+    column_map: str | None = None
+    show_accounts: bool = False
+    date_order: DateOrder | None = None  # how the export writes A/B/YYYY dates
+    # Keep each account of the export, so that the plan can move them.
+    keep_accounts: bool = False
+    # Plan "to reach go" for a no-go file: only where an output shows it.
+    reach: bool = False
 
 
-def load(path: str, chosen: Settings) -> LoadedOrg:
-    """A valid org file, or InputErrors."""
-    shown, text = read(path, chosen)
-    return load_org(shown, text)
+class Session(NamedTuple):
+    """What every file of one command is judged under, built once by `start`."""
+
+    settings: Settings
+    as_of: datetime.date
+    waivers: tuple[Waiver, ...]  # those in force on `as_of`
+    fail_on: Gate = "error"
+    export: tally.Tally | None = None
+    reach: bool = False
+    config_text: str | None = None  # the config in force as read (the pack is stamped with it)
+
+
+def start(options: RunOptions) -> Session:
+    """The session of one command: the date, the settings, and the export, read once."""
+    as_of = today(options.today)
+    chosen, config_text = _settings_and_config(
+        options.config, options.select, options.ignore, options.max_file_bytes, options.config_ref
+    )
+    export = None
+    if options.accounts is not None:
+        try:
+            export = read_for_run(
+                options.accounts,
+                options.column_map,
+                options.show_accounts,
+                chosen.accounts,
+                chosen.rules,
+                keep_accounts=options.keep_accounts,
+                date_order=options.date_order,
+            )
+        except ValueError as exc:  # a bad --map
+            raise UsageError(str(exc)) from None
+    else:
+        if options.column_map is not None or options.show_accounts or options.date_order:
+            raise UsageError("--map, --date-order and --show-accounts need --accounts EXPORT")
+        chosen = chosen.without_export()
+        if not chosen.rules:  # a selection of only the export's rules would judge nothing
+            raise UsageError(
+                "the selection leaves only rules on account exports (POD7xx), and no "
+                "--accounts EXPORT is given: nothing would be judged"
+            )
+    wanted = options.fail_on or chosen.fail_on
+    gate: Gate = "warning" if wanted == "warning" else "never" if wanted == "never" else "error"
+    return Session(
+        settings=chosen,
+        as_of=as_of,
+        waivers=active_waivers(chosen, as_of),
+        fail_on=gate,
+        export=export,
+        reach=options.reach,
+        config_text=config_text,
+    )
 
 
 class Judged(NamedTuple):
+    """One org file as a command needs it: its text, the loaded org, and what was made of it."""
+
+    shown: str  # the name it is reported under
+    text: str
     loaded: LoadedOrg
-    report: FileReport
+    report: FileReport | None = None  # None when the file was only loaded
     # The account export measured against the file (podcheck.accounts.measures.Book).
     export: Any = None
+    # The plan made for the file: the command's (`plan`), or the default one behind a
+    # no-go's "to reach go" when the session asks for it.
+    plan: Plan | None = None
+    # With the strategy `cheapest`, every strategy's plan and which was kept
+    # (podcheck.plan.cheapest.Choice).
+    choice: Any = None
 
 
-def judge_text(
-    shown: str,
-    text: str,
-    chosen: Settings,
-    waivers: tuple[Waiver, ...],
-    export: Any = None,
+def judge_file(
+    path: str,
+    session: Session,
+    *,
+    text: str | None = None,
+    root: str | None = None,
+    judge: bool = True,
+    strategy: Strategy | Literal["cheapest"] | None = None,
 ) -> Judged:
-    """One file's text loaded and judged, with an account export when one is given (a
-    podcheck.accounts.tally.Tally); InputErrors if it is not a valid org file. An export's bad rows
-    are the report's errors. A no-go report comes with its way out: the first changes of
-    the default plan ("to reach go"); a go report pays nothing for it."""
+    """One org file read, loaded and, unless `judge` is False, judged under `session`.
+
+    `path` is read ('-' is standard input; a path through a symbolic link must end inside
+    `root`, see source.read_bytes) unless its `text` is given, as from git. With a
+    `strategy`, the file is planned (verified) with it; otherwise a no-go file gets the
+    default plan's first changes ("to reach go") when the session shows them. InputErrors
+    if the file cannot be read or is not a valid org file; an export's bad rows are the
+    report's errors. UsageError when `cheapest` is asked of a file that states no costs.
+    """
     from podcheck.judge.engine import evaluate
 
+    chosen = session.settings
+    if text is None:
+        shown, text = source.read(path, chosen.max_file_bytes or source.DEFAULT_MAX_BYTES, root)
+    else:
+        shown = path
     loaded = load_org(shown, text)
-    book = chosen.rule_book
+    if not judge:
+        return Judged(shown, text, loaded)
+    book, waivers = chosen.rule_book, session.waivers
     measured = None
-    if export is None:
+    if session.export is None:
         report = evaluate(loaded, chosen.rules, waivers, book)
     else:
-        report, measured = evaluate_with_export(loaded, chosen.rules, waivers, export, book)
-    if report.verdict == "no-go":
+        report, measured = evaluate_with_export(loaded, chosen.rules, waivers, session.export, book)
+    plan = choice = None
+    if strategy is not None:
+        plan, choice = _plan(loaded, report, session, strategy)
+    elif session.reach and report.verdict == "no-go":
         from podcheck.plan.planner import make_plan
         from podcheck.render.plan_view import to_reach_go
 
         plan = make_plan(loaded, chosen.rules, waivers, report=report, verify=False, book=book)
         report = report._replace(to_reach_go=to_reach_go(plan))
-    return Judged(loaded, report, measured)
+    return Judged(shown, text, loaded, report, measured, plan, choice)
 
 
-def judge(path: str, chosen: Settings, as_of: datetime.date) -> Judged:
-    """One file read, loaded and judged; InputErrors if it is not a valid org file."""
-    shown, text = read(path, chosen)
-    return judge_text(shown, text, chosen, active_waivers(chosen, as_of))
+def file_report(
+    path: str, session: Session, *, text: str | None = None, root: str | None = None
+) -> FileReport:
+    """`judge_file`'s report, with input errors as a report of verdict `error` that lists
+    them (a run of many files goes on past a bad one)."""
+    try:
+        report = judge_file(path, session, text=text, root=root).report
+    except InputErrors as exc:
+        shown = path if text is not None else "<stdin>" if path == source.STDIN else None
+        return FileReport(
+            path=shown or shown_path(path), org=None, verdict="error", errors=exc.errors
+        )
+    assert report is not None  # judged
+    return report
+
+
+def _plan(
+    loaded: LoadedOrg,
+    report: FileReport,
+    session: Session,
+    strategy: Strategy | Literal["cheapest"],
+) -> tuple[Plan, Any]:
+    """The `plan` command's plan for one file, verified, and with `cheapest` the choice
+    among the strategies; with an export, the plan moves accounts to bring every CSM
+    under the export's load bar."""
+    from podcheck.plan.planner import make_plan
+
+    chosen = session.settings
+    book, waivers, gate = chosen.rule_book, session.waivers, session.fail_on
+    choice = None
+    if strategy == "cheapest":
+        from podcheck.plan.cheapest import NoCosts, cheapest
+
+        try:
+            choice = cheapest(loaded, chosen.rules, waivers, gate, report, book)
+        except NoCosts as exc:
+            raise UsageError(str(exc)) from None
+        found = choice.chosen.plan
+    else:
+        found = make_plan(loaded, chosen.rules, waivers, strategy, gate, report=report, book=book)
+    return _with_moves(found, loaded, session), choice
+
+
+def _with_moves(found: Plan, loaded: LoadedOrg, session: Session) -> Plan:
+    """The plan with the account moves that bring every CSM under the export's load bar."""
+    if session.export is None:
+        return found
+    book = session.settings.rule_book
+    from podcheck.accounts.moves import propose_moves
+    from podcheck.plan.planner import with_account_moves
+    from podcheck.render.accounts_view import load_limit
+
+    rule = next((r for r in book if r.metric == "export_csm_load"), None)
+    if rule is None:
+        return found
+    moves = propose_moves(session.export, loaded.org, load_limit(book))
+    return with_account_moves(found, moves, rule.code)
 
 
 # An account export: read with the options and the config, measured per org file

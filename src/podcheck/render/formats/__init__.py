@@ -24,7 +24,6 @@ class RenderOptions(NamedTuple):
     cwd: str = "."
 
 
-Renderer = Callable[["Report", RenderOptions], str]
 FileRenderer = Callable[["FileReport", RenderOptions], str]
 
 # name -> (module, what it is for)
@@ -36,6 +35,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "junit": ("podcheck.render.formats.junit", "JUnit XML for CI test tabs"),
     "github": ("podcheck.render.formats.github", "GitHub Actions annotations"),
 }
+# The formats that show a no-go file's "to reach go": a run writing none of them does not
+# plan it.
+SHOW_TO_REACH_GO = frozenset({"terminal", "json", "markdown"})
 
 
 def relative_uri(path: str, cwd: str) -> str:
@@ -54,12 +56,6 @@ def relative_uri(path: str, cwd: str) -> str:
     if os.path.isabs(path):
         path = relative
     return quote(path.replace(os.sep, "/"))
-
-
-def renderer(name: str) -> Renderer:
-    module_name, _ = FORMATS[name]
-    render: Renderer = importlib.import_module(module_name).render
-    return render
 
 
 def file_renderer(name: str) -> FileRenderer | None:
