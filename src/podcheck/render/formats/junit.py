@@ -52,8 +52,6 @@ def _suite(file: FileReport, compare: dict[str, str]) -> ET.Element:
             "testcase",
             classname=f"podcheck.{result.segment or 'org'}",
             name=_case_name(result),
-            file=file.path,
-            line=str(result.line),
         )
         evidence = (
             f"{file.path}:{result.line}:{result.column}: {result.message} "
@@ -85,20 +83,22 @@ def render(report: Report, options: RenderOptions) -> str:
     compare = {rule.code: rule.compare for rule in report.rules}
     root = ET.Element("testsuites", name="podcheck")
     suites = [_suite(file, compare) for file in report.files]
-    for key in ("tests", "failures", "errors", "skipped"):
+    # As pytest's xunit2 writes it: a strict (Jenkins) schema allows no `skipped` here.
+    for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
     shaped = notes(report)
-    # Suites carry the run's notes as properties, which CI test views list with the suite.
+    messages = [n.message for n in report.notices] + [note.text for note in shaped]
+    # Suites carry the run's notes as properties, which CI test views list with the suite,
+    # and the notes and waiver notices as output: <testsuites> may hold suites only.
     for suite in suites:
         if shaped:
             properties = ET.Element("properties")
             for note in shaped:
                 ET.SubElement(properties, "property", name=f"podcheck.{note.kind}", value=note.text)
             suite.insert(0, properties)
+        if messages:
+            ET.SubElement(suite, "system-out").text = "\n".join(messages)
     root.extend(suites)
-    messages = [n.message for n in report.notices] + [note.text for note in shaped]
-    if messages:
-        ET.SubElement(root, "system-out").text = "\n".join(messages)
     ET.indent(root)
     # Characters XML cannot hold are among those `inert` escapes.
     text = ET.tostring(root, encoding="unicode")
