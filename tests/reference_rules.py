@@ -1,7 +1,7 @@
-"""An independent reading of the rule catalogue (rules.md, revision 2), for cross-checking.
+"""An independent reading of the rule catalogue (rules.md, revision 3), for cross-checking.
 
-Written from the specification only (rules.md rev. 2, org-format.md rev. 2), never from
-podcheck's engine: `evaluate(org)` takes a valid org file as plain data (what
+Written from the specification only (rules.md rev. 3, org-format.md rev. 2), never from
+podcheck's engine (nothing here imports podcheck): `evaluate(org)` takes a valid org file as plain data (what
 `yaml.safe_load` returns) and judges it with the default thresholds, every rule selected and
 no waivers. Arithmetic is exact: `int` and `Fraction` only. Each rule cites the line of the
 specification it implements.
@@ -37,19 +37,22 @@ SEVERITY: dict[str, str] = {
     "POD304": "warning",
     "POD311": "error",
     "POD321": "error",
+    "POD322": "warning",
     "POD331": "warning",
     "POD401": "error",
     "POD402": "warning",
     "POD403": "error",
     "POD404": "warning",
     "POD405": "warning",
-    "POD406": "warning",
+    "POD406": "error",
+    "POD407": "warning",
     "POD501": "error",
     "POD502": "error",
     "POD503": "warning",
     "POD504": "warning",
     "POD505": "warning",
     "POD506": "info",
+    "POD507": "error",
     "POD601": "warning",
     "POD602": "warning",
     "POD801": "info",
@@ -72,7 +75,28 @@ PILOT_DAYS_MIN = 90
 MODELS_MAX = 3
 BOOK_VALUE_MIN = 1_000_000  # economics.md, POD801
 
-# POD321: "these count as NRR".
+# rules.md "default" columns by code: what the catalogue must ship (tests/test_rules.py).
+DEFAULT_THRESHOLD: dict[str, int | Fraction] = {
+    "POD101": ACV_MIN,
+    "POD103": LOAD_MAX,
+    "POD104": 90,
+    "POD201": RATIO_MAX,
+    "POD202": PARITY_MAX,
+    "POD203": PACE_MAX,
+    "POD204": RATIO_MAX,
+    "POD205": REVIEW_MAX,
+    "POD206": TRAILING_MAX,
+    "POD401": PILOT_MIN,
+    "POD402": PODS_MAX,
+    "POD404": BOOK_SPREAD_MAX,
+    "POD503": CSM_PRESALES_MAX,
+    "POD504": AE_PRESALES_MAX,
+    "POD506": PILOT_DAYS_MIN,
+    "POD601": MODELS_MAX,
+    "POD801": BOOK_VALUE_MIN,
+}
+
+# POD322 (and POD321, where "all NRR synonyms count as one metric"): "these count as NRR".
 NRR_NAMES = frozenset(
     {
         "nrr",
@@ -326,8 +350,14 @@ def trailing_ok(seg: Segment) -> bool:
 
 
 def norm_metric(name: str) -> str:
-    """POD321: "compared after lower-casing and turning spaces and hyphens into `_`"."""
+    """POD322: "compared after lower-casing and turning spaces and hyphens into `_`"."""
     return str(name).lower().replace(" ", "_").replace("-", "_")
+
+
+def metric_identity(name: str) -> str:
+    """POD321: names compared after normalising; "all NRR synonyms count as one metric"."""
+    key = norm_metric(name)
+    return "NRR" if key in NRR_NAMES else key
 
 
 def recommend(seg: Segment) -> tuple[str, str | None]:
@@ -456,6 +486,11 @@ def segment_results(seg: Segment, rollout: str) -> dict[Key, str]:
     else:
         arr = seg.acv * seg.accounts
     out[("POD801", sid, None)] = SKIP if seg.csm == 0 else status(arr / seg.csm >= BOOK_VALUE_MIN)
+    # POD407: the recommended model is pod; skipped when POD101 or POD102 fails.
+    if FAIL in (out[("POD101", sid, None)], out[("POD102", sid, None)]):
+        out[("POD407", sid, None)] = SKIP
+    else:
+        out[("POD407", sid, None)] = status(recommend(seg)[0] == "pod")
     # POD5xx: only with pilot_results; each skipped when its data is absent.
     results = seg.pilot_results
     if results is not None:
@@ -527,10 +562,14 @@ def policy_results(org: dict[str, Any], rollout: str, pod_segments: list[Segment
     backup = coverage.get("backup")
     covered = coverage.get("documented") is True and backup is not None and backup != "none"
     out[("POD311", None, None)] = status(covered)
-    # POD321: an NRR synonym in both comp plans, after normalising.
+    # POD321: at least one metric in both comp plans (normalised; NRR synonyms are one).
+    ae_ids = {metric_identity(m) for m in comp.get("ae_metrics") or []}
+    csm_ids = {metric_identity(m) for m in comp.get("csm_metrics") or []}
+    out[("POD321", None, None)] = status(bool(ae_ids & csm_ids))
+    # POD322: an NRR synonym in both comp plans, after normalising.
     ae_nrr = any(norm_metric(m) in NRR_NAMES for m in comp.get("ae_metrics") or [])
     csm_nrr = any(norm_metric(m) in NRR_NAMES for m in comp.get("csm_metrics") or [])
-    out[("POD321", None, None)] = status(ae_nrr and csm_nrr)
+    out[("POD322", None, None)] = status(ae_nrr and csm_nrr)
     # POD331: collaboration_norms has all three.
     norms = set(policies.get("collaboration_norms") or [])
     out[("POD331", None, None)] = status(all(n in norms for n in NORMS))
@@ -597,7 +636,11 @@ def evaluate(org: dict[str, Any]) -> Outcome:
         per_segment[seg.id] = seg_results
         results.update(seg_results)
         if seg.pilot_results is not None:
-            decisions[seg.id] = pilot_decision(seg.id, seg.pilot_results, seg_results)
+            # "it is made from the other rules' results only"; POD507 then judges it.
+            decision = pilot_decision(seg.id, seg.pilot_results, seg_results)
+            decisions[seg.id] = decision
+            seg_results[("POD507", seg.id, None)] = status(decision in ("extend", "keep-measuring"))
+            results[("POD507", seg.id, None)] = seg_results[("POD507", seg.id, None)]
         else:
             decisions[seg.id] = None
     if pod_segments:

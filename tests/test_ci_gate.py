@@ -167,24 +167,13 @@ def _codes(*args: str) -> set[str]:
 
 
 def test_select_and_ignore_by_code_prefix_and_name():
-    assert _codes("--select", "POD3") == {
-        "POD301",
-        "POD302",
-        "POD303",
-        "POD304",
-        "POD311",
-        "POD321",
-        "POD331",
-    }
+    policies = {rule.code for rule in load_catalogue() if rule.code.startswith("POD3")}
+    assert len(policies) > 2 and "POD331" in policies
+    assert _codes("--select", "POD3") == policies
     assert _codes("--select", "POD101,csm-load") == {"POD101", "POD103"}
     assert "POD331" not in _codes("--ignore", "collaboration-norms")
     assert _codes("--select", "POD3", "--ignore", "POD33") == {
-        "POD301",
-        "POD302",
-        "POD303",
-        "POD304",
-        "POD311",
-        "POD321",
+        code for code in policies if not code.startswith("POD33")
     }
     outcome = invoke("evaluate", NO_GO, "--select", "POD9")
     assert outcome.exit_code == 2

@@ -17,7 +17,9 @@ from podcheck.cli.app import app
 runner = CliRunner()
 GO = str(ROOT / "examples" / "northwind-pilot-go.yaml")
 NO_GO = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
-WARNINGS_ONLY = str(ROOT / "examples" / "initech-pilot-review.yaml")
+# Rules revision 3 makes the Initech example's drifting pilot a no-go (POD507): this is the
+# same pilot before its pre-sales time drifted, go with warnings only.
+WARNINGS_ONLY = str(ROOT / "tests" / "fixtures" / "review" / "initech-warnings-only-go.yaml")
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):

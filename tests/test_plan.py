@@ -628,7 +628,8 @@ def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
     report = judge_text("many.yaml", many, Settings(CATALOGUE))
     lines = report.reach_lines()
     assert len(lines) == 6
-    assert lines[-1] == "podcheck plan many.yaml for the rest (2 more)"
+    # Seven pilot segments at once: rules revision 3 adds POD406's error to the to-dos.
+    assert lines[-1] == "podcheck plan many.yaml for the rest (3 more)"
     go = judge_text("go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES))
     assert go.verdict == "go" and go.to_reach_go == ()
 
@@ -651,7 +652,11 @@ BLOCK_STYLE = Path(__file__).parent / "fixtures" / "plan" / "block-style.yaml"
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_write_in_the_files_own_style(strategy: str) -> None:
     text = BLOCK_STYLE.read_text(encoding="utf-8")
-    rules = tuple(r for r in CATALOGUE if r.code[:4] in ("POD1", "POD2", "POD4"))
+    # Segment rules only: since rules revision 3 a pilot in two segments is an error (POD406)
+    # that no arithmetic fixes, and this test is about how the changes are written.
+    rules = tuple(
+        r for r in CATALOGUE if r.code[:4] in ("POD1", "POD2", "POD4") and "org" not in r.scope
+    )
     loaded = load_org("block-style.yaml", text)
     plan = make_plan(loaded, rules, (), strategy)
     revised = revise(text, loaded.document, loaded.org, plan.revised)

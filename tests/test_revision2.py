@@ -90,9 +90,11 @@ def test_pod304_attribution_rules_for_comp():
 
 
 def test_pod321_net_revenue_retention_is_nrr():
+    # Revision 3 moved this check (and its name, shared-nrr) to POD322.
     data = org(
         **{"policies.comp": {"ae_metrics": ["net_revenue_retention"], "csm_metrics": ["NRR"]}}
     )
+    assert result(run(data), "POD322").status == "pass"
     assert result(run(data), "POD321").status == "pass"
 
 

@@ -1,11 +1,12 @@
 """What the rule cases (tests/rule_cases) do not show: locations, scopes that decide whether
 a rule runs at all, and the catalogue against the contract's codes, severities and
-thresholds."""
+thresholds (read from the independent reference, tests/reference_rules.py)."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
+import reference_rules as ref
 from conftest import CATALOGUE, codes, org, result, run
 
 
@@ -39,7 +40,7 @@ def test_pod204_totals_plan_spread_evenly_stays_exact_at_boundary():
 
 def test_absent_policies_fail_every_policy_rule():
     report = run(org(policies=None))
-    for code in ("POD301", "POD303", "POD304", "POD311", "POD321"):
+    for code in ("POD301", "POD303", "POD304", "POD311", "POD321", "POD322"):
         assert result(report, code).status == "fail"
     assert report.verdict == "no-go"
 
@@ -82,62 +83,25 @@ def test_pod601_and_602_run_without_pod_segments():
     assert report.verdict == "go"  # nothing to gate
 
 
-# The contract (rules.md, revision 2): every code with its default severity and threshold.
-SPEC = {
-    "POD101": ("error", 30000),
-    "POD102": ("error", None),
-    "POD103": ("error", 35),
-    "POD104": ("info", 90),
-    "POD105": ("error", None),
-    "POD201": ("error", Fraction(6, 5)),
-    "POD202": ("warning", 1),
-    "POD203": ("error", Fraction(1, 5)),
-    "POD204": ("error", Fraction(6, 5)),
-    "POD205": ("warning", 6),
-    "POD206": ("error", Fraction(6, 5)),
-    "POD301": ("error", None),
-    "POD302": ("warning", None),
-    "POD303": ("warning", None),
-    "POD304": ("warning", None),
-    "POD311": ("error", None),
-    "POD321": ("error", None),
-    "POD331": ("warning", None),
-    "POD401": ("error", 3),
-    "POD402": ("warning", 8),
-    "POD403": ("error", None),
-    "POD404": ("warning", 3),
-    "POD405": ("warning", None),
-    "POD406": ("warning", None),
-    "POD501": ("error", None),
-    "POD502": ("error", None),
-    "POD503": ("warning", 25),
-    "POD504": ("warning", 15),
-    "POD505": ("warning", None),
-    "POD506": ("info", 90),
-    "POD601": ("warning", 3),
-    "POD602": ("warning", None),
-    # economics.md: podcheck's own bar, derived from the article's example.
-    "POD801": ("info", 1_000_000),
-}
-
-
-# podcheck's own family, judged from an account export (README, "Judging the real books").
-ACCOUNT_RULES = {
-    "POD701": ("error", 35),
-    "POD702": ("warning", 3),
-    "POD703": ("warning", Fraction(1, 4)),
-    "POD704": ("error", 0),
-    "POD705": ("warning", Fraction(1, 10)),
-    "POD706": ("warning", 6),
-    "POD707": ("warning", Fraction(1, 20)),
-}
-
-
 def test_catalogue_matches_the_contract():
-    assert [r.code for r in CATALOGUE] == sorted({**SPEC, **ACCOUNT_RULES})
-    assert all(r.requires == "accounts" for r in CATALOGUE if r.code in ACCOUNT_RULES)
+    # The contract's codes, default severities and thresholds, as the independent reference
+    # reads them from rules.md: a rule the reference does not judge is not checked against
+    # the contract, so every rule but the account-export family (podcheck's own, documented
+    # in README's table) must be in it.
+    judged = {rule.code for rule in CATALOGUE if rule.requires != "accounts"}
+    assert judged == set(ref.SEVERITY)
+    assert all(rule.requires == "accounts" for rule in CATALOGUE if rule.family == "POD7")
     for rule in CATALOGUE:
-        severity, threshold = {**SPEC, **ACCOUNT_RULES}[rule.code]
-        assert rule.severity == severity, rule.code
-        if threshold is not None:
-            assert rule.threshold == threshold, rule.code
+        if rule.code not in ref.SEVERITY:
+            continue
+        assert rule.severity == ref.SEVERITY[rule.code], rule.code
+        assert rule.threshold == ref.DEFAULT_THRESHOLD.get(rule.code, rule.threshold), rule.code
+    # Every numeric default of those rules is one the contract states.
+    numeric = {
+        rule.code
+        for rule in CATALOGUE
+        if rule.code in ref.SEVERITY
+        and isinstance(rule.threshold, (int, Fraction))
+        and not isinstance(rule.threshold, bool)
+    }
+    assert numeric == set(ref.DEFAULT_THRESHOLD)

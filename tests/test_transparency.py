@@ -95,11 +95,12 @@ def test_every_format_says_what_shaped_the_verdict(shaped: dict[str, str], fmt: 
 
 
 def test_fail_on_warning_says_why_a_go_run_fails(tmp_path):
-    go = str(ROOT / "examples" / "initech-pilot-review.yaml")
+    # The Initech pilot before its pre-sales drift (revision 3 makes the drift a no-go).
+    go = str(ROOT / "tests" / "fixtures" / "review" / "initech-warnings-only-go.yaml")
     outcome = CliRunner().invoke(app, ["evaluate", go, "--fail-on", "warning"])
     assert outcome.exit_code == 1
     assert " GO " in outcome.stdout
-    assert "--fail-on warning: 5 failed warnings fail this run (exit 1)" in outcome.stdout
+    assert "--fail-on warning: 3 failed warnings fail this run (exit 1)" in outcome.stdout
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "text", "html"])

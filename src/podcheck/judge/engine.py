@@ -81,7 +81,7 @@ def evaluate(
         found = run_rule(rule, subject, document)
         return found.status, found.message
 
-    context = Context(judge, with_role(book, "scale_up"))
+    context = rule_context(book, judge)
     subjects = _Subjects.of(org, context, export)
     by_rule: dict[str, tuple[Result, ...]] = {}
     later = [rule for rule in rules if REGISTRY[rule.metric].after_segments]
@@ -98,7 +98,7 @@ def evaluate(
     }
     if later:
         context = context._replace(decisions={key: d.action for key, d in decisions.items()})
-        subjects = subjects._replace(org_subject=Subject(org, context=context, export=export))
+        subjects = _Subjects.of(org, context, export)
         for rule in later:
             by_rule[rule.code] = _run(rule, subjects, document, waivers)
         own = _by_segment(by_rule.values())
@@ -213,7 +213,20 @@ def planning_context(book: Sequence[Rule]) -> Context:
         found = run_rule(rule, subject, Document("", None, {}))
         return found.status, found.message
 
-    return Context(judge, with_role(book, "scale_up"))
+    return rule_context(book, judge)
+
+
+def rule_context(
+    book: Sequence[Rule], judge: Callable[[Rule, Subject], tuple[str, str]]
+) -> Context:
+    """What the rules that consult others read from the catalogue as configured: the rules
+    scale-up readiness re-judges, the model fit's gates and its ACV floor."""
+    return Context(
+        judge,
+        scale_up=with_role(book, "scale_up"),
+        fit_gates=with_role(book, "fit_gate"),
+        acv_floor=role_rule(book, "acv_floor").threshold,
+    )
 
 
 def segment_subject(

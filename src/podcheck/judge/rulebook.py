@@ -76,8 +76,8 @@ class PlanRole:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Roles:
     """What a rule's result feeds besides its own verdict; read by the checklist, the pilot
-    decision, scale-up readiness, the recommendation, the projection and the planner, so
-    that none of them names a rule code."""
+    decision, scale-up readiness, the recommendation, the model fit, the projection and the
+    planner, so that none of them names a rule code."""
 
     __pydantic_config__ = CLOSED
     # The decision checklist question (1 to 5) the result is evidence for.
@@ -92,6 +92,8 @@ class Roles:
     scale_up: bool = False
     # Its threshold is the ACV floor of the recommended model.
     acv_floor: bool = False
+    # When it fails, the segment does not fit pods already: the model-fit rule is skipped.
+    fit_gate: bool = False
     # Its threshold (and `pooled_at`) are the lines the ratio projection draws.
     ratio_limit: bool = False
     # How the planner fixes it; absent: a failure the plan leaves to a person.

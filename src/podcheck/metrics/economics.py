@@ -9,9 +9,14 @@ def acv(subject: Subject, params: Params) -> Measurement:
     return Measurement(subject.seg().acv, subject.path("acv"))
 
 
-@metric("tier", scopes=("segment",))
+@metric("tier", scopes=("segment",), cases=("strategic",))
 def tier(subject: Subject, params: Params) -> Measurement:
-    return Measurement(subject.seg().tier, subject.path("tier"))
+    # Strategic is read as enterprise here; its messages say so, since the article names
+    # mid-market and enterprise only.
+    tier = subject.seg().tier
+    return Measurement(
+        tier, subject.path("tier"), case="strategic" if tier == "strategic" else None
+    )
 
 
 @metric(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from podcheck.core.numbers import format_money
 from podcheck.metrics.registry import Measurement, Params, Subject, metric
 from podcheck.orgfile.model import Segment
 
@@ -67,3 +68,43 @@ def uncovered_segments(subject: Subject, params: Params) -> Measurement:
         )
     ]
     return Measurement(uncovered, ("segments",))
+
+
+def structural_fit(tier: str, acv: Any, acv_floor: Any) -> str:
+    """The model a segment fits by tier and ACV alone (rules.md, "Recommended model").
+
+    Load, ratio, hiring, pilot size and policies are defects a plan can fix; they never
+    change the fit.
+    """
+    if tier == "strategic":
+        return "swarm"  # "swarm elements for the most strategic accounts"
+    if tier in ("enterprise", "mid-market") and acv >= acv_floor:
+        return "pod"
+    if tier == "enterprise":
+        return "named"  # under the floor: a named CSM, not a dedicated pair
+    return "pool"  # SMB and lower mid-market
+
+
+@metric(
+    "structural_fit",
+    scopes=("segment",),
+    details=("tier", "acv", "gates"),
+    cases=("gated", "strategic"),
+)
+def model_fit_of_segment(subject: Subject, params: Params) -> Measurement:
+    """The model the segment's tier and ACV fit; skipped when a gate (the ACV floor, the
+    tier) already fails, since that rule says the segment does not fit pods."""
+    context = subject.context
+    assert context is not None, "the structural fit needs the run's context"
+    segment = subject.seg()
+    gates = [rule for rule in context.fit_gates if context.judge(rule, subject)[0] == "fail"]
+    details = {
+        "tier": segment.tier,
+        "acv": format_money(segment.acv),
+        "gates": [f"{rule.code} {rule.name}" for rule in gates],
+    }
+    at = subject.path("tier")
+    if gates:
+        return Measurement(None, at, outcome="skip", case="gated", details=details)
+    fit = structural_fit(segment.tier, segment.acv, context.acv_floor)
+    return Measurement(fit, at, case="strategic" if fit == "swarm" else None, details=details)

@@ -63,3 +63,27 @@ def ae_presales_pct(subject: Subject, params: Params) -> Measurement:
 @metric("pilot_days", scopes=("segment",), cases=("absent",))
 def pilot_days(subject: Subject, params: Params) -> Measurement:
     return _pilot_figure(subject, "days")
+
+
+# How the decision's actions read in messages: a case per action other than `extend`.
+_DECISION_CASES = {
+    "relabel-as-swarm": "relabel",
+    "fix-and-remeasure": "remeasure",
+    "keep-measuring": "measuring",
+}
+
+
+@metric(
+    "pilot_decision",
+    scopes=("segment",),
+    cases=("undecided", *_DECISION_CASES.values()),
+    after_segments=True,
+)
+def pilot_decision(subject: Subject, params: Params) -> Measurement:
+    """The segment's pilot decision, made from the other rules' results before this runs."""
+    decisions = subject.context.decisions if subject.context else {}
+    at = subject.path("pilot_results")
+    action = decisions.get(subject.seg().id)
+    if action is None:
+        return Measurement(None, at, outcome="skip", case="undecided")
+    return Measurement(action, at, case=_DECISION_CASES.get(action))

@@ -84,33 +84,80 @@ def metric_key(name: str) -> str:
     return name.lower().replace(" ", "_").replace("-", "_")
 
 
+def _comp_keys(names: list[str]) -> dict[str, str]:
+    """Each comp metric by the key rules.md compares it on (every NRR synonym as one key,
+    "nrr"), with the first of its names the plan uses, as written."""
+    keys: dict[str, str] = {}
+    for name in names:
+        key = metric_key(name)
+        keys.setdefault("nrr" if key in NRR_NAMES else key, name)
+    return keys
+
+
+def _shared(ae: dict[str, str], csm: dict[str, str]) -> list[str]:
+    """The metrics in both plans, by the AE plan's name for each, normalised and sorted."""
+    return sorted(metric_key(ae[key]) for key in ae.keys() & csm.keys())
+
+
+def _comp(subject: Subject) -> tuple[list[str], list[str]] | None:
+    """The two comp plans' metric lists, or None when neither is stated."""
+    comp = subject.org.policies.comp
+    if comp is None or (comp.ae_metrics is None and comp.csm_metrics is None):
+        return None
+    return list(comp.ae_metrics or ()), list(comp.csm_metrics or ())
+
+
+_COMP_AT = ("policies", "comp")
+
+
 @metric(
     "shared_comp_metrics",
+    scopes=("org",),
+    details=("ae_metrics", "csm_metrics", "shared"),
+    cases=("absent",),
+)
+def shared_comp_metrics(subject: Subject, params: Params) -> Measurement:
+    """The metrics both comp plans carry (any metric: shared accountability), compared on
+    their normalised names, every NRR synonym counting as one metric."""
+    plans = _comp(subject)
+    if plans is None:
+        details: dict[str, list[str]] = {"ae_metrics": [], "csm_metrics": [], "shared": []}
+        return Measurement(False, _COMP_AT, case="absent", details=details)
+    ae, csm = _comp_keys(plans[0]), _comp_keys(plans[1])
+    shared = _shared(ae, csm)
+    details = {
+        "ae_metrics": _normalised(plans[0]),
+        "csm_metrics": _normalised(plans[1]),
+        "shared": shared,
+    }
+    return Measurement(bool(shared), _COMP_AT, details=details)
+
+
+@metric(
+    "shared_nrr",
     scopes=("org",),
     details=("ae_metrics", "csm_metrics", "ae_nrr", "csm_nrr", "shared"),
     cases=("absent", "shared_other"),
 )
-def shared_comp_metrics(subject: Subject, params: Params) -> Measurement:
-    """Whether both comp plans carry an NRR metric, under any of its usual names."""
-    comp = subject.org.policies.comp
-    at = ("policies", "comp")
-    if comp is None or (comp.ae_metrics is None and comp.csm_metrics is None):
-        return Measurement(False, at, case="absent", details={"ae_metrics": [], "csm_metrics": []})
-    ae, csm = comp.ae_metrics or [], comp.csm_metrics or []
-    ae_nrr = [name for name in ae if metric_key(name) in NRR_NAMES]
-    csm_nrr = [name for name in csm if metric_key(name) in NRR_NAMES]
-    shared = sorted({metric_key(name) for name in ae} & {metric_key(name) for name in csm})
+def shared_nrr(subject: Subject, params: Params) -> Measurement:
+    """Whether both comp plans carry an NRR metric, under any of its usual names; when they
+    share another metric instead, which."""
+    plans = _comp(subject)
+    if plans is None:
+        details: dict[str, list[str]] = {"ae_metrics": [], "csm_metrics": []}
+        return Measurement(False, _COMP_AT, case="absent", details=details)
+    ae, csm = _comp_keys(plans[0]), _comp_keys(plans[1])
+    shared = _shared(ae, csm)
+    both = "nrr" in ae and "nrr" in csm
     details = {
-        "ae_metrics": _normalised(ae),
-        "csm_metrics": _normalised(csm),
-        "ae_nrr": ae_nrr[:1],
-        "csm_nrr": csm_nrr[:1],
+        "ae_metrics": _normalised(plans[0]),
+        "csm_metrics": _normalised(plans[1]),
+        "ae_nrr": [ae["nrr"]] if "nrr" in ae else [],
+        "csm_nrr": [csm["nrr"]] if "nrr" in csm else [],
         "shared": shared,
     }
-    both = bool(ae_nrr and csm_nrr)
-    return Measurement(
-        both, at, case="shared_other" if shared and not both else None, details=details
-    )
+    case = "shared_other" if shared and not both else None
+    return Measurement(both, _COMP_AT, case=case, details=details)
 
 
 @metric("collaboration_norms", scopes=("org",))

@@ -70,12 +70,17 @@ class Context(NamedTuple):
 
     `judge` runs a rule on a subject and returns its status and message (the engine's own
     function, handed in so that metrics need not import the engine); `scale_up` are the rules
-    POD405 re-judges on the whole segment; `decisions` maps a segment id to its pilot
-    decision, for the rules that run after the segments are judged.
+    scale-up readiness re-judges on the whole segment, and `fit_gates` those whose failure
+    already says a segment does not fit pods (both by their roles in the rule data);
+    `acv_floor` is the configured floor of the structural fit; `decisions` maps a segment id
+    to its pilot decision, for the rules that run after the segments are
+    judged.
     """
 
     judge: Callable[[Any, "Subject"], tuple[str, str]]
     scale_up: tuple[Any, ...] = ()
+    fit_gates: tuple[Any, ...] = ()
+    acv_floor: Any = None
     decisions: Mapping[str, str] = MappingProxyType({})
 
 
