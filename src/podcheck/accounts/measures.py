@@ -6,6 +6,7 @@ Rows naming a segment or pod the org does not have are errors, one line per unkn
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -102,9 +103,25 @@ Key = tuple[str, str, str, str]
 
 
 def label_key(label: str) -> str:
-    """A segment or pod name as compared: case, spaces, '-' and '_' aside (`Mid Market` is
-    `mid-market`)."""
-    return " ".join(label.replace("-", " ").replace("_", " ").split()).casefold()
+    """A segment or pod name as compared: case, accents, spaces and punctuation aside
+    (`Mid Market` is `mid-market`, `Pod #1` is `pod-1`), so that a slug made of a name
+    (`podcheck init --accounts`) finds it again."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii")
+    key = " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
+    # A name of no Latin letters or digits at all is compared as written.
+    return key or " ".join(label.casefold().split())
+
+
+def home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
+    """Each person's home pod: where they hold the most accounts (ties: first pod by id)."""
+    return _home_pods(counts)
+
+
+def books(tally_: Tally) -> dict[Key, list[Any]]:
+    """The tally's groups with their cells cleaned up, merged where cleaning makes them one,
+    without a blank segment or pod: (segment, pod, AE, CSM) -> [accounts, ARR in cents,
+    accounts under the floor, first row, examples]."""
+    return _normalised(tally_, RowErrors(tally_.path), Reasons())[0]
 
 
 def _normalised(

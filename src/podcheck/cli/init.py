@@ -2,13 +2,22 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from podcheck.cli.common import fail, write_output
-from podcheck.cli.options import STDOUT
-from podcheck.core.errors import InputError
+from podcheck.cli.common import (
+    check_outputs,
+    fail,
+    load_settings,
+    usage_error,
+    write_output,
+)
+from podcheck.cli.options import STDOUT, MapOption
+from podcheck.core.errors import InputError, InputErrors
+
+if TYPE_CHECKING:
+    from podcheck.accounts.tally import Tally
 
 
 def init_command(
@@ -16,15 +25,60 @@ def init_command(
         str, typer.Argument(help="Where to write the starter file; '-' prints it.")
     ] = "org.yaml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    accounts: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--accounts", help="Draft it from a CRM account export (CSV or .xlsx)."),
+    ] = None,
+    column_map: MapOption = None,
 ) -> None:
-    """Write a commented starter org file that validates."""
+    """Write a commented starter org file that validates (drafted from the books with
+    --accounts)."""
     from importlib import resources
 
     text = resources.files("podcheck.render").joinpath("templates/starter.yaml").read_text("utf-8")
+    errors: list[InputError] = []
+    if accounts is not None:
+        text, errors = _drafted(accounts, column_map, text)
+    elif column_map is not None:
+        usage_error("--map needs --accounts EXPORT")
     if path == STDOUT:
         sys.stdout.write(text)
-        return
-    if Path(path).exists() and not force:
-        fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
-    write_output(path, text)
-    typer.echo(f"wrote {path}; next: answer its policies, then podcheck evaluate {path}", err=True)
+    else:
+        if Path(path).exists() and not force:
+            fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
+        check_outputs([path], [accounts] if accounts else [])
+        write_output(path, text)
+        typer.echo(
+            f"wrote {path}; next: answer its policies, then podcheck evaluate {path}"
+            + (f" --accounts {accounts}" if accounts else ""),
+            err=True,
+        )
+    if errors:  # rows the draft could not count: said, and never a clean exit
+        fail(errors)
+
+
+def _drafted(path: str, column_map: str | None, starter: str) -> tuple[str, list[InputError]]:
+    """The org file drafted from the export, and the export's refused rows."""
+    from podcheck.accounts.draft import draft
+    from podcheck.accounts.measures import books
+    from podcheck.run.session import read_for_run
+
+    settings = load_settings(None)
+    try:
+        # No rule reads the draft's export, so a renewal date never costs a row here.
+        counted = read_for_run(path, column_map, False, settings.accounts, ())
+    except ValueError as exc:  # a bad --map
+        usage_error(str(exc))
+    except InputErrors as exc:
+        fail(exc.errors)
+    blank = [
+        InputError(counted.path, 1, 1, f"{n:,} rows have no {what}: not counted in the draft")
+        for what, n in _blank(counted, books(counted))
+        if n
+    ]
+    return draft(counted, starter, path), [*counted.errors, *blank]
+
+
+def _blank(counted: "Tally", kept: dict) -> list[tuple[str, int]]:
+    total = sum(group[0] for group in counted.groups.values())
+    return [("segment or pod", total - sum(group[0] for group in kept.values()))]

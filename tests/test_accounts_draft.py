@@ -1,0 +1,121 @@
+"""`podcheck init --accounts`: an org file drafted from the books, which validates and which
+`evaluate --accounts` on the same export agrees with on every figure they share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.testing import CliRunner
+
+from conftest import CATALOGUE
+from podcheck.accounts import export as accounts
+from podcheck.accounts.measures import Book
+from podcheck.orgfile.loader import load_org
+from podcheck.run import session
+from test_accounts_crm import HEADER, crm_rows, write_csv
+
+runner = CliRunner()
+
+
+def messy_rows() -> list[list[Any]]:
+    """Two segments as a CRM names them: a CSM who covers two pods, accounts nobody covers,
+    pod names with punctuation, money and dates as Salesforce writes them."""
+    rows = crm_rows(segment="Mid Market")[:100]  # p1 to p4, 25 each
+    for i in range(30):
+        pod = "Pod #1 (East)" if i < 18 else "Pod #2 (West)"
+        csm = "Zoë Åberg" if i < 20 else "unassigned"  # Zoë covers both pods
+        money, due = f"{90000 + i * 1000:,}.25 USD", f"{i % 12 + 1}/20/2027"
+        rows.append([f"E{i:04d}", f"Big Co {i}", "Ann Lee", csm, "ENTERPRISE", pod, money, due])
+    return rows
+
+
+def drafted(tmp_path: Path, rows: list[list[Any]]) -> tuple[Path, Path, Any]:
+    from podcheck.cli.app import app
+
+    export = write_csv(tmp_path / "books.csv", rows)
+    out = tmp_path / "org.yaml"
+    done = runner.invoke(app, ["init", "--accounts", str(export), str(out)])
+    return export, out, done
+
+
+def books(export: Path, out: Path) -> Book:
+    counted = accounts.read_export(str(export), accounts.ExportOptions())
+    loaded = load_org(str(out), out.read_text())
+    _, measured = session.evaluate_with_export(loaded, CATALOGUE, (), counted)
+    return measured
+
+
+def test_the_draft_validates_and_agrees_with_the_books_on_every_shared_figure(tmp_path):
+    export, out, done = drafted(tmp_path, messy_rows())
+    assert done.exit_code == 0, done.stderr
+    text = out.read_text()
+    data = yaml.safe_load(text)
+    load_org(str(out), text)  # valid: raises otherwise
+    measured = books(export, out)
+    for segment in data["segments"]:
+        area = measured.area(segment["id"])
+        assert segment["accounts"] == area.accounts
+        assert segment["headcount"]["csm"] == len(area.csm_loads)
+        for pod in segment["pods"]:
+            book_pod = measured.area(segment["id"], pod["id"])
+            assert (pod["accounts"], pod["arr"]) == (book_pod.accounts, book_pod.arr)
+        assert sum(p["accounts"] for p in segment["pods"]) == area.accounts
+        assert sum(p["csm"] for p in segment["pods"]) == segment["headcount"]["csm"]
+    ent = data["segments"][1]
+    assert (ent["id"], ent["name"], ent["tier"]) == ("enterprise", "ENTERPRISE", "enterprise")
+    assert [p["id"] for p in ent["pods"]] == ["pod-1-east", "pod-2-west"]
+    assert ent["headcount"] == {"ae": 1, "csm": 1}  # Zoë once, in her home pod
+    assert [(p["csm"], p["ae"]) for p in ent["pods"]] == [(1, 1), (0, 0)]
+    # ACV is ARR per account, to the cent: (90,000.25 ... 119,000.25) over 30 accounts.
+    assert ent["acv"] == 104500.25
+    assert "# ARR per account: $3,135,007.50 over 30 accounts, to the cent" in text
+    assert "# pod 'Pod #1 (East)': 18 rows" in text
+    # Policies stay unanswered, as in the starter.
+    assert "# DECIDE: are renewal ownership rules written down" in text
+
+
+def test_evaluate_on_the_draft_finds_the_counts_it_states(tmp_path):
+    from podcheck.cli.app import app
+
+    export, out, done = drafted(tmp_path, crm_rows())
+    assert done.exit_code == 0, done.stderr
+    judged = runner.invoke(app, ["evaluate", str(out), "--accounts", str(export), "-f", "json"])
+    file = json.loads(judged.stdout)["files"][0]
+    assert file["export"]["read"] == 300
+    matches = [r for r in file["results"] if r["name"] == "export-matches-org-file"]
+    assert len(matches) == 13  # the segment and its 12 pods
+    assert {(r["status"], r["actual"]) for r in matches} == {("pass", 0)}
+    loads = {r["pod"]: r["actual"] for r in file["results"] if r["name"] == "csm-load"}
+    book_loads = {r["pod"]: r["actual"] for r in file["results"] if r["name"] == "export-csm-load"}
+    assert loads == book_loads
+
+
+def test_a_draft_from_an_export_with_refused_rows_says_so_and_exits_2(tmp_path):
+    rows = crm_rows()
+    rows[4][6] = "TBD"
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 2
+    assert done.stderr.endswith(
+        f"{export}:6:7: error: ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+        "got 'TBD'\n"
+    )
+    assert (
+        "# INCOMPLETE: 1 of 300 rows were refused (1 row: ARR not an amount); they are not "
+        "counted below." in out.read_text()
+    )
+    assert yaml.safe_load(out.read_text())["segments"][0]["accounts"] == 299
+
+
+def test_init_with_accounts_never_overwrites_without_force(tmp_path):
+    from podcheck.cli.app import app
+
+    export = write_csv(tmp_path / "books.csv", crm_rows())
+    out = tmp_path / "org.yaml"
+    out.write_text("mine\n")
+    done = runner.invoke(app, ["init", "--accounts", str(export), str(out)])
+    assert done.exit_code == 2
+    assert out.read_text() == "mine\n"
+    assert HEADER[0] == "Account ID"
