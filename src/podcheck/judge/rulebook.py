@@ -170,16 +170,47 @@ class Rule:
 
 @cache
 def load_catalogue() -> tuple[Rule, ...]:
-    """Every rule shipped with podcheck, sorted by code."""
-    rules: list[Rule] = []
-    errors: list[InputError] = []
+    """Every rule shipped with podcheck, sorted by code.
+
+    The rule files are checked once, when podcheck.judge.built_catalogue is built from them
+    (python -m podcheck.judge.build_catalogue); a run reads that checked copy while it was
+    built from the files as they are, and checks the files themselves otherwise.
+    """
+    from podcheck.judge import built_catalogue
+
+    sources = rule_sources()
+    if sources_digest(sources) == built_catalogue.SOURCES:
+        return built_catalogue.RULES
+    return check_catalogue(sources)
+
+
+def rule_sources() -> dict[str, bytes]:
+    """The shipped rule files by name, as bytes."""
     # The rule files sit beside the package's __init__ (wheel and editable installs alike);
     # importlib.resources would cost more start-up time than the files take to read.
     folder = Path(str(importlib.import_module("podcheck.rules").__file__)).parent
-    for entry in sorted(folder.glob("*.yaml")):
-        path = f"podcheck/rules/{entry.name}"
+    return {entry.name: entry.read_bytes() for entry in sorted(folder.glob("*.yaml"))}
+
+
+def sources_digest(sources: Mapping[str, bytes]) -> str:
+    """A fingerprint of the rule files (names, sizes and a CRC of their bytes)."""
+    import zlib
+
+    crc = 0
+    for name, data in sorted(sources.items()):
+        crc = zlib.crc32(data, zlib.crc32(f"{name}\0{len(data)}\0".encode(), crc))
+    return f"{len(sources)}:{sum(map(len, sources.values()))}:{crc:08x}"
+
+
+def check_catalogue(sources: Mapping[str, bytes]) -> tuple[Rule, ...]:
+    """The rules of the given rule files, each checked against the metric registry, and the
+    catalogue as a whole checked for one definition per code and for its roles."""
+    rules: list[Rule] = []
+    errors: list[InputError] = []
+    for name, data in sorted(sources.items()):
+        path = f"podcheck/rules/{name}"
         try:
-            rules.extend(load_rule_file(path, entry.read_text(encoding="utf-8")))
+            rules.extend(load_rule_file(path, data.decode("utf-8")))
         except InputErrors as exc:
             errors.extend(exc.errors)
     seen: set[str] = set()
