@@ -9,11 +9,17 @@ CI (CI=true) a missing tool fails the run.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import xmlschema
+import yaml
 
-from conftest import EXAMPLES, ROOT, CliRunner
+from conftest import EXAMPLES, ROOT, CliRunner, org
 from podcheck.cli.app import app
 
 DATA = ROOT / "tests" / "data"
@@ -87,3 +93,81 @@ def test_the_strict_schema_refuses_what_podcheck_used_to_write():
     )
     reasons = " ".join(str(e.reason) for e in schema.iter_errors(old))
     assert "'file'" in reasons and "'skipped'" in reasons and "system-out" in reasons
+
+
+# ---- Markdown through cmark-gfm ---------------------------------------------------------
+
+CMARK = shutil.which("cmark-gfm")
+# Names that GFM would turn into links or GitHub into notifications, left as they are.
+LINKY = "http://evil.example\\ www.evil.example @octocat ops@evil.example"
+
+
+@pytest.fixture
+def cmark() -> str:
+    if CMARK is None:
+        if os.environ.get("CI"):
+            pytest.fail("cmark-gfm is required in CI; .ci/run installs it", pytrace=False)
+        pytest.skip("cmark-gfm is not installed (bash .ci/run installs it)")
+    return CMARK
+
+
+def gfm(cmark: str, markdown: str) -> str:
+    done = subprocess.run(
+        [cmark, "--extension", "table", "--extension", "autolink", "--extension", "tasklist"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+def live_mentions(html: str) -> list[str]:
+    """@names a reader of the page would see mentioned: in text, not in code or links."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Reader(HTMLParser):
+        inside = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.inside += tag in ("code", "a", "pre")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside -= tag in ("code", "a", "pre")
+
+        def handle_data(self, data: str) -> None:
+            if not self.inside:
+                found.extend(re.findall(r"(?<![\w`])@[A-Za-z0-9][\w-]*", data))
+
+    Reader().feed(html)
+    return found
+
+
+def test_markdown_makes_no_link_or_mention_from_names(cmark, tmp_path):
+    data = org(**{"org.name": LINKY, "segments.0.name": LINKY, "segments.0.acv": 20000})
+    path = tmp_path / "@octocat www.evil.example.yaml"  # diff names the file, not the org
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    base = tmp_path / "base.yaml"
+    base.write_text(yaml.safe_dump(org(**{"segments.0.name": "Mid"}), sort_keys=False))
+    config = tmp_path / "podcheck.yaml"
+    config.write_text(f"waivers:\n  - rule: POD101\n    reason: '{LINKY}'\n")
+    pages = {
+        "evaluate": invoke("evaluate", str(path), "-f", "markdown", "--config", str(config)),
+        "checklist": invoke("checklist", str(path), "-f", "markdown", "--config", str(config)),
+        "diff": invoke("diff", str(base), str(path), "-f", "markdown"),
+    }
+    for name, markdown in pages.items():
+        assert "evil.example" in markdown, name  # the names are there, as text
+        html = gfm(cmark, markdown)
+        assert "<a " not in html, name
+        assert live_mentions(html) == [], name
+        assert "www.evil.example" in html
+
+
+def test_cmark_check_catches_what_markdown_used_to_write(cmark):
+    old = f"| org |\n|---|\n| {LINKY.replace(chr(92), chr(92) * 2)} |\n"
+    html = gfm(cmark, old)
+    assert '<a href="http://evil.example' in html and live_mentions(html) == ["@octocat"]

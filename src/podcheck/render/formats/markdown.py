@@ -25,9 +25,18 @@ _VERDICT = {
 }
 
 
+# GFM links bare URLs, `www.` names and e-mail addresses (extended autolinks), and GitHub
+# notifies anyone @mentioned: an escaped '://' or 'www.' breaks the first two, a word joiner
+# after '@' (invisible) the last two.
+_AUTOLINK = re.compile(r":(?=//)|(?<=www)\.", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+
+
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: specials escaped, '&' and newlines defused."""
+    """Text safe inside a Markdown table cell: specials escaped, '&' and newlines defused,
+    no link or @mention made of it."""
     escaped = _SPECIAL.sub(r"\\\1", inert.escape(str(text), "\n\t").replace("&", "&amp;"))
+    escaped = _AUTOLINK.sub(r"\\\g<0>", escaped).replace("@", "@" + _WORD_JOINER)
     return " ".join(escaped.split())
 
 
