@@ -144,7 +144,7 @@ def check_outputs(paths: list[str | None], inputs: list[str]) -> None:
             fail([InputError(path, 1, 1, reason)])
 
 
-def write_output(path: str, text: str) -> None:
+def write_output(path: str, text: str | bytes) -> None:
     from podcheck.run.output import write_atomic
 
     try:

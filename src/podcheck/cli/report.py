@@ -1,11 +1,12 @@
-"""`podcheck report`: the printable HTML review pack."""
+"""`podcheck report`: the printable review pack, as HTML or (with the pdf extra) PDF."""
 
+import enum
 import sys
 from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, config_notice, emit, usage_error
+from podcheck.cli.common import check_outputs, config_notice, emit, usage_error, write_output
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
@@ -23,6 +24,11 @@ from podcheck.cli.options import (
 from podcheck.cli.pack import judge_for_pack, page_shaping
 
 
+class Paper(str, enum.Enum):
+    letter = "letter"
+    a4 = "a4"
+
+
 def report_command(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
     output_format: Annotated[
@@ -37,8 +43,16 @@ def report_command(
     show_accounts: ShowAccountsOption = False,
     date_order: DateOrderOption = None,
     max_file_bytes: MaxFileBytesOption = None,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Write PDF (also chosen by an -o name ending in .pdf)."),
+    ] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.letter,
 ) -> None:
-    """A printable, self-contained HTML report: verdict, scorecard, charts and the checklist."""
+    """A printable, self-contained report: verdict, scorecard, charts and the checklist.
+
+    HTML, or PDF with -o pack.pdf or --pdf (needs the pdf extra: pip install 'podcheck[pdf]').
+    """
     from podcheck.render.html_report import render_report
     from podcheck.review import checklist as checklist_model
     from podcheck.run.session import RunOptions
@@ -51,6 +65,14 @@ def report_command(
         )
     output = None if output == STDOUT else output
     check_outputs([output], [file])
+    as_pdf = pdf or (output is not None and output.lower().endswith(".pdf"))
+    if as_pdf:
+        from podcheck.render.pdf import PdfUnavailable, available
+
+        try:
+            available()  # before any work: say at once what to install
+        except PdfUnavailable as exc:
+            usage_error(str(exc))
     options = RunOptions(
         config=config,
         config_ref=config_ref,
@@ -77,5 +99,14 @@ def report_command(
         pack.export,
         pack.plan,
     )
-    emit(page, output)
+    if as_pdf:
+        from podcheck.render.pdf import render_pdf
+
+        document = render_pdf(page, paper.value)
+        if output is None:
+            sys.stdout.buffer.write(document)
+        else:
+            write_output(output, document)
+    else:
+        emit(page, output)
     raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)

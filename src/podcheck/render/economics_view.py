@@ -10,6 +10,8 @@ PEOPLE_ONLY = (
     "The cost counts people only: what they bring in (new ARR from an AE, retention from a "
     "CSM) is not modelled."
 )
+# The same, where a page has room for one short line.
+PEOPLE_ONLY_SHORT = "(the cost counts people only; what they bring in is not modelled)."
 
 
 def whole_dollars(value: Number) -> int:

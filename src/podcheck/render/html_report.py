@@ -288,6 +288,61 @@ def _to_reach_go(
     return {"steps": steps, "planned": planned}
 
 
+def _go_costs(file: FileReport, org: OrgFile, plan: Any) -> dict[str, Any] | None:
+    """The "What go costs" box: the required plan's cost and each pod segment's figures;
+    None when the file states no costs."""
+    if not org.states_costs:
+        return None
+    from podcheck.plan.costs import price_plan
+    from podcheck.render.economics_view import PEOPLE_ONLY_SHORT, dollars, share_text
+    from podcheck.render.plan_costs_view import money_pair
+
+    if file.verdict == "go":
+        line = "Go as proposed: no change is needed, so go costs nothing beyond the proposal."
+    elif plan is None:
+        line = ""
+    else:
+        cost = price_plan(plan, org)
+        assert cost is not None  # the file states costs
+        if cost.required is None:
+            missing = " or ".join(cost.missing)
+            line = f"The required changes cannot be priced: no cost is stated for {missing}."
+        else:
+            line = f"The required changes: {money_pair(cost.required)}"
+    rows = []
+    for summary in file.segments:
+        economics = summary.economics
+        if economics is None:
+            continue
+        absent = dict(economics.absent)
+        rows.append(
+            {
+                "name": summary.name,
+                "arr": dollars(economics.arr),
+                "per_csm": _or_why(economics.arr_per_csm, dollars, absent.get("arr_per_csm")),
+                "people": _or_why(
+                    economics.people_cost,
+                    lambda v: f"{dollars(v)} a year",
+                    absent.get("people_cost"),
+                ),
+                "share": _or_why(
+                    economics.csm_cost_share, share_text, absent.get("csm_cost_share")
+                ),
+            }
+        )
+    return {"plan": line, "segments": rows, "note": PEOPLE_ONLY_SHORT}
+
+
+def _per_year(value: Any) -> str:
+    from podcheck.render.economics_view import dollars
+
+    return f"{dollars(value)} a year"
+
+
+def _or_why(value: Any, write: Any, why: str | None) -> str:
+    return str(write(value)) if value is not None else f"not shown ({why})"
+
+
 def render_report(
     file: FileReport,
     org: OrgFile,
@@ -315,6 +370,7 @@ def render_report(
         exception_notes=notes,
         charts=_charts(org, rules, reach["planned"]),
         to_reach_go=reach,
+        go_costs=_go_costs(file, org, plan),
         accounts_charts=accounts_view.build(export, org, accounts_view.load_limit(rules)),
         checklist=checklist,
         **_common(file.path, stamp, shaping),

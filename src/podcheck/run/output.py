@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half.
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write `text` (or a binary document: a PDF, a workbook) to `path` so that readers see
+    the old file or the new one, never half.
 
     The temporary file sits beside the target (a rename is only atomic within one file
     system) and is removed if anything goes wrong.
@@ -21,8 +22,12 @@ def write_atomic(path: str, text: str) -> None:
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(descriptor, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
         # mkstemp creates the file private; give it the mode a plain open() would have.
         os.chmod(temporary, _existing_mode(target) or 0o666 & ~_umask())
         os.replace(temporary, target)
