@@ -240,3 +240,23 @@ def test_shared_metric_messages_define_the_fiction_as_the_article_does():
 def test_pod402_says_under_8_to_10_pods():
     found = result(run(org(**{"segments.0.pods": None, "segments.0.pod_count": 8})), "POD402")
     assert "under 8-10 pods" in found.message
+
+
+def test_podchecks_own_defaults_say_so_in_their_text_and_in_the_readme():
+    # rules.md: POD404's 3x, POD601's 3 models, POD505's baseline comparison and every
+    # POD7xx and POD8xx default are podcheck's own, and every place that lists where the
+    # thresholds come from says so.
+    own = [
+        r
+        for r in CATALOGUE
+        if r.code in ("POD404", "POD505", "POD601") or r.family in ("POD7", "POD8")
+    ]
+    for rule in own:
+        text = f"{rule.summary} {rule.rationale} {rule.source}"
+        # POD701 applies the article's own bar (CSM loads under 35) to the export.
+        assert "podcheck's" in text or "The article's bar" in rule.rationale, rule.code
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    where = readme.split("Where the figures come from.", 1)[1].split("\n\n", 1)[0]
+    assert "Every threshold is" not in where
+    for named in ("POD404", "POD505", "POD601", "POD7xx", "POD8xx"):
+        assert named in where, named
