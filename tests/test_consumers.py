@@ -9,6 +9,7 @@ CI (CI=true) a missing tool fails the run.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -171,3 +172,78 @@ def test_cmark_check_catches_what_markdown_used_to_write(cmark):
     old = f"| org |\n|---|\n| {LINKY.replace(chr(92), chr(92) * 2)} |\n"
     html = gfm(cmark, old)
     assert '<a href="http://evil.example' in html and live_mentions(html) == ["@octocat"]
+
+
+# ---- SARIF and annotations --------------------------------------------------------------
+
+SARIF_SCHEMA = DATA / "sarif-schema-2.1.0.json"
+MANY = str(ROOT / "tests" / "fixtures" / "review" / "litware-three-segments-no-go.yaml")
+
+
+def test_sarif_describes_the_tool_and_names_each_rule_apart_from_its_id():
+    from importlib.metadata import metadata
+
+    import jsonschema
+
+    sarif = json.loads(invoke("evaluate", NO_GO, "-f", "sarif"))
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+    driver = sarif["runs"][0]["tool"]["driver"]
+    homepage = [
+        url.split(", ", 1)[1]
+        for url in metadata("podcheck").get_all("Project-URL") or []
+        if url.startswith("Homepage, ")
+    ]
+    assert driver["informationUri"] in homepage
+    assert driver["informationUri"].startswith("https://")
+    for rule in driver["rules"]:
+        assert rule["name"] != rule["id"], rule["id"]
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule["name"]), rule["name"]
+
+
+def _repository(tmp_path: Path) -> Path:
+    """A git repository with the no-go file in a sub-folder."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    folder = tmp_path / "org-design"
+    folder.mkdir()
+    shutil.copy(NO_GO, folder / "nogo.yaml")
+    return folder
+
+
+def test_paths_from_a_sub_folder_are_relative_to_the_repository_root(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(_repository(tmp_path))
+    github = invoke("evaluate", "nogo.yaml", "-f", "github", "--output-format", "sarif=x.sarif")
+    assert "::error file=org-design/nogo.yaml,line=" in github
+    assert "file=nogo.yaml," not in github
+    sarif = json.loads((tmp_path / "org-design" / "x.sarif").read_text())
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for result in sarif["runs"][0]["results"]
+        for location in result["locations"]
+    }
+    assert uris == {"org-design/nogo.yaml"}
+
+
+def test_paths_are_relative_to_the_actions_workspace(tmp_path, monkeypatch):
+    folder = tmp_path / "work" / "org-design"
+    folder.mkdir(parents=True)
+    shutil.copy(NO_GO, folder / "nogo.yaml")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "work"))
+    monkeypatch.chdir(folder)
+    sarif = json.loads(invoke("evaluate", "nogo.yaml", "-f", "sarif"))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "org-design/nogo.yaml"
+
+
+def test_more_findings_notice_names_only_what_this_run_wrote(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    alone = invoke("evaluate", MANY, "-f", "github")
+    notice = next(line for line in alone.splitlines() if "more findings::" in line)
+    assert "more errors not shown" in notice
+    assert "SARIF" not in notice and "step summary" not in notice
+    assert "--format terminal or json" in notice
+    with_sarif = invoke("evaluate", MANY, "-f", "github", "--output-format", "sarif=pc.sarif")
+    notice = next(line for line in with_sarif.splitlines() if "more findings::" in line)
+    assert "every finding is in the SARIF report pc.sarif" in notice
+    assert "step summary" not in notice
+    assert (tmp_path / "pc.sarif").is_file()

@@ -175,17 +175,22 @@ def evaluate_command(
     config_changed = config_notice(config, config_ref, shown_format == "github")
     settings = session.settings
     to_terminal = output is None
+    cwd = os.getcwd()
+    # Paths in SARIF and annotations start at the repository's root; a notice of findings
+    # left out names the SARIF file only when this run writes one.
+    root = formats.repository_root(cwd)
+    sarif = next((p for n, p in [(shown_format, output), *extras] if n == "sarif"), None)
     options = RenderOptions(
         color=to_terminal and color_wanted(color),
         width=terminal_width() if to_terminal else 100,
         verbose=verbose,
-        cwd=os.getcwd(),
+        cwd=cwd,
+        root=root,
+        sarif=sarif,
     )
     # (format, options, path); the report goes to standard output when path is None.
-    outputs = [
-        (shown_format, options, output),
-        *((name, RenderOptions(cwd=options.cwd, verbose=verbose), path) for name, path in extras),
-    ]
+    extra = RenderOptions(verbose=verbose, cwd=cwd, root=root, sarif=sarif)
+    outputs = [(shown_format, options, output), *((name, extra, path) for name, path in extras)]
     # Formats written file by file have each file's part written as soon as it is judged.
     by_file = {
         index: render_file

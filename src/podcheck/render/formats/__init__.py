@@ -20,8 +20,37 @@ class RenderOptions(NamedTuple):
     color: bool = False
     width: int = 100
     verbose: bool = False
-    # Paths in SARIF and annotations are made relative to this directory.
+    # The directory the run's paths are relative to (the working directory).
     cwd: str = "."
+    # SARIF and annotation paths are relative to the repository's root, as code scanning
+    # and the runner resolve them; None: the root around `cwd` (see repository_root).
+    root: str | None = None
+    # The SARIF file this run writes, if any, which holds every finding.
+    sarif: str | None = None
+
+    def base(self) -> str:
+        return self.root if self.root is not None else repository_root(self.cwd)
+
+
+def repository_root(cwd: str) -> str:
+    """The root paths are written from: $GITHUB_WORKSPACE in GitHub Actions when `cwd` is
+    inside it, else the nearest folder around `cwd` holding `.git`, else `cwd` itself."""
+    import os
+
+    here = os.path.realpath(cwd)
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        root = os.path.realpath(workspace)
+        if os.path.commonpath([here, root]) == root:
+            return root
+    folder = here
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
 
 
 FileRenderer = Callable[["FileReport", RenderOptions], str]
@@ -40,9 +69,10 @@ FORMATS: dict[str, tuple[str, str]] = {
 SHOW_TO_REACH_GO = frozenset({"terminal", "json", "markdown"})
 
 
-def relative_uri(path: str, cwd: str) -> str:
-    """A file's path as a URI reference relative to `cwd` where it lies below it, else a
-    `file://` URI (a relative reference that climbs out of `cwd` is not valid in SARIF)."""
+def relative_uri(path: str, cwd: str, root: str | None = None) -> str:
+    """A file's path (given relative to `cwd`) as a URI reference relative to `root`
+    (default `cwd`) where it lies below it, else a `file://` URI (a relative reference
+    that climbs out of the root is not valid in SARIF)."""
     import os
     from pathlib import Path
     from urllib.parse import quote
@@ -50,10 +80,11 @@ def relative_uri(path: str, cwd: str) -> str:
     if path == "<stdin>":
         return "stdin"
     absolute = os.path.normpath(os.path.join(cwd, path))
-    relative = os.path.relpath(absolute, cwd)
+    base = cwd if root is None else root
+    relative = os.path.relpath(absolute, base)
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
         return Path(absolute).as_uri()
-    if os.path.isabs(path):
+    if os.path.isabs(path) or os.path.realpath(base) != os.path.realpath(cwd):
         path = relative
     return quote(path.replace(os.sep, "/"))
 

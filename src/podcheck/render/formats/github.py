@@ -37,8 +37,9 @@ def render(report: Report, options: RenderOptions) -> str:
     from urllib.parse import unquote
 
     lines: list[tuple[str, str]] = []  # (level, annotation)
+    root = options.base()  # the runner reads annotation paths from the repository's root
     for file in report.files:
-        path = unquote(relative_uri(file.path, options.cwd))
+        path = unquote(relative_uri(file.path, options.cwd, root))
         if file.export is not None and file.export.refused:
             # First, so that the cap on error annotations never hides it.
             lines.append(
@@ -47,7 +48,7 @@ def render(report: Report, options: RenderOptions) -> str:
                     annotation(
                         "error",
                         file.export.line,
-                        file=unquote(relative_uri(file.export.path, options.cwd)),
+                        file=unquote(relative_uri(file.export.path, options.cwd, root)),
                         line=1,
                         col=1,
                         title=f"podcheck: {file.verdict}: export rows left unread",
@@ -61,7 +62,9 @@ def render(report: Report, options: RenderOptions) -> str:
                     annotation(
                         "error",
                         error.message,
-                        file=unquote(relative_uri(error.path, options.cwd)),  # may be the export
+                        file=unquote(
+                            relative_uri(error.path, options.cwd, root)
+                        ),  # may be the export
                         line=error.line,
                         col=error.column,
                         title="podcheck: input error",
@@ -98,14 +101,14 @@ def render(report: Report, options: RenderOptions) -> str:
                 annotation(
                     "warning",
                     notice.message,
-                    file=waiver.source,
+                    file=unquote(relative_uri(waiver.source, options.cwd, root)),
                     line=waiver.line,
                     col=waiver.column,
                     title="podcheck: waiver",
                 ),
             )
         )
-    shown = _within_limits(lines)
+    shown = _within_limits(lines, options.sarif)
     verdicts = ", ".join(
         f"{f.path}: {f.verdict}" + (f", {f.export.line}" if f.export and f.export.refused else "")
         for f in report.files
@@ -118,9 +121,10 @@ def render(report: Report, options: RenderOptions) -> str:
     return "\n".join(shown) + "\n"
 
 
-def _within_limits(lines: list[tuple[str, str]]) -> list[str]:
+def _within_limits(lines: list[tuple[str, str]], sarif: str | None) -> list[str]:
     """The first annotations of each level that GitHub shows, then one notice that counts
-    the rest and says where every finding is."""
+    the rest and says where every finding is: in the SARIF report only when this run
+    writes one, else in podcheck's own report."""
     counts = dict.fromkeys(SHOWN, 0)
     shown = []
     for level, line in lines:
@@ -133,9 +137,13 @@ def _within_limits(lines: list[tuple[str, str]]) -> list[str]:
         if n > SHOWN[level]
     ]
     if left_out:
+        where = (
+            f"every finding is in the SARIF report {sarif}"
+            if sarif
+            else "podcheck evaluate with --format terminal or json lists every finding"
+        )
         message = (
-            f"{', '.join(left_out)} not shown as annotations (GitHub shows 10 of each); "
-            "every finding is in the SARIF report (code scanning) and the step summary"
+            f"{', '.join(left_out)} not shown as annotations (GitHub shows 10 of each); {where}"
         )
         shown.append(annotation("notice", message, title="podcheck: more findings"))
     return shown

@@ -20,6 +20,8 @@ from podcheck.review.shaping import notes
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INPUT_ERROR_RULE = "input-error"
+# Where the tool is described, as pyproject.toml's [project.urls] Homepage says.
+HOMEPAGE = "https://pypi.org/project/podcheck/"
 
 
 def _descriptor(rule: Rule) -> dict[str, Any]:
@@ -38,7 +40,8 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 _INPUT_ERROR_DESCRIPTOR = {
     "id": INPUT_ERROR_RULE,
-    "name": "input-error",
+    # A rule's name says what it checks, beside its id (as "acv-floor" beside "POD101").
+    "name": "readable-input",
     "shortDescription": {"text": "The org file could not be evaluated."},
     "fullDescription": {"text": "The file is not valid org-design YAML, format version 1."},
     "help": {
@@ -85,8 +88,9 @@ def _result(result: Result, uri: str, index: int) -> dict[str, Any]:
 def render(report: Report, options: RenderOptions) -> str:
     index = {rule.code: i for i, rule in enumerate(report.rules)}
     results: list[dict[str, Any]] = []
+    root = options.base()  # code scanning reads paths from the repository's root
     for file in report.files:
-        uri = relative_uri(file.path, options.cwd)
+        uri = relative_uri(file.path, options.cwd, root)
         for error in file.errors:
             results.append(
                 {
@@ -96,7 +100,9 @@ def render(report: Report, options: RenderOptions) -> str:
                     "message": {"text": error.message},
                     # An account export's bad rows are located in the export.
                     "locations": [
-                        _location(relative_uri(error.path, options.cwd), error.line, error.column)
+                        _location(
+                            relative_uri(error.path, options.cwd, root), error.line, error.column
+                        )
                     ],
                 }
             )
@@ -107,7 +113,9 @@ def render(report: Report, options: RenderOptions) -> str:
                     "ruleIndex": len(report.rules),
                     "level": "error",
                     "message": {"text": f"{file.verdict.upper()}: {file.export.line}"},
-                    "locations": [_location(relative_uri(file.export.path, options.cwd), 1, 1)],
+                    "locations": [
+                        _location(relative_uri(file.export.path, options.cwd, root), 1, 1)
+                    ],
                 }
             )
         for result in file.results:
@@ -119,7 +127,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "message": {"text": status.message},
             "locations": [
                 _location(
-                    relative_uri(status.waiver.source, options.cwd),
+                    relative_uri(status.waiver.source, options.cwd, root),
                     status.waiver.line,
                     status.waiver.column,
                 )
@@ -132,6 +140,7 @@ def render(report: Report, options: RenderOptions) -> str:
             "driver": {
                 "name": report.tool,
                 "version": report.version,
+                "informationUri": HOMEPAGE,
                 "rules": [*(_descriptor(r) for r in report.rules), _INPUT_ERROR_DESCRIPTOR],
             }
         },
