@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from conftest import CliRunner
 from podcheck.cli.app import app
 from podcheck.judge.engine import evaluate
+from podcheck.judge.report import REACH_LINES
 from podcheck.judge.rulebook import load_catalogue
 from podcheck.orgfile.loader import LoadedOrg, load_org
-from podcheck.orgfile.model import HiringMonth, HiringTotals, Segment
+from podcheck.orgfile.model import HiringMonth, HiringTotals, OrgFile, Segment
 from podcheck.plan.changes import Change, Plan
 from podcheck.plan.planner import make_plan
 from podcheck.plan.search import least, most
@@ -346,19 +347,25 @@ def test_two_pod_pilot_gets_a_third_pod() -> None:
 def test_missing_policies_and_smb_are_to_dos_never_done() -> None:
     smb = org(
         "  - id: small\n    tier: smb\n    model: pod\n    acv: 9000\n    accounts: 60\n"
-        "    headcount: {ae: 2, csm: 2}\n    hiring_plan: {ae: 0, csm: 0}\n    pod_count: 3\n",
+        "    headcount: {ae: 2, csm: 2}\n    hiring_plan: {ae: 0, csm: 0}\n    pod_count: 3\n"
+        "  - id: ent\n    tier: enterprise\n    model: pod\n    acv: 80000\n    accounts: 60\n"
+        "    headcount: {ae: 3, csm: 3}\n    hiring_plan: {ae: 0, csm: 0}\n    pod_count: 3\n",
         policies="",
     )
     loaded = load_org("smb.yaml", smb)
     plan = make_plan(loaded, CATALOGUE)
     assert plan.verdict_after == "no-go"
     rules = {t.rule for t in plan.todo}
-    assert {"POD101", "POD102", "POD301", "POD311", "POD321"} <= rules
-    kinds = {c.kind for c in plan.changes if c.rules[0] in ("POD102", "POD311")}
-    assert kinds == {"structural", "policy"}
-    assert all(c.count is None for c in plan.changes if c.kind in ("policy", "structural"))
+    # Plan revision 2: a segment that does not fit pods changes model; policies stay to-dos.
+    assert {"POD301", "POD311", "POD321"} <= rules and not {"POD101", "POD102"} & rules
+    (model,) = [c for c in plan.changes if c.kind == "change-model"]
+    assert (model.segment, model.before, model.after) == ("small", "pod", "pool")
+    assert {"POD101", "POD102"} <= set(model.rules)
+    assert [c.kind for c in plan.changes if c.segment == "small"] == ["change-model"]
+    assert all(c.count is None for c in plan.changes if c.kind in ("policy", "change-model"))
     assert any("policies.coverage_plan" in t.message for t in plan.todo)
-    assert revise(smb, loaded.document, loaded.org, plan.revised) == smb
+    written = revise(smb, loaded.document, loaded.org, plan.revised)
+    assert written == smb.replace("    model: pod\n", "    model: pool\n", 1)
 
 
 def test_waived_failure_is_not_a_target() -> None:
@@ -376,11 +383,12 @@ def test_outputs_are_deterministic_and_shaped() -> None:
     (file,) = data["files"]
     # plan.md revision 2 adds `cost` to each change and to each file (null without costs).
     assert list(file) == [
-        "path", "org", "verdict_before", "verdict_after", "changes", "todo", "cost",
+        "path", "org", "verdict_before", "verdict_after", "changes", "recommended", "todo",
+        "totals", "cost",
     ]  # fmt: skip
     assert list(file["changes"][0]) == [
-        "kind", "segment", "pod", "month", "count", "field", "before", "after", "rules", "message",
-        "cost",
+        "kind", "segment", "pod", "pods", "month", "count", "field", "before", "after", "rules",
+        "message", "cost",
     ]  # fmt: skip
     assert file["cost"] is None and file["changes"][0]["cost"] is None
     assert render_json([plan]) == render_json([_plan_for(HELD_OUT["monthly-breaches"], "hire")[0]])
@@ -627,9 +635,10 @@ def test_to_reach_go_is_short_and_points_to_the_plan() -> None:
     )
     report = judge_text("many.yaml", many, Settings(CATALOGUE))
     lines = report.reach_lines()
-    assert len(lines) == 6
-    # Seven pilot segments at once: rules revision 3 adds POD406's error to the to-dos.
-    assert lines[-1] == "podcheck plan many.yaml for the rest (3 more)"
+    # The terminal cuts the list where the HTML pack does (plan revision 2). Seven pilot
+    # segments at once: rules revision 3 adds POD406's error to the to-dos.
+    assert len(lines) == REACH_LINES + 1
+    assert lines[-1] == f"podcheck plan many.yaml for the rest ({8 - REACH_LINES} more)"
     go = judge_text("go.yaml", HELD_OUT["pods-with-room"].replace("40}", "30}"), Settings(RULES))
     assert go.verdict == "go" and go.to_reach_go == ()
 
@@ -649,6 +658,17 @@ def test_html_report_draws_the_planned_line_and_the_steps(tmp_path: Path) -> Non
 BLOCK_STYLE = Path(__file__).parent / "fixtures" / "plan" / "block-style.yaml"
 
 
+def _without_empty_entries(revised: OrgFile) -> OrgFile:
+    """The proposal as written: a hiring-plan entry the plan emptied is not written."""
+    segments = [
+        replace(s, hiring_plan=[e for e in s.hiring_plan if e.ae or e.csm])
+        if isinstance(s.hiring_plan, list)
+        else s
+        for s in revised.segments
+    ]
+    return replace(revised, segments=segments)
+
+
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_write_in_the_files_own_style(strategy: str) -> None:
     text = BLOCK_STYLE.read_text(encoding="utf-8")
@@ -662,7 +682,7 @@ def test_write_in_the_files_own_style(strategy: str) -> None:
     revised = revise(text, loaded.document, loaded.org, plan.revised)
     _changed_lines_only(text, revised)
     reloaded = load_org("revised.yaml", revised)
-    assert reloaded.org == plan.revised
+    assert reloaded.org == _without_empty_entries(plan.revised)
     assert evaluate(reloaded, rules).verdict == plan.verdict_after == "go"
     assert "      csm: 4    # two\n" in revised
     assert "    pods: [{id: m1, ae: 1, csm: 1, accounts: 5}, {id: mm-pod-2," in revised
@@ -679,7 +699,7 @@ def test_written_file_is_the_planned_proposal(strategy: str, newline: str) -> No
         loaded = load_org("org.yaml", text)
         plan = make_plan(loaded, CATALOGUE, (), strategy)
         revised = revise(text, loaded.document, loaded.org, plan.revised)
-        assert load_org("revised.yaml", revised).org == plan.revised
+        assert load_org("revised.yaml", revised).org == _without_empty_entries(plan.revised)
         assert revised.count("\n") == revised.count(newline)
 
 

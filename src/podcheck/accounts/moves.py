@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -23,10 +24,21 @@ class Move(NamedTuple):
     to_pod: str
 
 
+class Hire(NamedTuple):
+    """CSMs a pod needs for the accounts no CSM of its segment has room for."""
+
+    segment: str
+    pod: str
+    added: int
+    accounts: int  # the pod's accounts after the moves
+    csms: int  # the pod's CSMs today
+
+
 class Rebalancing(NamedTuple):
     moves: tuple[Move, ...]
     # Accounts that no CSM of the segment has room for: a hire, not a move.
     unplaced: int
+    hires: tuple[Hire, ...] = ()
 
 
 def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
@@ -50,8 +62,10 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
         return names.get(wanted, wanted)
 
     moves: list[Move] = []
+    hires: list[Hire] = []
     unplaced = 0
-    for segment in org.segments:
+    # The pod load bar is for pods: a pool's or a named model's CSMs are not in one.
+    for segment in org.pod_segments:
         ids = {label_key(s) for s in (segment.id, segment.display_name)}
         accounts = [a for a in tally_.kept if a.csm and named(a.segment) in ids]
         loads: dict[str, int] = {}
@@ -63,6 +77,8 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
         home_pod = {
             csm: min(p.items(), key=lambda kv: (-kv[1], kv[0]))[0] for csm, p in home.items()
         }
+        left: dict[str, int] = {}  # accounts nobody had room for, by the pod they stay in
+        pod_of = {id(a): a.pod for a in accounts}
         for donor in sorted(loads, key=lambda c: (-loads[c], c)):
             excess = loads[donor] - keep
             if excess <= 0:
@@ -74,6 +90,7 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
                 room = [c for c in loads if loads[c] < keep]
                 if not room:
                     unplaced += 1
+                    left[account.pod] = left.get(account.pod, 0) + 1
                     continue
                 target = min(
                     room,
@@ -81,6 +98,7 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
                 )
                 loads[donor] -= 1
                 loads[target] += 1
+                pod_of[id(account)] = home_pod[target]
                 moves.append(
                     Move(
                         account=safe_text(account.name)
@@ -94,4 +112,19 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
                         to_pod=safe_text(home_pod[target]),
                     )
                 )
-    return Rebalancing(tuple(moves), unplaced)
+        hires += _hires(segment.id, left, Counter(pod_of.values()), home_pod, keep)
+    return Rebalancing(tuple(moves), unplaced, tuple(hires))
+
+
+def _hires(
+    segment: str, left: dict[str, int], pods: Counter[str], home_pod: dict[str, str], keep: int
+) -> list[Hire]:
+    """Per pod with accounts left over, the fewest CSMs that bring every one of its CSMs
+    to `keep` accounts or fewer: its accounts over its CSMs, old and new, rounded up."""
+    found = []
+    for pod in sorted(left):
+        accounts = pods[pod]
+        csms = sum(1 for home in home_pod.values() if home == pod)
+        count = max(-(-accounts // keep) - csms, 1)
+        found.append(Hire(segment, safe_text(pod), count, accounts, csms))
+    return found

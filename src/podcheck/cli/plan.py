@@ -24,8 +24,10 @@ from podcheck.cli.options import (
 from podcheck.core.errors import InputErrors, UsageError
 
 if TYPE_CHECKING:  # imported for real inside the command, to keep --help fast
+    from podcheck.plan.changes import Plan
     from podcheck.plan.cheapest import Choice
     from podcheck.plan.costs import PlanCost
+    from podcheck.run.session import Judged, Session
 
 PlanFormat = DiffFormat
 
@@ -65,6 +67,13 @@ def plan_command(
         Optional[str],  # noqa: UP045
         typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
     ] = None,
+    include_recommended: Annotated[
+        bool,
+        typer.Option(
+            "--include-recommended",
+            help="With --write, write the recommended changes too (warnings arithmetic can fix).",
+        ),
+    ] = False,
     accounts: AccountsOption = None,
     column_map: MapOption = None,
     show_accounts: ShowAccountsOption = False,
@@ -126,10 +135,7 @@ def plan_command(
     if failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
     if write is not None:
-        from podcheck.plan.write import revise
-
-        (only,), (plan,) = judged, plans
-        write_output(write, revise(only.text, only.loaded.document, only.loaded.org, plan.revised))
+        plans = [_write_revised(write, judged[0], plans[0], include_recommended, session)]
     renderers = {
         PlanFormat.terminal: plan_view.render_terminal,
         PlanFormat.json: plan_view.render_json,
@@ -137,3 +143,27 @@ def plan_command(
     }
     sys.stdout.write(renderers[output_format](plans, costs, choices or ()))
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
+
+
+def _write_revised(
+    write: str, judged: "Judged", found: "Plan", include_recommended: bool, session: "Session"
+) -> "Plan":
+    """Write the revised proposal, judged again first: the plan announces the verdict the
+    written file gets, and a text that would not load is never written."""
+    from podcheck.plan.write import judge_written, revise
+
+    revised = found.revised
+    if include_recommended and found.revised_recommended is not None:
+        revised = found.revised_recommended
+    loaded = judged.loaded
+    written = revise(judged.text, loaded.document, loaded.org, revised)
+    chosen = session.settings
+    verdict = judge_written(
+        loaded.document.path, written, chosen.rules, session.waivers, chosen.rule_book,
+        session.fail_on,
+    )  # fmt: skip
+    if verdict is None:
+        typer.echo(f"{write}: error: the revised proposal did not load; nothing written", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    write_output(write, written)
+    return found._replace(verdict_after=verdict)

@@ -102,6 +102,8 @@ class Step(NamedTuple):
     segment: str | None
     message: str
     change: dict[str, Any] | None = None  # the plan's change as JSON fields; None: a to-do
+    # A change for a failing warning, beyond what go needs (plan.md, "recommended").
+    recommended: bool = False
 
 
 class ExportSummary(NamedTuple):
@@ -138,8 +140,9 @@ class ExportSummary(NamedTuple):
         ]
 
 
-# The "to reach go" sections show this many steps, then point to `podcheck plan`.
-REACH_LINES = 5
+# The "to reach go" sections (terminal and HTML alike) show this many steps, then say how
+# many more `podcheck plan` has.
+REACH_LINES = 3
 
 
 class FileReport(NamedTuple):
@@ -152,9 +155,10 @@ class FileReport(NamedTuple):
     to_reach_go: tuple[Step, ...] = ()  # the default plan, for a no-go file
     export: ExportSummary | None = None  # the account export judged with the file, if any
 
-    def reach_lines(self, limit: int = REACH_LINES) -> list[str]:
-        """The first steps of the default plan, then where to read the rest."""
-        steps = self.to_reach_go
+    def reach_lines(self, limit: int = REACH_LINES, recommended: bool = False) -> list[str]:
+        """The first steps of the default plan's required changes (with `recommended`, of
+        its recommended ones), then where to read the rest."""
+        steps = [step for step in self.to_reach_go if step.recommended == recommended]
         lines = [step.message for step in steps[:limit]]
         if len(steps) > limit:
             lines.append(f"podcheck plan {self.path} for the rest ({len(steps) - limit} more)")

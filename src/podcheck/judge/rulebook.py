@@ -66,6 +66,8 @@ class PlanRole:
     hiring: Literal["ratio", "pace"] | None = None
     # Fixed by forming more pods.
     pods: bool = False
+    # Fixed by moving accounts, with their share of ARR, between the segment's pods.
+    books: bool = False
     # The segment's field that says it does not fit pods (its model changes instead).
     misfit: str | None = None
     # The policy field a person writes, and what to write where the threshold does not say.

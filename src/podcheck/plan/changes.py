@@ -1,6 +1,7 @@
 """What a plan is made of: changes to the proposal, to-dos for a person, the plan itself."""
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Literal, NamedTuple
 
 from podcheck.judge.report import FileReport, Result
@@ -15,9 +16,12 @@ Kind = Literal[
     "defer-ae",
     "add-pod",
     "policy",
-    "structural",
+    "change-model",
+    "mark-pilot",
     "move-account",
 ]
+# Changes a person makes: the plan names them and never writes them.
+PERSON_KINDS = ("policy",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,20 @@ class Change:
     after: Any
     rules: tuple[str, ...]
     message: str
+    # The pods a `mark-pilot` marks.
+    pods: tuple[str, ...] | None = None
+    # The pod that receives what a move between pods moves (not part of the output).
+    target: str | None = dataclass_field(default=None, compare=False)
+
+
+class Total(NamedTuple):
+    """A changed segment's headcount at launch, before and after the plan."""
+
+    segment: str
+    ae_before: int
+    ae_after: int
+    csm_before: int
+    csm_after: int
 
 
 class Todo(NamedTuple):
@@ -52,11 +70,21 @@ class Plan(NamedTuple):
     changes: tuple[Change, ...]
     todo: tuple[Todo, ...]
     revised: OrgFile
+    # Changes for failing warnings that arithmetic can fix, on top of `changes`.
+    recommended: tuple[Change, ...] = ()
+    totals: tuple[Total, ...] = ()
+    # The proposal with the recommended changes applied too.
+    revised_recommended: OrgFile | None = None
+
+    @property
+    def made(self) -> tuple[Change, ...]:
+        """The required changes the plan makes itself (and `--write` writes)."""
+        return tuple(c for c in self.changes if c.kind not in PERSON_KINDS)
 
     @property
     def numeric(self) -> tuple[Change, ...]:
-        """The changes the plan makes itself (and `--write` writes)."""
-        return tuple(c for c in self.changes if c.count is not None)
+        """The changes that count something: each is minimal by one unit."""
+        return tuple(c for c in self.made if c.count is not None and c.kind != "mark-pilot")
 
 
 def gate_severities(fail_on: str) -> frozenset[str]:

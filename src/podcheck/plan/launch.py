@@ -12,6 +12,8 @@ from podcheck.plan.segment import SegmentWork, needed, people
 
 # The most pods a pilot's size is searched up to.
 MAX_NEW_PODS = 1_000
+# The longest id the org format allows.
+MAX_ID = 64
 
 
 def add_pods(work: SegmentWork) -> None:
@@ -29,18 +31,16 @@ def add_pods(work: SegmentWork) -> None:
         work.unfixed(codes[0], None, "list the pilot's pods (pods:) to plan the pilot's size")
         return
 
+    taken = {pod.id for s in work.org.segments for pod in s.pods or ()}
+    names: list[str] = []  # new pods' names, made as the search asks for more
+
     def with_pods(count: int) -> Segment:
         if segment.pods is None:
             return replace(segment, pod_count=current + count)
-        taken = {pod.id for s in work.org.segments for pod in s.pods or ()}
-        cohort = in_cohort  # new pods join the pilot cohort where one is marked
-        new: list[Pod] = []
-        number = 1
-        while len(new) < count:
-            name = f"{segment.id}-pod-{current + number}"[:64]
-            number += 1
-            if name not in taken:
-                new.append(Pod(id=name, ae=1, csm=1, accounts=0, pilot=cohort))
+        while len(names) < count:
+            names.append(_new_name(segment.id, current + len(names) + 1, taken))
+        # New pods join the pilot cohort where one is marked.
+        new = [Pod(id=name, ae=1, csm=1, accounts=0, pilot=in_cohort) for name in names[:count]]
         spare_ae, spare_csm = max(work.spare("ae"), 0), max(work.spare("csm"), 0)
         head = replace(
             segment.headcount,
@@ -58,7 +58,7 @@ def add_pods(work: SegmentWork) -> None:
             work.unfixed(codes[0], None, "no number of pods passes the pilot size")
         return
     revised = with_pods(count)
-    work.set(revised)
+    work.set(revised, reshaped=True)
     new_ae = revised.headcount.ae - segment.headcount.ae
     new_csm = revised.headcount.csm - segment.headcount.csm
     field = f"{work.where}.pods" if segment.pods is not None else f"{work.where}.pod_count"
@@ -77,11 +77,24 @@ def add_pods(work: SegmentWork) -> None:
     )  # fmt: skip
 
 
+def _new_name(segment: str, number: int, taken: set[str]) -> str:
+    """A pod id not taken (and then taken): the segment's id, cut so that the number always
+    fits the id's 64 characters, then `-pod-N` from `number` up."""
+    while True:
+        suffix = f"-pod-{number}"
+        name = segment[: MAX_ID - len(suffix)] + suffix
+        number += 1
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
 def launch_pods(work: SegmentWork, only: Sequence[str] | None = None) -> None:
     """Each failing pod gets the fewest CSMs that pass its rules (`only`: those rules)."""
     failing = work.pod_failures()
     codes = work.in_force(work.roles.pod)
     only = work.roles.pod if only is None else only
+    settled: set[tuple[str, str]] = set()
     for pod_index, pod in enumerate(work.segment.pods or ()):
         if pod.id not in failing:
             continue
@@ -125,7 +138,7 @@ def launch_pods(work: SegmentWork, only: Sequence[str] | None = None) -> None:
             if c in judged
             or (c in codes and work.pod_passes(work.segment, pod_index, launched, (c,)))
         )
-        work.failing = [r for r in work.failing if r.pod != pod.id or r.rule not in fixed]
+        settled.update((pod.id, code) for code in fixed)
         work.changes.append(
             Change(
                 "launch-csm", work.segment.id, pod.id, None, added,
@@ -134,6 +147,8 @@ def launch_pods(work: SegmentWork, only: Sequence[str] | None = None) -> None:
                 f"{pod.csm} → {csm} ({work.why(fixed, pod.ae, csm, pod.accounts)})",
             )
         )  # fmt: skip
+    if settled:
+        work.failing = [r for r in work.failing if (r.pod, r.rule) not in settled]
 
 
 def pair_pod(work: SegmentWork, pod_index: int, pod: Pod, failing: set[str]) -> Pod:

@@ -155,6 +155,7 @@ def _rebalance(work: SegmentWork, code: str, role: str, failing: Mapping[str, se
                 f"{taker.id}: {giver.id} {getattr(giver, role)} → "
                 f"{getattr(pods[source], role)}, {taker.id} {getattr(taker, role)} → "
                 f"{getattr(pods[target], role)} ({code})",
+                target=taker.id,
             )
         )  # fmt: skip
     if moves:

@@ -13,22 +13,35 @@ of them fail again.
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from fractions import Fraction
+from typing import Any, Literal
 
-from podcheck.core.numbers import format_money
+from podcheck.core.numbers import format_money, format_plain
 from podcheck.judge.engine import evaluate, planning_context
 from podcheck.judge.report import FileReport, Result
 from podcheck.judge.rulebook import Rule, load_catalogue
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile.loader import LoadedOrg
-from podcheck.orgfile.model import Segment
-from podcheck.plan.changes import Change, Plan, Strategy, Todo, gate_severities, targets
+from podcheck.orgfile.model import OrgFile, Segment
+from podcheck.plan.attribution import attribute
+from podcheck.plan.balance import balance_books
+from podcheck.plan.changes import (
+    PERSON_KINDS,
+    Change,
+    Plan,
+    Strategy,
+    Todo,
+    Total,
+    gate_severities,
+    targets,
+)
 from podcheck.plan.deferrals import defer_hires
 from podcheck.plan.hires import hire_later
 from podcheck.plan.launch import add_pods, launch_pods, launch_segment
 from podcheck.plan.moves import move_pod_aes, move_segment_aes, rebalance_pods
 from podcheck.plan.roles import PlanRules, plan_rules
 from podcheck.plan.segment import SegmentWork, needed
+from podcheck.plan.structure import change_model, mark_pilot
 
 
 def make_plan(
@@ -46,62 +59,106 @@ def make_plan(
     With `verify`, the revised proposal is judged again for `verdict_after`; without (for
     evaluate's "to reach go", which does not show it), the verdict is the plan's own: go
     unless something is left to do. Every change is checked by the oracle either way.
+    The recommended changes are planned on the revised proposal, for the failing warnings
+    that arithmetic can fix, and kept only where no rule at the gate fails for them.
     """
     org, document = loaded.org, loaded.document
     gate = gate_severities(fail_on)
     book = load_catalogue() if book is None else book
     if report is None:
         report = evaluate(loaded, rules, waivers, book)
-    failing = targets(report, fail_on)
-    if not failing:
-        return Plan(document.path, org.org.name, "go", "go", (), (), org)
-    in_force = {rule.code: rule for rule in rules if rule.severity in gate}
     roles = plan_rules(book)
     context = planning_context(book)
+    failing = targets(report, fail_on)
+    in_force = {rule.code: rule for rule in rules if rule.severity in gate}
     changes: list[Change] = []
     todo: list[Todo] = []
-    segments = list(org.segments)
-    by_segment: dict[str, list[Result]] = {}
     for result in failing:
         if result.segment is None:
             change, item = _org_todo(result, in_force.get(result.rule), roles)
             if change is not None:
                 changes.append(change)
             todo.append(item)
-        else:
+    revised, made, left = _plan_segments(
+        LoadedOrg(org, document), report, failing, in_force, roles, waivers, context, strategy
+    )
+    changes += made
+    todo += left
+    verdict_after: Literal["go", "no-go"] = "go"
+    after = report if not failing else None
+    if failing and verify:
+        after = evaluate(LoadedOrg(revised, document), rules, waivers, book)
+        left_over = targets(after, fail_on)
+        verdict_after = "no-go" if left_over else "go"
+        # An org rule stops applying when no pod segment is left: nothing to do for it.
+        still = {r.rule for r in left_over if r.segment is None}
+        changes = [c for c in changes if c.segment is not None or c.rules[0] in still]
+        todo = [t for t in todo if t.segment is not None or t.rule in still]
+    elif failing:
+        verdict_after = "no-go" if todo else "go"
+    recommended, with_recommended = _recommend(
+        LoadedOrg(revised, document), after, rules, waivers, book, gate, roles, context, strategy
+    )
+    return Plan(
+        document.path,
+        org.org.name,
+        "no-go" if failing else "go",
+        verdict_after,
+        tuple(changes),
+        tuple(todo),
+        revised,
+        recommended=tuple(recommended),
+        totals=_totals(org, revised, changes),
+        revised_recommended=with_recommended,
+    )
+
+
+def _plan_segments(
+    loaded: LoadedOrg,
+    report: FileReport,
+    failing: Sequence[Result],
+    in_force: dict[str, Rule],
+    roles: PlanRules,
+    waivers: Sequence[Waiver],
+    context: Any,
+    strategy: Strategy,
+    recommending: bool = False,
+) -> tuple[OrgFile, list[Change], list[Todo]]:
+    """Each segment's changes for its failing results, and the proposal they lead to."""
+    org, document = loaded.org, loaded.document
+    by_segment: dict[str, list[Result]] = {}
+    for result in failing:
+        if result.segment is not None:
             by_segment.setdefault(result.segment, []).append(result)
+    segments = list(org.segments)
+    changes: list[Change] = []
+    todo: list[Todo] = []
+    fits = {s.id: s.recommended for s in report.segments}
     for index, segment in enumerate(org.segments):
         found = by_segment.get(segment.id)
         if not found:
             continue
         work = SegmentWork(org, index, segment, document, in_force, roles, waivers, found, context)
-        fits = "pod"
-        if any(r.rule in roles.misfit for r in found):
-            fits = next((s.recommended for s in report.segments if s.id == segment.id), "pod")
-        segments[index] = _plan_segment(work, strategy, fits)
+        segments[index] = _plan_segment(work, strategy, fits.get(segment.id, "pod"), recommending)
         changes.extend(work.changes)
         todo.extend(work.todo)
-    revised = replace(org, segments=segments)
-    if verify:
-        still = bool(targets(evaluate(LoadedOrg(revised, document), rules, waivers, book), fail_on))
-    else:
-        still = bool(todo)
-    return Plan(
-        document.path,
-        org.org.name,
-        "no-go",
-        "no-go" if still else "go",
-        tuple(changes),
-        tuple(todo),
-        revised,
-    )
+    return replace(org, segments=segments), changes, todo
 
 
-def _plan_segment(work: SegmentWork, strategy: Strategy, recommended: str) -> Segment:
-    """The strategy's changes, in order: what needs a person, the pilot's pods, moves
-    (rebalance, defer), CSMs at launch, AE deferrals (defer), then CSM hires."""
-    for result in work.failing:
-        _person(work, result, recommended)
+def _plan_segment(
+    work: SegmentWork, strategy: Strategy, recommended: str, recommending: bool
+) -> Segment:
+    """The strategy's changes, in order: a model that fits (and nothing else), a pilot
+    cohort (and nothing else), what needs a person, the pilot's pods, moves (rebalance,
+    defer), CSMs at launch, AE deferrals (defer), CSM hires, then the books evened."""
+    if change_model(work, recommended):
+        return work.segment
+    if not recommending and mark_pilot(work):
+        return work.segment
+    fixed = tuple(sorted(code for code in work.codes if code in work.roles.counted))
+    if not recommending:
+        for result in work.failing:
+            _person(work, result)
     if any(code in work.codes for code in work.roles.pods):
         add_pods(work)
     if strategy == "rebalance":
@@ -118,31 +175,78 @@ def _plan_segment(work: SegmentWork, strategy: Strategy, recommended: str) -> Se
     if strategy == "defer":
         defer_hires(work)
     hire_later(work)
+    balance_books(work)
+    attribute(work, tuple(c for c in fixed if work.segment_passes(work.segment, (c,))))
     return work.segment
 
 
-def _person(work: SegmentWork, result: Result, recommended: str) -> None:
-    """Failures no count can fix: a structural misfit, or what needs measuring."""
+def _recommend(
+    loaded: LoadedOrg,
+    report: FileReport | None,
+    rules: Sequence[Rule],
+    waivers: Sequence[Waiver],
+    book: Sequence[Rule],
+    gate: frozenset[str],
+    roles: PlanRules,
+    context: Any,
+    strategy: Strategy,
+) -> tuple[list[Change], OrgFile]:
+    """Changes for the failing warnings arithmetic can fix, on the revised proposal
+    (`report`: its evaluation, when made); none for a segment where they would make a rule
+    at the gate fail."""
+    if report is None:
+        report = evaluate(loaded, rules, waivers, book)
+    warnings = [
+        r
+        for r in report.results
+        if r.status == "fail"
+        and r.severity not in gate
+        and r.severity == "warning"
+        and r.segment is not None
+        and r.rule in roles.arithmetic
+    ]
+    if not warnings:
+        return [], loaded.org
+    wanted = {r.rule for r in warnings}
+    in_force = {rule.code: rule for rule in rules if rule.severity in gate or rule.code in wanted}
+    revised, changes, _ = _plan_segments(
+        loaded, report, warnings, in_force, roles, waivers, context, strategy, recommending=True
+    )
+    after = evaluate(LoadedOrg(revised, loaded.document), rules, waivers, book)
+    before_failing = {(r.rule, r.segment, r.pod) for r in report.results if r.status == "fail"}
+    broken = {
+        r.segment
+        for r in after.results
+        if r.status == "fail"
+        and r.severity in gate
+        and (r.rule, r.segment, r.pod) not in before_failing
+    }
+    if broken:
+        segments = [
+            old if new.id in broken else new
+            for old, new in zip(loaded.org.segments, revised.segments, strict=True)
+        ]
+        revised = replace(revised, segments=segments)
+        changes = [c for c in changes if c.segment not in broken]
+    return changes, revised
+
+
+def _totals(org: OrgFile, revised: OrgFile, changes: Sequence[Change]) -> tuple[Total, ...]:
+    """Each changed segment's headcount at launch, before and after."""
+    changed = {c.segment for c in changes if c.kind not in PERSON_KINDS}
+    return tuple(
+        Total(old.id, old.headcount.ae, new.headcount.ae, old.headcount.csm, new.headcount.csm)
+        for old, new in zip(org.segments, revised.segments, strict=True)
+        if old.id in changed
+    )
+
+
+def _person(work: SegmentWork, result: Result) -> None:
+    """Failures no count can fix: what needs measuring, deciding or a person."""
     code = result.rule
-    segment = work.segment
-    if code in work.roles.misfit:
-        attribute = work.roles.misfit[code]
-        field = f"{work.where}.{attribute}"
-        need = needed(work.rules.get(code))
-        message = (
-            f"{segment.id} does not fit pods ({code}: {result.message}); "
-            f"its fit is the {recommended} model, or {field} {need}"
-        )
-        work.changes.append(
-            Change(
-                "structural", segment.id, None, None, None, field,
-                getattr(segment, attribute), need, (code,), message,
-            )
-        )  # fmt: skip
-        work.todo.append(Todo(code, segment.id, message))
-    elif code not in work.roles.counted:
+    if code not in work.roles.arithmetic:
         where = f"{result.pod}: " if result.pod else ""
-        work.todo.append(Todo(code, segment.id, f"{where}{result.message}"))
+        work.todo.append(Todo(code, work.segment.id, f"{where}{result.message}"))
 
 
 def _org_todo(result: Result, rule: Rule | None, roles: PlanRules) -> tuple[Change | None, Todo]:
@@ -158,8 +262,9 @@ def _org_todo(result: Result, rule: Rule | None, roles: PlanRules) -> tuple[Chan
 
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
-    (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures, so
-    `--write` leaves the file alone. Accounts nobody has room for are a hire: a to-do."""
+    (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures,
+    so `--write` leaves the file alone. Accounts nobody in the segment has room for are a
+    hire in the pod that holds them, one change per pod."""
     changes = [
         Change(
             "move-account",
@@ -176,16 +281,18 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
         )
         for move in moves.moves
     ]
-    # The moves settle the load rule's failures, unless some accounts have nowhere to go.
-    todo = [t for t in plan.todo if t.rule != rule]
-    if moves.unplaced:
-        todo.append(
-            Todo(
-                rule,
-                None,
-                f"{moves.unplaced} account{'s' if moves.unplaced != 1 else ''} over the load "
-                "bar and no CSM with room: hire a CSM",
+    for hire in moves.hires:
+        before = format_plain(Fraction(hire.accounts, hire.csms)) if hire.csms else "no CSM"
+        after = format_plain(Fraction(hire.accounts, hire.csms + hire.added))
+        changes.append(
+            Change(
+                "launch-csm", hire.segment, hire.pod, None, hire.added, None, hire.csms,
+                hire.csms + hire.added, (rule,),
+                f"hire {hire.added} CSM{'s' if hire.added != 1 else ''} for pod {hire.pod} "
+                f"({before} → {after} accounts per CSM)",
             )
-        )
+        )  # fmt: skip
+    # The moves and hires settle the load rule's failures.
+    todo = [t for t in plan.todo if t.rule != rule]
     after = plan.verdict_after if not todo else "no-go"
     return plan._replace(changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after)

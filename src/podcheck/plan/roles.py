@@ -27,6 +27,8 @@ class PlanRules:
     pace: tuple[str, ...]
     # The pilot's pod count.
     pods: tuple[str, ...]
+    # The spread of the pods' books, evened by moving accounts with their ARR.
+    books: tuple[str, ...]
     # A segment that does not fit pods: the field that says so.
     misfit: Mapping[str, str]
     # A policy a person writes: its field and, where the threshold does not say, what.
@@ -34,8 +36,13 @@ class PlanRules:
 
     @property
     def counted(self) -> tuple[str, ...]:
-        """Every rule a count of people, hires or pods can fix."""
-        return (*self.today, *self.hiring, *self.pods)
+        """Every rule a count of people, hires, pods or accounts can fix."""
+        return (*self.today, *self.hiring, *self.pods, *self.books)
+
+    @property
+    def arithmetic(self) -> tuple[str, ...]:
+        """Every rule the plan fixes itself: counts, and a model that fits."""
+        return (*self.counted, *self.misfit)
 
     def of(self, codes: Iterable[str], *groups: Sequence[str]) -> tuple[str, ...]:
         """The codes that belong to any of the groups, in their own order."""
@@ -58,6 +65,7 @@ def plan_rules(book: Sequence[Rule]) -> PlanRules:
         hiring_ratio=having(lambda role: role.hiring == "ratio"),
         pace=having(lambda role: role.hiring == "pace"),
         pods=having(lambda role: role.pods),
+        books=having(lambda role: role.books),
         misfit={r.code: r.roles.plan.misfit for r in book if r.roles.plan.misfit is not None},
         policy={
             r.code: (r.roles.plan.policy, r.roles.plan.policy_value)

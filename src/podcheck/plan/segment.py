@@ -42,7 +42,7 @@ class SegmentWork:
         self.org, self.index, self.segment, self.document = org, index, segment, document
         self.context = context
         # Pod subjects by segment state and rule: a pod's candidates differ only in the pod.
-        self._made: dict[tuple[int, str], tuple[Segment, tuple[Subject, ...]]] = {}
+        self._made: dict[str, dict[int, Subject]] = {}
         self.rules, self.roles, self.waivers = rules, roles, waivers
         self.failing = list(failing)
         self.codes = {r.rule for r in failing}
@@ -66,32 +66,45 @@ class SegmentWork:
                 return False
         return True
 
-    def pod_passes(self, segment: Segment, pod_index: int, pod: Pod, codes: Iterable[str]) -> bool:
+    def pod_passes(
+        self,
+        segment: Segment,
+        pod_index: int,
+        pod: Pod,
+        codes: Iterable[str],
+        same_shape: bool = True,
+    ) -> bool:
         """Whether the pod, changed, passes: judged as the engine judges the segment's pods,
-        with this pod in place of the one the segment holds."""
+        with this pod in place of the one the segment holds. `same_shape`: the segment
+        lists the same pods, pilot flags and model as the segment being planned, so the
+        engine's pod subjects are reused (they differ only in the pod and its counts)."""
         for code in codes:
             if "pod" not in self.rules[code].scope:
                 continue
-            for subject in self._pod_subjects(segment, code):
-                if subject.pod_index == pod_index and self._fails(code, subject._replace(pod=pod)):
-                    return False
+            subjects = self._pod_subjects(segment, code, same_shape)
+            subject = subjects.get(pod_index)
+            if subject is None:
+                continue
+            if self._fails(code, subject._replace(segment=segment, pod=pod)):
+                return False
         return True
 
-    def _pod_subjects(self, segment: Segment, code: str) -> tuple[Subject, ...]:
-        """The pod subjects the rule judges in the segment, made once per segment state."""
-        key = (id(segment), code)
-        found = self._made.get(key)
-        if found is None or found[0] is not segment:
-            subjects = tuple(
-                subject
+    def _pod_subjects(self, segment: Segment, code: str, same_shape: bool) -> Mapping[int, Subject]:
+        """The pod subjects the rule judges, by pod index: made once per shape of the
+        segment (which pods it lists and which are judged), so that time and memory stay
+        linear in the pods."""
+        found = self._made.get(code) if same_shape else None
+        if found is None:
+            found = {
+                subject.pod_index: subject
                 for subject in segment_subjects(
                     self.org, self.index, segment, self.rules[code], self.context
                 )
-                if subject.pod is not None
-            )
-            found = (segment, subjects)
-            self._made[key] = found
-        return found[1]
+                if subject.pod is not None and subject.pod_index is not None
+            }
+            if same_shape:
+                self._made[code] = found
+        return found
 
     def in_force(self, codes: Iterable[str]) -> tuple[str, ...]:
         return tuple(code for code in codes if code in self.rules)
@@ -128,7 +141,12 @@ class SegmentWork:
         where = f"{pod}: " if pod else ""
         self.todo.append(Todo(code, self.segment.id, f"{where}{why}"))
 
-    def set(self, segment: Segment) -> None:
+    def set(self, segment: Segment, reshaped: bool = False) -> None:
+        """The segment as planned so far; `reshaped`: its pods, their pilot flags or its
+        model changed, so the pod subjects are made again."""
+        old = self.segment
+        if reshaped or len(segment.pods or ()) != len(old.pods or ()) or segment.model != old.model:
+            self._made.clear()
         self.segment = segment
 
     def spare(self, role: str) -> int:

@@ -8,7 +8,8 @@ or block), new keys in the style of the mapping they join.
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from fractions import Fraction
+from typing import Any, Literal
 
 from podcheck.orgfile.model import HiringMonth, HiringTotals, OrgFile, Pod, Segment
 from podcheck.orgfile.source import Document, Path
@@ -43,16 +44,20 @@ class _Text:
         return self.text[self.offset(path)] in "{["
 
     def closing(self, path: Path) -> int:
-        """The offset of the bracket closing the flow collection at `path`."""
-        text, position, depth, quote = self.text, self.offset(path), 0, ""
+        """The offset of the bracket closing the flow collection at `path`: quoted text
+        (with its escapes) and comments are read past, so a bracket or an apostrophe in
+        them is not taken for one of the collection's."""
+        text, position, depth = self.text, self.offset(path), 0
         while position < len(text):
             char = text[position]
-            if quote:
-                if char == quote:
-                    quote = ""
-            elif char in "'\"":
-                quote = char
-            elif char in "{[":
+            if char in "'\"":
+                position = self.quoted_end(position)
+                continue
+            if char == "#" and (position == 0 or text[position - 1] in " \t\r\n"):
+                found = _BREAK.search(text, position)
+                position = len(text) if found is None else found.start()
+                continue
+            if char in "{[":
                 depth += 1
             elif char in "}]":
                 depth -= 1
@@ -60,6 +65,22 @@ class _Text:
                     return position
             position += 1
         raise ValueError("unclosed flow collection")
+
+    def quoted_end(self, start: int) -> int:
+        """The offset just past the quoted scalar that opens at `start`."""
+        text, quote, position = self.text, self.text[start], start + 1
+        while position < len(text):
+            char = text[position]
+            if quote == '"' and char == "\\":
+                position += 2
+                continue
+            if char == quote:
+                if quote == "'" and text[position + 1 : position + 2] == "'":
+                    position += 2  # '' is an apostrophe inside single quotes
+                    continue
+                return position + 1
+            position += 1
+        raise ValueError("unclosed quoted scalar")
 
     def last_line(self, path: Path) -> int:
         """The last line (0-based) any value under `path` stands on."""
@@ -75,14 +96,45 @@ class _Text:
         return dash - self.starts[self.document.places[path][0].line]
 
 
-def _scalar(text: _Text, path: Path, value: int) -> Edit:
+def _scalar(text: _Text, path: Path, value: object) -> Edit:
     place = text.document.places[path]
     start = text.offset(path)
+    if text.text[start] in "'\"":
+        return start, text.quoted_end(start), str(value)
     raw = place[2] or ""
     return start, start + len(raw), str(value)
 
 
-def _add_key(text: _Text, path: Path, key: str, value: int) -> Edit:
+def _money(value: Fraction | int) -> str:
+    """Money as a plain YAML number: whole dollars, or dollars and cents."""
+    exact = Fraction(value)
+    if exact.denominator == 1:
+        return str(exact.numerator)
+    cents = round(exact * 100)
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _remove_item(text: _Text, path: Path) -> Edit:
+    """The list item at `path` taken out, with its separator (flow) or its lines (block)."""
+    if text.is_flow(path[:-1]):
+        start = text.offset(path)
+        if text.is_flow(path):
+            end = text.closing(path) + 1
+        else:
+            end = start + len(text.document.places[path][2] or "")
+        after = text.text[end:]
+        comma = re.match(r"\s*,\s*", after)
+        if comma:
+            return start, end + comma.end(), ""
+        before = re.search(r",\s*$", text.text[:start])
+        return (before.start() if before else start), end, ""
+    first = text.document.places[path][0].line
+    last = text.last_line(path)
+    end = text.starts[last + 1] if last + 1 < len(text.starts) else len(text.text)
+    return text.starts[first], end, ""
+
+
+def _add_key(text: _Text, path: Path, key: str, value: object) -> Edit:
     """A new `key: value` at the end of the mapping at `path`."""
     if text.is_flow(path):
         close = text.closing(path)
@@ -146,6 +198,8 @@ def _add_items(
 
 def _segment_edits(text: _Text, index: int, old: Segment, new: Segment) -> Iterator[Edit]:
     here: Path = ("segments", index)
+    if old.model != new.model:
+        yield _scalar(text, (*here, "model"), new.model)
     for role in ("ae", "csm"):
         if getattr(old.headcount, role) != getattr(new.headcount, role):
             yield _scalar(text, (*here, "headcount", role), getattr(new.headcount, role))
@@ -153,9 +207,18 @@ def _segment_edits(text: _Text, index: int, old: Segment, new: Segment) -> Itera
         yield _scalar(text, (*here, "pod_count"), new.pod_count)
     old_pods, new_pods = old.pods or [], new.pods or []
     for pod_index, (before, after) in enumerate(zip(old_pods, new_pods, strict=False)):
+        at: Path = (*here, "pods", pod_index)
         for role in ("ae", "csm", "accounts"):
             if getattr(before, role) != getattr(after, role):
-                yield _scalar(text, (*here, "pods", pod_index, role), getattr(after, role))
+                yield _scalar(text, (*at, role), getattr(after, role))
+        if before.arr != after.arr and after.arr is not None:
+            yield _scalar(text, (*at, "arr"), _money(after.arr))
+        if before.pilot != after.pilot:
+            flag = "true" if after.pilot else "false"
+            if (*at, "pilot") in text.document.places:
+                yield _scalar(text, (*at, "pilot"), flag)
+            else:
+                yield _add_key(text, at, "pilot", flag)
     added: list[Pod] = new_pods[len(old_pods) :]
     if added:
         yield _add_items(
@@ -193,6 +256,10 @@ def _plan_edits(text: _Text, path: Path, old: Any, new: Any) -> Iterator[Edit]:
         if pending:
             yield _add_items(text, path, position, [_month_fields(e) for e in pending])
             pending = []
+        if not (entry.ae or entry.csm) and (before.ae or before.csm):
+            # A deferral or a removal never leaves an empty entry behind.
+            yield _remove_item(text, (*path, position))
+            continue
         for role in ("ae", "csm"):
             if getattr(before, role) != getattr(entry, role):
                 if (*path, position, role) in text.document.places:
@@ -226,3 +293,25 @@ def revise(text: str, document: Document, original: OrgFile, revised: OrgFile) -
     for start, end, _, replacement in ordered:
         result = result[:start] + replacement + result[end:]
     return result
+
+
+def judge_written(
+    path: str,
+    text: str,
+    rules: Sequence[Any],
+    waivers: Sequence[Any],
+    book: Sequence[Any],
+    fail_on: str,
+) -> Literal["go", "no-go"] | None:
+    """The written text judged as `evaluate` would judge it: the verdict at the gate, or
+    None when it does not load (the plan never claims a verdict its file does not get)."""
+    from podcheck.core.errors import InputErrors
+    from podcheck.judge.engine import evaluate
+    from podcheck.orgfile.loader import load_org
+    from podcheck.plan.changes import targets
+
+    try:
+        loaded = load_org(path, text)
+    except InputErrors:
+        return None
+    return "no-go" if targets(evaluate(loaded, rules, waivers, book), fail_on) else "go"

@@ -274,9 +274,10 @@ def _to_reach_go(
     the plan (the ratio chart draws them beside the proposed ones). `plan` is the plan
     the file was judged with (podcheck.plan.changes.Plan), None for a file that is go."""
     if file.verdict != "no-go" or plan is None:
-        return {"steps": [], "planned": {}}
-    # Three steps keep the page to two sheets; the plan command has the rest.
-    steps = file.reach_lines(limit=3)
+        return {"steps": [], "recommended": [], "planned": {}}
+    # As many steps as the terminal shows; the plan command has the rest.
+    steps = file.reach_lines()
+    recommended = file.reach_lines(recommended=True)
     changed = {
         new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
     }
@@ -285,7 +286,7 @@ def _to_reach_go(
         for projection in build_projection(plan.revised, rules, PROJECTION_MONTHS).segments
         if projection.id in changed
     }
-    return {"steps": steps, "planned": planned}
+    return {"steps": steps, "recommended": recommended, "planned": planned}
 
 
 def _go_costs(file: FileReport, org: OrgFile, plan: Any) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from podcheck import __version__
 from podcheck.core import inert
 from podcheck.core.errors import one_line
 from podcheck.judge.report import Step
-from podcheck.plan.changes import Change, Plan, Todo
+from podcheck.plan.changes import PERSON_KINDS, Change, Plan, Todo, Total
 from podcheck.plan.cheapest import Choice
 from podcheck.plan.costs import PlanCost, Priced
 from podcheck.render import plan_costs_view as money
@@ -19,13 +19,11 @@ from podcheck.render.formats.markdown import cell
 _VERDICT = {"go": "GO", "no-go": "NO-GO"}
 
 
-def _segments(plan: Plan) -> list[str | None]:
-    """The segments the plan speaks about, org-wide items (None) first, then in order."""
-    found: list[str | None] = []
-    for segment in [c.segment for c in plan.numeric] + [t.segment for t in plan.todo]:
-        if segment not in found:
-            found.append(segment)
-    return sorted(found, key=lambda s: (s is not None, found.index(s)))
+def _by_segment(items: Sequence[Any]) -> dict[str | None, list[Any]]:
+    found: dict[str | None, list[Any]] = {}
+    for item in items:
+        found.setdefault(item.segment, []).append(item)
+    return found
 
 
 def _priced(plan: Plan, cost: PlanCost | None) -> dict[int, Priced]:
@@ -40,19 +38,32 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
     lines = [f"{plan.path} · {one_line(plan.org)}: {_VERDICT[plan.verdict_before]}"]
     if choice is not None:
         lines += [f"  {line}" for line in money.choice_lines(choice)]
-    if plan.verdict_before == "go":
+    if plan.verdict_before == "go" and not plan.recommended:
         return [*lines, "  nothing to change: every rule at the gate passes", ""]
     priced = _priced(plan, cost)
-    for segment in _segments(plan):
-        changes = [c for c in plan.numeric if c.segment == segment]
-        todo = [t for t in plan.todo if t.segment == segment]
+    totals = {t.segment: t for t in plan.totals}
+    changes, todo = _by_segment(plan.made), _by_segment(plan.todo)
+    recommended = _by_segment(plan.recommended)
+    # The segments the plan speaks about, org-wide items (None) first, then in order.
+    segments = list(dict.fromkeys([*changes, *todo, *recommended]))
+    for segment in sorted(segments, key=lambda s: s is not None):
         lines.append(f"  {segment}" if segment else "  the whole org")
         lines += [
-            f"    - {one_line(c.message)}{money.change_words(priced.get(id(c)))}" for c in changes
+            f"    - {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
+            for c in changes.get(segment, ())
         ]
-        lines += [f"    - to do: {t.rule} {one_line(t.message)}" for t in todo]
+        lines += [f"    - to do: {t.rule} {one_line(t.message)}" for t in todo.get(segment, ())]
+        total = totals.get(segment) if segment is not None else None
+        if total is not None and (total.ae_before, total.csm_before) != (
+            total.ae_after,
+            total.csm_after,
+        ):
+            lines.append(f"    = {_total(total)}")
+        lines += [f"    - recommended: {one_line(c.message)}" for c in recommended.get(segment, ())]
     after = _VERDICT[plan.verdict_after]
-    if plan.verdict_after == "go":
+    if plan.verdict_before == "go":
+        lines.append("  every rule at the gate passes; the recommended changes make it sustainable")
+    elif plan.verdict_after == "go":
         lines.append(f"  with these changes the proposal would be {after}")
     else:
         lines.append(
@@ -60,6 +71,13 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         )
     lines += [f"  {line}" for line in money.summary_lines(cost)]
     return [*lines, ""]
+
+
+def _total(total: Total) -> str:
+    return (
+        f"the segment at launch: {total.ae_before} AEs → {total.ae_after}, "
+        f"{total.csm_before} CSMs → {total.csm_after}"
+    )
 
 
 Costs = Sequence[PlanCost | None]
@@ -85,6 +103,7 @@ def _change(change: Change) -> dict[str, Any]:
         "kind": change.kind,
         "segment": change.segment,
         "pod": change.pod,
+        "pods": None if change.pods is None else list(change.pods),
         "month": change.month,
         "count": change.count,
         "field": change.field,
@@ -92,6 +111,7 @@ def _change(change: Change) -> dict[str, Any]:
         "after": json_value(change.after),
         "rules": list(change.rules),
         "message": change.message,
+        "cost": None,
     }
 
 
@@ -111,7 +131,9 @@ def plan_dict(
         "changes": [
             {**_change(c), "cost": money.change_cost(priced.get(id(c)))} for c in plan.changes
         ],
+        "recommended": [_change(c) for c in plan.recommended],
         "todo": [_todo(t) for t in plan.todo],
+        "totals": [t._asdict() for t in plan.totals],
         "cost": money.file_cost(cost),
     }
     if choice is not None:
@@ -124,6 +146,17 @@ def render_json(plans: Sequence[Plan], costs: Costs = (), choices: Choices = ())
     files = [plan_dict(p, _at(costs, i), _at(choices, i)) for i, p in enumerate(plans)]
     data = {"tool": "podcheck", "version": __version__, "files": files}
     return inert.json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _table(changes: Sequence[Change], priced: dict[int, Priced]) -> list[str]:
+    lines = ["| segment | pod | change | fixes |", "|---|---|---|---|"]
+    lines += [
+        f"| {cell(c.segment or '')} | {cell(c.pod or '')} "
+        f"| {cell(c.message + money.change_words(priced.get(id(c))))} "
+        f"| {cell(', '.join(c.rules))} |"
+        for c in changes
+    ]
+    return [*lines, ""]
 
 
 def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices = ()) -> str:
@@ -140,14 +173,13 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
             lines += [cell(line) + "  " for line in money.choice_lines(choice)]
             lines.append("")
         priced = _priced(plan, cost)
-        if plan.numeric:
-            lines += ["| segment | pod | change | fixes |", "|---|---|---|---|"]
-            lines += [
-                f"| {cell(c.segment or '')} | {cell(c.pod or '')} "
-                f"| {cell(c.message + money.change_words(priced.get(id(c))))} "
-                f"| {cell(', '.join(c.rules))} |"
-                for c in plan.numeric
-            ]
+        if plan.made:
+            lines += _table(plan.made, priced)
+        changed = [
+            t for t in plan.totals if (t.ae_before, t.csm_before) != (t.ae_after, t.csm_after)
+        ]
+        if changed:
+            lines += [f"- {cell(t.segment)}: {cell(_total(t))}" for t in changed]
             lines.append("")
         if cost is not None:
             lines += [f"- {cell(line)}" for line in money.summary_lines(cost)]
@@ -160,21 +192,27 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
                 for t in plan.todo
             ]
             lines.append("")
-        if plan.verdict_before == "go":
+        if plan.recommended:
+            lines += ["Recommended (warnings arithmetic can fix; not needed for go):", ""]
+            lines += _table(plan.recommended, {})
+        if plan.verdict_before == "go" and not plan.recommended:
             lines += ["Nothing to change.", ""]
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_reach_go(plan: Plan) -> tuple[Step, ...]:
     """The plan as steps for evaluate's reports: its changes, then the to-dos no change
-    covers (a person's changes, policy and structural, are to-dos already)."""
-    numeric = [c for c in plan.changes if c.count is not None]
-    steps = [Step(c.segment, c.message, _change(c)) for c in numeric]
-    steps += [Step(c.segment, c.message, _change(c)) for c in plan.changes if c.count is None]
+    covers (a person's changes, policies, are to-dos already), then the recommended
+    changes, marked as such."""
+    steps = [Step(c.segment, c.message, _change(c)) for c in plan.made]
+    steps += [
+        Step(c.segment, c.message, _change(c)) for c in plan.changes if c.kind in PERSON_KINDS
+    ]
     covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
     steps += [
         Step(t.segment, f"to do: {t.rule} {t.message}")
         for t in plan.todo
         if (t.segment, t.rule) not in covered
     ]
+    steps += [Step(c.segment, c.message, _change(c), recommended=True) for c in plan.recommended]
     return tuple(steps)

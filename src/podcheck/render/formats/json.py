@@ -135,7 +135,11 @@ def _export_fields(export: ExportSummary) -> dict[str, Any]:
 
 def _reach(file: FileReport, segment: str | None) -> list[dict[str, Any]]:
     """The default plan's changes for a segment (None: the org-wide ones), as in plan.md."""
-    return [s.change for s in file.to_reach_go if s.segment == segment and s.change is not None]
+    return [
+        s.change
+        for s in file.to_reach_go
+        if s.segment == segment and s.change is not None and not s.recommended
+    ]
 
 
 def report_dict(report: Report) -> dict[str, Any]:

@@ -114,6 +114,11 @@ def _file(file: FileReport, rules: dict) -> list[str]:
     reach = file.reach_lines()
     if reach:
         lines += ["#### To reach go", "", *(f"- {cell(line)}" for line in reach), ""]
+    beyond = file.reach_lines(recommended=True)
+    if beyond:
+        lines += ["Recommended beyond go (warnings the same arithmetic can fix):", ""]
+        lines += [f"- recommended: {cell(line)}" for line in beyond]
+        lines.append("")
     passed = sum(r.status == "pass" for r in file.results)
     skipped = sum(r.status == "skip" for r in file.results)
     lines += [f"{len(failed)} failed · {passed} passed · {skipped} skipped", ""]

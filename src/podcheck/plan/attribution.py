@@ -1,0 +1,70 @@
+"""Every rule a change fixes: the targeted rules that fail again when the change is undone
+(a CSM at launch that fixes the ratio today and the projected ratio lists both)."""
+
+from dataclasses import replace
+
+from podcheck.orgfile.model import HiringMonth, HiringTotals, Segment
+from podcheck.plan.changes import Change
+from podcheck.plan.segment import SegmentWork
+
+
+def attribute(work: SegmentWork, fixed: tuple[str, ...]) -> None:
+    """Complete each change's `rules` with the fixed rules that fail without it."""
+    final = work.segment
+    pods = {pod.id: index for index, pod in enumerate(final.pods or ())}
+    # The segment-scope rules read the segment's totals, which a pod's change moves by its
+    # count whichever pod it is: judged once per kind and count, not once per pod.
+    by_total: dict[tuple[str, int | None, bool], frozenset[str]] = {}
+    for position, change in enumerate(work.changes):
+        undone = _undone(final, change, pods)
+        if undone is None:
+            continue
+        at = pods.get(change.pod) if change.pod is not None else None
+        key = (change.kind, change.count, at is not None)
+        if key not in by_total or at is None:
+            by_total[key] = frozenset(c for c in fixed if not work.segment_passes(undone, (c,)))
+        found = set(change.rules) | by_total[key]
+        if at is not None and undone.pods is not None:
+            found.update(c for c in fixed if not work.pod_passes(undone, at, undone.pods[at], (c,)))
+        if found != set(change.rules):
+            work.changes[position] = replace(change, rules=tuple(sorted(found)))
+
+
+def _undone(segment: Segment, change: Change, pods: dict[str, int]) -> Segment | None:
+    """The final segment without this change, where that is one edit; else None."""
+    head = segment.headcount
+    plan = segment.hiring_plan
+    count = change.count or 0
+    if change.kind in ("launch-csm", "move-ae", "move-accounts") and change.pod is not None:
+        role = {"launch-csm": "csm", "move-ae": "ae", "move-accounts": "accounts"}[change.kind]
+        listed = list(segment.pods or ())
+        at = pods[change.pod]
+        listed[at] = replace(listed[at], **{role: change.before})
+        if change.target is not None:
+            to = pods[change.target]
+            listed[to] = replace(listed[to], **{role: getattr(listed[to], role) - count})
+        if change.kind == "launch-csm":
+            head = replace(head, csm=head.csm - count)
+        return replace(segment, pods=listed, headcount=head)
+    if change.kind == "launch-csm":
+        return replace(segment, headcount=replace(head, csm=change.before))
+    if change.kind == "move-ae":
+        return replace(segment, headcount=replace(head, ae=change.before))
+    if change.kind in ("hire-csm", "defer-ae") and isinstance(plan, HiringTotals):
+        role = "csm" if change.kind == "hire-csm" else "ae"
+        return replace(segment, hiring_plan=replace(plan, **{role: change.before}))
+    if change.kind == "hire-csm" and isinstance(plan, list) and change.month is not None:
+        return replace(segment, hiring_plan=_fewer(plan, change.month, count))
+    return None
+
+
+def _fewer(plan: list[HiringMonth], month: int, count: int) -> list[HiringMonth]:
+    """The monthly plan with `count` fewer CSM hires in `month`."""
+    found = []
+    for entry in plan:
+        if entry.month == month and count and entry.csm:
+            taken = min(entry.csm, count)
+            count -= taken
+            entry = replace(entry, csm=entry.csm - taken)
+        found.append(entry)
+    return found
