@@ -148,22 +148,24 @@ def plan_command(
 def _write_revised(
     write: str, judged: "Judged", found: "Plan", include_recommended: bool, session: "Session"
 ) -> "Plan":
-    """Write the revised proposal, judged again first: the plan announces the verdict the
-    written file gets, and a text that would not load is never written."""
-    from podcheck.plan.write import judge_written, revise
+    """Write the revised proposal, judged again first (on its own, without an export: the
+    account moves are made in the CRM, not in the file): the plan announces the verdict
+    the written file gets, and a text that would not load is never written."""
+    from podcheck.plan.changes import targets
+    from podcheck.plan.write import revise
+    from podcheck.run.session import judge_file
 
     revised = found.revised
     if include_recommended and found.revised_recommended is not None:
         revised = found.revised_recommended
     loaded = judged.loaded
     written = revise(judged.text, loaded.document, loaded.org, revised)
-    chosen = session.settings
-    verdict = judge_written(
-        loaded.document.path, written, chosen.rules, session.waivers, chosen.rule_book,
-        session.fail_on,
-    )  # fmt: skip
-    if verdict is None:
+    try:
+        again = judge_file(judged.shown, session._replace(export=None, reach=False), text=written)
+    except InputErrors:
         typer.echo(f"{write}: error: the revised proposal did not load; nothing written", err=True)
-        raise typer.Exit(EXIT_INPUT_ERROR)
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    assert again.report is not None  # judged
     write_output(write, written)
-    return found._replace(verdict_after=verdict)
+    failing = targets(again.report, session.fail_on)
+    return found._replace(verdict_after="no-go" if failing else "go")

@@ -9,7 +9,7 @@ or block), new keys in the style of the mapping they join.
 import re
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 from podcheck.orgfile.model import HiringMonth, HiringTotals, OrgFile, Pod, Segment
 from podcheck.orgfile.source import Document, Path
@@ -293,25 +293,3 @@ def revise(text: str, document: Document, original: OrgFile, revised: OrgFile) -
     for start, end, _, replacement in ordered:
         result = result[:start] + replacement + result[end:]
     return result
-
-
-def judge_written(
-    path: str,
-    text: str,
-    rules: Sequence[Any],
-    waivers: Sequence[Any],
-    book: Sequence[Any],
-    fail_on: str,
-) -> Literal["go", "no-go"] | None:
-    """The written text judged as `evaluate` would judge it: the verdict at the gate, or
-    None when it does not load (the plan never claims a verdict its file does not get)."""
-    from podcheck.core.errors import InputErrors
-    from podcheck.judge.engine import evaluate
-    from podcheck.orgfile.loader import load_org
-    from podcheck.plan.changes import targets
-
-    try:
-        loaded = load_org(path, text)
-    except InputErrors:
-        return None
-    return "no-go" if targets(evaluate(loaded, rules, waivers, book), fail_on) else "go"
