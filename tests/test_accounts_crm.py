@@ -389,3 +389,139 @@ def test_a_renewal_date_no_rule_reads_never_costs_a_row(tmp_path):
         "export: 300 rows: renewal date not a date (kept: no rule in force reads it)"
         in terminal.stdout
     )
+
+
+# ---- Hostile exports: nothing echoed, work bounded ---------------------------------------
+
+
+SECRET = "https://octocat:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com"
+
+
+def test_a_link_to_a_secret_outside_the_working_directory_is_refused_unread(tmp_path, monkeypatch):
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (outside / ".git-credentials").write_text(SECRET + "\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "books.csv").symlink_to(outside / ".git-credentials")
+    monkeypatch.chdir(repo)
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export("books.csv", accounts.ExportOptions())
+    (error,) = caught.value.errors
+    assert str(error) == (
+        "books.csv:1:1: error: is a symbolic link to a file outside the working directory; refused"
+    )
+
+
+def test_a_file_that_is_no_export_is_refused_without_a_word_of_its_content(tmp_path):
+    # A secret inside the working directory, named as an export: its first line is the
+    # "header", and nothing of it may be echoed.
+    path = tmp_path / "credentials"
+    path.write_text(SECRET + "\n")
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(path), accounts.ExportOptions())
+    (error,) = caught.value.errors
+    assert "ghp_" not in str(error) and "octocat" not in str(error)
+    assert error.message == (
+        "no column account, arr, segment, pod, csm (map it with --map FIELD=HEADER); the "
+        "header row has 1 column, recognised: none"
+    )
+
+
+def test_a_fifo_named_as_the_export_is_refused_without_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "books.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(fifo), accounts.ExportOptions())
+    assert caught.value.errors[0].message == "is not a regular file; refused"
+
+
+def test_an_export_of_unique_names_is_bounded_by_work_not_only_bytes(tmp_path, monkeypatch):
+    from podcheck.accounts import tally
+
+    # Every row its own (segment, pod, AE, CSM): counters grow with rows, so they are capped.
+    monkeypatch.setattr(tally, "MAX_GROUPS", 1_000)
+    rows = [
+        [f"{i}", f"Name {i}", f"AE {i}", f"CSM {i}", "Mid Market", f"p{i}", "1", ""]
+        for i in range(1_001)
+    ]
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions())
+    assert caught.value.errors[0].message == (
+        "more than 1,000 distinct segment, pod, AE and CSM combinations; a CRM's books have "
+        "far fewer"
+    )
+
+
+def hand_made_workbook(path: Path, sheet: str, shared: str | None = None) -> Path:
+    """A workbook zipped by hand, part by part, as a hostile one would be."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+    if shared is not None:
+        rels += f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Accounts" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f"{rels}</Relationships>",
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared is not None:
+            archive.writestr("xl/sharedStrings.xml", shared)
+    return path
+
+
+def test_a_shared_string_table_past_the_limit_is_refused_before_it_is_parsed(tmp_path):
+    # 1.4 MB that expand to 594 MB cost openpyxl 233 s and 5.2 GB; the same shape in small.
+    shared = '<sst xmlns="x"><si><t>' + "A" * 400_000 + "</t></si></sst>"
+    path = hand_made_workbook(tmp_path / "bomb.xlsx", '<worksheet xmlns="x"/>', shared)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(path), accounts.ExportOptions(max_bytes=100_000))
+    assert caught.value.errors[0].message == (
+        "workbook's shared-string table expands to 400,037 bytes; at most 100,000 are read"
+    )
+
+
+def test_a_workbook_part_with_a_doctype_is_refused(tmp_path):
+    sheet = (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
+        '<worksheet xmlns="x"><sheetData><row r="1"><c t="inlineStr"><is><t>&a;</t></is></c>'
+        "</row></sheetData></worksheet>"
+    )
+    path = hand_made_workbook(tmp_path / "dtd.xlsx", sheet)
+    with pytest.raises(InputErrors) as caught:
+        accounts.read_export(str(path), accounts.ExportOptions())
+    assert caught.value.errors[0].message == "workbook part declares a DOCTYPE; refused"
+
+
+def test_a_hand_made_sheet_with_inline_strings_and_skipped_rows_is_read(tmp_path):
+    def cells(*values: str) -> str:
+        return "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values)
+
+    header = cells("Account Name", "ARR", "Segment", "Pod", "CSM")
+    sheet = (
+        '<worksheet xmlns="x"><sheetData>'
+        f'<row r="1">{header}</row>'
+        f'<row r="2">{cells("Acme &amp; Co", "$45,000.00", "Mid Market", "p1", "CSM 1")}</row>'
+        f'<row r="5">{cells("Bolt", "27632.89 USD", "mid-market", "P2", "CSM 2")}</row>'
+        "</sheetData></worksheet>"
+    )
+    path = hand_made_workbook(tmp_path / "inline.xlsx", sheet)
+    counted = accounts.read_export(str(path), accounts.ExportOptions(keep_accounts=True))
+    assert counted.errors == ()
+    assert counted.kept is not None
+    assert [(a.name, a.row, a.arr_cents) for a in counted.kept] == [
+        ("Acme & Co", 2, 4500000),
+        ("Bolt", 5, 2763289),
+    ]

@@ -22,46 +22,60 @@ _MAX_DIGITS = 13
 
 def _grouped(whole: str) -> str | None:
     """`27,632` as `27632`; None when the commas do not group thousands."""
-    head, *groups = whole.split(",")
-    if not 1 <= len(head) <= 3 or any(len(g) != 3 for g in groups):
+    parts = whole.split(",")
+    if not 0 < len(parts[0]) <= 3:
         return None
-    return head + "".join(groups)
+    for part in parts[1:]:  # a loop, not any(): this runs per cell
+        if len(part) != 3:
+            return None
+    return "".join(parts)
 
 
 def parse_cents(text: str) -> int | Fraction:
     """An ARR cell as exact cents; never negative. AmountError when it is not an amount.
 
     The forms CRMs write (digits, an optional `$` or `USD`, thousands commas, two decimals)
-    are read with string methods, which cost about what `float()` does; anything else (`48.25K`,
-    more decimals) goes to the general money parser, which refuses what is not money.
+    are read with string methods, in about the time `float()` takes; anything else
+    (`48.25K`, more decimals) goes to the general money parser, which refuses what is not
+    money.
     """
-    amount = text
-    if not (amount.isdigit() and amount.isascii()):
-        amount = amount.strip()
-        if amount.endswith(_CURRENCY):
-            amount = amount[: -len(_CURRENCY)].rstrip()
-        elif amount.startswith(_CURRENCY):
-            amount = amount[len(_CURRENCY) :].lstrip()
-        if amount.startswith("$"):
-            amount = amount[1:]
+    found = _plain(text)
+    if found is not None:
+        return found
+    amount = text.strip()
+    if amount.endswith(_CURRENCY):
+        amount = amount[: -len(_CURRENCY)].rstrip()
+    elif amount.startswith(_CURRENCY):
+        amount = amount[len(_CURRENCY) :].lstrip()
+    if amount.startswith("$"):
+        amount = amount[1:]
     whole, dot, cents = amount.partition(".")
     if "," in whole:
-        whole = _grouped(whole) or "x"
-    # A leading zero goes to the general parser, which refuses it as money does everywhere.
-    if (
-        whole.isdigit()
-        and whole.isascii()
-        and len(whole) < _MAX_DIGITS
-        and (whole[0] != "0" or whole == "0")
-    ):
-        if not dot:
-            return int(whole) * 100
-        if len(cents) == 2 and cents.isdigit() and cents.isascii():
-            return int(whole + cents)
+        grouped = _grouped(whole)
+        found = _plain(grouped + dot + cents) if grouped else None
+    else:
+        found = _plain(amount)
+    if found is not None:
+        return found
     if amount.startswith("$"):
         raise numbers.AmountError("expected one currency sign")
-    value = numbers.parse_money(amount if amount else text.strip())
+    value = numbers.parse_money(amount or text.strip())
     return numbers.normalise(Fraction(value) * 100)
+
+
+def _plain(text: str) -> int | None:
+    """Cents of `48250` or `48250.00`; None for any other form."""
+    whole, dot, cents = text.partition(".")
+    # A leading zero is left to the general parser, which refuses it as money does everywhere.
+    if not (whole.isdigit() and whole.isascii() and len(whole) < _MAX_DIGITS):
+        return None
+    if whole[0] == "0" and whole != "0":
+        return None
+    if not dot:
+        return int(whole) * 100
+    if len(cents) == 2 and cents.isdigit() and cents.isascii():
+        return int(whole + cents)
+    return None
 
 
 class Slashed(tuple[int, int, int]):

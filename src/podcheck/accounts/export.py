@@ -5,13 +5,12 @@ checked before it is opened, a workbook's declared uncompressed sizes before ope
 touches it, lines, fields and columns are capped, and a binary or non-UTF-8 file is one
 error. Rows are streamed into `tally.tally`; nothing holds the whole file.
 
-openpyxl is imported only when a workbook is read, so runs without one never pay for it.
+A workbook is read by podcheck.accounts.workbook, a row at a time.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import itertools
 import os
@@ -318,50 +317,26 @@ def _read_workbook(path: str, shown: str, options: ExportOptions) -> tally.Tally
         raise _refuse(
             shown, 1, f"workbook expands to {expanded:,} bytes; at most {limit:,} are read"
         )
-    import openpyxl
+    from podcheck.accounts.workbook import Workbook, WorkbookError
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None
-    try:
-        if not workbook.worksheets:
-            raise _refuse(shown, 1, "workbook has no worksheet")
-        sheet = workbook.worksheets[0]
-        try:
-            first = sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True)
-            header = [_cell(v) for v in next(first, ())]
+        with zipfile.ZipFile(path) as archive:
+            book = Workbook(archive, options.max_bytes)
+            rows = book.rows(MAX_COLUMNS, tally.MAX_ROWS)
+            header = next(rows, [])
+            rows.close()  # type: ignore[attr-defined]
             while header and not header[-1]:
                 header.pop()
             if not header:
                 raise _refuse(shown, 1, "export is empty; expected a header row")
             columns = map_columns(header, options.columns, shown)
-            # Only the columns read: openpyxl pads every row to the width it is asked for.
-            width = max(i for i in columns if i is not None) + 1
-            rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-            return _tally(shown, (_cells(row) for row in rows), columns, options)
-        except InputErrors:
-            raise
-        except Exception as exc:
-            raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None
-    finally:
-        workbook.close()
-
-
-def _cells(row: Sequence[object]) -> list[str]:
-    """A worksheet row as text; an empty row as [] (a blank line)."""
-    return [_cell(v) for v in row] if any(v is not None for v in row) else []
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return str(value)
+            # Only the columns read.
+            book_rows = book.rows(max(i for i in columns if i is not None) + 1, tally.MAX_ROWS)
+            next(book_rows, None)  # the header
+            return _tally(shown, book_rows, columns, options)
+    except InputErrors:
+        raise
+    except WorkbookError as exc:
+        raise _refuse(shown, 1, str(exc)) from None
+    except Exception as exc:  # a broken part: zip, XML or number
+        raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None
