@@ -296,12 +296,18 @@ def test_fifo_and_device_inputs_are_refused(tmp_path):
 
 
 def test_output_that_is_a_device_a_directory_or_an_input_is_refused(tmp_path, monkeypatch):
+    # Contract changed (issue 22): a character device such as /dev/null is written by
+    # opening it (tests/test_paths.py); a socket is still no place for a report.
+    import socket
+
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "org.yaml"
     text = yaml.safe_dump(org())
     path.write_text(text)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind("sock")
     for target, reason in [
-        ("/dev/null", "is not a regular file"),
+        ("sock", "is not a regular file, a character device or a pipe"),
         (str(tmp_path), "is a directory"),
         (str(path), "is one of the input files"),
         ("./org.yaml", "is one of the input files"),

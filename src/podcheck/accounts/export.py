@@ -13,16 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, NamedTuple
 
 from podcheck.accounts import tally
 from podcheck.accounts.cells import DateOrder
+from podcheck.core import paths
 from podcheck.core.errors import InputError, InputErrors, shown_path
-from podcheck.orgfile import source
 from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.validation import STRICT, Bounds
 
@@ -192,21 +190,9 @@ def read_export(path: str, options: ExportOptions) -> tally.Tally:
     shown = shown_path(path)
     try:
         # As for org files: a link out of the working directory could point at a secret.
-        source.check_link(path, None)
-        status = os.stat(path)
-    except InputErrors:
-        raise _refuse(
-            shown, 1, "is a symbolic link to a file outside the working directory; refused"
-        ) from None
-    except FileNotFoundError:
-        raise _refuse(shown, 1, "no such file") from None
-    except OSError as exc:
-        raise _refuse(shown, 1, f"cannot read file: {(exc.strerror or 'error').lower()}") from None
-    if stat.S_ISDIR(status.st_mode):
-        raise _refuse(shown, 1, "is a directory, expected an account export")
-    if not stat.S_ISREG(status.st_mode):  # a FIFO would block the run, a device never ends
-        raise _refuse(shown, 1, "is not a regular file; refused")
-    size = status.st_size
+        size = paths.check_regular(path, expected="an account export")
+    except InputErrors as exc:
+        raise _refuse(shown, 1, exc.errors[0].message) from None
     if size > options.max_bytes:
         raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
     if path.lower().endswith((".xlsx", ".xlsm")):
@@ -260,7 +246,11 @@ def _delimiter(sample: str) -> str:
 
 
 def _read_csv(path: str, shown: str, options: ExportOptions) -> tally.Tally:
-    with open(path, "rb") as raw:
+    try:
+        opened = paths.open_regular(path, expected="an account export")
+    except InputErrors as exc:
+        raise _refuse(shown, 1, exc.errors[0].message) from None
+    with opened as raw:
         head = raw.read(SNIFF_CHARS)
         if head.startswith(b"PK\x03\x04"):
             raise _refuse(shown, 1, "export is a zip archive; name a workbook *.xlsx")

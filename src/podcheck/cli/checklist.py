@@ -48,7 +48,7 @@ def checklist_command(
     from podcheck.run.session import RunOptions
 
     output = None if output == STDOUT else output
-    check_outputs([output], [file])
+    check_outputs([output], [file], accounts, config)
     options = RunOptions(
         config=config,
         config_ref=config_ref,

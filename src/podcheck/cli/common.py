@@ -3,6 +3,7 @@
 Each ends the command with exit 2 when what the user gave is wrong.
 """
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -135,21 +136,32 @@ def parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
     return outputs
 
 
-def check_outputs(paths: list[str | None], inputs: list[str]) -> None:
-    """Refuse, before any work, an output that is a device, a directory or an input."""
+def check_outputs(
+    outputs: list[str | None],
+    files: list[str],
+    accounts: str | None = None,
+    config: Path | None = None,
+) -> None:
+    """Refuse, before any work, an output that is a directory, a block device or a socket,
+    a link out of the working directory, or a file the run reads (an org file, the export,
+    the config)."""
+    from podcheck.run import CONFIG_NAME
     from podcheck.run.output import refusal
 
-    for path in paths:
+    inputs = [*files, accounts, str(config or CONFIG_NAME)]
+    for path in outputs:
         if path is not None and (reason := refusal(path, inputs)) is not None:
             fail([InputError(path, 1, 1, reason)])
 
 
 def write_output(path: str, text: str | bytes) -> None:
-    from podcheck.run.output import write_atomic
+    from podcheck.run import output
 
     try:
-        write_atomic(path, text)
+        output.write_output(path, text)
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # opened without waiting: nobody reads the pipe
+            fail([InputError(path, 1, 1, "is a pipe that nothing reads; refused")])
         reason = (exc.strerror or type(exc).__name__).lower()
         fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
 

@@ -76,10 +76,13 @@ def diff_command(
             )
         )
     else:
+        # Files are read in the repository the command runs in: a link in it to another
+        # repository is refused, not followed there.
+        here = git.repository(os.getcwd())
         for path in paths:
             try:
-                root = git.toplevel(os.path.dirname(os.path.abspath(path)), "--base-ref")
-                text = git.read_at(base_ref, path, session.settings.max_file_bytes)
+                root = here or git.toplevel(os.path.dirname(os.path.abspath(path)), "--base-ref")
+                text = git.read_at(base_ref, path, session.settings.max_file_bytes, root=root)
             except UsageError as exc:
                 bad_input(exc)
             except InputErrors as exc:  # the base version is unusable: say so, judge the head

@@ -94,7 +94,7 @@ def plan_command(
     if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
-    check_outputs([write], files)
+    check_outputs([write], files, accounts, config)
     if accounts is not None and len(files) != 1:
         usage_error("--accounts takes one org file")
     session = start_session(

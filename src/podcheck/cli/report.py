@@ -64,7 +64,7 @@ def report_command(
             "-o report.html (-o - writes it to standard output)"
         )
     output = None if output == STDOUT else output
-    check_outputs([output], [file])
+    check_outputs([output], [file], accounts, config)
     as_pdf = pdf or (output is not None and output.lower().endswith(".pdf"))
     if as_pdf:
         from podcheck.render.pdf import PdfUnavailable, available

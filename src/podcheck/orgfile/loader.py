@@ -62,17 +62,27 @@ def _check_shape(document: Document) -> None:
         )
     version = data.get("version")
     if "version" in data and (type(version) is not int or version not in SUPPORTED_VERSIONS):
-        supported = ", ".join(map(str, SUPPORTED_VERSIONS))
-        raise InputErrors(
-            [
-                document.error(
-                    ("version",),
-                    f"version: unsupported format version "
-                    f"{numbers.describe(version)}; "
-                    f"supported: {supported}",
-                )
-            ]
-        )
+        raise InputErrors([document.error(("version",), _version_problem(document, version))])
+
+
+def _version_problem(document: Document, version: object) -> str:
+    """What is wrong with the file's `version`: `1.0` and `'1'` are the supported version
+    written as something else, not another version."""
+    supported = ", ".join(map(str, SUPPORTED_VERSIONS))
+    meant, written = version, numbers.describe(version)
+    if isinstance(version, str):
+        written = f"the text {written}"
+        if version.strip().isdigit() and len(version) < 4:
+            meant = int(version)
+    elif numbers.is_number(version):
+        node = document.node(("version",))
+        written = node.raw if node and node.raw else written  # digits: a number was read
+        meant = numbers.normalise(version)  # type: ignore[arg-type]
+    if type(meant) is int and meant in SUPPORTED_VERSIONS:
+        return f"version: write the format version as a whole number: {meant}, not {written}"
+    return (
+        f"version: unsupported format version {numbers.describe(version)}; supported: {supported}"
+    )
 
 
 def validate_document(model: type[ModelT], document: Document) -> ModelT:

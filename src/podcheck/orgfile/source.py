@@ -11,9 +11,7 @@ Everything else stays text, so `no`, `010`, `0x1F`, `1:30` and `2026-01-15` reac
 validator as the strings they were typed as, and the validator says what to write.
 """
 
-import os
 import re
-import stat
 import sys
 from collections.abc import Callable
 from fractions import Fraction
@@ -30,6 +28,7 @@ from yaml import (
     SequenceStartEvent,
 )
 
+from podcheck.core import paths
 from podcheck.core.errors import InputError, InputErrors, shown_path
 from podcheck.core.inert import excerpt
 
@@ -157,30 +156,13 @@ def decode(raw: bytes, path: str) -> str:
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> bytes:
     """The file's bytes, refusing anything larger than `max_bytes` before reading it all.
 
-    Only regular files are read: a FIFO would block the run and a device never ends. A
-    path that goes through a symbolic link must end inside `root` (the working directory
-    unless given): a pull request can commit a link to a file outside the repository.
+    Only a regular file is read, reached through no link out of `root` (the working
+    directory unless given): see podcheck.core.paths, the guard every named path passes.
     """
+    handle = paths.open_regular(path, root)
     try:
-        check_link(path, root)
-        mode = os.stat(path).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(mode):
-            raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
-        # O_NONBLOCK: should the file be swapped for a FIFO after the check, the open
-        # still returns at once.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputErrors([InputError(path, 1, 1, "is not a regular file; refused")])
+        with handle:
             raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputErrors([InputError(path, 1, 1, "no such file")]) from None
-    except IsADirectoryError:
-        raise InputErrors(
-            [InputError(path, 1, 1, "is a directory, expected a YAML file")]
-        ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputErrors([InputError(path, 1, 1, f"cannot read file: {reason.lower()}")]) from None
@@ -198,25 +180,6 @@ def read(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None)
     raw = sys.stdin.buffer.read(max_bytes + 1)
     check_size(raw, "<stdin>", max_bytes)
     return "<stdin>", decode(raw, "<stdin>")
-
-
-def check_link(path: str, root: str | None) -> None:
-    """Refuse a path that passes through a symbolic link to somewhere outside `root`."""
-    # Each step as written (not normalised: `link/..` climbs from the link's target).
-    prefix = os.sep if path.startswith(os.sep) else ""
-    for part in filter(None, path.split(os.sep)):
-        prefix = os.path.join(prefix, part) if prefix else part
-        if os.path.islink(prefix):
-            break
-    else:
-        return
-    target = os.path.realpath(path)
-    inside = os.path.realpath(root or os.getcwd())
-    if os.path.commonpath([target, inside]) != inside:
-        where = "the repository" if root else "the working directory"
-        raise InputErrors(
-            [InputError(path, 1, 1, f"is a symbolic link to a file outside {where}; refused")]
-        )
 
 
 def check_size(raw: bytes, path: str, max_bytes: int) -> None:

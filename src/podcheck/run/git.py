@@ -7,6 +7,7 @@ and a timeout.
 import os
 import subprocess
 
+from podcheck.core import paths
 from podcheck.core.errors import InputError, InputErrors, UsageError
 from podcheck.orgfile import source
 
@@ -38,16 +39,34 @@ def toplevel(folder: str, option: str) -> str:
     return os.fsdecode(done.stdout.rstrip(b"\n"))
 
 
-def read_at(ref: str, path: str, max_bytes: int, option: str = "--base-ref") -> str | None:
+def repository(folder: str) -> str | None:
+    """The root of the work tree that holds `folder`, or None outside any (or without git)."""
+    try:
+        done = _git(folder, "rev-parse", "--show-toplevel", option="git")
+    except UsageError:
+        return None
+    return os.fsdecode(done.stdout.rstrip(b"\n")) if done.returncode == 0 else None
+
+
+def read_at(
+    ref: str, path: str, max_bytes: int, option: str = "--base-ref", root: str | None = None
+) -> str | None:
     """The text of `path` at `ref`, or None when the file does not exist there.
 
-    The blob's size is asked first, so a huge blob is refused without being read; errors
-    are reported under the name `REF:path`.
+    With `root`, a path through a symbolic link out of that work tree is refused (git
+    would read it from the repository the link leads to). The blob's size is asked
+    first, so a huge blob is refused without being read; errors are reported under the
+    name `REF:path`.
     """
+    shown = f"{ref}:{path}"
+    if root is not None:
+        try:
+            paths.check_link(path, root)
+        except InputErrors as exc:
+            raise paths.refuse(shown, exc.errors[0].message) from None
     folder = os.path.dirname(os.path.abspath(path))
     name = os.path.basename(path)
     _commit(folder, ref, option, path)
-    shown = f"{ref}:{path}"
     spec = f"{ref}:./{name}"
     kind = _git(folder, "cat-file", "-t", spec, option=option)
     if kind.returncode != 0:

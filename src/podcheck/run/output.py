@@ -1,13 +1,17 @@
-"""Writing reports to files: atomically, and only at the path the user named."""
+"""Writing reports: to files atomically, to devices and pipes by opening them, and only at
+the path the user named."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from podcheck.core import paths
 
 
 def write_atomic(path: str, text: str | bytes) -> None:
@@ -36,28 +40,92 @@ def write_atomic(path: str, text: str | bytes) -> None:
         raise
 
 
-def refusal(path: str, inputs: Iterable[str]) -> str | None:
+# The process's own standard streams, under the names shells and users give them: written
+# to as the streams they are, never opened again (a file behind them would be written from
+# its start) nor renamed over (as root, that would replace the link with a file).
+STREAMS = {
+    "/dev/stdout": 1,
+    "/dev/stderr": 2,
+    "/dev/fd/1": 1,
+    "/dev/fd/2": 2,
+    "/proc/self/fd/1": 1,
+    "/proc/self/fd/2": 2,
+}
+
+
+def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
     """Why a report must not be written to `path`, or None when it may.
 
-    A report replaces its target, so the target must be a regular file or nothing: not a
-    device (as root, `-o /dev/null` would replace /dev/null with a file), not a directory,
-    and not one of the files being read.
+    A regular file (or a new one) is replaced whole; a character device (/dev/null, a
+    terminal) or a pipe is written by opening it. Refused: a directory, a block device or
+    a socket, a link to outside the working directory, and any of the files being read
+    (org files, the account export, the config).
     """
+    if path in STREAMS:
+        return None
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return None
+        mode = None
     except OSError as exc:
         return f"cannot write file: {(exc.strerror or type(exc).__name__).lower()}"
-    if stat.S_ISDIR(mode):
+    if mode is not None and stat.S_ISDIR(mode):
         return "is a directory; name a file to write the report to"
-    if not stat.S_ISREG(mode):
-        return "is not a regular file (a device or a pipe); refused"
     for source in inputs:
+        if source is None:
+            continue
         with contextlib.suppress(OSError):
             if os.path.samefile(path, source):
                 return "is one of the input files; refused, it would be overwritten"
+    if mode is not None and _opened(mode):
+        return None
+    if mode is not None and not stat.S_ISREG(mode):
+        return "is not a regular file, a character device or a pipe; refused"
+    if paths.through_link(path) and not paths.inside(path):
+        return "is a symbolic link to outside the working directory; refused"
     return None
+
+
+def write_output(path: str, text: str | bytes) -> None:
+    """Write a report to `path`, checked by `refusal`: a standard stream or a device is
+    written to, a file is replaced atomically (through a link, the file it names)."""
+    if path in STREAMS:
+        stream = sys.stdout if STREAMS[path] == 1 else sys.stderr
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+            stream.buffer.flush()
+        else:
+            stream.write(text)
+            stream.flush()
+        return
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and _opened(mode):
+        _write_opened(path, text)
+    else:
+        write_atomic(os.path.realpath(path) if os.path.islink(path) else path, text)
+
+
+def _opened(mode: int) -> bool:
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _write_opened(path: str, text: str | bytes) -> None:
+    """Write to a device or a pipe by opening it; a pipe nobody reads is an error at once
+    (ENXIO), not a wait."""
+    descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        while data:
+            written = os.write(descriptor, data)
+            data = data[written:]
+    finally:
+        os.close(descriptor)
 
 
 def _umask() -> int:
