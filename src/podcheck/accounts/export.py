@@ -1,11 +1,11 @@
 """Reading account exports from a CRM: CSV (as Salesforce and HubSpot write them) or .xlsx.
 
-The export comes from the person being gated, so it is read defensively: its size is
-checked before it is opened, a workbook's declared uncompressed sizes before openpyxl
-touches it, lines, fields and columns are capped, and a binary or non-UTF-8 file is one
-error. Rows are streamed into `tally.tally`; nothing holds the whole file.
-
-A workbook is read by podcheck.accounts.workbook, a row at a time.
+The export comes from the person being gated, so it is read defensively: a link out of the
+working directory or a file that is not regular is refused unread, its size is checked
+before it is opened, a workbook's declared uncompressed sizes before any XML is parsed,
+lines, fields and columns are capped, and a binary or non-UTF-8 file is one error. Nothing
+of a refused file's content is echoed. Rows are streamed into `tally.tally`; nothing holds
+the whole file. A workbook is read by podcheck.accounts.workbook, a row at a time.
 """
 
 from __future__ import annotations
