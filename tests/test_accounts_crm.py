@@ -525,3 +525,13 @@ def test_a_hand_made_sheet_with_inline_strings_and_skipped_rows_is_read(tmp_path
         ("Acme & Co", 2, 4500000),
         ("Bolt", 5, 2763289),
     ]
+
+
+def test_a_plan_on_an_export_with_refused_rows_is_never_a_clean_go(tmp_path):
+    export = one_bad_row(tmp_path)
+    done = cli("plan", str(write_org(tmp_path)), "--accounts", str(export))
+    assert done.exit_code == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"{tmp_path / 'org.yaml'}: INCOMPLETE: 1 of 300 export rows refused (1 row: ARR not an "
+        "amount); the plan covers the rows read"
+    )

@@ -142,6 +142,19 @@ def plan_command(
         PlanFormat.markdown: plan_view.render_markdown,
     }
     sys.stdout.write(renderers[output_format](plans, costs, choices or ()))
+    # Nothing unread passes: a plan made on an export with refused rows is not a clean go.
+    unread = [j.report for j in judged if j.report is not None and j.report.errors]
+    for report in unread:
+        for error in report.errors:
+            typer.echo(str(error), err=True)
+        if report.export is not None and report.export.refused:
+            typer.echo(
+                f"{report.path}: {report.verdict.upper()}: {report.export.line}; the plan "
+                "covers the rows read",
+                err=True,
+            )
+    if unread:
+        raise typer.Exit(EXIT_INPUT_ERROR)
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
 
 
