@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import org, run
+from conftest import CATALOGUE, org, run
 from podcheck.judge.report import Report
 from podcheck.render.economics_view import dollars, sentence, share_text, whole_dollars
 from podcheck.render.formats import RenderOptions, render
@@ -22,7 +22,7 @@ def economics(data):
 def test_without_costs_there_are_no_figures_anywhere():
     report = run(org())
     assert report.segments[0].economics is None
-    whole = Report(files=(report,), rules=())
+    whole = Report(files=(report,), rules=CATALOGUE)
     data = json.loads(render("json", whole, RenderOptions()))
     assert "economics" not in data["files"][0]["segments"][0]
     assert "economics" not in render("terminal", whole, RenderOptions())
@@ -123,7 +123,7 @@ def test_shown_money_and_shares():
 
 def test_every_human_format_shows_one_line_per_segment():
     report = run(org(costs=COSTS))
-    whole = Report(files=(report,), rules=())
+    whole = Report(files=(report,), rules=CATALOGUE)
     expected = (
         "ARR $4,000,000 (pods' ARR) · $1,000,000 per CSM · people cost $1,380,002 a year · "
         "CSM cost 13.5% of ARR · $345,001 per pod"

@@ -768,19 +768,30 @@ def test_held_out_org_podcheck_agrees(name: str) -> None:
 
 
 def test_reference_score_weights_errors_three_to_one() -> None:
-    # 9 AEs to 10 CSMs with no plan: POD203 (error) fails; every other counted rule passes.
+    # 9 AEs to 10 CSMs, then with no plan: POD203 (an error) fails and nothing else moves.
     text, _ = HELD_OUT["nine-aes-ten-csms-one-hire"]
     data = yaml.safe_load(text)
+    planned = ref.evaluate(data)
     del data["segments"][0]["hiring_plan"]
-    outcome = ref.evaluate(data)
-    counted = {
-        key: value
-        for key, value in outcome.results.items()
-        if key[1] == "enterprise" and value != "skip" and ref.SEVERITY[key[0]] != "info"
-    }
-    total = sum(3 if ref.SEVERITY[k[0]] == "error" else 1 for k in counted)
-    assert outcome.segments[0].score == (100 * (total - 3)) // total
-    assert outcome.segments[0].verdict == "no-go"
+    unplanned = ref.evaluate(data)
+
+    def weights(outcome: ref.Outcome) -> tuple[int, int]:
+        counted = {
+            key: value
+            for key, value in outcome.results.items()
+            if key[1] == "enterprise" and value != "skip" and ref.SEVERITY[key[0]] != "info"
+        }
+        total = sum(3 if ref.SEVERITY[k[0]] == "error" else 1 for k in counted)
+        passed = sum(
+            3 if ref.SEVERITY[k[0]] == "error" else 1 for k, v in counted.items() if v == "pass"
+        )
+        return total, passed
+
+    total, passed = weights(planned)
+    assert weights(unplanned) == (total, passed - 3)
+    assert unplanned.results[("POD203", "enterprise", None)] == "fail"
+    assert unplanned.segments[0].score == (100 * (passed - 3)) // total
+    assert unplanned.segments[0].verdict == "no-go"
 
 
 def test_reference_reads_money_counts_and_pcts() -> None:
