@@ -106,7 +106,11 @@ def test_pilot_criteria_and_metrics_from_pilot_results():
     }
     (pilot,) = built(org(**{"segments.0.pilot_results": results})).pilots
     assert [c.answer for c in pilot.criteria] == ["yes"] * len(pilot.criteria)
-    assert len(pilot.criteria) == sum(1 for rule in CATALOGUE if rule.roles.criterion)
+    # One criterion per label: the proposal's rule and the export's may share one.
+    labels = {rule.roles.criterion for rule in CATALOGUE if rule.roles.criterion}
+    assert [c.name for c in pilot.criteria] == sorted(
+        labels, key=[r.roles.criterion for r in CATALOGUE].index
+    )
     metrics = {m.name: m for m in pilot.metrics}
     assert metrics["Handoff quality (CSM-rated)"].answer == "yes"
     assert metrics["Time to first value vs the non-pod baseline"].value == "not measured yet"
@@ -472,3 +476,95 @@ def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
     # Piped, or with -o -, the page goes to standard output as asked.
     piped = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert piped.returncode == 0 and piped.stdout.startswith("<!DOCTYPE html>")
+
+
+# ---- One story: the checklist, the scorecard and the verdict read the same figures -----
+
+NORTHWIND = ROOT / "examples" / "northwind-pilot-go.yaml"
+NORTHWIND_BOOKS = ROOT / "examples" / "northwind-accounts.csv"
+
+
+def _cli_text(*args: str) -> str:
+    outcome = runner.invoke(app, list(args))
+    assert outcome.exit_code in (0, 1), outcome.stderr
+    return outcome.stdout
+
+
+def test_with_an_export_the_load_criterion_reads_the_books_and_says_which_is_which():
+    text = _cli_text("checklist", str(NORTHWIND), "--accounts", str(NORTHWIND_BOOKS), "-f", "text")
+    line = next(line for line in text.splitlines() if "CSM load under 35:" in line)
+    # The proposal says 28 per CSM; the books hold a CSM at 36: not ticked, both shown.
+    assert line.startswith("  [ ] CSM load under 35: proposal: 28 accounts per CSM")
+    assert " · books: Priya Shah carries 36 accounts" in line
+    # Question 1 reads the books' accounts under the floor, labelled apart.
+    assert "mid-market, proposal: ACV $48,000" in text
+    assert "mid-market/mm-south, books: 9 of 27 accounts" in text
+    assert text.splitlines()[1].startswith("Verdict NO-GO · 4 of 5")
+    # Without the export, only the proposal's figure, unlabelled.
+    alone = _cli_text("checklist", str(NORTHWIND), "-f", "text")
+    assert "  [x] CSM load under 35: 28 accounts per CSM" in alone and "books" not in alone
+
+
+@pytest.mark.parametrize(
+    ("example", "with_books"),
+    [*((example, False) for example in EXAMPLES), (NORTHWIND, True)],
+    ids=[*(example.stem for example in EXAMPLES), "northwind-with-books"],
+)
+def test_a_no_go_checklist_never_reads_as_all_clear(example, with_books):
+    loaded, report, made = example_checklist(example)
+    if with_books:
+        from podcheck.accounts import export as accounts
+        from podcheck.run import session
+
+        counted = accounts.read_export(str(NORTHWIND_BOOKS), accounts.ExportOptions())
+        report, _ = session.evaluate_with_export(loaded, CATALOGUE, (), counted)
+        made = checklist.build(report, loaded.org, CATALOGUE)
+    clear = (
+        all(q.answer == "yes" for q in made.questions)
+        and all(c.answer == "yes" for p in made.pilots for c in p.criteria)
+        and not made.also_failing
+    )
+    assert not (report.verdict == "no-go" and clear)
+    # A failed error in a pod segment shows as an unticked criterion, question or listing.
+    for result in report.failures("error"):
+        shown = [e.rule for q in made.questions for e in q.evidence if not e.passed]
+        shown += [e.rule for e in made.also_failing]
+        shown += [c.name for p in made.pilots for c in p.criteria if c.answer in ("no", "waived")]
+        assert shown, result
+
+
+def test_cohort_and_whole_segment_are_labelled_where_both_appear():
+    wingtip = ROOT / "examples" / "wingtip-pilot-cohort.yaml"
+    text = _cli_text("checklist", str(wingtip), "-f", "text")
+    assert "CSM load under 35: pilot cohort: 25.75 accounts per CSM" in text
+    assert "enterprise, pilot cohort: 4 AEs to 4 CSMs is 1:1" in text
+    page = html.unescape(re.sub(r"<[^>]+>", " ", _cli_text("report", str(wingtip))))
+    page = " ".join(page.split())
+    assert "enterprise · pod · whole segment" in page
+    assert "Pilot cohort (ent-a, ent-b, ent-c, ent-d): 103 accounts, 4 AE / 4 CSM, 25.8" in page
+
+
+def test_the_scorecard_shows_the_books_beside_the_proposal():
+    page = _cli_text("report", str(NORTHWIND), "--accounts", str(NORTHWIND_BOOKS))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "$48,000 books $56,272 112 books 116 4 / 4 books 4 CSM 28 books: 36 (heaviest)" in text
+    assert 'Figures are the proposal\'s (the org file); under them, "books"' in text
+    alone = _cli_text("report", str(NORTHWIND))
+    assert "books" not in html.unescape(re.sub(r"<[^>]+>", " ", alone))
+
+
+WAIVED_LOAD = "waivers:\n  - rule: POD103\n    segment: enterprise\n    reason: Denver pod in Q1\n"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "terminal"])
+def test_a_waived_pilot_criterion_says_so_in_every_checklist_format(fmt, tmp_path):
+    config = tmp_path / "podcheck.yaml"
+    config.write_text(WAIVED_LOAD)
+    contoso = ROOT / "examples" / "contoso-enterprise-no-go.yaml"
+    args = ["checklist", str(contoso), "--config", str(config), "-f", fmt]
+    text = " ".join(_cli_text(*args, *(["--color", "never"] if fmt == "terminal" else [])).split())
+    assert "waived: Denver pod in Q1" in text
+    if fmt == "markdown":
+        assert "- [ ] ~ **waived** CSM load under 35: 42 accounts per CSM" in text
+    else:
+        assert "[~] CSM load under 35: 42 accounts per CSM" in text

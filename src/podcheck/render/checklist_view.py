@@ -75,11 +75,13 @@ def lines(checklist: Checklist) -> list[list[Piece]]:
         label = pilot.segment if pilot.name == pilot.segment else f"{pilot.segment} ({pilot.name})"
         out += [[], [(f"Pilot starting criteria: {label}", "heading")]]
         for criterion in pilot.criteria:
+            waived = f" (waived: {criterion.waiver})" if criterion.waiver else ""
             out.append(
                 [
                     (f"  {_BOX[criterion.answer]} ", criterion.answer),
                     (criterion.name, ""),
                     (f": {criterion.evidence}", "dim"),
+                    *([(waived, "waived")] if waived else []),
                 ]
             )
         out += [[], [(f"90-day success metrics: {label}", "heading")]]
@@ -148,13 +150,17 @@ def render_markdown(checklist: Checklist) -> str:
         out += [f"- ✗ {cell(e.text)} ({e.rule})" for e in checklist.also_failing]
     for pilot in checklist.pilots:
         out += ["", f"### Pilot starting criteria: {cell(pilot.name)}", ""]
+        # A waived criterion is not met: its box stays empty, and it says it is waived.
         out += [
-            f"- [{'x' if c.answer == 'yes' else ' '}] {cell(c.name)}: {cell(c.evidence)}"
+            f"- [{'x' if c.answer == 'yes' else ' '}] "
+            f"{'~ **waived** ' if c.answer == 'waived' else ''}{cell(c.name)}: {cell(c.evidence)}"
+            f"{f' _(waived: {cell(c.waiver)})_' if c.waiver else ''}"
             for c in pilot.criteria
         ]
         out += ["", f"### 90-day success metrics: {cell(pilot.name)}", ""]
         out += [
-            f"- [{'x' if m.answer == 'yes' else ' '}] {cell(m.name)}: {cell(m.value)} "
+            f"- [{'x' if m.answer == 'yes' else ' '}] "
+            f"{'~ **waived** ' if m.answer == 'waived' else ''}{cell(m.name)}: {cell(m.value)} "
             f"{'**review** ' if m.answer == 'review' else ''}_(aim: {cell(m.note)})_"
             for m in pilot.metrics
         ]

@@ -32,7 +32,7 @@ from podcheck.orgfile.model import OrgFile
 from podcheck.render import accounts_view, charts
 from podcheck.render.projection_view import build as build_projection
 from podcheck.review.checklist import Checklist
-from podcheck.review.scorecard import SegmentFigures, figures, plan_months
+from podcheck.review.scorecard import Group, SegmentFigures, figures, plan_months
 
 PROJECTION_MONTHS = 24
 SIGN_OFF = ("CRO", "VP Customer Success", "RevOps")
@@ -218,6 +218,34 @@ def _score_row(row: SegmentFigures) -> dict[str, Any]:
         "peak": _ratio(row.peak_ratio),
         "peak_when": when,
         "plan": plan,
+        # Labelled where another figure of the same segment appears on the page.
+        "label": "whole segment" if row.cohort is not None else "",
+        "cohort": _cohort_line(row.cohort, row.summary.cohort),
+        "books": _books_cells(row),
+    }
+
+
+def _cohort_line(cohort: Group | None, pods: tuple[str, ...] | None) -> str:
+    """The pilot cohort's figures, which the rules judge, beside the whole segment's."""
+    if cohort is None or pods is None:
+        return ""
+    return (
+        f"Pilot cohort ({', '.join(pods)}): {cohort.accounts:,} accounts, "
+        f"{cohort.ae} AE / {cohort.csm} CSM, {_number(cohort.accounts_per_csm)} accounts "
+        f"per CSM, {_ratio(cohort.ratio)}"
+    )
+
+
+def _books_cells(row: SegmentFigures) -> dict[str, str]:
+    """The export's figures under the proposal's, labelled, where the export has them."""
+    books = row.books
+    if books is None:
+        return {}
+    return {
+        "acv": "" if books.acv is None else f"books {format_dollars(books.acv)}",
+        "accounts": f"books {books.accounts:,}",
+        "headcount": f"books {books.csm} CSM",
+        "per_csm": "" if books.heaviest is None else f"books: {books.heaviest} (heaviest)",
     }
 
 
@@ -365,7 +393,7 @@ def render_report(
         headline=file.headline,
         pod_segments=len(org.pod_segments),
         rollout=org.org.rollout,
-        scorecard=[_score_row(row) for row in figures(file, org)],
+        scorecard=[_score_row(row) for row in figures(file, org, export)],
         failures=_failure_rows(file, rules),
         exceptions=exceptions,
         exception_notes=notes,

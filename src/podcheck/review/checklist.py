@@ -49,6 +49,7 @@ class Criterion:
     name: str
     answer: Answer
     evidence: str
+    waiver: str | None = None  # the reason, when a waiver accepts a failure behind it
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,17 @@ def _missing(org: OrgFile, number: int) -> str:
     return ""
 
 
-def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
+def _evidence(
+    result: Result, rules: dict[str, Rule], label: str = "", where: bool = True
+) -> Evidence:
+    """A result as evidence: where it was judged (`label` says on what: the proposal or the
+    books, the pilot cohort or the whole segment), its message and its figure."""
     rule = rules[result.rule]
-    where = result.segment or ""
-    if result.pod:
-        where += f"/{result.pod}"
-    prefix = f"{where}: " if where else ""
+    place = ""
+    if where:
+        place = (result.segment or "") + (f"/{result.pod}" if result.pod else "")
+    place = ", ".join(part for part in (place, label) if part)
+    prefix = f"{place}: " if place else ""
     figure = ""
     actual = write(result.unit, result.actual) if result.actual is not None else ""
     # The figure against its threshold, unless the message already states it.
@@ -137,6 +143,36 @@ def _evidence(result: Result, rules: dict[str, Rule]) -> Evidence:
         result.waiver if result.status == "waived" else None,
         result.pod,
     )
+
+
+# What a result was judged on, where a reader could take one figure for another.
+PROPOSAL, BOOKS = "proposal", "books"
+COHORT, WHOLE = "pilot cohort", "whole segment"
+
+
+class _Labels(NamedTuple):
+    """How to label the results shown together: by source when the proposal's figures and
+    the export's books both appear, by group (cohort or whole) where a pilot cohort is
+    judged apart from its segment."""
+
+    rules: dict[str, Rule]
+    cohorts: frozenset[str]  # segments judged on a pilot cohort
+    sources: bool = False
+
+    def among(self, results: Sequence[Result]) -> _Labels:
+        books = {self.rules[r.rule].requires == "accounts" for r in results}
+        return self._replace(sources=len(books) > 1)
+
+    def of(self, result: Result) -> str:
+        rule = self.rules[result.rule]
+        parts = []
+        # The load and ratio rules (those scale-up readiness re-judges on the whole
+        # segment) are the figures that differ between a cohort and its segment.
+        if result.segment in self.cohorts and result.pod is None and rule.roles.scale_up:
+            parts.append(WHOLE if rule.judges == "segment" else COHORT)
+        if self.sources:
+            parts.append(BOOKS if rule.requires == "accounts" else PROPOSAL)
+        return " ".join(parts) if len(parts) < 2 else f"{parts[0]}, {parts[1]}"
 
 
 class _Index(NamedTuple):
@@ -165,7 +201,7 @@ def _question(
     codes: Sequence[str],
     org: OrgFile,
     index: _Index,
-    rules: dict[str, Rule],
+    labels: _Labels,
 ) -> Question:
     missing = _missing(org, number)
     # Segment and org results, and the pods that fail: a passing pod repeats its segment.
@@ -181,7 +217,8 @@ def _question(
     ]
     if not missing and not found:
         missing = f"rule {', '.join(codes)} is turned off in the config"
-    evidence = tuple(_evidence(r, rules) for r in found)
+    labels = labels.among(found)
+    evidence = tuple(_evidence(r, labels.rules, labels.of(r)) for r in found)
     if missing:
         return Question(number, text, "open", evidence, missing)
     return Question(number, text, _answer(evidence), evidence)
@@ -194,13 +231,23 @@ def _answer(evidence: Sequence[Evidence]) -> Answer:
     return "waived" if any(e.waiver is not None for e in evidence) else "yes"
 
 
-def _criterion(name: str, result: Result | None, rules: dict[str, Rule]) -> Criterion:
-    if result is None:
+def _criterion(name: str, results: Sequence[Result], labels: _Labels) -> Criterion:
+    """A starting criterion from every rule that answers it (the proposal's figure, and the
+    books' where an export was given), each labelled when they stand side by side."""
+    judged = [r for r in results if r.status != "skip"]
+    if not results:
         return Criterion(name, "open", "not judged (rule turned off or not applicable)")
-    if result.status == "skip":
-        return Criterion(name, "open", result.message)
-    evidence = _evidence(result, rules)
-    return Criterion(name, _answer((evidence,)), evidence.text)
+    if not judged:
+        return Criterion(name, "open", results[0].message)
+    labels = labels.among(judged)
+    evidence = [_evidence(r, labels.rules, labels.of(r), where=False) for r in judged]
+    waivers = [e.waiver for e in evidence if e.waiver is not None]
+    return Criterion(
+        name,
+        _answer(evidence),
+        " · ".join(e.text for e in evidence),
+        "; ".join(dict.fromkeys(waivers)) or None,
+    )
 
 
 def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
@@ -244,6 +291,8 @@ def build(
     book = load_catalogue() if book is None else book
     by_code = {rule.code: rule for rule in (*book, *rules)}
     index = _Index.of(report)
+    cohorts = frozenset(s.id for s in report.segments if s.cohort is not None)
+    labels = _Labels(by_code, cohorts)
     questions = tuple(
         _question(
             number,
@@ -251,18 +300,26 @@ def build(
             [rule.code for rule in book if rule.roles.question == number],
             org,
             index,
-            by_code,
+            labels,
         )
         for number, text in QUESTIONS
     )
+    # Each criterion once, answered by every rule that carries it, in the catalogue's order.
+    criteria: dict[str, list[str]] = {}
+    for rule in book:
+        if rule.roles.criterion is not None:
+            criteria.setdefault(rule.roles.criterion, []).append(rule.code)
     pilots = tuple(
         SegmentPilot(
             segment=segment.id,
             name=segment.display_name,
             criteria=tuple(
-                _criterion(rule.roles.criterion, index.segment(segment.id, rule.code), by_code)
-                for rule in book
-                if rule.roles.criterion is not None
+                _criterion(
+                    name,
+                    [r for code in codes if (r := index.segment(segment.id, code)) is not None],
+                    labels,
+                )
+                for name, codes in criteria.items()
             ),
             metrics=_metrics(segment, index, book),
         )
@@ -270,7 +327,7 @@ def build(
     )
     asked = {rule.code for rule in book if rule.roles.question is not None}
     also = tuple(
-        _evidence(r, by_code)
+        _evidence(r, by_code, labels.of(r))
         for r in report.results
         if r.failed and r.severity == "error" and r.rule not in asked
     )

@@ -8,7 +8,7 @@ verdicts come from the FileReport, so the scorecard never judges anything itself
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from podcheck.core.numbers import Number, quotient
 from podcheck.judge.report import FileReport, SegmentSummary
@@ -27,6 +27,25 @@ class Hiring(NamedTuple):
     monthly: bool  # written month by month rather than as 12-month totals
 
 
+class Group(NamedTuple):
+    """Figures of a part of a segment judged apart: its pilot cohort, or its books in an
+    account export."""
+
+    accounts: int
+    ae: int | None  # None where the source does not count them (the export's AEs)
+    csm: int
+    acv: Number | None = None
+    heaviest: int | None = None  # the export's heaviest CSM load, which the rules judge
+
+    @property
+    def accounts_per_csm(self) -> Number | None:
+        return quotient(self.accounts, self.csm) if self.csm else None
+
+    @property
+    def ratio(self) -> Number | None:
+        return quotient(self.ae, self.csm) if self.csm and self.ae is not None else None
+
+
 class SegmentFigures(NamedTuple):
     summary: SegmentSummary
     acv: Number
@@ -38,6 +57,8 @@ class SegmentFigures(NamedTuple):
     peak_ratio: Number | None  # the highest AE:CSM ratio while the plan runs; None: no CSMs
     peak_month: int
     hiring: Hiring | None
+    cohort: Group | None = None  # the pilot cohort, when the rules judge it apart
+    books: Group | None = None  # the segment in the account export, when one was given
 
 
 def plan_months(segment: Segment) -> int:
@@ -70,7 +91,35 @@ def _peak(segment: Segment) -> tuple[Number | None, int]:
     return worst, worst_month
 
 
-def figures(report: FileReport, org: OrgFile) -> tuple[SegmentFigures, ...]:
+def _cohort(segment: Segment, pods: tuple[str, ...] | None) -> Group | None:
+    if pods is None:
+        return None
+    chosen = [pod for pod in segment.pods or () if pod.id in pods]
+    return Group(
+        accounts=sum(pod.accounts for pod in chosen),
+        ae=sum(pod.ae for pod in chosen),
+        csm=sum(pod.csm for pod in chosen),
+    )
+
+
+def _books(export: Any, segment: Segment) -> Group | None:
+    """The segment as the export's books show it (podcheck.accounts.measures.Book)."""
+    found = export.segments.get(segment.id) if export is not None else None
+    if found is None or found.area.accounts == 0:
+        return None
+    area = found.area
+    return Group(
+        accounts=area.accounts,
+        ae=None,
+        csm=len(area.csm_loads),
+        acv=quotient(area.arr, area.accounts),
+        heaviest=area.csm_loads[0][1] if area.csm_loads else None,
+    )
+
+
+def figures(report: FileReport, org: OrgFile, export: Any = None) -> tuple[SegmentFigures, ...]:
+    """Each segment's figures as the file states them, with its pilot cohort's and, given
+    an account export, its books' beside them."""
     by_id = {segment.id: segment for segment in org.segments}
     rows = []
     for summary in report.segments:
@@ -89,6 +138,8 @@ def figures(report: FileReport, org: OrgFile) -> tuple[SegmentFigures, ...]:
                 peak_ratio=peak,
                 peak_month=month,
                 hiring=_hiring(segment),
+                cohort=_cohort(segment, summary.cohort),
+                books=_books(export, segment),
             )
         )
     return tuple(rows)
