@@ -18,7 +18,7 @@ from podcheck.cli.options import (
     Color,
 )
 from podcheck.core.errors import InputError, InputErrors, UsageError
-from podcheck.render.formats import FORMATS
+from podcheck.render.formats import BINARY_FORMATS, FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.judge.report import FileReport
@@ -128,10 +128,9 @@ def parse_outputs(values: list[str] | None) -> list[tuple[str, str]]:
             usage_error(f"--output-format expects FORMAT=PATH, got {value!r}")
         if path == STDOUT:
             usage_error("--output-format writes files; for standard output use --format")
-        if name not in FORMATS:
-            usage_error(
-                f"--output-format: unknown format {name!r}; choose from {', '.join(FORMATS)}"
-            )
+        if name not in FORMATS and name not in BINARY_FORMATS:
+            choices = ", ".join([*FORMATS, *BINARY_FORMATS])
+            usage_error(f"--output-format: unknown format {name!r}; choose from {choices}")
         outputs.append((name, path))
     return outputs
 

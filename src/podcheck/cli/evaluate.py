@@ -143,7 +143,7 @@ def evaluate_command(
     from podcheck.judge.report import Report
     from podcheck.judge.waivers import statuses
     from podcheck.render import formats
-    from podcheck.render.formats import SHOW_TO_REACH_GO, RenderOptions
+    from podcheck.render.formats import BINARY_FORMATS, SHOW_TO_REACH_GO, RenderOptions
     from podcheck.run.batch import Job
     from podcheck.run.session import RunOptions
 
@@ -154,6 +154,8 @@ def evaluate_command(
     if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
         jobs = most
     shown_format = resolve_format(output_format.value)
+    if shown_format in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        usage_error(f"--format {shown_format} writes a workbook: name a file with -o")
     chosen = [shown_format, *(name for name, _ in extras)]
     session = start_session(
         RunOptions(
@@ -217,8 +219,10 @@ def evaluate_command(
         name, opts, path = outputs[index]
         parts = [o.parts[slots.index(index)] for o in outcomes] if index in by_file else None
         text = formats.render(name, report, opts, parts)
-        if path is None:
-            sys.stdout.write(text)
-        else:
+        if path is not None:
             write_output(path, text)
+        elif isinstance(text, bytes):  # a workbook, piped on
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
     raise typer.Exit(exit_code(report.exit_code, config_changed and fail_on_config_change))

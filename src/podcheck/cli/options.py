@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from podcheck.render.formats import FORMATS
+from podcheck.render.formats import BINARY_FORMATS, FORMATS
 from podcheck.run import CONFIG_NAME
 
 STDOUT = "-"
@@ -16,7 +16,9 @@ AUTO = "auto"
 
 # `evaluate --format` offers the formats of the table in podcheck.render.formats, plus `auto`.
 ReportFormat = enum.Enum(  # type: ignore[misc]
-    "ReportFormat", {AUTO: AUTO, **{name: name for name in FORMATS}}, type=str
+    "ReportFormat",
+    {AUTO: AUTO, **{name: name for name in [*FORMATS, *BINARY_FORMATS]}},
+    type=str,
 )
 
 

@@ -13,7 +13,6 @@ from podcheck.cli.options import (
     AccountsOption,
     ConfigOption,
     DateOrderOption,
-    DiffFormat,
     FailOnOption,
     IgnoreOption,
     MapOption,
@@ -29,7 +28,13 @@ if TYPE_CHECKING:  # imported for real inside the command, to keep --help fast
     from podcheck.plan.costs import PlanCost
     from podcheck.run.session import Judged, Session
 
-PlanFormat = DiffFormat
+
+class PlanFormat(str, enum.Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+    # A workbook: sheets segments, results and plan; written to a file (-o).
+    xlsx = "xlsx"
 
 
 class PlanStrategy(str, enum.Enum):
@@ -55,6 +60,16 @@ def plan_command(
     output_format: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.")
     ] = PlanFormat.terminal,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write the plan to this file instead of stdout."),
+    ] = None,
+    output_formats: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--output-format", help="Also write FORMAT=PATH, e.g. xlsx=plan.xlsx; repeatable."
+        ),
+    ] = None,
     write: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--write", help="Write the revised proposal here (one input file only)."),
@@ -93,8 +108,12 @@ def plan_command(
         usage_error("--write takes one input file")
     if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
+    output = None if output == STDOUT else output
+    extras = _plan_outputs(output_formats)
+    if output_format is PlanFormat.xlsx and output is None and sys.stdout.isatty():
+        usage_error("--format xlsx writes a workbook: name a file with -o")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
-    check_outputs([write], files, accounts, config)
+    check_outputs([write, output, *(path for _, path in extras)], files, accounts, config)
     if accounts is not None and len(files) != 1:
         usage_error("--accounts takes one org file")
     session = start_session(
@@ -141,7 +160,21 @@ def plan_command(
         PlanFormat.json: plan_view.render_json,
         PlanFormat.markdown: plan_view.render_markdown,
     }
-    sys.stdout.write(renderers[output_format](plans, costs, choices or ()))
+
+    def made(chosen: PlanFormat) -> str | bytes:
+        if chosen is PlanFormat.xlsx:
+            return _workbook(judged, plans, costs, session)
+        return renderers[chosen](plans, costs, choices or ())
+
+    for chosen, path in extras:
+        write_output(path, made(chosen))
+    document = made(output_format)
+    if output is not None:
+        write_output(output, document)
+    elif isinstance(document, bytes):
+        sys.stdout.buffer.write(document)
+    else:
+        sys.stdout.write(document)
     # Nothing unread passes: a plan made on an export with refused rows is not a clean go.
     unread = [j.report for j in judged if j.report is not None and j.report.errors]
     for report in unread:
@@ -182,3 +215,38 @@ def _write_revised(
     write_output(write, written)
     failing = targets(again.report, session.fail_on)
     return found._replace(verdict_after="no-go" if failing else "go")
+
+
+def _plan_outputs(values: list[str] | None) -> list[tuple[PlanFormat, str]]:
+    """--output-format FORMAT=PATH, for the plan's formats."""
+    found = []
+    for value in values or ():
+        name, sep, path = value.partition("=")
+        if not sep or not path or path == STDOUT:
+            usage_error(f"--output-format expects FORMAT=PATH with a file, got {value!r}")
+        if name not in PlanFormat.__members__:
+            choices = ", ".join(PlanFormat.__members__)
+            usage_error(f"--output-format: unknown format {name!r}; choose from {choices}")
+        found.append((PlanFormat(name), path))
+    return found
+
+
+def _workbook(
+    judged: "list[Judged]",
+    plans: "list[Plan]",
+    costs: "list[PlanCost | None]",
+    session: "Session",
+) -> bytes:
+    """Sheets segments and results from each file's evaluation, and sheet plan."""
+    from podcheck.judge.engine import evaluate
+    from podcheck.judge.report import Report
+    from podcheck.render.formats.xlsx import workbook
+
+    settings = session.settings
+    reports = tuple(
+        found.report
+        if found.report is not None
+        else evaluate(found.loaded, settings.rules, session.waivers, settings.rule_book)
+        for found in judged
+    )
+    return workbook(Report(files=reports, rules=settings.rules), plans, costs)

@@ -33,6 +33,7 @@ from podcheck.metrics import (
     judged_group,
     whole_segment,
 )
+from podcheck.metrics.projection import peak_ratio
 from podcheck.orgfile.loader import LoadedOrg
 from podcheck.orgfile.model import OrgFile, Segment
 from podcheck.orgfile.source import Document
@@ -409,7 +410,13 @@ def _summarise(
         column=column,
         alternative=fit.alternative,
         cohort=cohort,
-        figures=Figures(segment.acv, segment.accounts, segment.headcount.ae, segment.headcount.csm),
+        figures=Figures(
+            segment.acv,
+            segment.accounts,
+            segment.headcount.ae,
+            segment.headcount.csm,
+            *peak_ratio(segment),
+        ),
         economics=economics.of_segment(org, segment),
     )
 

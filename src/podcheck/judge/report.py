@@ -65,6 +65,10 @@ class Figures(NamedTuple):
     accounts: int
     ae: int
     csm: int
+    # The highest AE:CSM ratio while the hiring plan runs, and its first month (None: a
+    # month without CSMs).
+    peak: Any = None
+    peak_month: int = 0
 
     @property
     def accounts_per_csm(self) -> Any:

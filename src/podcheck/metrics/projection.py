@@ -41,6 +41,24 @@ def project(segment: Segment, months: int) -> list[Month]:
     ]
 
 
+def peak_ratio(segment: Segment) -> tuple[Number | None, int]:
+    """The highest AE:CSM ratio from today to the hiring plan's end (12 months, or the last
+    month a monthly plan names, up to 24), and its first month; None when a month has no
+    CSMs."""
+    plan = segment.hiring_plan
+    months = 12
+    if isinstance(plan, list):
+        months = min(max([12, *(entry.month for entry in plan)]), MAX_MONTHS)
+    worst: Number | None = None
+    at = 0
+    for month, ratio in ratios(segment, months):
+        if ratio is None:
+            return None, month
+        if worst is None or ratio > worst:
+            worst, at = ratio, month
+    return worst, at
+
+
 def ratios(segment: Segment, months: int) -> list[tuple[int, Number | None]]:
     """(month, AEs per CSM) for today and each of the next `months` months.
 

@@ -64,6 +64,10 @@ FORMATS: dict[str, tuple[str, str]] = {
     "junit": ("podcheck.render.formats.junit", "JUnit XML for CI test tabs"),
     "github": ("podcheck.render.formats.github", "GitHub Actions annotations"),
 }
+# Formats written as bytes, to a file: they are not text, so `render` returns bytes for them.
+BINARY_FORMATS: dict[str, tuple[str, str]] = {
+    "xlsx": ("podcheck.render.formats.xlsx", "an Excel workbook: sheets segments and results"),
+}
 # The formats that show a no-go file's "to reach go": a run writing none of them does not
 # plan it.
 SHOW_TO_REACH_GO = frozenset({"terminal", "json", "markdown"})
@@ -89,10 +93,14 @@ def relative_uri(path: str, cwd: str, root: str | None = None) -> str:
     return quote(path.replace(os.sep, "/"))
 
 
+def _module(name: str) -> str:
+    return (FORMATS.get(name) or BINARY_FORMATS[name])[0]
+
+
 def file_renderer(name: str) -> FileRenderer | None:
     """How the format writes one file's part, or None if it is written only whole."""
     render_file: FileRenderer | None = getattr(
-        importlib.import_module(FORMATS[name][0]), "render_file", None
+        importlib.import_module(_module(name)), "render_file", None
     )
     return render_file
 
@@ -101,9 +109,9 @@ def render(
     name: str, report: "Report", options: RenderOptions, parts: Sequence[str] | None = None
 ) -> str:
     """The report in format `name`; `parts`, if given, are its files' parts, already written."""
-    module = importlib.import_module(FORMATS[name][0])
+    module = importlib.import_module(_module(name))
     if parts is None:
-        text: str = module.render(report, options)
+        text: str = module.render(report, options)  # bytes for a binary format
     else:
         text = module.assemble(report, parts, options)
     return text
