@@ -63,6 +63,15 @@ CASES = {
         ],
         accounts=60,
     ),
+    # Enterprise at 1.2:1 passes the gate; parity (a warning) recommends more CSMs, by month.
+    "parity": _segment(
+        tier="enterprise",
+        acv=80000,
+        accounts=150,
+        headcount={"ae": 6, "csm": 5},
+        pod_count=5,
+        hiring_plan=[{"month": 4, "ae": 1, "csm": 1}],
+    ),
     # A segment's own CSM cost, and AE hires that month 12 alone cannot hold.
     "override": _segment(
         headcount={"ae": 5, "csm": 5},
@@ -140,7 +149,7 @@ PAIRS = [(name, strategy) for name in CASES for strategy in STRATEGIES]
 def test_every_change_is_priced_by_its_formula(name, strategy):
     loaded, plan = _plan(name, strategy)
     cost = price_plan(plan, loaded.org)
-    assert cost is not None and plan.changes
+    assert cost is not None and (plan.changes or plan.recommended)
     for change, priced in zip(plan.changes, cost.changes, strict=True):
         first_year, run_rate = _expected(change, loaded.org, plan.revised)
         assert priced.cost is not None
@@ -148,6 +157,13 @@ def test_every_change_is_priced_by_its_formula(name, strategy):
     assert cost.required is not None
     assert cost.required.first_year == sum(p.cost.first_year for p in cost.changes)
     assert cost.required.run_rate == sum(p.cost.run_rate for p in cost.changes)
+    # Recommended changes are made on the proposal with the required ones applied.
+    after = plan.revised_recommended or plan.revised
+    for change, priced in zip(plan.recommended, cost.recommended, strict=True):
+        assert priced.cost is not None
+        expected = _expected(change, plan.revised, after)
+        assert (priced.cost.first_year, priced.cost.run_rate) == expected, change
+    assert cost.recommended_total.first_year == sum(p.cost.first_year for p in cost.recommended)
 
 
 @pytest.mark.parametrize(("name", "strategy"), PAIRS)
@@ -157,15 +173,22 @@ def test_the_first_year_is_the_person_months_the_plan_adds(name, strategy):
     loaded, plan = _plan(name, strategy)
     cost = price_plan(plan, loaded.org)
     (before,), (after,) = loaded.org.segments, plan.revised.segments
-    ae, csm = _costs(loaded.org, before)
+    _check_person_months(cost.required, before, after, loaded.org)
+    if plan.revised_recommended is not None:
+        (recommended,) = plan.revised_recommended.segments
+        _check_person_months(cost.recommended_total, after, recommended, loaded.org)
+
+
+def _check_person_months(total, before: Segment, after: Segment, org: OrgFile) -> None:
+    ae, csm = _costs(org, before)
     csm_months = _person_months(after, "csm") - _person_months(before, "csm")
     ae_months = _hire_months(after, "ae") - _hire_months(before, "ae")
     ae_months += max(after.headcount.ae - before.headcount.ae, 0) * 12
-    assert cost.required.first_year == (csm * csm_months + ae * ae_months) / 12
+    assert total.first_year == (csm * csm_months + ae * ae_months) / 12
     csm_people = after.headcount.csm - before.headcount.csm
     csm_people += after.hires_next_12_months[1] - before.hires_next_12_months[1]
     ae_people = max(after.headcount.ae - before.headcount.ae, 0)
-    assert cost.required.run_rate == csm * csm_people + ae * ae_people
+    assert total.run_rate == csm * csm_people + ae * ae_people
 
 
 def test_the_cases_cover_every_priced_kind_of_change():
@@ -178,6 +201,9 @@ def test_the_cases_cover_every_priced_kind_of_change():
         assert (kind, True) in kinds and (kind, False) in kinds, kind  # totals and monthly
     assert ("launch-csm", True) in kinds and ("add-pod", True) in kinds
     assert ("move-ae", True) in kinds  # priced at nothing
+    loaded, plan = _plan("parity", "hire")
+    assert plan.verdict_before == "go" and plan.recommended  # a warning's fix, priced
+    assert price_plan(plan, loaded.org).recommended_total == (CSM, CSM)
 
 
 def test_a_deferral_is_a_saving_and_keeps_the_run_rate():

@@ -68,8 +68,9 @@ def price_plan(plan: Plan, org: OrgFile) -> PlanCost | None:
     if not org.states_costs:
         return None
     changes = tuple(price_change(change, org, plan.revised) for change in plan.changes)
-    extra: Sequence[Change] = getattr(plan, "recommended", ())  # plan revision 2
-    recommended = tuple(price_change(change, org, plan.revised) for change in extra)
+    # Recommended changes are made on the proposal with the required ones applied.
+    after = plan.revised_recommended or plan.revised
+    recommended = tuple(price_change(change, plan.revised, after) for change in plan.recommended)
     missing = sorted({role for item in (*changes, *recommended) for role in item.missing})
     return PlanCost(
         changes=changes,
@@ -90,7 +91,8 @@ def _total(priced: Sequence[Priced]) -> Cost | None:
 
 
 def price_change(change: Change, org: OrgFile, revised: OrgFile) -> Priced:
-    """One change's first-year cost and run rate."""
+    """One change's first-year cost and run rate: `org` is the proposal the change is made
+    on, `revised` the proposal once it is made."""
     segment = _segment(org, change.segment)
     count = change.count or 0
     if segment is None or not count:

@@ -30,7 +30,9 @@ def _priced(plan: Plan, cost: PlanCost | None) -> dict[int, Priced]:
     """Each change's cost by its position in the plan; empty without costs."""
     if cost is None:
         return {}
-    return {id(change): priced for change, priced in zip(plan.changes, cost.changes, strict=True)}
+    found = {id(c): priced for c, priced in zip(plan.changes, cost.changes, strict=True)}
+    found |= {id(c): priced for c, priced in zip(plan.recommended, cost.recommended, strict=True)}
+    return found
 
 
 def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = None) -> list[str]:
@@ -59,7 +61,10 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
             total.csm_after,
         ):
             lines.append(f"    = {_total(total)}")
-        lines += [f"    - recommended: {one_line(c.message)}" for c in recommended.get(segment, ())]
+        lines += [
+            f"    - recommended: {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
+            for c in recommended.get(segment, ())
+        ]
     after = _VERDICT[plan.verdict_after]
     if plan.verdict_before == "go":
         lines.append("  every rule at the gate passes; the recommended changes make it sustainable")
@@ -69,7 +74,7 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         lines.append(
             f"  with these changes the proposal would still be {after}: the to-dos need a person"
         )
-    lines += [f"  {line}" for line in money.summary_lines(cost)]
+    lines += [f"  {line}" for line in money.summary_lines(cost, bool(plan.recommended))]
     return [*lines, ""]
 
 
@@ -131,7 +136,9 @@ def plan_dict(
         "changes": [
             {**_change(c), "cost": money.change_cost(priced.get(id(c)))} for c in plan.changes
         ],
-        "recommended": [_change(c) for c in plan.recommended],
+        "recommended": [
+            {**_change(c), "cost": money.change_cost(priced.get(id(c)))} for c in plan.recommended
+        ],
         "todo": [_todo(t) for t in plan.todo],
         "totals": [t._asdict() for t in plan.totals],
         "cost": money.file_cost(cost),
@@ -182,7 +189,9 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
             lines += [f"- {cell(t.segment)}: {cell(_total(t))}" for t in changed]
             lines.append("")
         if cost is not None:
-            lines += [f"- {cell(line)}" for line in money.summary_lines(cost)]
+            lines += [
+                f"- {cell(line)}" for line in money.summary_lines(cost, bool(plan.recommended))
+            ]
             lines.append("")
         if plan.todo:
             lines += ["To do (needs a person):", ""]
@@ -194,7 +203,7 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
             lines.append("")
         if plan.recommended:
             lines += ["Recommended (warnings arithmetic can fix; not needed for go):", ""]
-            lines += _table(plan.recommended, {})
+            lines += _table(plan.recommended, priced)
         if plan.verdict_before == "go" and not plan.recommended:
             lines += ["Nothing to change.", ""]
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
