@@ -89,6 +89,17 @@ class SegmentWork:
                 return False
         return True
 
+    def pods_pass(self, segment: Segment, codes: Iterable[str]) -> bool:
+        """Whether every pod the rules judge in `segment` (of any shape) passes them; the
+        subjects are made once per rule."""
+        for code in codes:
+            if "pod" not in self.rules[code].scope:
+                continue
+            for subject in self._pod_subjects(segment, code, same_shape=False).values():
+                if self._fails(code, subject):
+                    return False
+        return True
+
     def _pod_subjects(self, segment: Segment, code: str, same_shape: bool) -> Mapping[int, Subject]:
         """The pod subjects the rule judges, by pod index: made once per shape of the
         segment (which pods it lists and which are judged), so that time and memory stay

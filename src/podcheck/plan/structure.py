@@ -56,10 +56,7 @@ def mark_pilot(work: SegmentWork) -> bool:
         segment,
         pods=[replace(pod, pilot=True) if i in chosen else pod for i, pod in enumerate(pods)],
     )
-    if not work.segment_passes(marked, work.rules) or not all(
-        work.pod_passes(marked, index, marked.pods[index], work.rules, same_shape=False)  # type: ignore[index]
-        for index in cohort
-    ):
+    if not work.segment_passes(marked, work.rules) or not work.pods_pass(marked, work.rules):
         return False
     names = [pods[index].id for index in cohort]
     shown = ", ".join(names[:NAMED_PODS])

@@ -82,12 +82,40 @@ class _Text:
             position += 1
         raise ValueError("unclosed quoted scalar")
 
+    def children(self, path: Path) -> list[Path]:
+        """The paths of the values directly under the collection at `path`, read from the
+        data (not by scanning every place: a file may hold 100,000 values)."""
+        node: Any = self.document.data
+        for step in path:
+            node = node[step]
+        if isinstance(node, dict):
+            return [(*path, key) for key in node]
+        if isinstance(node, list):
+            return [(*path, index) for index in range(len(node))]
+        return []
+
     def last_line(self, path: Path) -> int:
         """The last line (0-based) any value under `path` stands on."""
-        size = len(path)
-        return max(
-            place[0].line for key, place in self.document.places.items() if key[:size] == path
-        )
+        line, stack = self.document.places[path][0].line, [path]
+        while stack:
+            for child in self.children(stack.pop()):
+                line = max(line, self.document.places[child][0].line)
+                stack.append(child)
+        return line
+
+    def value_end(self, path: Path) -> int:
+        """The offset just past the value at `path` (a scalar, quoted or not, or a flow
+        collection); a block collection ends where its last value does."""
+        start = self.offset(path)
+        char = self.text[start]
+        if char in "{[":
+            return self.closing(path) + 1
+        if char in "'\"":
+            return self.quoted_end(start)
+        children = self.children(path)
+        if children:
+            return max(self.value_end(child) for child in children)
+        return start + len(self.document.places[path][2] or "")
 
     def indent_of_item(self, path: Path) -> int:
         """The column of the '-' that starts the block sequence item at `path`."""
@@ -128,26 +156,23 @@ def _remove_item(text: _Text, path: Path) -> Edit:
             return start, end + comma.end(), ""
         before = re.search(r",\s*$", text.text[:start])
         return (before.start() if before else start), end, ""
+    # The item's lines with the line break before them: an item added after it, at the end
+    # of its last line, still lands on a line of its own.
     first = text.document.places[path][0].line
-    last = text.last_line(path)
-    end = text.starts[last + 1] if last + 1 < len(text.starts) else len(text.text)
-    return text.starts[first], end, ""
+    return text.line_end(first - 1), text.line_end(text.last_line(path)), ""
 
 
 def _add_key(text: _Text, path: Path, key: str, value: object) -> Edit:
     """A new `key: value` at the end of the mapping at `path`."""
+    children = text.children(path)
     if text.is_flow(path):
-        close = text.closing(path)
-        before = close
-        while text.text[before - 1] in " \t":
-            before -= 1
-        separator = "" if text.text[before - 1] == "{" else ", "
-        return before, before, f"{separator}{key}: {value}"
-    keys = [
-        place
-        for found, place in text.document.places.items()
-        if len(found) == len(path) + 1 and found[: len(path)] == path
-    ]
+        # Right after the last value: a comma, a comment or a line break after it stays.
+        if children:
+            end = max(text.value_end(child) for child in children)
+            return end, end, f", {key}: {value}"
+        start = text.offset(path) + 1
+        return start, start, f"{key}: {value}"
+    keys = [text.document.places[child] for child in children]
     column = keys[0][1].column if keys and keys[0][1] is not None else 0
     end = text.line_end(text.last_line(path))
     return end, end, f"{text.newline}{' ' * column}{key}: {value}"
@@ -164,23 +189,18 @@ def _add_items(
     text: _Text, path: Path, before: int | None, entries: Sequence[Sequence[tuple[str, Any]]]
 ) -> Edit:
     """New items in the list at `path`, before item `before` (None: at the end)."""
-    items = [
-        found
-        for found in text.document.places
-        if len(found) == len(path) + 1 and found[: len(path)] == path
-    ]
+    items = text.children(path)
     count = len(items)
     if text.is_flow(path):
         inline = [_entry(fields, True, 0, "") for fields in entries]
         if before is not None:
             start = text.offset((*path, before))
             return start, start, "".join(f"{item}, " for item in inline)
-        close = text.closing(path)
-        end = close
-        while text.text[end - 1] in " \t\r\n":
-            end -= 1
-        separator = "" if count == 0 else ", "
-        return end, end, separator + ", ".join(inline)
+        if count:
+            end = text.value_end(items[-1])
+            return end, end, ", " + ", ".join(inline)
+        start = text.offset(path) + 1
+        return start, start, ", ".join(inline)
     model = (*path, before if before is not None else count - 1)
     flow_items = text.is_flow(model)
     dash = text.indent_of_item(model)
@@ -253,13 +273,14 @@ def _plan_edits(text: _Text, path: Path, old: Any, new: Any) -> Iterator[Edit]:
             pending.append(entry)
             continue
         position, before = next(kept)
+        if not (entry.ae or entry.csm) and (before.ae or before.csm):
+            # A deferral or a removal never leaves an empty entry behind; new entries go
+            # before the next entry that stays.
+            yield _remove_item(text, (*path, position))
+            continue
         if pending:
             yield _add_items(text, path, position, [_month_fields(e) for e in pending])
             pending = []
-        if not (entry.ae or entry.csm) and (before.ae or before.csm):
-            # A deferral or a removal never leaves an empty entry behind.
-            yield _remove_item(text, (*path, position))
-            continue
         for role in ("ae", "csm"):
             if getattr(before, role) != getattr(entry, role):
                 if (*path, position, role) in text.document.places:
@@ -283,13 +304,14 @@ def revise(text: str, document: Document, original: OrgFile, revised: OrgFile) -
     for index, (old, new) in enumerate(zip(original.segments, revised.segments, strict=True)):
         if old != new:
             edits.extend(_segment_edits(located, index, old, new))
-    # From the end backwards, so earlier offsets stay valid; of two inserts at one place,
-    # the later is made first, so that they read in the order they were planned.
+    # In text order, each edit once (a file's thousands of edits cost one pass); of two
+    # inserts at one place, the one planned first comes first.
     ordered = sorted(
-        ((start, end, order, replacement) for order, (start, end, replacement) in enumerate(edits)),
-        reverse=True,
+        (start, end, order, replacement) for order, (start, end, replacement) in enumerate(edits)
     )
-    result = text
+    pieces, position = [], 0
     for start, end, _, replacement in ordered:
-        result = result[:start] + replacement + result[end:]
-    return result
+        pieces += [text[position:start], replacement]
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
