@@ -119,3 +119,24 @@ def test_init_with_accounts_never_overwrites_without_force(tmp_path):
     assert done.exit_code == 2
     assert out.read_text() == "mine\n"
     assert HEADER[0] == "Account ID"
+
+
+def test_pod_names_reused_across_segments_get_unique_ids_that_still_match(tmp_path):
+    rows = crm_rows(segment="Mid Market")[:50]  # p1 and p2
+    # The first enterprise row names the segment with a bidirectional override.
+    rows.append(["X1", "Odd", "Ann", "Zed", "Enterprise\u202e", "p1", "90000", ""])
+    for i in range(10):
+        rows.append([f"E{i}", f"Big {i}", "Ann", "Zed", "Enterprise", "p1", "90000", ""])
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 0, done.stderr
+    text = out.read_text()
+    assert "\u202e" not in text  # escaped in the name, made visible in the comment
+    data = yaml.safe_load(text)
+    assert data["segments"][1]["name"] == "Enterprise\u202e"
+    ids = [p["id"] for s in data["segments"] for p in s["pods"]]
+    assert ids == ["p1", "p2", "enterprise-p1"]
+    measured = books(export, out)
+    for segment in data["segments"]:
+        for pod in segment["pods"]:
+            assert measured.area(segment["id"], pod["id"]).accounts == pod["accounts"]
+    assert measured.area("enterprise", "enterprise-p1").accounts == 11

@@ -49,9 +49,14 @@ def slug(label: str, taken: set[str], fallback: str) -> str:
     return found
 
 
+# Display names are cut here (the org format allows 2,000 characters); matching uses the id.
+MAX_NAME = 200
+
+
 def _text(value: str) -> str:
-    """A YAML scalar for a name: JSON's double quotes are YAML's too."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML scalar for a name: JSON's double quotes are YAML's too, and every character
+    outside ASCII is escaped, so no control or bidirectional character reaches the file."""
+    return json.dumps(value[:MAX_NAME], ensure_ascii=True)
 
 
 def _money(cents: int | Fraction) -> str:
@@ -158,7 +163,12 @@ def _segment(
         "    pods:                     # from the pod column; people counted in their home pod",
     ]
     for number, pod in enumerate(pods.values(), 1):
-        pod_id = slug(pod["label"], pod_ids, f"{segment_id}-pod-{number}")
+        # Pod ids are unique in the file; a name another segment took gets this segment's id
+        # in front, which evaluate --accounts matches too.
+        pod_label = pod["label"]
+        if "-".join(label_key(pod_label).split()) in pod_ids:
+            pod_label = f"{segment_id} {pod_label}"
+        pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}")
         lines.append(
             f"      - {{id: {pod_id}, ae: {pod['ae']}, csm: {pod['csm']}, "
             f"accounts: {pod['accounts']}, arr: {_money(pod['cents'])}}}"

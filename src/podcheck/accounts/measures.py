@@ -166,7 +166,8 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     the org does not have are errors (one line per unknown name, at its first row).
 
     Names are matched by `label_key`, after the export's own names are mapped through the
-    config's `segments:` and `pods:` (a CRM's `Commercial` for the file's `mid-market`)."""
+    config's `segments:` and `pods:` (a CRM's `Commercial` for the file's `mid-market`); a
+    pod id may also be the segment's id and the pod's name (`enterprise-p1` for `p1`)."""
     errors = RowErrors(tally_.path)
     refused = Reasons()
     for reason, count in tally_.refused:
@@ -194,7 +195,14 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
             continue
         pods = pod_ids[segment_id]
         wanted = label_key(pod_label)
-        pod_id = pod_label if pods is None else pods.get(pod_names.get(wanted, wanted))
+        wanted = pod_names.get(wanted, wanted)
+        # A pod id may carry its segment's id in front (`ent-p1` for the CRM's `p1`), as
+        # pod ids are unique in the file while CRMs reuse pod names across segments.
+        pod_id = (
+            pod_label
+            if pods is None
+            else pods.get(wanted) or pods.get(label_key(f"{segment_id} {wanted}"))
+        )
         if pod_id is None:
             note = unknown.setdefault(("pod", f"{segment_id}\0{pod_label}"), [0, row])
             note[0] += count
