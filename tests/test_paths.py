@@ -174,6 +174,14 @@ def test_output_to_dev_null_works(tmp_path):
     assert Path("/dev/null").is_char_device()
 
 
+def test_init_writes_a_starter_to_a_stream_or_a_device(tmp_path):
+    done = run("init", "/dev/stdout", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# ") and "version: 1" in done.stdout
+    assert run("init", "/dev/null", cwd=tmp_path).returncode == 0
+    assert os.path.islink("/dev/stdout")
+
+
 def test_output_to_a_pipe_nobody_reads_is_refused_without_waiting(tmp_path):
     os.mkfifo(tmp_path / "pipe")
     done = run("evaluate", str(GO), "-o", "pipe", cwd=tmp_path, timeout=30)

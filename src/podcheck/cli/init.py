@@ -44,7 +44,10 @@ def init_command(
     if path == STDOUT:
         sys.stdout.write(text)
     else:
-        if Path(path).exists() and not force:
+        from podcheck.run.output import STREAMS
+
+        # A stream or a device (/dev/stdout, /dev/null) is written to, not overwritten.
+        if path not in STREAMS and Path(path).is_file() and not force:
             fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
         check_outputs([path], [accounts] if accounts else [])
         write_output(path, text)
