@@ -388,7 +388,11 @@ def test_diff_base_ref_reads_the_base_from_git(repository, monkeypatch):
     assert {r["rule"] for r in changed["newly_failing"]} == {"POD201", "POD204"}
     assert changed["base_verdict"] == "go"
     assert added["base_verdict"] is None  # new in the head: compared against nothing
-    assert [r["rule"] for r in added["newly_failing"]] == ["POD101"]
+    # Against nothing, every failure of the new file is new: its own failures, POD101 first.
+    alone = json.loads(invoke("evaluate", "org-design/new.yaml", "-f", "json").stdout)
+    failing = [r["rule"] for r in alone["files"][0]["results"] if r["status"] == "fail"]
+    assert [r["rule"] for r in added["newly_failing"]] == failing
+    assert "POD101" in failing and len(failing) == len(set(failing))
     bad_ref = invoke("diff", "--base-ref", "no-such-ref", "org-design/org.yaml")
     assert bad_ref.exit_code == 2
     assert "'no-such-ref' is not a commit" in bad_ref.stderr
