@@ -164,9 +164,23 @@ def typical_org(index: int = 0, *, go: bool = True) -> dict:
     }
 
 
+# A pilot that ran its quarter and showed the benefits: the org may go org-wide.
+PILOT_RESULTS = {
+    "days": 120,
+    "handoff_quality": {"pilot": 4.3, "baseline": 3.4},
+    "time_to_first_value_days": {"pilot": 71, "baseline": 94},
+    "renewal_forecast_accuracy_pct": {"pilot": "88%", "baseline": "81%"},
+    "ae_attendance_pct": 64,
+    "csm_presales_pct": "20%",
+    "ae_presales_pct": "12%",
+}
+
+
 def large_org(segments: int, pods_per_segment: int = 10) -> dict:
-    """A go org of `segments` enterprise pod segments (warnings only: more than 8 pods)."""
+    """A go org of `segments` enterprise pod segments, org-wide after a pilot that ran its
+    quarter (warnings only: more than 8 pods)."""
     data = typical_org()
+    data["org"]["rollout"] = "org-wide"
     data["segments"] = [
         {
             "id": f"seg-{s}",
@@ -183,6 +197,7 @@ def large_org(segments: int, pods_per_segment: int = 10) -> dict:
         }
         for s in range(segments)
     ]
+    data["segments"][0]["pilot_results"] = PILOT_RESULTS
     return data
 
 

@@ -32,6 +32,8 @@ MAX_MESSAGE_CHARS = 300
 
 @dataclass(frozen=True, order=True)
 class InputError:
+    """One problem with an input, at a line and column of its file."""
+
     path: str
     line: int
     column: int

@@ -251,6 +251,8 @@ def role_rule(rules: Sequence[Rule], role: str) -> Rule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _RuleFile:
+    """A rules/*.yaml file: its list of rule definitions."""
+
     rules: list[RuleDefinition]
 
 

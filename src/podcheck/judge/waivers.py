@@ -18,6 +18,8 @@ WaiverState = Literal["applied", "expired", "unused"]
 
 @dataclass(frozen=True)
 class Waiver:
+    """A config's waiver: the rule it accepts failing, why, by whom, where and until when."""
+
     index: int
     rule: str
     reason: str

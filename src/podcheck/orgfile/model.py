@@ -98,6 +98,8 @@ CLOSED = {"extra": "forbid"}
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Org:
+    """The `org` section: the organisation's name, how pods roll out, when the ratio is reviewed."""
+
     __pydantic_config__ = CLOSED
     name: Text
     rollout: Rollout = "pilot"
@@ -106,6 +108,8 @@ class Org:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenewalOwnership:
+    """Who runs renewals, who owns their terms and expansion, and whether it is written."""
+
     __pydantic_config__ = CLOSED
     written: Flag | None = None
     document: Text | None = None
@@ -117,6 +121,8 @@ class RenewalOwnership:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CoveragePlan:
+    """Whether cover for an absent CSM is documented, and who provides it."""
+
     __pydantic_config__ = CLOSED
     documented: Flag | None = None
     backup: Backup | None = None
@@ -124,6 +130,8 @@ class CoveragePlan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comp:
+    """The metrics AEs and CSMs are paid on."""
+
     __pydantic_config__ = CLOSED
     ae_metrics: list[Text] | None = None
     csm_metrics: list[Text] | None = None
@@ -131,6 +139,8 @@ class Comp:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Policies:
+    """The `policies` section: renewal ownership, coverage, comp and collaboration norms."""
+
     __pydantic_config__ = CLOSED
     renewal_ownership: RenewalOwnership | None = None
     coverage_plan: CoveragePlan | None = None
@@ -140,6 +150,8 @@ class Policies:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Headcount:
+    """A segment's people by role today."""
+
     __pydantic_config__ = CLOSED
     ae: People
     csm: People
@@ -178,6 +190,8 @@ HiringPlan = Annotated[
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pod:
+    """One pod: its people by role, its accounts and ARR, and whether it is in the pilot."""
+
     __pydantic_config__ = CLOSED
     id: Slug
     ae: People
@@ -200,6 +214,8 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PctComparison:
+    """A pilot percentage beside the baseline it is judged against."""
+
     __pydantic_config__ = CLOSED
     pilot: Pct
     baseline: Pct
@@ -207,6 +223,8 @@ class PctComparison:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PilotResults:
+    """What a pilot measured over its days, each figure beside its baseline."""
+
     __pydantic_config__ = CLOSED
     days: Days | None = None
     handoff_quality: Comparison | None = None
@@ -261,6 +279,8 @@ def _first(value: Number | None, fallback: Number | None) -> Number | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
+    """One segment: tier, coverage model, ACV, accounts, headcount, hiring plan and pods."""
+
     __pydantic_config__ = CLOSED
     id: Slug
     name: Text | None = None
@@ -311,6 +331,8 @@ class Segment:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrgFile:
+    """An org-design file (format version 1)."""
+
     __pydantic_config__ = CLOSED
     version: Integer
     org: Org
