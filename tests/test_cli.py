@@ -215,25 +215,28 @@ def test_bad_option_exits_2():
     assert invoke("evaluate").exit_code == 2
 
 
+# What the line must name; click words the rest, and its wording differs between the
+# versions pyproject allows. The unknown command's message is podcheck's own.
 @pytest.mark.parametrize(
-    ("args", "says"),
+    ("args", "names"),
     [
-        (["evaluate", GO, "--bogus"], "no such option '--bogus'"),
-        (["evaluate", GO, "--format", "yaml"], "invalid value for '--format'"),
-        (["evaluate"], "missing argument 'FILES...'"),
-        (["project", GO, "--months", "25"], "25 is not in the range 1<=x<=24"),
-        (["checklist"], "missing argument 'FILE'"),
-        (["frobnicate"], "no such command 'frobnicate'"),
+        (["evaluate", GO, "--bogus"], ["--bogus"]),
+        (["evaluate", GO, "--format", "yaml"], ["--format", "yaml"]),
+        (["evaluate"], ["FILES"]),
+        (["project", GO, "--months", "25"], ["25", "24"]),
+        (["checklist"], ["FILE"]),
+        (["frobnicate"], ["no such command 'frobnicate'"]),
     ],
 )
-def test_usage_errors_are_one_line_and_exit_2(args, says):
+def test_usage_errors_are_one_line_and_exit_2(args, names):
     outcome = invoke(*args)
     assert outcome.exit_code == 2
     assert outcome.stdout == ""
     lines = outcome.stderr.splitlines()
     assert len(lines) == 1, outcome.stderr
     assert lines[0].startswith("podcheck: error: ")
-    assert says in lines[0]
+    for name in names:
+        assert name in lines[0]
     assert lines[0].endswith(" --help'")
 
 

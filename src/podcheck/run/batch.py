@@ -79,16 +79,12 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
         for path in paths:
             yield _judge(job, path)
         return
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(MAX_CHUNK, -(-len(paths) // (workers * TASKS_PER_WORKER))))
     context = multiprocessing.get_context("fork")
-    # Frozen objects are never visited by the collector, so neither process copies the
-    # memory pages they share after the fork just to collect garbage.
-    gc.freeze()
     # An executor rather than a Pool: if a worker dies, the run fails instead of waiting
     # for ever on the files it held.
     executor = ProcessPoolExecutor(
