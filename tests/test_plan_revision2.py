@@ -320,3 +320,17 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
     ], ran.stdout
     assert not any(c["segment"] == "smb" for c in found["changes"])
     assert not any("hire a CSM" in t["message"] for t in found["todo"])
+
+
+def test_a_strategic_segment_gets_a_recommended_swarm(tmp_path: Path) -> None:
+    text = ENTERPRISE_AT_1_2.replace("tier: enterprise", "tier: strategic").replace(
+        "{ae: 6, csm: 5}", "{ae: 5, csm: 5}"
+    )
+    _, plan = _plan(text)
+    assert plan.verdict_before == "go" and plan.changes == ()
+    (change,) = plan.recommended
+    assert (change.kind, change.before, change.after, change.rules) == (
+        "change-model", "pod", "swarm", ("POD407",)
+    )  # fmt: skip
+    _, written, _ = _written(text, tmp_path, "--include-recommended")
+    assert "    model: swarm\n" in written and _verdict(written) == "go"

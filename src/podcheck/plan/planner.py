@@ -151,7 +151,7 @@ def _plan_segment(
     """The strategy's changes, in order: a model that fits (and nothing else), a pilot
     cohort (and nothing else), what needs a person, the pilot's pods, moves (rebalance,
     defer), CSMs at launch, AE deferrals (defer), CSM hires, then the books evened."""
-    if change_model(work, recommended):
+    if change_model(work, recommended, required=not recommending):
         return work.segment
     if not recommending and mark_pilot(work):
         return work.segment
@@ -221,6 +221,9 @@ def _recommend(
         and r.severity in gate
         and (r.rule, r.segment, r.pod) not in before_failing
     }
+    # A change is recommended only for a warning it fixes.
+    still = {(r.rule, r.segment) for r in after.results if r.status == "fail"}
+    changes = [c for c in changes if any((code, c.segment) not in still for code in c.rules)]
     if broken:
         segments = [
             old if new.id in broken else new

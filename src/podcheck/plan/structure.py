@@ -13,7 +13,7 @@ from podcheck.plan.segment import SegmentWork
 NAMED_PODS = 6
 
 
-def change_model(work: SegmentWork, recommended: str) -> bool:
+def change_model(work: SegmentWork, recommended: str, required: bool = True) -> bool:
     """A segment that does not fit pods gets its recommended model and no other change:
     hiring into a segment whose economics do not hold is what the article warns against.
     False when no misfit rule fails (or the recommendation is pods after all)."""
@@ -27,8 +27,9 @@ def change_model(work: SegmentWork, recommended: str) -> bool:
         Change(
             "change-model", segment.id, None, None, None, f"{work.where}.model",
             segment.model, recommended, fixed,
-            f"change {segment.id}'s model from {segment.model} to {recommended}, and hire or "
-            f"move no one into it as pods ({first.rule}: {first.message})",
+            f"change {segment.id}'s model from {segment.model} to {recommended}"
+            + (", and hire or move no one into it as pods" if required else "")
+            + f" ({first.rule}: {first.message})",
         )
     )  # fmt: skip
     work.set(replace(segment, model=cast(CoverageModel, recommended)), reshaped=True)

@@ -25,7 +25,7 @@ Answer = Literal["yes", "no", "open", "waived", "review"]
 @dataclass(frozen=True)
 class Evidence:
     text: str
-    rule: str  # e.g. "POD101 acv-floor"
+    rule: str  # the code and the name, e.g. POD101 acv-floor
     passed: bool  # False for a failure, waived or not
     waiver: str | None = None  # the reason, when a waiver accepts the failure
     pod: str | None = None  # the pod a pod-level result is about

@@ -40,7 +40,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 _INPUT_ERROR_DESCRIPTOR = {
     "id": INPUT_ERROR_RULE,
-    # A rule's name says what it checks, beside its id (as "acv-floor" beside "POD101").
+    # A rule's name says what it checks, beside its id (as acv-floor beside POD101).
     "name": "readable-input",
     "shortDescription": {"text": "The org file could not be evaluated."},
     "fullDescription": {"text": "The file is not valid org-design YAML, format version 1."},
