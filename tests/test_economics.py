@@ -154,7 +154,7 @@ def test_the_review_pack_has_a_what_go_costs_box_only_with_costs():
     assert costed.count("What go costs") == 1
     # The required plan (hire): three CSMs at launch ($135K each) and one more CSM hire in
     # the 12-month totals (13/24 of a year): 3 × 135,000 + 73,125 in the first year.
-    assert "The required changes: $478,125 in the first year, $540,000 a year" in costed
+    assert "Required changes: $478,125 in the first year, $540,000 a year" in costed
     assert "$1,600,000 ARR per CSM, people cost $2,180,000 a year, CSM cost 8.4% of ARR" in costed
     assert "people only" in costed
     plain = review_pack(ROOT / "examples" / "northwind-pilot-go.yaml").report_html

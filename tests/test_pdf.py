@@ -66,7 +66,7 @@ def test_a_costed_three_segment_no_go_holds_its_verdict_and_cost(paper, tmp_path
     pages, text = _pdf(_costed_fixture(tmp_path), tmp_path, "--paper", paper)
     assert pages <= 2
     assert "NO-GO" in text
-    assert "What go costs" in text and "The required changes: $" in text
+    assert "What go costs" in text and "Required changes: $" in text
     assert "people only" in text and "no cost stated for sdr" in text
 
 
@@ -76,7 +76,7 @@ def test_the_suffix_chooses_pdf_and_the_pack_states_what_go_costs(tmp_path):
     assert pages <= 2
     assert "NO-GO" in text
     # The required plan (hire): three CSMs at launch and one more hire in the year's totals.
-    assert "The required changes: $478,125 in the first year, $540,000 a year" in text
+    assert "Required changes: $478,125 in the first year, $540,000 a year" in text
     assert "$1,600,000" in text and "8.4%" in text  # ARR per CSM, CSM cost share
     raw = (tmp_path / f"{example.stem}.pdf").read_bytes()
     assert raw.startswith(b"%PDF-")

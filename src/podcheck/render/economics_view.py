@@ -11,7 +11,7 @@ PEOPLE_ONLY = (
     "CSM) is not modelled."
 )
 # The same, where a page has room for one short line.
-PEOPLE_ONLY_SHORT = "(the cost counts people only; what they bring in is not modelled)."
+PEOPLE_ONLY_SHORT = "(people only; what they bring in is not modelled)."
 
 
 def whole_dollars(value: Number) -> int:

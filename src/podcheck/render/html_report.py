@@ -337,7 +337,7 @@ def _go_costs(file: FileReport, org: OrgFile, plan: Any) -> dict[str, Any] | Non
             missing = " or ".join(cost.missing)
             line = f"The required changes cannot be priced: no cost is stated for {missing}."
         else:
-            line = f"The required changes: {money_pair(cost.required)}"
+            line = f"Required changes: {money_pair(cost.required)}"
     rows = []
     for summary in file.segments:
         economics = summary.economics
