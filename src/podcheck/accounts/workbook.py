@@ -40,6 +40,8 @@ def _local(tag: str) -> str:
 
 def _column(ref: str) -> int:
     """0-based column of a cell reference such as `AB12`."""
+    if ref[1:2].isdigit() and "A" <= ref[0] <= "Z":  # most exports fit in columns A to Z
+        return ord(ref[0]) - 65
     index = 0
     for char in ref:
         if not "A" <= char <= "Z":
@@ -238,7 +240,7 @@ class _SheetReader:
         return found
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = self.local(name)
+        tag = self.names.get(name) or self.local(name)
         if tag == "c":
             ref = attrs.get("r")
             column = _column(ref) if ref else len(self.row)
@@ -265,7 +267,7 @@ class _SheetReader:
             self.parts.append(data)
 
     def end(self, name: str) -> None:
-        tag = self.local(name)
+        tag = self.names.get(name) or self.local(name)
         if tag == "v" and self.cell is not None and self.parts is not None:
             self.value = "".join(self.parts)
             self.parts = None
