@@ -153,7 +153,7 @@ def check_outputs(
             fail([InputError(path, 1, 1, reason)])
 
 
-def write_output(path: str, text: str | bytes) -> None:
+def write_report(path: str, text: str | bytes) -> None:
     from podcheck.run import output
 
     try:
@@ -186,4 +186,4 @@ def emit(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        write_output(output, text)
+        write_report(output, text)

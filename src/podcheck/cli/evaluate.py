@@ -19,7 +19,7 @@ from podcheck.cli.common import (
     start_session,
     terminal_width,
     usage_error,
-    write_output,
+    write_report,
 )
 from podcheck.cli.options import (
     AUTO,
@@ -220,7 +220,7 @@ def evaluate_command(
         parts = [o.parts[slots.index(index)] for o in outcomes] if index in by_file else None
         text = formats.render(name, report, opts, parts)
         if path is not None:
-            write_output(path, text)
+            write_report(path, text)
         elif isinstance(text, bytes):  # a workbook, piped on
             sys.stdout.buffer.write(text)
         else:

@@ -11,7 +11,7 @@ from podcheck.cli.common import (
     fail,
     load_settings,
     usage_error,
-    write_output,
+    write_report,
 )
 from podcheck.cli.options import STDOUT, MapOption
 from podcheck.core.errors import InputError, InputErrors
@@ -50,7 +50,7 @@ def init_command(
         if path not in STREAMS and Path(path).is_file() and not force:
             fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
         check_outputs([path], [accounts] if accounts else [])
-        write_output(path, text)
+        write_report(path, text)
         typer.echo(
             f"wrote {path}; next: answer its policies, then podcheck evaluate {path}"
             + (f" --accounts {accounts}" if accounts else ""),

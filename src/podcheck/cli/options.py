@@ -94,13 +94,13 @@ MapOption = Annotated[
 ]
 
 
-class DateOrder(str, enum.Enum):
+class DateOrderChoice(str, enum.Enum):
     mdy = "mdy"
     dmy = "dmy"
 
 
 DateOrderOption = Annotated[
-    Optional[DateOrder],  # noqa: UP045
+    Optional[DateOrderChoice],  # noqa: UP045
     typer.Option(
         "--date-order",
         help="How the export writes A/B/YYYY dates (month first: mdy) when no day over 12 tells.",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from podcheck.cli.common import bad_input, check_outputs, start_session, usage_error, write_output
+from podcheck.cli.common import bad_input, check_outputs, start_session, usage_error, write_report
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
@@ -167,10 +167,10 @@ def plan_command(
         return renderers[chosen](plans, costs, choices or ())
 
     for chosen, path in extras:
-        write_output(path, made(chosen))
+        write_report(path, made(chosen))
     document = made(output_format)
     if output is not None:
-        write_output(output, document)
+        write_report(output, document)
     elif isinstance(document, bytes):
         sys.stdout.buffer.write(document)
     else:
@@ -212,7 +212,7 @@ def _write_revised(
         typer.echo(f"{write}: error: the revised proposal did not load; nothing written", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from None
     assert again.report is not None  # judged
-    write_output(write, written)
+    write_report(write, written)
     failing = targets(again.report, session.fail_on)
     return found._replace(verdict_after="no-go" if failing else "go")
 

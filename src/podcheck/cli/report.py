@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, config_notice, emit, usage_error, write_output
+from podcheck.cli.common import check_outputs, config_notice, emit, usage_error, write_report
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
@@ -24,7 +24,7 @@ from podcheck.cli.options import (
 from podcheck.cli.pack import judge_for_pack, page_shaping
 
 
-class Paper(str, enum.Enum):
+class PaperChoice(str, enum.Enum):
     letter = "letter"
     a4 = "a4"
 
@@ -47,7 +47,9 @@ def report_command(
         bool,
         typer.Option("--pdf", help="Write PDF (also chosen by an -o name ending in .pdf)."),
     ] = False,
-    paper: Annotated[Paper, typer.Option("--paper", help="PDF paper size.")] = Paper.letter,
+    paper: Annotated[
+        PaperChoice, typer.Option("--paper", help="PDF paper size.")
+    ] = PaperChoice.letter,
 ) -> None:
     """A printable, self-contained report: verdict, scorecard, charts and the checklist.
 
@@ -106,7 +108,7 @@ def report_command(
         if output is None:
             sys.stdout.buffer.write(document)
         else:
-            write_output(output, document)
+            write_report(output, document)
     else:
         emit(page, output)
     raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
