@@ -96,9 +96,14 @@ def make_plan(
         todo = [t for t in todo if t.segment is not None or t.rule in still]
     elif failing:
         verdict_after = "no-go" if todo else "go"
-    recommended, with_recommended = _recommend(
-        LoadedOrg(revised, document), after, rules, waivers, book, gate, roles, context, strategy
-    )
+    recommended: list[Change] = []
+    with_recommended = revised
+    # The required changes add people and move accounts, never ARR: a warning arithmetic
+    # can fix that passes now passes after them, so with none failing there is none to plan.
+    if any(_recommendable(r, gate, roles) for r in report.results):
+        recommended, with_recommended = _recommend(
+            LoadedOrg(revised, document), report, rules, waivers, gate, roles, context, strategy
+        )
     return Plan(
         document.path,
         org.org.name,
@@ -182,56 +187,69 @@ def _plan_segment(
 
 def _recommend(
     loaded: LoadedOrg,
-    report: FileReport | None,
+    report: FileReport,
     rules: Sequence[Rule],
     waivers: Sequence[Waiver],
-    book: Sequence[Rule],
     gate: frozenset[str],
     roles: PlanRules,
     context: Any,
     strategy: Strategy,
 ) -> tuple[list[Change], OrgFile]:
-    """Changes for the failing warnings arithmetic can fix, on the revised proposal
-    (`report`: its evaluation, when made); none for a segment where they would make a rule
-    at the gate fail."""
-    if report is None:
-        report = evaluate(loaded, rules, waivers, book)
-    warnings = [
-        r
-        for r in report.results
-        if r.status == "fail"
-        and r.severity not in gate
-        and r.severity == "warning"
-        and r.segment is not None
-        and r.rule in roles.arithmetic
-    ]
-    if not warnings:
-        return [], loaded.org
-    wanted = {r.rule for r in warnings}
-    in_force = {rule.code: rule for rule in rules if rule.severity in gate or rule.code in wanted}
-    revised, changes, _ = _plan_segments(
-        loaded, report, warnings, in_force, roles, waivers, context, strategy, recommending=True
+    """Changes for the failing warnings arithmetic can fix (`report`: the proposal's own
+    evaluation), planned on the revised proposal in `loaded` and judged there by the
+    oracle: a warning the required changes settled is left alone, a change is kept only for
+    a warning it fixes, and none for a segment where a rule at the gate would fail."""
+    org = loaded.org
+    wanted = [r for r in report.results if _recommendable(r, gate, roles)]
+    codes = {r.rule for r in wanted}
+    in_force = {rule.code: rule for rule in rules if rule.severity in gate or rule.code in codes}
+    at_gate = tuple(code for code, rule in in_force.items() if rule.severity in gate)
+    fits = {s.id: s.recommended for s in report.segments}
+    segments = list(org.segments)
+    changes: list[Change] = []
+    for index, segment in enumerate(org.segments):
+        found = [r for r in wanted if r.segment == segment.id]
+        if not found or segment.model != "pod":
+            continue
+        work = SegmentWork(
+            org, index, segment, loaded.document, in_force, roles, waivers, found, context
+        )
+        work.failing = [r for r in found if not work.segment_passes(segment, (r.rule,))]
+        work.codes = {r.rule for r in work.failing}
+        if not work.failing:
+            continue
+        new = _plan_segment(work, strategy, fits.get(segment.id, "pod"), recommending=True)
+        if _breaks(work, segment, new, at_gate):
+            continue
+        # A segment that leaves the pod model is judged by no pod rule.
+        fixed = {c for c in work.codes if new.model != "pod" or work.segment_passes(new, (c,))}
+        kept = [c for c in work.changes if fixed & set(c.rules)]
+        if kept:
+            segments[index] = new
+            changes += kept
+    return changes, replace(org, segments=segments)
+
+
+def _breaks(work: SegmentWork, before: Segment, after: Segment, codes: Sequence[str]) -> bool:
+    """Whether a rule at the gate that passes on `before` fails on `after`."""
+    if after.model != "pod":
+        return False
+    if any(
+        not work.segment_passes(after, (c,)) for c in codes if work.segment_passes(before, (c,))
+    ):
+        return True
+    return not work.pods_pass(after, codes) and work.pods_pass(before, codes)
+
+
+def _recommendable(result: Result, gate: frozenset[str], roles: PlanRules) -> bool:
+    """A failing warning outside the gate that arithmetic can fix."""
+    return (
+        result.status == "fail"
+        and result.severity == "warning"
+        and result.severity not in gate
+        and result.segment is not None
+        and result.rule in roles.arithmetic
     )
-    after = evaluate(LoadedOrg(revised, loaded.document), rules, waivers, book)
-    before_failing = {(r.rule, r.segment, r.pod) for r in report.results if r.status == "fail"}
-    broken = {
-        r.segment
-        for r in after.results
-        if r.status == "fail"
-        and r.severity in gate
-        and (r.rule, r.segment, r.pod) not in before_failing
-    }
-    # A change is recommended only for a warning it fixes.
-    still = {(r.rule, r.segment) for r in after.results if r.status == "fail"}
-    changes = [c for c in changes if any((code, c.segment) not in still for code in c.rules)]
-    if broken:
-        segments = [
-            old if new.id in broken else new
-            for old, new in zip(loaded.org.segments, revised.segments, strict=True)
-        ]
-        revised = replace(revised, segments=segments)
-        changes = [c for c in changes if c.segment not in broken]
-    return changes, revised
 
 
 def _totals(org: OrgFile, revised: OrgFile, changes: Sequence[Change]) -> tuple[Total, ...]:
