@@ -535,3 +535,32 @@ def test_a_plan_on_an_export_with_refused_rows_is_never_a_clean_go(tmp_path):
         f"{tmp_path / 'org.yaml'}: INCOMPLETE: 1 of 300 export rows refused (1 row: ARR not an "
         "amount); the plan covers the rows read"
     )
+
+
+@pytest.mark.slow
+def test_a_csv_of_unique_names_is_refused_in_bounded_memory(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "unique.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(150_000):  # every column unique: each row its own group
+            owners = [f"AE {i}", f"CSM {i}"]
+            writer.writerow([f"id{i}", f"Name {i}", *owners, f"Seg {i}", f"Pod {i}", "45000", ""])
+    org_path = write_org(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "podcheck", "evaluate", str(org_path), "--accounts", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"{path}:1:1: error: more than 100,000 distinct segment, pod, AE and CSM combinations; "
+        "a CRM's books have far fewer\n"
+    )
+    assert peak_mb < 300
