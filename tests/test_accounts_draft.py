@@ -71,7 +71,7 @@ def test_the_draft_validates_and_agrees_with_the_books_on_every_shared_figure(tm
     assert [(p["csm"], p["ae"]) for p in ent["pods"]] == [(1, 1), (0, 0)]
     # ACV is ARR per account, to the cent: (90,000.25 ... 119,000.25) over 30 accounts.
     assert ent["acv"] == 104500.25
-    assert "# ARR per account: $3,135,007.50 over 30 accounts, to the cent" in text
+    assert "# ARR per account: $3,135,007.50 over 30 accounts, rounded to the cent" in text
     assert "# pod 'Pod #1 (East)': 18 rows" in text
     # Policies stay unanswered, as in the starter.
     assert "# DECIDE: are renewal ownership rules written down" in text

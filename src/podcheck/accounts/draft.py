@@ -156,7 +156,7 @@ def _segment(
         + ("" if tier else "           # DECIDE: the export's name does not tell the tier"),
         f"    model: {model}                # proposed: pod | pool | swarm | named | ai-agent",
         f"    acv: {_money(Fraction(cents, accounts) if accounts else 0)}"
-        f"   # ARR per account: {arr} over {accounts:,} accounts, to the cent",
+        f"   # ARR per account: {arr} over {accounts:,} accounts, rounded to the cent",
         f"    accounts: {accounts}     # rows of this segment",
         f"    headcount: {{ae: {ae}, csm: {csm}}}   # distinct names in the "
         + ("AE and CSM owner columns" if has_ae else "CSM owner column (no AE column: write AEs)"),
