@@ -478,8 +478,8 @@ def test_report_and_checklist_take_the_export(tmp_path):
     )
     assert done.exit_code == 0, done.stderr
     page = html.read_text()
-    assert "mm: accounts per CSM in the export" in page
-    assert "mm: ARR by pod in the export" in page
+    assert "mm: CSM loads (export)" in page
+    assert "mm: ARR by pod (export)" in page
     assert "Dana Diaz: 40 accounts" in page
     assert "Orphan" not in page
     checklist = runner.invoke(
@@ -593,8 +593,8 @@ def test_the_pod_chart_keeps_the_org_files_pod_order(tmp_path):
     assert list(measured.segments["mm"].pods) == ["p4", "p3", "p2", "p1"]
     charts = build(measured, loaded.org, 35)
     assert [c["title"] for c in charts] == [
-        "mm: accounts per CSM in the export",
-        "mm: ARR by pod in the export",
+        "mm: CSM loads (export)",
+        "mm: ARR by pod (export)",
     ]
     assert build(None, loaded.org, 35) == []
 

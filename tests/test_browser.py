@@ -178,3 +178,180 @@ def test_hostile_names_print_as_text(tmp_path):
         report, loaded.org, CATALOGUE, checklist.build(report, loaded.org, CATALOGUE)
     )
     assert "Acme <img src=x onerror=alert(1)> & Co" in text(print_pdf(html, tmp_path, "hostile"))
+
+
+# ---- With the real books: two pages, and every chart label whole and apart -------------
+
+
+def crm_export(org_data: dict, path: Path, csm_name=None) -> Path:
+    """The CRM export of an org file's pod segments as Salesforce writes it (US dates, money
+    with a '$' and cents, segment names as the CRM spells them): one row per account, one
+    AE and one CSM per pod, ARR spread so that some accounts sit under the floor."""
+    import csv
+
+    header = [
+        "Account ID",
+        "Account Name",
+        "Account Owner",
+        "Customer Success Manager",
+        "Segment",
+        "Pod",
+        "Annual Recurring Revenue",
+        "Renewal Date",
+    ]
+    rows = []
+    for s_index, segment in enumerate(s for s in org_data["segments"] if s["model"] == "pod"):
+        for p_index, pod in enumerate(segment["pods"]):
+            for i in range(pod["accounts"]):
+                n = len(rows)
+                csm = csm_name(s_index, p_index) if csm_name else f"CSM {segment['id']} {p_index}"
+                arr = 20_000 + (n * 7919) % 90_000
+                rows.append(
+                    [
+                        f"001{n:06d}",
+                        f"Customer {n}",
+                        f"AE {s_index}-{p_index}",
+                        csm,
+                        segment.get("name", segment["id"]).upper(),
+                        pod["id"],
+                        f"${arr:,}.00",
+                        f"{i % 12 + 1}/{13 + i % 15}/2027",
+                    ]
+                )
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def _cli_pack(tmp_path: Path, org_file: Path, export: Path) -> str:
+    from typer.testing import CliRunner
+
+    from podcheck.cli.app import app
+
+    page = tmp_path / "pack.html"
+    args = ["report", str(org_file), "--accounts", str(export), "-o", str(page)]
+    done = CliRunner().invoke(app, [*args, "--today", "2026-11-23"])
+    assert done.exit_code == 0, done.stderr
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_three_segment_no_go_with_an_export_prints_on_two_pages(paper, tmp_path):
+    data = yaml.safe_load(REVIEW_FIXTURE.read_text(encoding="utf-8"))
+    export = crm_export(data, tmp_path / "books.csv")
+    page = _cli_pack(tmp_path, REVIEW_FIXTURE, export)
+    pdf = print_pdf(page, tmp_path, "books", paper)
+    assert pages(pdf) <= 2
+    printed = text(pdf)
+    assert "NO-GO" in printed and "Sign-off" in printed
+    # The books' charts and figures, beside the proposal's (titles may wrap in the PDF).
+    assert printed.count("top 8 CSM loads") == 2
+    assert printed.count("ARR by pod (export)") == 2
+    assert "books: 48" in printed and "books: 66" in printed and printed.count("books") >= 8
+    assert "enterprise, proposal: ACV $96,500" in printed
+    assert "5. Does comp give the pair shared accountability through NRR?" in printed
+
+
+# Reads every chart's text boxes once laid out: whether each lies within its chart and
+# whether any two overlap. Written into the page, read back from --dump-dom.
+_LABELS_PROBE = """<script>
+var found = [];
+document.querySelectorAll("svg.chart").forEach(function (svg, chart) {
+  var box = svg.viewBox.baseVal, texts = Array.from(svg.querySelectorAll("text"));
+  var boxes = texts.map(function (t) { return [t.textContent, t.getBBox()]; });
+  boxes.forEach(function (a, i) {
+    var b = a[1];
+    if (b.x < -0.5 || b.y < -0.5 || b.x + b.width > box.width + 0.5 || b.y + b.height > box.height + 0.5)
+      found.push(["clipped", chart, a[0]]);
+    boxes.slice(i + 1).forEach(function (c) {
+      var d = c[1];
+      var w = Math.min(b.x + b.width, d.x + d.width) - Math.max(b.x, d.x);
+      var h = Math.min(b.y + b.height, d.y + d.height) - Math.max(b.y, d.y);
+      if (w > 0.5 && h > 0.5) found.push(["overlap", chart, a[0], c[0]]);
+    });
+  });
+});
+var p = document.createElement("pre"); p.id = "labels"; p.textContent = JSON.stringify(found);
+document.body.appendChild(p);
+</script>"""
+
+
+def chart_label_problems(page: str, tmp_path: Path) -> list[list[object]]:
+    import html
+    import json
+    import re
+
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _LABELS_PROBE + "</body>"), encoding="utf-8")
+    profile = tmp_path / "probe-profile"
+    done = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = re.search(r'<pre id="labels">([^<]*)</pre>', done.stdout)
+    assert found, done.stderr[-1000:]
+    problems: list[list[object]] = json.loads(html.unescape(found.group(1)))
+    return problems
+
+
+def _longest_names_org() -> dict:
+    """Twelve pod segments, every id as long as the format allows and of the widest
+    letters, long names, a plan that runs out before month 24."""
+    segments = []
+    for s in range(12):
+        pods = [
+            {
+                "id": f"{'w' * 58}-{s:02d}-{p}m",
+                "ae": 2,
+                "csm": 1,
+                "accounts": 41 + p,
+                "arr": 12_345_678 + p,
+            }
+            for p in range(3)
+        ]
+        segments.append(
+            {
+                "id": f"{'m' * 60}-{s:03d}",
+                "name": f"WWW Mammoth Worldwide Segment {s} " * 6,
+                "tier": "enterprise",
+                "model": "pod",
+                "acv": "$96,500.50",
+                "accounts": sum(pod["accounts"] for pod in pods),
+                "headcount": {"ae": 6, "csm": 3},
+                "hiring_plan": [{"month": 2, "ae": 2}, {"month": 18, "ae": 1, "csm": 1}],
+                "pods": pods,
+            }
+        )
+    data = yaml.safe_load((ROOT / "examples" / "contoso-enterprise-no-go.yaml").read_text())
+    data["org"]["name"] = "Wide Worldwide Holdings " * 8
+    data["segments"] = segments
+    return data
+
+
+def test_chart_labels_are_whole_and_apart_with_the_longest_names(tmp_path):
+    data = _longest_names_org()
+    org_file = tmp_path / "org.yaml"
+    org_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    export = crm_export(
+        data,
+        tmp_path / "books.csv",
+        csm_name=lambda s, p: f"Wilhelmina Wolfsmith-Mammoth {s} {p} " * 3,
+    )
+    page = _cli_pack(tmp_path, org_file, export)
+    assert page.count('class="chart"') >= 12 * 3
+    assert "no plan beyond month 18" in page and "with the plan" in page
+    assert chart_label_problems(page, tmp_path) == []
+
+
+def test_the_label_probe_finds_clipped_and_overlapping_labels(tmp_path):
+    bad = (
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>'
+        '<svg class="chart" viewBox="0 0 100 20" width="100pt" height="20pt">'
+        '<text x="-30" y="10" font-size="8">far too long to fit here</text>'
+        '<text x="60" y="10" font-size="8">one</text><text x="62" y="11" font-size="8">two</text>'
+        "</svg></body></html>"
+    )
+    kinds = [problem[0] for problem in chart_label_problems(bad, tmp_path)]
+    assert "clipped" in kinds and "overlap" in kinds

@@ -18,9 +18,8 @@ from podcheck.render import charts
 WIDTH = charts.WIDTH
 TOP = charts.TOP
 # A chart with more CSMs than this shows the heaviest ones.
-MAX_BARS = 40
-# Longer names are cut in the chart (the bar's tooltip has the whole name).
-LABEL_CHARS = 24
+# (the pack's two sheets hold two segments' loads; the failed rules name the rest)
+MAX_BARS = 8
 
 
 def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
@@ -30,7 +29,10 @@ def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
     counts stand in a column of their own right of the plot, clear of the limit line.
     """
     row = charts.ROW
-    label_w, right = charts.LABEL_W, 30
+    # Names are cut to their room (the bar's tooltip has the whole name); the counts need
+    # the width of the largest.
+    label_w = charts.LABEL_W + 16
+    right = max(charts.text_width(str(count)) for _, count in loads) + 8 if loads else 30
     height = TOP + row * len(loads) + 16
     plot_w = WIDTH - label_w - right
     scale = max([limit * 5 / 4, *(count for _, count in loads)])
@@ -42,7 +44,7 @@ def load_chart(loads: Sequence[tuple[str, int]], limit: int, title: str) -> str:
     for index, (name, count) in enumerate(loads):
         top = TOP + index * row
         css = "bar over-bar" if count >= limit else "bar"
-        label = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        label = charts.fit(name, label_w - 6)
         parts.append(charts._text(label_w - 4, top + 7.5, label, "tick", "end"))
         parts.append(
             f'<rect x="{label_w}" y="{charts._n(top + 1.5)}" '
@@ -69,13 +71,21 @@ def build(book: Book | None, org: OrgFile, limit: Any) -> list[dict[str, str]]:
             continue
         loads = list(measured.area.csm_loads[:MAX_BARS])
         if loads:
-            title = f"{segment.display_name}: accounts per CSM in the export"
+            more = len(measured.area.csm_loads) - len(loads)
+            heaviest = f"top {len(loads)} " if more else ""
+            title = f"{segment.display_name}: {heaviest}CSM loads (export)"
             found.append({"title": title, "svg": load_chart(loads, int(limit), title)})
         books = [(pod, area.arr) for pod, area in measured.pods.items()]
         if books:
-            title = f"{segment.display_name}: ARR by pod in the export"
+            title = f"{segment.display_name}: ARR by pod (export)"
             found.append({"title": title, "svg": charts.book_chart(books, title)})
     return found
+
+
+def draws_books(book: Book | None, segment: str) -> bool:
+    """Whether `build` draws this segment's ARR by pod from the export."""
+    measured = book.segments.get(segment) if book is not None else None
+    return measured is not None and measured.area.accounts > 0 and bool(measured.pods)
 
 
 def load_limit(rules: Sequence[Any]) -> Any:

@@ -16,10 +16,40 @@ from podcheck.core.numbers import format_dollars, format_plain
 from podcheck.metrics.projection import Month
 
 # Two charts side by side fit the printable width of A4 and Letter (about 260 pt each).
-WIDTH, HEIGHT = 250, 98
+WIDTH, HEIGHT = 250, 84
 LEFT, RIGHT, TOP, BOTTOM = 22, 6, 6, 24
 FONT = 8  # points: the smallest text that stays legible on paper
 CHAR_W = 4.7  # the average width of a character at FONT, for placing labels side by side
+
+
+# Advance widths of DejaVu Sans (the pack's font) in ems, by class of character, rounded
+# up: enough to tell whether a label fits its room without a browser to measure it.
+_NARROW = frozenset("fijlrtI!'(),-./:;[]`{|} ")
+_WIDE = frozenset("mwMW@%&")
+
+
+def text_width(label: str, size: float = FONT) -> float:
+    """The width a label takes at `size` points, erring wide."""
+    ems = 0.0
+    for char in label:
+        if char in _NARROW:
+            ems += 0.42
+        elif char in _WIDE or not char.isascii():
+            ems += 1.0
+        elif char.isupper():
+            ems += 0.79
+        else:
+            ems += 0.64
+    return ems * size
+
+
+def fit(label: str, room: float) -> str:
+    """`label`, cut with '…' where it would be wider than `room` points."""
+    if text_width(label) <= room:
+        return label
+    while label and text_width(label + "…") > room:
+        label = label[:-1]
+    return label + "…"
 
 
 def _n(value: float) -> str:
@@ -77,7 +107,13 @@ def ratio_chart(
             f'height="{plot_h}" class="unplanned"/>'
         )
         label = f"no plan beyond month {end}"
-        parts.append(_text(x(last) - 3, TOP + plot_h - 4, label, "unplanned-label", "end"))
+        # At the foot of the shaded months, or at their head where the planned line's own
+        # label would sit under it.
+        foot = TOP + plot_h - 4
+        mark = _planned_mark(planned, x, y)
+        if mark is not None and abs(mark[1] - foot) < FONT + 2:
+            foot = TOP + FONT + 1
+        parts.append(_text(x(last) - 3, foot, label, "unplanned-label", "end"))
     step = 0.5 if top <= 2.5 else 1.0 if top <= 5 else 2.5
     tick = 0.0
     while tick <= top:
@@ -126,35 +162,49 @@ def ratio_chart(
     return "".join(parts)
 
 
-def _planned_line(planned: Sequence[Month], x: Callable, y: Callable) -> list[str]:
+def _planned_mark(planned: Sequence[Month], x: Callable, y: Callable) -> tuple[float, float] | None:
+    """Where the planned line's label stands (its right end and baseline), if drawn: under
+    the line's last point, or over it where under would leave the plot."""
     points = [(m.month, m.ratio) for m in planned if m.ratio is not None]
     if not points:
+        return None
+    month, value = points[-1]
+    under = y(float(value)) + 12
+    return x(month) - 4, under if under <= HEIGHT - BOTTOM - 1 else y(float(value)) - 4
+
+
+def _planned_line(planned: Sequence[Month], x: Callable, y: Callable) -> list[str]:
+    points = [(m.month, m.ratio) for m in planned if m.ratio is not None]
+    mark = _planned_mark(planned, x, y)
+    if mark is None:
         return []
     path = " ".join(f"{_n(x(month))},{_n(y(float(value)))}" for month, value in points)
-    month, value = points[-1]
     return [
         f'<polyline points="{path}" class="planned"/>',
-        _text(x(month) - 4, y(float(value)) + 12, "with the plan", "planned-label", "end"),
+        _text(mark[0], mark[1], "with the plan", "planned-label", "end"),
     ]
 
 
-LABEL_W, VALUE_W, ROW = 74, 50, 9.5
+LABEL_W, ROW = 74, 9.5
 
 
 def book_chart(books: Sequence[tuple[str, Fraction | int]], title: str) -> str:
-    """Each pod's book ARR as a horizontal bar, scaled to the largest."""
+    """Each pod's book ARR as a horizontal bar, scaled to the largest; names cut to their
+    room (each bar's tooltip has the whole name), amounts in whole dollars beside the bars."""
     height = TOP + ROW * len(books) + 4
-    plot_w = WIDTH - LABEL_W - VALUE_W
+    values = [format_dollars(arr) for _, arr in books]
+    value_w = max((text_width(v) for v in values), default=0.0) + 6
+    plot_w = WIDTH - LABEL_W - value_w
     largest = float(max((arr for _, arr in books), default=1)) or 1.0
     parts = _open(height, title)
-    for index, (name, arr) in enumerate(books):
+    for index, ((name, arr), value) in enumerate(zip(books, values, strict=True)):
         top = TOP + index * ROW
         length = plot_w * float(arr) / largest
-        parts.append(_text(LABEL_W - 4, top + 7.5, name, "tick", "end"))
+        parts.append(_text(LABEL_W - 4, top + 7.5, fit(name, LABEL_W - 6), "tick", "end"))
         parts.append(
             f'<rect x="{LABEL_W}" y="{_n(top + 1.5)}" width="{_n(length)}" height="6.5" '
-            'class="bar"/>'
+            f'class="bar"><title>{escape(name)}: {value}</title></rect>'
         )
-        parts.append(_text(LABEL_W + length + 3, top + 7.5, format_dollars(arr), "tick"))
+        parts.append(_text(LABEL_W + length + 3, top + 7.5, value, "tick"))
     parts.append("</svg>")
     return "".join(parts)

@@ -270,8 +270,10 @@ def render_checklist(
 
 
 def _charts(
-    org: OrgFile, rules: Sequence[Rule], planned: dict[str, Any] | None = None
+    org: OrgFile, rules: Sequence[Rule], planned: dict[str, Any] | None = None, export: Any = None
 ) -> list[dict[str, Any]]:
+    """Each segment's ratio by month, and its pods' ARR as the file states it, unless the
+    account export draws its books (the figures the export's rules judged) instead."""
     found = []
     view = build_projection(org, rules, PROJECTION_MONTHS)
     by_id = {segment.id: segment for segment in org.segments}
@@ -289,7 +291,7 @@ def _charts(
         found.append({"title": title, "svg": Markup(svg)})
         segment = by_id[projection.id]
         books = [(pod.id, pod.arr) for pod in segment.pods or () if pod.arr is not None]
-        if books:
+        if books and not accounts_view.draws_books(export, segment.id):
             title = f"{segment.display_name}: book ARR by pod"
             found.append({"title": title, "svg": Markup(charts.book_chart(books, title))})
     return found
@@ -397,7 +399,7 @@ def render_report(
         failures=_failure_rows(file, rules),
         exceptions=exceptions,
         exception_notes=notes,
-        charts=_charts(org, rules, reach["planned"]),
+        charts=_charts(org, rules, reach["planned"], export),
         to_reach_go=reach,
         go_costs=_go_costs(file, org, plan),
         accounts_charts=accounts_view.build(export, org, accounts_view.load_limit(rules)),
