@@ -101,7 +101,7 @@ def write_config(folder: Path, value: str) -> Path:
 
 
 # One string of each kind runs in the quick subset; every string runs with the slow tests.
-QUICK_HOSTILE = ("bidi", "c1-csi", "csi", "legacy-command", "newline-command", "rich-markup", "xml")
+QUICK_HOSTILE = ("bidi", "c1-csi", "csi", "newline-command", "xml")
 
 
 @pytest.fixture(

@@ -105,6 +105,7 @@ def _peak_mb(count: int) -> tuple[float, int]:
     return peak / 2**20, len(plan.changes)
 
 
+@pytest.mark.slow
 def test_planning_memory_grows_with_the_pods_not_their_square() -> None:
     # 2,000 pods took 1.8 GB when every candidate kept its own copy of the pod subjects.
     with within(120):

@@ -444,6 +444,7 @@ def test_shares_are_rounded_to_two_places_as_other_figures(share, written):
     assert format_share(share) == written
 
 
+@pytest.mark.slow
 def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
     import os
     import pty
