@@ -479,9 +479,11 @@ def segment_results(seg: Segment, rollout: str) -> dict[Key, str]:
         )
         out[("POD405", sid, None)] = status(ready)
     # POD801 (economics.md): arr / csm >= min; arr is the pods' ARR when every listed pod
-    # states one, else accounts x acv; skipped when there is no CSM to divide by.
+    # states one and the pods hold all the segment's accounts (podcheck's reading for a
+    # pilot beside a larger segment), else accounts x acv; skipped when there is no CSM.
     listed = seg.listed_pods()
-    if listed and all(p.arr is not None for p in listed):
+    held = sum(p.accounts for p in listed) == seg.accounts
+    if listed and held and all(p.arr is not None for p in listed):
         arr = sum((p.arr for p in listed if p.arr is not None), Fraction(0))
     else:
         arr = seg.acv * seg.accounts

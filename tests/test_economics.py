@@ -155,7 +155,7 @@ def test_the_review_pack_has_a_what_go_costs_box_only_with_costs():
     # The required plan (hire): three CSMs at launch ($135K each) and one more CSM hire in
     # the 12-month totals (13/24 of a year): 3 × 135,000 + 73,125 in the first year.
     assert "Required changes: $478,125 in the first year, $540,000 a year" in costed
-    assert "$1,600,000 ARR per CSM, people cost $2,180,000 a year, CSM cost 8.4% of ARR" in costed
+    assert "$3,024,000 ARR per CSM, people cost $2,180,000 a year, CSM cost 4.5% of ARR" in costed
     assert "people only" in costed
     plain = review_pack(ROOT / "examples" / "northwind-pilot-go.yaml").report_html
     assert "What go costs" not in plain and "people only" not in plain

@@ -1,7 +1,8 @@
 """The value family (POD8xx): what a pod segment's book is worth per CSM.
 
-ARR is formed as economics.md says: the pods' ARR summed when every listed pod states one,
-otherwise accounts × ACV. The economics figures (podcheck.judge.economics) read the same.
+ARR is formed as economics.md says: the pods' ARR summed when every listed pod states one
+(and, podcheck's reading, the pods hold all the segment's accounts), otherwise accounts ×
+ACV. The economics figures (podcheck.judge.economics) read the same.
 """
 
 from fractions import Fraction
@@ -15,9 +16,14 @@ ArrSource = Literal["pods", "accounts"]
 
 
 def segment_arr(segment: Segment) -> tuple[Number, ArrSource]:
-    """The segment's ARR and how it was formed."""
+    """The segment's ARR and how it was formed.
+
+    The pods' ARR stands for the segment's only when the listed pods hold all its accounts:
+    a pilot's four pods beside a larger segment would otherwise be divided by every CSM.
+    """
     pods = segment.pods or ()
-    if pods and all(pod.arr is not None for pod in pods):
+    whole = sum(pod.accounts for pod in pods) == segment.accounts
+    if pods and whole and all(pod.arr is not None for pod in pods):
         return normalise(sum((Fraction(pod.arr or 0) for pod in pods), Fraction(0))), "pods"
     return normalise(Fraction(segment.acv) * segment.accounts), "accounts"
 
