@@ -249,7 +249,10 @@ def test_three_segment_no_go_with_an_export_prints_on_two_pages(paper, tmp_path)
     assert printed.count("ARR by pod (export)") == 2
     assert "books: 48" in printed and "books: 66" in printed and printed.count("books") >= 8
     assert "enterprise, proposal: ACV $96,500" in printed
-    assert "5. Does comp give the pair shared accountability through NRR?" in printed
+    assert (
+        "5. Does comp hold the pair jointly accountable, through a shared NRR or expansion target?"
+        in printed
+    )
 
 
 # Reads every chart's text boxes once laid out: whether each lies within its chart and

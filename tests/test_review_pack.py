@@ -147,7 +147,10 @@ def test_checklist_golden(example, fmt, update_goldens):
 def test_markdown_checklist_uses_task_list_boxes():
     text = checklist_view.render_markdown(built(org(**{"policies.comp": None})))
     assert "- [x] **1. Is the ACV high enough" in text
-    assert "- [ ] **5. Does comp give the pair shared accountability through NRR?**" in text
+    assert (
+        "- [ ] **5. Does comp hold the pair jointly accountable, through a shared NRR or expansion target?**"
+        in text
+    )
     assert "_Open: the file does not say policies.comp \\(ae\\_metrics, csm\\_metrics\\)._" in text
 
 

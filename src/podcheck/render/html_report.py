@@ -92,7 +92,7 @@ class Shaping(NamedTuple):
     """What shaped the verdict besides the file (see podcheck.review.shaping), for the page."""
 
     notes: tuple[str, ...] = ()
-    thresholds: str = "Thresholds from podcheck's rule catalogue (revision 2)."
+    thresholds: str = "Thresholds from podcheck's rule catalogue (revision 3)."
 
 
 NOTHING_SHAPED = Shaping()

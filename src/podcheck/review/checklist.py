@@ -95,7 +95,7 @@ QUESTIONS = (
     (2, "Can the 1:1 ratio be sustained through the hiring plan?"),
     (3, "Is there a coverage plan for when a pod member is out of office?"),
     (4, "Are the renewal ownership rules written down?"),
-    (5, "Does comp give the pair shared accountability through NRR?"),
+    (5, "Does comp hold the pair jointly accountable, through a shared NRR or expansion target?"),
 )
 
 

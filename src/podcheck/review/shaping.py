@@ -86,7 +86,9 @@ def thresholds_source(report: Report) -> str:
     """Where the thresholds of this run come from, for footers."""
     changed = len({o.rule for o in report.overrides})
     source = (
-        f"Thresholds from podcheck's rule catalogue (revision 2), after '{ARTICLES['pod-model']}'"
+        f"Thresholds from podcheck's rule catalogue (revision 3), after "
+        f"'{ARTICLES['pod-model']}' and '{ARTICLES['scaled-cs']}'; where a default is "
+        "podcheck's own, the rule's explain text says so"
     )
     if changed:
         source += f"; {changed} rule{'s' if changed != 1 else ''} changed by the config"
