@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from podcheck.orgfile.model import MAX_PEOPLE, Pod, Segment
 from podcheck.plan.changes import Change
-from podcheck.plan.search import bound, highest, least
+from podcheck.plan.search import bound, cap, highest, least
 from podcheck.plan.segment import SegmentWork, needed, people
 
 # The most pods a pilot's size is searched up to.
@@ -41,13 +41,14 @@ def add_pods(work: SegmentWork) -> None:
             names.append(_new_name(segment.id, current + len(names) + 1, taken))
         # New pods join the pilot cohort where one is marked.
         new = [Pod(id=name, ae=1, csm=1, accounts=0, pilot=in_cohort) for name in names[:count]]
+        old, new = _books(work, segment.pods, new, in_cohort)
         spare_ae, spare_csm = max(work.spare("ae"), 0), max(work.spare("csm"), 0)
         head = replace(
             segment.headcount,
             ae=segment.headcount.ae + max(count - spare_ae, 0),
             csm=segment.headcount.csm + max(count - spare_csm, 0),
         )
-        return replace(segment, pods=[*segment.pods, *new], headcount=head)
+        return replace(segment, pods=[*old, *new], headcount=head)
 
     guess = None
     if isinstance(rule.threshold, int):
@@ -58,6 +59,13 @@ def add_pods(work: SegmentWork) -> None:
             work.unfixed(codes[0], None, "no number of pods passes the pilot size")
         return
     revised = with_pods(count)
+    # A pod with no book is not a pilot pod: no pods are claimed without one.
+    if any(not pod.accounts for pod in (revised.pods or ())[len(segment.pods or ()) :]):
+        work.unfixed(
+            codes[0], None, f"form {count} more pod{'s' if count != 1 else ''}: "
+            "the segment has no accounts outside pods to give them, and its pods none to spare",
+        )  # fmt: skip
+        return
     work.set(revised, reshaped=True)
     new_ae = revised.headcount.ae - segment.headcount.ae
     new_csm = revised.headcount.csm - segment.headcount.csm
@@ -65,6 +73,11 @@ def add_pods(work: SegmentWork) -> None:
     staffed = "staffed from the segment's people outside pods"
     if new_ae or new_csm:
         staffed = f"{people(new_ae, 'AE')} and {people(new_csm, 'CSM')} more at launch"
+    books = ", ".join(
+        f"{pod.id}: {pod.accounts} accounts" for pod in (revised.pods or ())[len(segment.pods or ()) :]
+    )
+    if books:
+        staffed += f", each with a book ({books})"
     plural = "s" if count != 1 else ""
     work.changes.append(
         Change(
@@ -75,6 +88,38 @@ def add_pods(work: SegmentWork) -> None:
             f"({codes[0]}: the pilot needs {needed(rule)})",
         )
     )  # fmt: skip
+
+
+def _books(
+    work: SegmentWork, pods: Sequence[Pod], new: list[Pod], in_cohort: bool
+) -> tuple[list[Pod], list[Pod]]:
+    """New pods given a real book: the cohort's typical book (its mean, under the load bar),
+    from the segment's accounts outside pods, then one by one from the cohort's largest
+    books while the giver keeps at least as many as the new pod (only books with no ARR stated, so no
+    ARR is guessed). Returns the listed pods and the new pods."""
+    if not new:
+        return list(pods), new
+    cohort = [p for p in pods if p.pilot] if in_cohort else list(pods)
+    typical = sum(p.accounts for p in cohort) // len(cohort) if cohort else 0
+    limit = cap(work.rule(work.roles.load), Fraction(1))
+    target = max(min(typical, limit) if limit is not None else typical, 1)
+    outside = max(work.segment.accounts - sum(p.accounts for p in pods), 0)
+    given = []
+    for pod in new:
+        take = min(target, outside)
+        outside -= take
+        given.append(replace(pod, accounts=take))
+    old = list(pods)
+    donors = [i for i, p in enumerate(old) if p in cohort and p.arr is None]
+    for index, pod in enumerate(given):
+        while pod.accounts < target and donors:
+            giver = max(donors, key=lambda i: (old[i].accounts, -i))
+            if old[giver].accounts - 1 < pod.accounts + 1:
+                break
+            old[giver] = replace(old[giver], accounts=old[giver].accounts - 1)
+            pod = replace(pod, accounts=pod.accounts + 1)
+        given[index] = pod
+    return old, given
 
 
 def _new_name(segment: str, number: int, taken: set[str]) -> str:
