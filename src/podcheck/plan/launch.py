@@ -73,9 +73,8 @@ def add_pods(work: SegmentWork) -> None:
     staffed = "staffed from the segment's people outside pods"
     if new_ae or new_csm:
         staffed = f"{people(new_ae, 'AE')} and {people(new_csm, 'CSM')} more at launch"
-    books = ", ".join(
-        f"{pod.id}: {pod.accounts} accounts" for pod in (revised.pods or ())[len(segment.pods or ()) :]
-    )
+    formed = (revised.pods or ())[len(segment.pods or ()) :]
+    books = ", ".join(f"{pod.id}: {pod.accounts} accounts" for pod in formed)
     if books:
         staffed += f", each with a book ({books})"
     plural = "s" if count != 1 else ""
@@ -95,8 +94,8 @@ def _books(
 ) -> tuple[list[Pod], list[Pod]]:
     """New pods given a real book: the cohort's typical book (its mean, under the load bar),
     from the segment's accounts outside pods, then one by one from the cohort's largest
-    books while the giver keeps at least as many as the new pod (only books with no ARR stated, so no
-    ARR is guessed). Returns the listed pods and the new pods."""
+    books while the giver keeps at least as many as the new pod (only books with no ARR
+    stated, so no ARR is guessed). Returns the listed pods and the new pods."""
     if not new:
         return list(pods), new
     cohort = [p for p in pods if p.pilot] if in_cohort else list(pods)
