@@ -180,19 +180,34 @@ class _Index(NamedTuple):
 
     by_rule: dict[str, list[tuple[int, Result]]]  # with each result's place in the report
     by_segment: dict[tuple[str, str], Result]  # (rule, segment) -> the segment's own result
+    # (rule, segment) -> its pods' failing results, in the report's order
+    failing_pods: dict[tuple[str, str], list[Result]]
 
     @classmethod
     def of(cls, report: FileReport) -> _Index:
         by_rule: dict[str, list[tuple[int, Result]]] = {}
         by_segment: dict[tuple[str, str], Result] = {}
+        failing_pods: dict[tuple[str, str], list[Result]] = {}
         for place, result in enumerate(report.results):
             by_rule.setdefault(result.rule, []).append((place, result))
-            if result.segment is not None and result.pod is None:
+            if result.segment is None:
+                continue
+            if result.pod is None:
                 by_segment.setdefault((result.rule, result.segment), result)
-        return cls(by_rule, by_segment)
+            elif result.failed:
+                failing_pods.setdefault((result.rule, result.segment), []).append(result)
+        return cls(by_rule, by_segment, failing_pods)
 
     def segment(self, segment: str, code: str) -> Result | None:
         return self.by_segment.get((code, segment))
+
+    def hidden_pods(self, segment: str, code: str) -> list[Result]:
+        """The pods failing a rule their segment does not fail: the segment's figure, an
+        average over them, would hide them. A failing segment already says no."""
+        own = self.segment(segment, code)
+        if own is not None and own.failed:
+            return []
+        return self.failing_pods.get((code, segment), [])
 
 
 def _question(
@@ -231,16 +246,27 @@ def _answer(evidence: Sequence[Evidence]) -> Answer:
     return "waived" if any(e.waiver is not None for e in evidence) else "yes"
 
 
-def _criterion(name: str, results: Sequence[Result], labels: _Labels) -> Criterion:
+def _criterion(
+    name: str, results: Sequence[Result], labels: _Labels, pods: Sequence[Result] = ()
+) -> Criterion:
     """A starting criterion from every rule that answers it (the proposal's figure, and the
-    books' where an export was given), each labelled when they stand side by side."""
+    books' where an export was given), each labelled when they stand side by side.
+
+    `pods` are pod results failing a rule the segment passes: the segment's figure is an
+    average over its pods, and the criterion must not be ticked while one of them fails.
+    Each is named with its figure."""
     judged = [r for r in results if r.status != "skip"]
-    if not results:
+    if not results and not pods:
         return Criterion(name, "open", "not judged (rule turned off or not applicable)")
-    if not judged:
+    if not judged and not pods:
         return Criterion(name, "open", results[0].message)
-    labels = labels.among(judged)
-    evidence = [_evidence(r, labels.rules, labels.of(r), where=False) for r in judged]
+    labels = labels.among([*judged, *pods])
+    failing = {r.rule for r in pods}
+    evidence = [
+        _evidence(r, labels.rules, _overall(labels, r, r.rule in failing), where=False)
+        for r in judged
+    ]
+    evidence += [_evidence(r, labels.rules, _pod_label(labels, r), where=False) for r in pods]
     waivers = [e.waiver for e in evidence if e.waiver is not None]
     return Criterion(
         name,
@@ -248,6 +274,20 @@ def _criterion(name: str, results: Sequence[Result], labels: _Labels) -> Criteri
         " · ".join(e.text for e in evidence),
         "; ".join(dict.fromkeys(waivers)) or None,
     )
+
+
+def _overall(labels: _Labels, result: Result, beside_pods: bool) -> str:
+    """A segment's label; beside its failing pods, it says the figure is taken over them all."""
+    label = labels.of(result)
+    if not beside_pods:
+        return label
+    overall = "taken together" if result.unit == "ratio" else "on average"
+    return f"{label or 'segment'} {overall}"
+
+
+def _pod_label(labels: _Labels, result: Result) -> str:
+    label = labels.of(result)
+    return f"pod {result.pod}" + (f", {label}" if label else "")
 
 
 def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
@@ -318,6 +358,7 @@ def build(
                     name,
                     [r for code in codes if (r := index.segment(segment.id, code)) is not None],
                     labels,
+                    [r for code in codes for r in index.hidden_pods(segment.id, code)],
                 )
                 for name, codes in criteria.items()
             ),
