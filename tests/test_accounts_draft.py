@@ -140,3 +140,67 @@ def test_pod_names_reused_across_segments_get_unique_ids_that_still_match(tmp_pa
         for pod in segment["pods"]:
             assert measured.area(segment["id"], pod["id"]).accounts == pod["accounts"]
     assert measured.area("enterprise", "enterprise-p1").accounts == 11
+
+
+def four_segment_rows() -> list[list[Any]]:
+    """SMB in a pool (no pod cell), mid-market in 4 pods, enterprise in 2, strategic in 1."""
+    rows: list[list[Any]] = []
+
+    def add(segment: str, pod: str, count: int, arr: str, ae: str, csm: str) -> None:
+        for _ in range(count):
+            n = len(rows)
+            rows.append([f"A{n:05d}", f"Co {n}", ae, csm, segment, pod, arr, ""])
+
+    for i in range(40):
+        add("SMB", "", 1, "$9,000.00", "AE S", f"Pool CSM {i % 2}")
+    for pod in range(1, 5):
+        add("Mid Market", f"MM {pod}", 25, "$48,000.00", f"AE M{pod}", f"CSM M{pod}")
+    for pod in range(1, 3):
+        add("Enterprise", f"ENT {pod}", 15, "$120,000.00", f"AE E{pod}", f"CSM E{pod}")
+    add("Strategic", "Key", 6, "$600,000.00", "AE K", "CSM K")
+    return rows
+
+
+def test_a_four_segment_draft_pilots_pods_in_one_segment_and_fits_the_others(tmp_path):
+    """A pilot runs in one segment: mid-market (the most pods) is drafted as pods; the
+    others get their recommended model, enterprise waiting for the pilot's decision."""
+    from podcheck.cli.app import app
+
+    export, out, done = drafted(tmp_path, four_segment_rows())
+    assert done.exit_code == 0, done.stderr
+    text = out.read_text()
+    data = yaml.safe_load(text)
+    load_org(str(out), text)  # valid: raises otherwise
+    models = {s["id"]: s["model"] for s in data["segments"]}
+    assert models == {
+        "smb": "pool",
+        "mid-market": "pod",
+        "enterprise": "named",
+        "strategic": "swarm",
+    }
+    assert list(models.values()).count("pod") == 1
+    assert (
+        "model: pod   # proposed: mid-market tier with ACV $48,000, at or above the $30,000 "
+        "floor; the pilot segment (of those that fit, the most pods)"
+    ) in text
+    assert "strategic tier: a dedicated CSM who pulls in specialists" in text
+    assert "but a pilot runs in one segment (Mid Market, drafted as pod)" in text
+    # The SMB rows are in no pod: counted in the segment, and no pods list is drafted.
+    smb = data["segments"][0]
+    assert smb["accounts"] == 40 and "pods" not in smb
+    assert smb["headcount"] == {"ae": 1, "csm": 2}
+    judged = runner.invoke(app, ["evaluate", str(out), "--accounts", str(export), "-f", "json"])
+    file = json.loads(judged.stdout)["files"][0]
+    assert file["export"]["read"] == file["export"]["rows"] == 176
+    failed = {r["rule"] for r in file["results"] if r["status"] == "fail"}
+    assert "POD406" not in failed and "POD407" not in failed
+    assert {r["status"] for r in file["results"] if r["rule"] == "POD406"} == {"pass"}
+
+
+def test_a_draft_with_no_segment_that_fits_pods_drafts_none_as_pods(tmp_path):
+    rows = [r for r in four_segment_rows() if r[4] in ("SMB", "Strategic")]
+    _, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 0, done.stderr
+    data = yaml.safe_load(out.read_text())
+    assert [s["model"] for s in data["segments"]] == ["pool", "swarm"]
+    assert "# No segment's tier and ACV fit pods" in out.read_text()

@@ -6,13 +6,23 @@ columns, each counted once, in their home pod (where they hold the most accounts
 segment's pods never hold more people than the segment. ACV is the segment's ARR per
 account. Policies are left unanswered, as in the starter file. Every figure carries a
 comment that says where it came from, and every name is matched back by
-`podcheck evaluate --accounts` (see `measures.label_key`).
+`podcheck evaluate --accounts` (see `measures.label_key`). Rows with an empty pod cell count
+in their segment's figures and in none of its pods.
+
+Models: the starter's rollout is a pilot, and a pilot runs in one segment ("pilot in one
+segment for one quarter"), so one segment at most is drafted as `pod`: of those whose tier
+and ACV fit pods (the `fit` the caller passes: mid-market or enterprise at or above the ACV
+floor), the one with the most pods in the export, then the most accounts, then the first in
+the export. Every other segment gets the model its tier and ACV fit (swarm for strategic,
+named for enterprise under the floor, pool for SMB and lower mid-market); one that fits pods
+but is not the pilot keeps the model it would have under the floor (named for enterprise,
+pool for mid-market) until the pilot decides. Each model's comment says why.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -80,9 +90,16 @@ def _rows(n: int) -> str:
     return f"{n:,} row{'s' if n != 1 else ''}"
 
 
-def draft(tally_: Tally, starter: str, source: str) -> str:
+# The model a segment fits by tier and ACV, given the ACV floor (metrics' structural fit).
+Fit = Callable[[str, Any, Any], str]
+# Where a segment that fits pods waits while another segment pilots them.
+_WAITING = {"enterprise": "named", "mid-market": "pool", "smb": "pool", "strategic": "swarm"}
+
+
+def draft(tally_: Tally, starter: str, source: str, fit: Fit) -> str:
     """The org file's text. `starter` is the starter file, whose policy questions are kept;
-    `source` is the export's name as the comments give it."""
+    `source` is the export's name as the comments give it; `fit` gives each segment's model
+    from its tier, ACV and the ACV floor."""
     groups = books(tally_)
     # (segment key, pod key) -> their labels as first written, and the first row of each.
     segments: dict[str, dict[str, Any]] = {}
@@ -90,8 +107,24 @@ def draft(tally_: Tally, starter: str, source: str) -> str:
         groups.items(), key=lambda kv: kv[1][3]
     ):
         seg = segments.setdefault(
-            label_key(segment), {"label": segment, "row": row, "pods": {}, "ae": {}, "csm": {}}
+            label_key(segment),
+            {
+                "label": segment,
+                "row": row,
+                "pods": {},
+                "ae": {},
+                "csm": {},
+                "people": {"ae": set(), "csm": set()},
+                "unpodded": [0, 0],
+            },
         )
+        for role, person in (("ae", ae), ("csm", csm)):
+            if person:
+                seg["people"][role].add(person)
+        if not pod:  # in no pod: the segment's figures only
+            seg["unpodded"][0] += count
+            seg["unpodded"][1] += cents
+            continue
         entry = seg["pods"].setdefault(
             label_key(pod), {"label": pod, "accounts": 0, "cents": 0, "ae": 0, "csm": 0}
         )
@@ -101,6 +134,8 @@ def draft(tally_: Tally, starter: str, source: str) -> str:
             if person:
                 held = seg[role]
                 held[(person, label_key(pod))] = held.get((person, label_key(pod)), 0) + count
+    floor = numbers.normalise(Fraction(tally_.floor_cents) / 100)
+    pilot = _models(list(segments.values()), floor, fit)
     lines = [
         f"# An org file drafted by podcheck from the account export {safe_text(source)}.",
         "# Every figure below was counted from the export; each comment says from what.",
@@ -114,6 +149,8 @@ def draft(tally_: Tally, starter: str, source: str) -> str:
             f"# INCOMPLETE: {refused:,} of {tally_.data_rows:,} rows were refused ({why}); "
             "they are not counted below."
         )
+    if pilot is None:
+        lines.append("# No segment's tier and ACV fit pods: none is drafted as a pod segment.")
     lines += _head(starter)
     lines.append("segments:")
     taken: set[str] = set()
@@ -121,6 +158,51 @@ def draft(tally_: Tally, starter: str, source: str) -> str:
     for index, seg in enumerate(segments.values(), 1):
         lines += _segment(seg, index, taken, pod_ids, tally_.has_ae)[index == 1 :]
     return "\n".join(lines) + "\n"
+
+
+def _acv(seg: Mapping[str, Any]) -> Fraction:
+    """The segment's ACV as the draft writes it: ARR per account, rounded to the cent."""
+    accounts = seg["unpodded"][0] + sum(p["accounts"] for p in seg["pods"].values())
+    cents = seg["unpodded"][1] + sum(p["cents"] for p in seg["pods"].values())
+    return Fraction(round(Fraction(cents, accounts)), 100) if accounts else Fraction(0)
+
+
+def _models(segments: list[dict[str, Any]], floor: Any, fit: Fit) -> dict[str, Any] | None:
+    """Each segment's model and why, set on it; the one pod segment (the pilot), if any."""
+    shown_floor = numbers.format_money(floor)
+    fitting = []
+    for seg in segments:
+        tier = _tier(seg["label"]) or "mid-market"
+        acv = numbers.normalise(_acv(seg))
+        seg["model"] = fit(tier, acv, floor)
+        shown = f"{tier} tier with ACV {numbers.format_money(acv)}"
+        if seg["model"] == "pod":
+            fitting.append((seg, tier, f"{shown}, at or above the {shown_floor} floor"))
+        elif seg["model"] == "swarm":
+            seg["why"] = "strategic tier: a dedicated CSM who pulls in specialists"
+        elif tier == "smb":
+            seg["why"] = "SMB tier: a pooled team"
+        else:
+            seg["why"] = f"{shown}, under the {shown_floor} floor"
+    # Most pods, then most accounts, then the first in the export (max keeps the first).
+    pilot = max(
+        (seg for seg, _, _ in fitting),
+        key=lambda s: (
+            len(s["pods"]),
+            s["unpodded"][0] + sum(p["accounts"] for p in s["pods"].values()),
+        ),
+        default=None,
+    )
+    for seg, tier, fits in fitting:
+        if pilot is None or seg is pilot:
+            seg["why"] = f"{fits}; the pilot segment (of those that fit, the most pods)"
+        else:
+            seg["model"] = _WAITING[tier]
+            seg["why"] = (
+                f"{fits}, but a pilot runs in one segment "
+                f"({safe_text(pilot['label'])}, drafted as pod); this one waits for its decision"
+            )
+    return pilot
 
 
 def _head(starter: str) -> list[str]:
@@ -136,14 +218,15 @@ def _segment(
 ) -> list[str]:
     label = seg["label"]
     pods = seg["pods"]
-    accounts = sum(p["accounts"] for p in pods.values())
-    cents = sum(p["cents"] for p in pods.values())
+    unpodded, unpodded_cents = seg["unpodded"]
+    accounts = unpodded + sum(p["accounts"] for p in pods.values())
+    cents = unpodded_cents + sum(p["cents"] for p in pods.values())
     for role in ("ae", "csm"):
         for _, pod in home_pods(seg[role]).items():
             pods[pod][role] += 1
-    ae, csm = len({p for p, _ in seg["ae"]}), len({p for p, _ in seg["csm"]})
+    ae, csm = len(seg["people"]["ae"]), len(seg["people"]["csm"])
     tier = _tier(label)
-    model = "pool" if tier == "smb" else "pod"
+    model = seg["model"]
     shown = safe_text(label)
     segment_id = slug(label, taken, f"segment-{index}")
     arr = numbers.format_money(numbers.normalise(Fraction(cents) / 100))
@@ -154,14 +237,21 @@ def _segment(
         f"    name: {_text(label)}",
         f"    tier: {tier or 'mid-market'}"
         + ("" if tier else "           # DECIDE: the export's name does not tell the tier"),
-        f"    model: {model}                # proposed: pod | pool | swarm | named | ai-agent",
+        f"    model: {model}   # proposed: {seg['why']}",
         f"    acv: {_money(Fraction(cents, accounts) if accounts else 0)}"
         f"   # ARR per account: {arr} over {accounts:,} accounts, rounded to the cent",
         f"    accounts: {accounts}     # rows of this segment",
         f"    headcount: {{ae: {ae}, csm: {csm}}}   # distinct names in the "
         + ("AE and CSM owner columns" if has_ae else "CSM owner column (no AE column: write AEs)"),
-        "    pods:                     # from the pod column; people counted in their home pod",
     ]
+    if unpodded:
+        lines.append(
+            f"    # {_rows(unpodded)} with an empty pod cell: counted above, in no pod below"
+        )
+    if pods:
+        lines.append(
+            "    pods:                     # from the pod column; people counted in their home pod"
+        )
     for number, pod in enumerate(pods.values(), 1):
         # Pod ids are unique in the file; a name another segment took gets this segment's id
         # in front, which evaluate --accounts matches too.

@@ -119,7 +119,7 @@ def home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
 
 def books(tally_: Tally) -> dict[Key, list[Any]]:
     """The tally's groups with their cells cleaned up, merged where cleaning makes them one,
-    without a blank segment or pod: (segment, pod, AE, CSM) -> [accounts, ARR in cents,
+    without a blank segment: (segment, pod, AE, CSM) -> [accounts, ARR in cents,
     accounts under the floor, first row, examples]."""
     return _normalised(tally_, RowErrors(tally_.path), Reasons())[0]
 
@@ -128,21 +128,18 @@ def _normalised(
     tally_: Tally, errors: RowErrors, refused: Reasons
 ) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
     """The tally's groups and renewals with their cells cleaned up, merged where cleaning
-    makes them one; a blank segment or pod is one error per group, at its first row."""
+    makes them one; a blank segment is one error per group, at its first row.
+
+    A blank pod is kept: a pool's or a named model's accounts are in no pod, and a pod
+    segment's accounts not yet in a pod still count in its segment's figures."""
     groups: dict[Key, list[Any]] = {}
     for raw, (count, cents, below, row, examples) in tally_.groups.items():
         key = cleaned(raw)
-        for value, column, what in (
-            (key[0], tally_.columns.segment, "segment"),
-            (key[1], tally_.columns.pod, "pod"),
-        ):
-            if not value:
-                rows = f"{count:,} row{'s' if count != 1 else ''}"
-                errors.add(
-                    row, column + 1, f"{what}: expected a {what}, got an empty cell ({rows})"
-                )
-                refused.add(f"{what} empty", count)
-                break
+        if not key[0]:
+            rows = f"{count:,} row{'s' if count != 1 else ''}"
+            column = tally_.columns.segment + 1
+            errors.add(row, column, f"segment: expected a segment, got an empty cell ({rows})")
+            refused.add("segment empty", count)
         else:
             found = groups.get(key)
             if found is None:
@@ -200,7 +197,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         # pod ids are unique in the file while CRMs reuse pod names across segments.
         pod_id = (
             pod_label
-            if pods is None
+            if pods is None or not pod_label  # "": the segment's, in none of its pods
             else pods.get(wanted) or pods.get(label_key(f"{segment_id} {wanted}"))
         )
         if pod_id is None:
@@ -276,6 +273,8 @@ def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> S
     csm_counts: dict[tuple[str, str], int] = {}
     for key in keys:
         pod, ae, csm = context.resolved[key][1], key[2], key[3]
+        if not pod:
+            continue  # in no pod: no one's home pod is made of these
         count = context.groups[key][0]
         if ae:
             ae_counts[(ae, pod)] = ae_counts.get((ae, pod), 0) + count
@@ -284,7 +283,8 @@ def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> S
     homes = (_home_pods(ae_counts), _home_pods(csm_counts))
     by_pod: dict[str, list[Key]] = {}
     for key in keys:
-        by_pod.setdefault(context.resolved[key][1], []).append(key)
+        if context.resolved[key][1]:  # accounts in no pod count in the segment's area only
+            by_pod.setdefault(context.resolved[key][1], []).append(key)
     pods = {pod: _area(context, pod_keys, homes) for pod, pod_keys in by_pod.items()}
     # Pods in the org file's order, then those only the export names, by name.
     order = {pod.id: index for index, pod in enumerate(segment.pods or ())}
@@ -317,7 +317,8 @@ def _area(
         csms.add(csm)
         if ae:
             paired += count
-            if ae_home[ae] != csm_home[csm]:
+            # One with no home pod (all their accounts in none) is "": unlike any pod.
+            if ae_home.get(ae, "") != csm_home.get(csm, ""):
                 leaking += count
                 leaks[(ae, csm)] = leaks.get((ae, csm), 0) + count
     shown = tuple(
@@ -325,8 +326,8 @@ def _area(
         for row, name in sorted(first_uncovered)[:EXAMPLES]
     )
     leak_examples = tuple(
-        f"AE {safe_text(ae)} ({safe_text(ae_home[ae])}) with CSM {safe_text(csm)} "
-        f"({safe_text(csm_home[csm])})"
+        f"AE {safe_text(ae)} ({safe_text(ae_home.get(ae) or 'no pod')}) with CSM "
+        f"{safe_text(csm)} ({safe_text(csm_home.get(csm) or 'no pod')})"
         for (ae, csm), _ in sorted(leaks.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLES]
     )
     peak: tuple[str, str, int] | None = None

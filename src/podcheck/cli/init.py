@@ -79,9 +79,11 @@ def _drafted(path: str, column_map: str | None, starter: str) -> tuple[str, list
         for what, n in _blank(counted, books(counted))
         if n
     ]
-    return draft(counted, starter, path), [*counted.errors, *blank]
+    from podcheck.metrics.model_fit import structural_fit
+
+    return draft(counted, starter, path, structural_fit), [*counted.errors, *blank]
 
 
 def _blank(counted: "Tally", kept: dict) -> list[tuple[str, int]]:
     total = sum(group[0] for group in counted.groups.values())
-    return [("segment or pod", total - sum(group[0] for group in kept.values()))]
+    return [("segment", total - sum(group[0] for group in kept.values()))]
