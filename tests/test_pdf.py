@@ -77,7 +77,7 @@ def test_the_suffix_chooses_pdf_and_the_pack_states_what_go_costs(tmp_path):
     assert "NO-GO" in text
     # The required plan (hire): three CSMs at launch and one more hire in the year's totals.
     assert "Required changes: $478,125 in the first year, $540,000 a year" in text
-    assert "$1,600,000" in text and "8.4%" in text  # ARR per CSM, CSM cost share
+    assert "$3,024,000" in text and "4.5%" in text  # ARR per CSM, CSM cost share
     raw = (tmp_path / f"{example.stem}.pdf").read_bytes()
     assert raw.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(raw))
