@@ -196,8 +196,33 @@ def read_export(path: str, options: ExportOptions) -> tally.Tally:
     if size > options.max_bytes:
         raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
     if path.lower().endswith((".xlsx", ".xlsm")):
-        return _read_workbook(path, shown, options)
-    return _read_csv(path, shown, options)
+        counted = _read_workbook(path, shown, options)
+    else:
+        counted = _read_csv(path, shown, options)
+    return counted._replace(digest=_digest(path, shown, options.max_bytes))
+
+
+DIGEST_CHUNK = 1024 * 1024
+
+
+def _digest(path: str, shown: str, limit: int) -> str:
+    """The first 12 hex digits of the SHA-256 of the file's bytes, as `sha256sum` gives them
+    (the org file's digest on the pack is as short); read a chunk at a time."""
+    import hashlib
+
+    found = hashlib.sha256()
+    try:
+        opened = paths.open_regular(path, expected="an account export")
+    except InputErrors as exc:
+        raise _refuse(shown, 1, exc.errors[0].message) from None
+    with opened as raw:
+        total = 0
+        while chunk := raw.read(DIGEST_CHUNK):
+            total += len(chunk)
+            if total > limit:  # grown since it was read
+                raise _refuse(shown, 1, f"export is larger than the {limit:,}-byte limit")
+            found.update(chunk)
+    return found.hexdigest()[:12]
 
 
 # CSV

@@ -95,6 +95,8 @@ class Tally(NamedTuple):
     # The config's names for the export's segments and pods: export name -> id in the file.
     segment_names: Mapping[str, str] = {}
     pod_names: Mapping[str, str] = {}
+    # The first 12 hex digits of the SHA-256 of the file's bytes, which the pack is stamped with.
+    digest: str | None = None
 
     @property
     def data_rows(self) -> int:

@@ -42,7 +42,14 @@ def judge_for_pack(path: str, options: "RunOptions") -> Pack:
     assert judged.report is not None  # judged
     report_errors(judged.report)
     config_digest = None if session.config_text is None else digest(session.config_text)
-    stamp = Stamp(session.as_of, digest(judged.text), config_digest)
+    books = session.export
+    stamp = Stamp(
+        session.as_of,
+        digest(judged.text),
+        config_digest,
+        export_name=books.path if books is not None else None,
+        export_digest=books.digest if books is not None else None,
+    )
     return Pack(judged.loaded, judged.report, session.settings, stamp, judged.export, judged.plan)
 
 

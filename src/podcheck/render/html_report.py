@@ -44,6 +44,9 @@ class Stamp(NamedTuple):
     today: datetime.date
     file_digest: str  # scorecard.digest of the org file's text
     config_digest: str | None = None  # None when no config file was used
+    # The account export (--accounts) as named and its digest, when one was judged.
+    export_name: str | None = None
+    export_digest: str | None = None
 
 
 class _Row(NamedTuple):
