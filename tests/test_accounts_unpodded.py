@@ -75,3 +75,22 @@ def test_a_pod_segments_rows_in_no_pod_count_in_its_figures_and_in_no_pod(tmp_pa
     assert [r.pod for r in report.results if r.rule == "POD701" and r.pod is not None] == [
         f"p{i}" for i in range(1, 13)
     ]
+
+
+def test_plan_moves_off_a_csm_whose_accounts_are_in_no_pod_say_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from podcheck.cli.app import app
+    from test_accounts_crm import write_org
+
+    rows = crm_rows()
+    for n in range(36):  # a CSM over the bar whose accounts are in no pod yet
+        rows.append(
+            [f"003{n:05d}", f"New Co {n}", "AE 1", "CSM New", "Mid Market", "", "$45,000", ""]
+        )
+    export = write_csv(tmp_path / "books.csv", rows)
+    done = CliRunner().invoke(app, ["plan", str(write_org(tmp_path)), "--accounts", str(export)])
+    moves = [line for line in done.stdout.splitlines() if "from CSM New" in line]
+    assert len(moves) == 2  # 36 accounts, 34 kept under the bar of 35
+    assert all("from CSM New (no pod) to CSM " in line for line in moves)
+    assert "()" not in done.stdout

@@ -41,6 +41,10 @@ class Rebalancing(NamedTuple):
     hires: tuple[Hire, ...] = ()
 
 
+# How an account with an empty pod cell (in none of its segment's pods) is shown.
+_NO_POD = "no pod"
+
+
 def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
     """The fewest moves that bring every CSM under `limit` accounts, within each segment.
 
@@ -107,9 +111,9 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
                         arr=numbers.normalise(Fraction(account.arr_cents) / 100),
                         segment=segment.id,
                         from_csm=safe_text(donor),
-                        from_pod=safe_text(account.pod),
+                        from_pod=safe_text(account.pod) or _NO_POD,
                         to_csm=safe_text(target),
-                        to_pod=safe_text(home_pod[target]),
+                        to_pod=safe_text(home_pod[target]) or _NO_POD,
                     )
                 )
         hires += _hires(segment.id, left, Counter(pod_of.values()), home_pod, keep)
