@@ -64,3 +64,88 @@ def test_the_new_pods_books_come_from_the_largest_books_when_none_are_outside(
     pods = yaml.safe_load(target.read_text())["segments"][0]["pods"]
     assert sorted(p["accounts"] for p in pods) == [13, 13, 14]
     assert sum(p["accounts"] for p in pods) == 40
+
+
+MID_MARKET = """  - id: mid-market
+    tier: mid-market
+    model: pod
+    acv: 45000
+    accounts: 200
+    headcount: {ae: 6, csm: 6}
+    hiring_plan: {ae: 0, csm: 0}
+    pods:
+      - {id: mm-1, ae: 1, csm: 1, accounts: 30, pilot: true}
+      - {id: mm-2, ae: 1, csm: 1, accounts: 30, pilot: true}
+      - {id: mm-3, ae: 1, csm: 1, accounts: 30, pilot: true}
+"""
+
+# Enterprise pods unmarked, two of them, one without a CSM: before the fix the plan formed a
+# third enterprise pod and staffed ent-1, growing a second pilot.
+ENTERPRISE_SHORT = """  - id: enterprise
+    tier: enterprise
+    model: pod
+    acv: 90000
+    accounts: 80
+    headcount: {ae: 3, csm: 2}
+    hiring_plan: {ae: 0, csm: 0}
+    pods:
+      - {id: ent-1, ae: 1, csm: 0, accounts: 20}
+      - {id: ent-2, ae: 1, csm: 1, accounts: 20}
+"""
+
+KEPT = "keep mid-market as the pilot"
+
+
+def _two_segments(tmp_path: Path) -> Path:
+    source = tmp_path / "two.yaml"
+    source.write_text(_org("Two", MID_MARKET + ENTERPRISE_SHORT))
+    return source
+
+
+def test_a_pilot_in_two_segments_plans_nothing_for_the_segment_that_waits(
+    tmp_path: Path,
+) -> None:
+    source = _two_segments(tmp_path)
+    result = CliRunner().invoke(app, ["plan", str(source), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (plan,) = yaml.safe_load(result.output)["files"]
+    assert [c for c in plan["changes"] if c["segment"] == "enterprise"] == []
+    assert [c for c in plan["recommended"] if c["segment"] == "enterprise"] == []
+    first = plan["todo"][0]
+    assert first["segment"] is None
+    assert KEPT in first["message"] and "enterprise waits" in first["message"]
+    assert plan["verdict_after"] == "no-go"
+
+
+def test_the_rollout_to_do_comes_first_in_every_output(tmp_path: Path) -> None:
+    source = _two_segments(tmp_path)
+    terminal = CliRunner().invoke(app, ["plan", str(source)]).output
+    lines = [line for line in terminal.splitlines()[1:] if line.strip()]
+    assert lines[0].strip().startswith("first, to do:") and KEPT in lines[0]
+    markdown = CliRunner().invoke(app, ["plan", str(source), "--format", "markdown"]).output
+    body = markdown.split("NO-GO → NO-GO", 1)[1]
+    assert body.index(KEPT) < min(
+        (body.index(mark) for mark in ("| segment |", "To do") if mark in body),
+        default=len(body),
+    )
+    evaluated = CliRunner().invoke(app, ["evaluate", str(source)]).output
+    reach = " ".join(evaluated.split("To reach go", 1)[1].split())
+    assert reach.startswith("- first, to do: POD406") and KEPT in reach.split(" - ", 1)[0]
+    report = tmp_path / "report.html"
+    CliRunner().invoke(app, ["report", str(source), "-o", str(report)])
+    html = report.read_text()
+    reach = html[html.index("To reach go") :]
+    assert "<li>first, to do: POD406" in reach.split("</li>", 1)[0] + "</li>"
+
+
+def test_the_plan_sheet_lists_the_to_dos(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    source = _two_segments(tmp_path)
+    target = tmp_path / "plan.xlsx"
+    CliRunner().invoke(app, ["plan", str(source), "-f", "xlsx", "-o", str(target)])
+    rows = list(load_workbook(target)["plan"].iter_rows(values_only=True))
+    header = rows[0]
+    kinds = [row[header.index("kind")] for row in rows[1:]]
+    assert kinds and kinds[0] == "to-do"
+    assert KEPT in rows[1][header.index("message")]

@@ -75,6 +75,13 @@ class Plan(NamedTuple):
     totals: tuple[Total, ...] = ()
     # The proposal with the recommended changes applied too.
     revised_recommended: OrgFile | None = None
+    # How many of the first to-dos come before every change (a pilot kept to one segment).
+    leading: int = 0
+
+    @property
+    def first(self) -> tuple[Todo, ...]:
+        """The to-dos to settle before any change."""
+        return self.todo[: self.leading]
 
     @property
     def made(self) -> tuple[Change, ...]:

@@ -23,6 +23,7 @@ from podcheck.judge.rulebook import Rule, load_catalogue
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile.loader import LoadedOrg
 from podcheck.orgfile.model import OrgFile, Segment
+from podcheck.plan import pilot_segment
 from podcheck.plan.attribution import attribute
 from podcheck.plan.balance import balance_books
 from podcheck.plan.changes import (
@@ -73,14 +74,27 @@ def make_plan(
     in_force = {rule.code: rule for rule in rules if rule.severity in gate}
     changes: list[Change] = []
     todo: list[Todo] = []
+    # A pilot in several segments: one keeps it, the others wait, and the plan says so first
+    # and plans nothing for them (growing a second pilot is what the rule says to stop).
+    rollout = [r for r in failing if r.segment is None and r.rule in roles.single_pilot]
+    # A segment that leaves the pod model (its change-model) is no pilot and never waits.
+    leaving = {r.segment for r in failing if r.rule in roles.misfit}
+    kept = pilot_segment.keep(org, report, leaving) if rollout else None
+    waits = pilot_segment.waiting(org, kept[0], leaving) if kept is not None else ()
+    if kept is not None and waits:
+        todo.append(pilot_segment.todo(rollout[0], kept[0], kept[1], waits))
+    leading = len(todo)
     for result in failing:
+        if leading and result is rollout[0]:
+            continue
         if result.segment is None:
             change, item = _org_todo(result, in_force.get(result.rule), roles)
             if change is not None:
                 changes.append(change)
             todo.append(item)
+    planned = [r for r in failing if r.segment not in waits]
     revised, made, left = _plan_segments(
-        LoadedOrg(org, document), report, failing, in_force, roles, waivers, context, strategy
+        LoadedOrg(org, document), report, planned, in_force, roles, waivers, context, strategy
     )
     changes += made
     todo += left
@@ -93,6 +107,7 @@ def make_plan(
         # An org rule stops applying when no pod segment is left: nothing to do for it.
         still = {r.rule for r in left_over if r.segment is None}
         changes = [c for c in changes if c.segment is not None or c.rules[0] in still]
+        leading = sum(1 for t in todo[:leading] if t.rule in still)
         todo = [t for t in todo if t.segment is not None or t.rule in still]
     elif failing:
         verdict_after = "no-go" if todo else "go"
@@ -102,8 +117,9 @@ def make_plan(
     # can fix that passes now passes after them, so with none failing there is none to plan.
     if any(_recommendable(r, gate, roles) for r in report.results):
         recommended, with_recommended = _recommend(
-            LoadedOrg(revised, document), report, rules, waivers, gate, roles, context, strategy
-        )
+            LoadedOrg(revised, document), report, rules, waivers, gate, roles, context, strategy,
+            waits,
+        )  # fmt: skip
     return Plan(
         document.path,
         org.org.name,
@@ -115,6 +131,7 @@ def make_plan(
         recommended=tuple(recommended),
         totals=_totals(org, revised, changes),
         revised_recommended=with_recommended,
+        leading=leading,
     )
 
 
@@ -194,6 +211,7 @@ def _recommend(
     roles: PlanRules,
     context: Any,
     strategy: Strategy,
+    waits: Sequence[str] = (),
 ) -> tuple[list[Change], OrgFile]:
     """Changes for the failing warnings arithmetic can fix (`report`: the proposal's own
     evaluation), planned on the revised proposal in `loaded` and judged there by the
@@ -209,7 +227,7 @@ def _recommend(
     changes: list[Change] = []
     for index, segment in enumerate(org.segments):
         found = [r for r in wanted if r.segment == segment.id]
-        if not found or segment.model != "pod":
+        if not found or segment.model != "pod" or segment.id in waits:
             continue
         work = SegmentWork(
             org, index, segment, loaded.document, in_force, roles, waivers, found, context
@@ -316,4 +334,7 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     # The moves and hires settle the load rule's failures.
     todo = [t for t in plan.todo if t.rule != rule]
     after = plan.verdict_after if not todo else "no-go"
-    return plan._replace(changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after)
+    leading = sum(1 for t in plan.first if t.rule != rule)
+    return plan._replace(
+        changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after, leading=leading
+    )

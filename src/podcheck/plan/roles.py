@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from podcheck.judge.rulebook import PlanRole, Rule
 
+# The rollout metric that says a pilot runs in one segment.
+SINGLE_PILOT_METRIC = "single_pilot_segment"
+
 
 @dataclass(frozen=True, slots=True)
 class PlanRules:
@@ -33,6 +36,8 @@ class PlanRules:
     misfit: Mapping[str, str]
     # A policy a person writes: its field and, where the threshold does not say, what.
     policy: Mapping[str, tuple[str, str | None]]
+    # A pilot runs in one segment: while it fails, only the kept segment is planned.
+    single_pilot: tuple[str, ...] = ()
 
     @property
     def counted(self) -> tuple[str, ...]:
@@ -72,4 +77,5 @@ def plan_rules(book: Sequence[Rule]) -> PlanRules:
             for r in book
             if r.roles.plan.policy is not None
         },
+        single_pilot=tuple(r.code for r in book if r.metric == SINGLE_PILOT_METRIC),
     )

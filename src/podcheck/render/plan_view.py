@@ -47,14 +47,23 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
     changes, todo = _by_segment(plan.made), _by_segment(plan.todo)
     recommended = _by_segment(plan.recommended)
     # The segments the plan speaks about, org-wide items (None) first, then in order.
-    segments = list(dict.fromkeys([*changes, *todo, *recommended]))
+    segments = list(
+        dict.fromkeys([*changes, *_by_segment(plan.todo[plan.leading :]), *recommended])
+    )
+    # The to-dos to settle before any change come first of all.
+    first = plan.first
+    lines += [f"  first, to do: {t.rule} {one_line(t.message)}" for t in first]
     for segment in sorted(segments, key=lambda s: s is not None):
         lines.append(f"  {segment}" if segment else "  the whole org")
         lines += [
             f"    - {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
             for c in changes.get(segment, ())
         ]
-        lines += [f"    - to do: {t.rule} {one_line(t.message)}" for t in todo.get(segment, ())]
+        lines += [
+            f"    - to do: {t.rule} {one_line(t.message)}"
+            for t in todo.get(segment, ())
+            if t not in first
+        ]
         total = totals.get(segment) if segment is not None else None
         if total is not None and (total.ae_before, total.csm_before) != (
             total.ae_after,
@@ -180,6 +189,10 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
             lines += [cell(line) + "  " for line in money.choice_lines(choice)]
             lines.append("")
         priced = _priced(plan, cost)
+        if plan.first:
+            lines += ["First, before any change:", ""]
+            lines += [f"- [ ] {cell(t.rule)}: {cell(t.message)}" for t in plan.first]
+            lines.append("")
         if plan.made:
             lines += _table(plan.made, priced)
         changed = [
@@ -193,12 +206,13 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
                 f"- {cell(line)}" for line in money.summary_lines(cost, bool(plan.recommended))
             ]
             lines.append("")
-        if plan.todo:
+        rest = plan.todo[plan.leading :]
+        if rest:
             lines += ["To do (needs a person):", ""]
             lines += [
                 f"- [ ] {cell(t.rule)}{' · ' + cell(t.segment) if t.segment else ''}: "
                 f"{cell(t.message)}"
-                for t in plan.todo
+                for t in rest
             ]
             lines.append("")
         if plan.recommended:
@@ -210,17 +224,19 @@ def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices =
 
 
 def to_reach_go(plan: Plan) -> tuple[Step, ...]:
-    """The plan as steps for evaluate's reports: its changes, then the to-dos no change
+    """The plan as steps for evaluate's reports: the to-dos to settle before any change,
+    its changes, then the to-dos no change
     covers (a person's changes, policies, are to-dos already), then the recommended
     changes, marked as such."""
-    steps = [Step(c.segment, c.message, _change(c)) for c in plan.made]
+    first = [Step(t.segment, f"first, to do: {t.rule} {t.message}") for t in plan.first]
+    steps = [*first, *(Step(c.segment, c.message, _change(c)) for c in plan.made)]
     steps += [
         Step(c.segment, c.message, _change(c)) for c in plan.changes if c.kind in PERSON_KINDS
     ]
     covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
     steps += [
         Step(t.segment, f"to do: {t.rule} {t.message}")
-        for t in plan.todo
+        for t in plan.todo[plan.leading :]
         if (t.segment, t.rule) not in covered
     ]
     steps += [Step(c.segment, c.message, _change(c), recommended=True) for c in plan.recommended]

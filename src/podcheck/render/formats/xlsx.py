@@ -2,7 +2,7 @@
 
 Sheet "segments": one row per file and segment, with its verdict, score, figures and, where
 the file states costs, its economics. Sheet "results": one row per failing result. The plan
-command adds sheet "plan": one row per change with its cost.
+command adds sheet "plan": one row per change with its cost, and one per to-do (kind "to-do").
 
 Numbers are numeric cells (exact values rounded to what a float holds), money carries a
 currency format, and no cell is ever a formula: text that a spreadsheet would read as one
@@ -187,6 +187,17 @@ def _segment_rows(file: FileReport) -> list[dict[str, Any]]:
     return rows
 
 
+def _todo_row(plan: Plan, todo: Any) -> dict[str, Any]:
+    return {
+        "file": plan.path,
+        "org": plan.org,
+        "kind": "to-do",
+        "segment": todo.segment,
+        "rules": todo.rule,
+        "message": todo.message,
+    }
+
+
 def _result_row(file: FileReport, result: Any, rules: dict[str, Any]) -> dict[str, Any]:
     rule = rules.get(result.rule)
     needed = expectation(rule.compare, result.unit, result.threshold) if rule else None
@@ -223,7 +234,12 @@ def _plan_rows(plan: Plan, cost: PlanCost | None) -> list[dict[str, Any]]:
         if item is not None and item.cost is not None:
             row |= {"first_year": item.cost.first_year, "run_rate": item.cost.run_rate}
         rows.append(row)
-    return rows
+    # The to-dos too, so a sheet of changes never hides that go is not reached: those to
+    # settle before any change first, the rest (those no change covers) after the changes.
+    covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
+    rest = [t for t in plan.todo[plan.leading :] if (t.segment, t.rule) not in covered]
+    first = [_todo_row(plan, t) for t in plan.first]
+    return [*first, *rows, *(_todo_row(plan, t) for t in rest)]
 
 
 def _sheet(
