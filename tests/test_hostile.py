@@ -41,6 +41,7 @@ HOSTILE = {
     "stop-commands": "x\n::stop-commands::token",
     "legacy-command": "x ##[add-mask]NO-GO",
     "legacy-stop": "##[stop-commands]",
+    "azure-command": "x ##vso[task.complete result=Succeeded]done ##VSO[task.setvariable]y",
     "bidi": "\u202eog-on\u202c \u2066x\u2069",
     "line-separators": "a\u2028::error::b\u2029c",
     "non-characters": "a\ufffeb\uffff",
@@ -67,6 +68,7 @@ def assert_inert(text: str, *, github: bool = False, colour: bool = False) -> No
         text = SGR.sub("", text)  # the console's own colour codes, and only those
     assert not UNSAFE.search(text), repr(UNSAFE.search(text))
     assert "##[" not in text
+    assert "##vso[" not in text.lower()
     for line in text.splitlines():
         if github:
             assert GITHUB_LINE.fullmatch(line), line
@@ -101,7 +103,7 @@ def write_config(folder: Path, value: str) -> Path:
 
 
 # One string of each kind runs in the quick subset; every string runs with the slow tests.
-QUICK_HOSTILE = ("bidi", "c1-csi", "csi", "newline-command", "xml")
+QUICK_HOSTILE = ("azure-command", "bidi", "c1-csi", "csi", "newline-command", "xml")
 
 
 @pytest.fixture(

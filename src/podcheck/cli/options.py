@@ -143,6 +143,9 @@ TodayOption = Annotated[
 MaxFileBytesOption = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option(
-        "--max-file-bytes", min=1, help="Refuse larger files (default: config, else 4 MiB)."
+        "--max-file-bytes",
+        min=1,
+        max=1 << 30,  # the same bound as the config's max_file_bytes (1 GiB)
+        help="Refuse larger files (default: config, else 4 MiB).",
     ),
 ]

@@ -8,8 +8,8 @@ surrogates (undecodable file-name bytes). `escape` writes them as visible escape
 (`\\x1b`, `\\u202e`); each format calls it and adds its own escaping on top.
 
 CI runners also obey workflow commands: GitHub's runner acts on `::name` at the start
-of a line and on `##[name` anywhere in one, on stdout and stderr alike. `ci_safe` breaks
-both in a finished text; JSON documents use `json_safe`, which escapes the same
+of a line and on `##[name` anywhere in one, Azure Pipelines on `##vso[` anywhere (in any
+case), on stdout and stderr alike. `ci_safe` breaks all three in a finished text; JSON documents use `json_safe`, which escapes the same
 characters the JSON way and so keeps the data unchanged.
 """
 
@@ -27,7 +27,8 @@ _UNSAFE = {
     "\n\t": re.compile(f"[{_UNSAFE_CLASS}]"),
 }
 _LINE_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*):(?=:)", re.MULTILINE)
-_ANYWHERE_COMMAND = "##["
+# `##[` (GitHub) and `##vso[` (Azure Pipelines, case-insensitive) act anywhere in a line.
+_ANYWHERE_COMMAND = re.compile(r"##((?:vso)?)\[", re.IGNORECASE)
 
 
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -62,10 +63,11 @@ def unsafe(text: str, keep: str = "") -> bool:
 def ci_safe(text: str) -> str:
     """A finished text in which no line can be read as a workflow command.
 
-    `::` at the start of a line (after blanks or colour codes) becomes `: :`; `##[`
-    anywhere becomes `## [`.
+    `::` at the start of a line (after blanks or colour codes) becomes `: :`; `##[` and
+    `##vso[` anywhere become `## [` and `## vso[`.
     """
-    text = text.replace(_ANYWHERE_COMMAND, "## [")
+    if "##" in text:
+        text = _ANYWHERE_COMMAND.sub(r"## \1[", text)
     return _LINE_COMMAND.sub(r"\1: ", text)
 
 
@@ -75,13 +77,16 @@ def plain(text: str, keep: str = "\n\t") -> str:
 
 
 def json_safe(document: str) -> str:
-    """A serialised JSON document with unsafe characters and `##[` escaped the JSON way.
+    """A serialised JSON document with unsafe characters, `##[` and `##vso[` escaped the
+    JSON way.
 
     They can only stand inside strings, where `\\uXXXX` means the same character, so the
     data is unchanged.
     """
     document = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", document)
-    return document.replace(_ANYWHERE_COMMAND, "##\\u005b")
+    if "##" not in document:
+        return document
+    return _ANYWHERE_COMMAND.sub(r"##\1\\u005b", document)
 
 
 def lines(rows: Iterable[str]) -> str:
