@@ -383,7 +383,7 @@ def test_a_file_name_that_is_not_utf8_is_reported(tmp_path):
 def test_a_max_file_bytes_past_any_int_is_a_usage_error_not_a_crash():
     # Past the machine's integers, once an internal OverflowError (exit 3).
     result = invoke(
-        "evaluate", "--max-file-bytes", "9" * 23, str(EXAMPLES / "northwind-pilot-go.yaml")
+        "evaluate", "--max-file-bytes", "9" * 23, str(ROOT / "examples" / "northwind-pilot-go.yaml")
     )
     assert result.exit_code == 2
     assert "--max-file-bytes" in result.stderr and "internal error" not in result.stderr

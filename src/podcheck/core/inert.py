@@ -9,8 +9,9 @@ surrogates (undecodable file-name bytes). `escape` writes them as visible escape
 
 CI runners also obey workflow commands: GitHub's runner acts on `::name` at the start
 of a line and on `##[name` anywhere in one, Azure Pipelines on `##vso[` anywhere (in any
-case), on stdout and stderr alike. `ci_safe` breaks all three in a finished text; JSON documents use `json_safe`, which escapes the same
-characters the JSON way and so keeps the data unchanged.
+case), on stdout and stderr alike. `ci_safe` breaks all three in a finished text; JSON
+documents use `json_safe`, which escapes the same characters the JSON way and so keeps the
+data unchanged.
 """
 
 import re
