@@ -387,3 +387,17 @@ def test_a_max_file_bytes_past_any_int_is_a_usage_error_not_a_crash():
     )
     assert result.exit_code == 2
     assert "--max-file-bytes" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--select", "POD801"), ("--ignore", "POD1,POD2,POD3,POD4,POD5,POD6")],
+)
+def test_a_selection_of_rules_that_cannot_fail_the_gate_is_refused(options):
+    # Only info rules left: a no-go proposal would pass the gate in silence.
+    nogo = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    refused = invoke("evaluate", *options, nogo)
+    assert refused.exit_code == 2
+    assert "no rule that can fail the gate" in refused.stderr
+    # Saying there is no gate is a choice, not a silent pass.
+    assert invoke("evaluate", *options, "--fail-on", "never", nogo).exit_code == 0

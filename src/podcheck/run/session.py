@@ -199,6 +199,13 @@ def start(options: RunOptions) -> Session:
             )
     wanted = options.fail_on or chosen.fail_on
     gate: Gate = "warning" if wanted == "warning" else "never" if wanted == "never" else "error"
+    failing = ("error", "warning") if gate == "warning" else ("error",)
+    if gate != "never" and not any(rule.severity in failing for rule in chosen.rules):
+        # A gate of info rules alone would pass every file, however far from go.
+        raise UsageError(
+            f"the selection leaves no rule that can fail the gate (--fail-on {gate}): "
+            "every file would pass; select a rule of that severity, or say --fail-on never"
+        )
     return Session(
         settings=chosen,
         as_of=as_of,
