@@ -246,9 +246,8 @@ def _sheet(
     sheet: Any, columns: Sequence[tuple[str, str | None]], rows: list[dict[str, Any]]
 ) -> None:
     sheet.append([name for name, _ in columns])
-    for row in rows:
-        sheet.append([None] * len(columns))
-        line = sheet.max_row
+    # Rows are numbered here: asking the sheet for its last row costs a scan of every row.
+    for line, row in enumerate(rows, start=2):
         for position, (name, number_format) in enumerate(columns, start=1):
             _put(sheet.cell(row=line, column=position), row.get(name), number_format)
     sheet.freeze_panes = "A2"
