@@ -292,7 +292,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     with path.open("wb") as handle:  # sparse: 1 GiB on paper, nothing on disk
         handle.truncate(1 << 30)
     assert refused(path) == (
-        f"{path}:1:1: error: export is larger than the {accounts.DEFAULT_MAX_BYTES:,}-byte limit"
+        f"{path}:1:1: error: export is larger than the {accounts.EXPORT_MAX_BYTES:,}-byte limit"
     )
 
 

@@ -24,7 +24,7 @@ from podcheck.core.errors import InputError, InputErrors, shown_path
 from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.validation import STRICT, Bounds
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+EXPORT_MAX_BYTES = 64 * 1024 * 1024
 MAX_COLUMNS = 1_000
 MAX_FIELD_CHARS = 64 * 1024
 # A workbook may expand to this many times the size limit, in at most this many parts.
@@ -120,7 +120,7 @@ def parse_map(text: str | None, base: ColumnMap | None = None) -> ColumnMap:
 
 class ExportOptions(NamedTuple):
     columns: ColumnMap = ColumnMap()
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = EXPORT_MAX_BYTES
     floor: Any = DEFAULT_FLOOR
     show_accounts: bool = False
     keep_accounts: bool = False

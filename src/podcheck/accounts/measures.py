@@ -99,7 +99,7 @@ def _by_load(loads: Mapping[str, int], people: Iterable[str]) -> tuple[tuple[str
     return tuple(sorted(((p, loads[p]) for p in set(people)), key=lambda item: (-item[1], item[0])))
 
 
-Key = tuple[str, str, str, str]
+BookKey = tuple[str, str, str, str]
 
 
 def label_key(label: str) -> str:
@@ -117,7 +117,7 @@ def home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
     return _home_pods(counts)
 
 
-def books(tally_: Tally) -> dict[Key, list[Any]]:
+def books(tally_: Tally) -> dict[BookKey, list[Any]]:
     """The tally's groups with their cells cleaned up, merged where cleaning makes them one,
     without a blank segment: (segment, pod, AE, CSM) -> [accounts, ARR in cents,
     accounts under the floor, first row, examples]."""
@@ -126,13 +126,13 @@ def books(tally_: Tally) -> dict[Key, list[Any]]:
 
 def _normalised(
     tally_: Tally, errors: RowErrors, refused: Reasons
-) -> tuple[dict[Key, list[Any]], dict[Key, int]]:
+) -> tuple[dict[BookKey, list[Any]], dict[BookKey, int]]:
     """The tally's groups and renewals with their cells cleaned up, merged where cleaning
     makes them one; a blank segment is one error per group, at its first row.
 
     A blank pod is kept: a pool's or a named model's accounts are in no pod, and a pod
     segment's accounts not yet in a pod still count in its segment's figures."""
-    groups: dict[Key, list[Any]] = {}
+    groups: dict[BookKey, list[Any]] = {}
     for raw, (count, cents, below, row, examples) in tally_.groups.items():
         key = cleaned(raw)
         if not key[0]:
@@ -150,7 +150,7 @@ def _normalised(
                 found[2] += below
                 found[3] = min(found[3], row)
                 found[4] = sorted(found[4] + examples)[:EXAMPLES]
-    renewals: dict[Key, int] = {}
+    renewals: dict[BookKey, int] = {}
     for (segment, pod, csm, month), count in tally_.renewals.items():
         key = (segment.strip(), pod.strip(), person(csm), month)
         if key[2]:
@@ -181,7 +181,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         pod_ids[segment.id] = {label_key(p.id): p.id for p in listed} if listed else None
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
     # Resolve every group to (segment id, pod id), in the export's row order.
-    resolved: dict[Key, tuple[str, str]] = {}
+    resolved: dict[BookKey, tuple[str, str]] = {}
     for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
         segment_label, pod_label = key[0], key[1]
         wanted = label_key(segment_label)
@@ -227,7 +227,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         csm = key[3]
         if csm:
             loads[csm] = loads.get(csm, 0) + groups[key][0]
-    by_segment: dict[str, list[Key]] = {s.id: [] for s in org.segments}
+    by_segment: dict[str, list[BookKey]] = {s.id: [] for s in org.segments}
     for key, where in resolved.items():
         by_segment[where[0]].append(key)
     due: _Due = {}
@@ -256,8 +256,8 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
 class _Context(NamedTuple):
     """What measuring every segment and pod shares."""
 
-    groups: Mapping[Key, list[Any]]
-    resolved: Mapping[Key, tuple[str, str]]
+    groups: Mapping[BookKey, list[Any]]
+    resolved: Mapping[BookKey, tuple[str, str]]
     loads: Mapping[str, int]
     # (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
     due: Mapping[tuple[str, str], list[tuple[tuple[str, str], int]]]
@@ -268,7 +268,7 @@ class _Context(NamedTuple):
 _Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
 
 
-def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> SegmentBook:
+def _segment_book(context: _Context, keys: Sequence[BookKey], segment: Segment) -> SegmentBook:
     ae_counts: dict[tuple[str, str], int] = {}
     csm_counts: dict[tuple[str, str], int] = {}
     for key in keys:
@@ -281,7 +281,7 @@ def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> S
         if csm:
             csm_counts[(csm, pod)] = csm_counts.get((csm, pod), 0) + count
     homes = (_home_pods(ae_counts), _home_pods(csm_counts))
-    by_pod: dict[str, list[Key]] = {}
+    by_pod: dict[str, list[BookKey]] = {}
     for key in keys:
         if context.resolved[key][1]:  # accounts in no pod count in the segment's area only
             by_pod.setdefault(context.resolved[key][1], []).append(key)
@@ -294,7 +294,7 @@ def _segment_book(context: _Context, keys: Sequence[Key], segment: Segment) -> S
 
 def _area(
     context: _Context,
-    keys: Sequence[Key],
+    keys: Sequence[BookKey],
     homes: tuple[Mapping[str, str], Mapping[str, str]],
 ) -> Area:
     ae_home, csm_home = homes

@@ -9,7 +9,7 @@ from podcheck.core import inert
 from podcheck.render.formats.markdown import cell
 from podcheck.review.checklist import Checklist, Question
 
-Piece = tuple[str, str]  # text and its kind: heading, yes, no, open, dim or ""
+MarkedText = tuple[str, str]  # text and its kind: heading, yes, no, open, dim or ""
 
 # A waived item is never ticked: a waiver accepts a failure, it does not answer the question.
 # A figure to review has no bar to meet, so it is never ticked either.
@@ -25,8 +25,8 @@ _STYLE = {
 }
 
 
-def _question_lines(question: Question) -> list[list[Piece]]:
-    lines: list[list[Piece]] = [
+def _question_lines(question: Question) -> list[list[MarkedText]]:
+    lines: list[list[MarkedText]] = [
         [
             (f"{_BOX[question.answer]} ", question.answer),
             (f"{question.number}. {question.text}", "heading"),
@@ -50,8 +50,8 @@ def _question_lines(question: Question) -> list[list[Piece]]:
 ALSO_FAILING = "Also failing, outside the five questions"
 
 
-def lines(checklist: Checklist) -> list[list[Piece]]:
-    out: list[list[Piece]] = [
+def lines(checklist: Checklist) -> list[list[MarkedText]]:
+    out: list[list[MarkedText]] = [
         [(f"Decision checklist: {checklist.org}", "heading"), (f"  ({checklist.path})", "dim")],
         [
             (

@@ -32,7 +32,7 @@ from podcheck.orgfile.model import OrgFile
 from podcheck.render import accounts_view, charts
 from podcheck.render.projection_view import build as build_projection
 from podcheck.review.checklist import Checklist
-from podcheck.review.scorecard import Group, SegmentFigures, figures, plan_months
+from podcheck.review.scorecard import FiguresApart, SegmentFigures, figures, plan_months
 
 PROJECTION_MONTHS = 24
 SIGN_OFF = ("CRO", "VP Customer Success", "RevOps")
@@ -228,7 +228,7 @@ def _score_row(row: SegmentFigures) -> dict[str, Any]:
     }
 
 
-def _cohort_line(cohort: Group | None, pods: tuple[str, ...] | None) -> str:
+def _cohort_line(cohort: FiguresApart | None, pods: tuple[str, ...] | None) -> str:
     """The pilot cohort's figures, which the rules judge, beside the whole segment's."""
     if cohort is None or pods is None:
         return ""

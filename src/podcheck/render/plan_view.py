@@ -94,11 +94,11 @@ def _total(total: Total) -> str:
     )
 
 
-Costs = Sequence[PlanCost | None]
+PlanCosts = Sequence[PlanCost | None]
 Choices = Sequence[Choice | None]
 
 
-def render_terminal(plans: Sequence[Plan], costs: Costs = (), choices: Choices = ()) -> str:
+def render_terminal(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choices = ()) -> str:
     """One block per file: per segment, one line per change, then to-dos, then the verdict;
     with costs, what each change and the whole plan cost."""
     return inert.lines(
@@ -158,7 +158,7 @@ def plan_dict(
     return result
 
 
-def render_json(plans: Sequence[Plan], costs: Costs = (), choices: Choices = ()) -> str:
+def render_json(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choices = ()) -> str:
     files = [plan_dict(p, _at(costs, i), _at(choices, i)) for i, p in enumerate(plans)]
     data = {"tool": "podcheck", "version": __version__, "files": files}
     return inert.json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -175,7 +175,7 @@ def _table(changes: Sequence[Change], priced: dict[int, Priced]) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(plans: Sequence[Plan], costs: Costs = (), choices: Choices = ()) -> str:
+def render_markdown(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choices = ()) -> str:
     """A pull-request comment: a table of changes and a list of to-dos per file."""
     lines = ["## podcheck plan", ""]
     for index, plan in enumerate(plans):

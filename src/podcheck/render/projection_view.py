@@ -73,10 +73,10 @@ def _flag(projection: SegmentProjection, month: Month) -> tuple[str, str]:
 
 _STYLE = {"ok": "green", "over": "yellow", "pooled": "red", "heading": "bold", "legend": "dim"}
 
-Piece = tuple[str, str]  # text and its kind; the terminal maps kinds to styles
+StyledText = tuple[str, str]  # text and its kind; the terminal maps kinds to styles
 
 
-def chart_lines(projection: SegmentProjection) -> list[list[Piece]]:
+def chart_lines(projection: SegmentProjection) -> list[list[StyledText]]:
     """The chart of one segment, line by line, free of any terminal library."""
     limit, pooled = projection.limit, projection.pooled_at
     ratios = [m.ratio for m in projection.months if m.ratio is not None]
@@ -90,7 +90,7 @@ def chart_lines(projection: SegmentProjection) -> list[list[Piece]]:
     guide[limit_at] = guide[pooled_at] = "|"
     columns = f"  {'month':>5} {'AE':>7} {'CSM':>7} {'ratio':>6}  "
     legend = f"   | = {format_plain(limit)} and {format_plain(pooled)}"
-    lines: list[list[Piece]] = [
+    lines: list[list[StyledText]] = [
         [(heading, "heading")],
         [(columns + "".join(guide).rstrip() + legend, "legend")],
     ]
@@ -103,7 +103,7 @@ def chart_lines(projection: SegmentProjection) -> list[list[Piece]]:
             for i in range(max(length, pooled_at + 1))
         ]
         people = f"  {month.month:>5} {_people(month.ae):>7} {_people(month.csm):>7} {ratio:>6}  "
-        line: list[Piece] = [(people, ""), ("".join(cells).rstrip(), kind)]
+        line: list[StyledText] = [(people, ""), ("".join(cells).rstrip(), kind)]
         if flag:
             line.append((f"  {flag}", kind))
         lines.append(line)

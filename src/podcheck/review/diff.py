@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from podcheck.judge.report import FailOn, Figures, FileReport, Result, SegmentSummary
 
-Key = tuple[str, str | None, str | None]
+ResultKey = tuple[str, str | None, str | None]
 ChangeKind = Literal["newly-fails", "newly-applies", "fixed", "no-longer-applies", "still-fails"]
 
 
@@ -115,7 +115,7 @@ class DiffReport:
         return 1 if any(r.severity in failing for r in added) else 0
 
 
-def _key(result: Result) -> Key:
+def _key(result: Result) -> ResultKey:
     return result.rule, result.segment, result.pod
 
 

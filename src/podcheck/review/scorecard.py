@@ -27,7 +27,7 @@ class Hiring(NamedTuple):
     monthly: bool  # written month by month rather than as 12-month totals
 
 
-class Group(NamedTuple):
+class FiguresApart(NamedTuple):
     """Figures of a part of a segment judged apart: its pilot cohort, or its books in an
     account export."""
 
@@ -57,8 +57,8 @@ class SegmentFigures(NamedTuple):
     peak_ratio: Number | None  # the highest AE:CSM ratio while the plan runs; None: no CSMs
     peak_month: int
     hiring: Hiring | None
-    cohort: Group | None = None  # the pilot cohort, when the rules judge it apart
-    books: Group | None = None  # the segment in the account export, when one was given
+    cohort: FiguresApart | None = None  # the pilot cohort, when the rules judge it apart
+    books: FiguresApart | None = None  # the segment in the account export, when one was given
 
 
 def plan_months(segment: Segment) -> int:
@@ -91,24 +91,24 @@ def _peak(segment: Segment) -> tuple[Number | None, int]:
     return worst, worst_month
 
 
-def _cohort(segment: Segment, pods: tuple[str, ...] | None) -> Group | None:
+def _cohort(segment: Segment, pods: tuple[str, ...] | None) -> FiguresApart | None:
     if pods is None:
         return None
     chosen = [pod for pod in segment.pods or () if pod.id in pods]
-    return Group(
+    return FiguresApart(
         accounts=sum(pod.accounts for pod in chosen),
         ae=sum(pod.ae for pod in chosen),
         csm=sum(pod.csm for pod in chosen),
     )
 
 
-def _books(export: Any, segment: Segment) -> Group | None:
+def _books(export: Any, segment: Segment) -> FiguresApart | None:
     """The segment as the export's books show it (podcheck.accounts.measures.Book)."""
     found = export.segments.get(segment.id) if export is not None else None
     if found is None or found.area.accounts == 0:
         return None
     area = found.area
-    return Group(
+    return FiguresApart(
         accounts=area.accounts,
         ae=None,
         csm=len(area.csm_loads),

@@ -373,7 +373,7 @@ def read_for_run(
     columns = export.parse_map(map_text, config.map if config else None)
     options = export.ExportOptions(
         columns=columns,
-        max_bytes=(config.max_bytes if config else None) or export.DEFAULT_MAX_BYTES,
+        max_bytes=(config.max_bytes if config else None) or export.EXPORT_MAX_BYTES,
         floor=_acv_floor(rules),
         show_accounts=show_accounts,
         keep_accounts=keep_accounts,
