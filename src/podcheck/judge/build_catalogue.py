@@ -10,7 +10,8 @@ the YAML; a run whose rule files differ from the ones it was built from checks t
 import sys
 from pathlib import Path
 
-from podcheck.judge.rulebook import Rule, check_catalogue, rule_sources, sources_digest
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import check_catalogue, rule_sources, sources_digest
 
 TARGET = Path(__file__).with_name("built_catalogue.py")
 
@@ -22,7 +23,7 @@ Regenerate it with: python -m podcheck.judge.build_catalogue
 
 from fractions import Fraction
 
-from podcheck.judge.rulebook import PlanRole, Roles, Rule
+from podcheck.judge.rule import PlanRole, Roles, Rule
 
 __all__ = ["RULES", "SOURCES"]
 

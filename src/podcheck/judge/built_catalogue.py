@@ -5,7 +5,7 @@ Regenerate it with: python -m podcheck.judge.build_catalogue
 
 from fractions import Fraction
 
-from podcheck.judge.rulebook import PlanRole, Roles, Rule
+from podcheck.judge.rule import PlanRole, Roles, Rule
 
 __all__ = ["RULES", "SOURCES"]
 

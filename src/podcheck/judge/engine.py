@@ -21,7 +21,8 @@ from podcheck.judge.report import (
     SegmentSummary,
     SegmentVerdict,
 )
-from podcheck.judge.rulebook import Rule, load_catalogue, role_rule, template_fields, with_role
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import load_catalogue, role_rule, template_fields, with_role
 from podcheck.judge.waivers import Waiver
 from podcheck.judge.waivers import find as find_waiver
 from podcheck.metrics import (

@@ -14,7 +14,7 @@ from typing import Any, Literal, NamedTuple
 from podcheck import __version__
 from podcheck.core.errors import InputError, count_errors
 from podcheck.judge.economics import Economics
-from podcheck.judge.rulebook import Rule, Severity
+from podcheck.judge.rule import Rule, Severity
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.metrics import Status
 

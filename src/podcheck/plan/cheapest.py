@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from podcheck.judge.report import FileReport
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile.loader import LoadedOrg
 from podcheck.plan.changes import Plan, Strategy

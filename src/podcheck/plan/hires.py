@@ -8,7 +8,7 @@ from math import ceil
 from typing import Any
 
 from podcheck.core.numbers import format_ratio
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.metrics.projection import project
 from podcheck.orgfile.model import MAX_PEOPLE, HiringMonth, HiringTotals, Segment
 from podcheck.plan.changes import Change

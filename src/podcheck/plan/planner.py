@@ -19,7 +19,8 @@ from typing import Any, Literal
 from podcheck.core.numbers import format_money, format_plain
 from podcheck.judge.engine import evaluate, planning_context
 from podcheck.judge.report import FileReport, Result
-from podcheck.judge.rulebook import Rule, load_catalogue
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import load_catalogue
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile.loader import LoadedOrg
 from podcheck.orgfile.model import OrgFile, Segment

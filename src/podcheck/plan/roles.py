@@ -4,7 +4,7 @@ so that the planner names no rule code."""
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from podcheck.judge.rulebook import PlanRole, Rule
+from podcheck.judge.rule import PlanRole, Rule
 
 # The rollout metric that says a pilot runs in one segment.
 SINGLE_PILOT_METRIC = "single_pilot_segment"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from math import ceil, floor
 
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 
 
 def least(ok: Callable[[int], bool], lo: int, hi: int, guess: int | None = None) -> int | None:

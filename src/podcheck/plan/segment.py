@@ -13,7 +13,7 @@ from fractions import Fraction
 from podcheck.core.numbers import format_plain, format_ratio
 from podcheck.judge.engine import rule_status, segment_subject, segment_subjects
 from podcheck.judge.report import Result
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.judge.waivers import Waiver
 from podcheck.metrics import Context, Subject
 from podcheck.orgfile.model import OrgFile, Pod, Segment

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from podcheck.core.units import expectation, write
-from podcheck.judge.rulebook import ARTICLES, Rule
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import ARTICLES
 from podcheck.render.formats.json import json_value
 
 

@@ -26,7 +26,7 @@ from podcheck.core import inert
 from podcheck.core.numbers import Number, format_dollars, format_plain, format_ratio
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Result
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.judge.waivers import Waiver, statuses
 from podcheck.orgfile.model import OrgFile
 from podcheck.render import accounts_view, charts

@@ -11,7 +11,8 @@ from fractions import Fraction
 
 from podcheck.core import inert
 from podcheck.core.numbers import format_plain, json_number
-from podcheck.judge.rulebook import Rule, role_rule
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import role_rule
 from podcheck.metrics.projection import Month, project
 from podcheck.orgfile.model import OrgFile
 

@@ -14,7 +14,8 @@ from typing import Literal, NamedTuple
 from podcheck.core.numbers import format_plain
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Result
-from podcheck.judge.rulebook import Rule, load_catalogue
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import load_catalogue
 from podcheck.orgfile.model import OrgFile, Segment
 
 # `waived`: the rule behind it fails but a config waiver accepts it; never ticked.

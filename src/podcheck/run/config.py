@@ -12,14 +12,8 @@ from typing import Annotated, Any, Literal
 from podcheck.accounts.export import AccountsConfig
 from podcheck.core import inert, numbers
 from podcheck.core.errors import InputError, InputErrors
-from podcheck.judge.rulebook import (
-    Rule,
-    RuleCode,
-    Settings,
-    Severity,
-    coerce_threshold,
-    config_error,
-)
+from podcheck.judge.rule import Rule, RuleCode, Severity
+from podcheck.judge.rulebook import Settings, coerce_threshold, config_error
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import validate_document

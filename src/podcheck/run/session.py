@@ -17,7 +17,8 @@ from podcheck.core import inert
 from podcheck.core.errors import InputErrors, UsageError, shown_path
 from podcheck.judge import rulebook
 from podcheck.judge.report import FileReport
-from podcheck.judge.rulebook import Rule, Settings
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import Settings
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import LoadedOrg, load_org

@@ -11,7 +11,7 @@ from typing import Any
 
 from podcheck.core import inert
 from podcheck.judge.report import Report, Result
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.render.catalogue_view import threshold_text
 from podcheck.render.formats import RenderOptions, relative_uri
 from podcheck.render.formats.json import json_value

@@ -18,7 +18,7 @@ from rich.text import Span, Text
 from podcheck.core import inert
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Report, Result, SegmentSummary
-from podcheck.judge.rulebook import Rule
+from podcheck.judge.rule import Rule
 from podcheck.render.economics_view import PEOPLE_ONLY, sentence
 from podcheck.render.formats import RenderOptions
 from podcheck.review.shaping import notes
