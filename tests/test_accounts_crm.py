@@ -539,7 +539,6 @@ def test_a_plan_on_an_export_with_refused_rows_is_never_a_clean_go(tmp_path):
 
 @pytest.mark.slow
 def test_a_csv_of_unique_names_is_refused_in_bounded_memory(tmp_path):
-    import resource
     import subprocess
     import sys
 
@@ -551,15 +550,27 @@ def test_a_csv_of_unique_names_is_refused_in_bounded_memory(tmp_path):
             owners = [f"AE {i}", f"CSM {i}"]
             writer.writerow([f"id{i}", f"Name {i}", *owners, f"Seg {i}", f"Pod {i}", "45000", ""])
     org_path = write_org(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "podcheck", "evaluate", str(org_path), "--accounts", str(path)],
+    # Measured in a fresh process whose only child is the run: RUSAGE_CHILDREN of this
+    # process would count the largest child any earlier test started.
+    probe = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "sys.stdout.write(f'{done.returncode} {peak}\\n' + done.stderr)\n"
+    )
+    command = [sys.executable, "-m", "podcheck", "evaluate", str(org_path), "--accounts", str(path)]
+    probed = subprocess.run(
+        [sys.executable, "-c", probe, *command],
         capture_output=True,
         text=True,
         timeout=120,
+        check=True,
     )
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert done.returncode == 2
-    assert done.stderr == (
+    first, _, stderr = probed.stdout.partition("\n")
+    code, peak_kib = first.split()
+    peak_mb = int(peak_kib) / 1024
+    assert int(code) == 2
+    assert stderr == (
         f"{path}:1:1: error: more than 100,000 distinct segment, pod, AE and CSM combinations; "
         "a CRM's books have far fewer\n"
     )
