@@ -1,6 +1,7 @@
 """The planner under hostile input: bounded in time and memory, and `--write` writes what
 the plan announces (issue 22's planner findings, each reproduced here)."""
 
+import json
 import signal
 import tracemalloc
 from collections.abc import Iterator
@@ -194,3 +195,24 @@ def test_deferrals_remove_emptied_entries_in_every_style(entries: str) -> None:
     assert isinstance(months, list) and all(e.ae or e.csm for e in months), written
     assert sum(e.ae for e in months) == 3 and sum(e.csm for e in months) == 1
     assert evaluate(reloaded, CATALOGUE).verdict == plan.verdict_after == "go", written
+
+
+@pytest.mark.slow
+def test_plan_accounts_moves_a_huge_book_in_time_linear_in_the_csms(tmp_path: Path) -> None:
+    # One CSM with 50,000 accounts beside 10,000 CSMs of one account each: choosing each
+    # receiver by scanning every CSM took minutes (quadratic); a bound, not a speed target.
+    pods = ("mm-north", "mm-south", "mm-east", "mm-west")
+    rows = ["Account Name,Annual Recurring Revenue,Segment,Pod,Customer Success Manager"]
+    rows += [f"a{i},50000,Mid-Market,{pods[i % 4]},csm{i}" for i in range(10_000)]
+    rows += [f"b{i},{50_000 + i},Mid-Market,mm-north,BIG" for i in range(50_000)]
+    export = tmp_path / "books.csv"
+    export.write_text("\n".join(rows) + "\n")
+    org = Path(__file__).parent.parent / "examples" / "northwind-pilot-go.yaml"
+    with within(60):
+        done = CliRunner().invoke(
+            app, ["plan", str(org), "--accounts", str(export), "--format", "json"]
+        )
+    assert done.exception is None and done.exit_code in (0, 1), done.output
+    changes = json.loads(done.output)["files"][0]["changes"]
+    # BIG keeps 34 (under the bar of 35) and gives the rest away, one account a move.
+    assert sum(c["kind"] == "move-account" for c in changes) == 50_000 - 34

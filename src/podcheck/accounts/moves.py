@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from podcheck.accounts.measures import label_key
 from podcheck.accounts.tally import Tally, safe_text
@@ -83,25 +84,41 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
         }
         left: dict[str, int] = {}  # accounts nobody had room for, by the pod they stay in
         pod_of = {id(a): a.pod for a in accounts}
+        by_csm: dict[str, list[Any]] = {}
+        for account in accounts:
+            by_csm.setdefault(account.csm, []).append(account)
+        # CSMs with room, as (load, name) heaps: per home pod and over the whole segment.
+        # An entry whose load is no longer the CSM's is stale and skipped when reached, so
+        # each choice costs a logarithm, not a scan of every CSM (a book of 100,000 rows on
+        # one CSM beside 20,000 CSMs of one account each was quadratic).
+        in_pod: dict[str, list[tuple[int, str]]] = {}
+        anywhere: list[tuple[int, str]] = []
+        for csm, load in loads.items():
+            if load < keep:
+                in_pod.setdefault(home_pod[csm], []).append((load, csm))
+                anywhere.append((load, csm))
+        for heap in (*in_pod.values(), anywhere):
+            heapq.heapify(heap)
+
         for donor in sorted(loads, key=lambda c: (-loads[c], c)):
             excess = loads[donor] - keep
             if excess <= 0:
                 continue
-            own = sorted(
-                (a for a in accounts if a.csm == donor), key=lambda a: (-a.arr_cents, a.row)
-            )
+            own = sorted(by_csm[donor], key=lambda a: (-a.arr_cents, a.row))
             for account in own[:excess]:
-                room = [c for c in loads if loads[c] < keep]
-                if not room:
+                # One in the account's pod with room first, then the one with most room.
+                target = _roomiest(in_pod.get(account.pod, []), loads, keep) or _roomiest(
+                    anywhere, loads, keep
+                )
+                if target is None:
                     unplaced += 1
                     left[account.pod] = left.get(account.pod, 0) + 1
                     continue
-                target = min(
-                    room,
-                    key=lambda c: (home_pod[c] != account.pod, loads[c], c),
-                )
                 loads[donor] -= 1
                 loads[target] += 1
+                if loads[target] < keep:
+                    heapq.heappush(in_pod[home_pod[target]], (loads[target], target))
+                    heapq.heappush(anywhere, (loads[target], target))
                 pod_of[id(account)] = home_pod[target]
                 moves.append(
                     Move(
@@ -120,15 +137,23 @@ def propose_moves(tally_: Tally, org: OrgFile, limit: int) -> Rebalancing:
     return Rebalancing(tuple(moves), unplaced, tuple(hires))
 
 
+def _roomiest(heap: list[tuple[int, str]], loads: dict[str, int], keep: int) -> str | None:
+    """The CSM with the most room on `heap` (fewest accounts, then by name), if any."""
+    while heap and (heap[0][0] != loads[heap[0][1]] or heap[0][0] >= keep):
+        heapq.heappop(heap)
+    return heap[0][1] if heap else None
+
+
 def _hires(
     segment: str, left: dict[str, int], pods: Counter[str], home_pod: dict[str, str], keep: int
 ) -> list[Hire]:
     """Per pod with accounts left over, the fewest CSMs that bring every one of its CSMs
     to `keep` accounts or fewer: its accounts over its CSMs, old and new, rounded up."""
     found = []
+    csms_by_pod = Counter(home_pod.values())
     for pod in sorted(left):
         accounts = pods[pod]
-        csms = sum(1 for home in home_pod.values() if home == pod)
+        csms = csms_by_pod[pod]
         count = max(-(-accounts // keep) - csms, 1)
         found.append(Hire(segment, safe_text(pod), count, accounts, csms))
     return found
