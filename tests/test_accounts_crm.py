@@ -332,6 +332,7 @@ def test_every_format_says_incomplete_and_how_many_rows_were_refused_and_why(tmp
         "refused": 1,
         "reasons": [{"reason": "ARR not an amount", "rows": 1}],
         "unread": [],
+        "missing_segments": [],
     }
     assert outputs["markdown"].startswith("## podcheck: ⚠️ INCOMPLETE\n")
     assert "**1 of 300 export rows refused \\(1 row: ARR not an amount\\)**" in outputs["markdown"]
@@ -383,6 +384,7 @@ def test_a_renewal_date_no_rule_reads_never_costs_a_row(tmp_path):
         "refused": 0,
         "reasons": [],
         "unread": [{"reason": "renewal date not a date", "rows": 300}],
+        "missing_segments": [],
     }
     terminal = cli("evaluate", str(org_path), "--accounts", str(export), "--ignore", "POD706")
     assert (
@@ -575,3 +577,21 @@ def test_a_csv_of_unique_names_is_refused_in_bounded_memory(tmp_path):
         "a CRM's books have far fewer\n"
     )
     assert peak_mb < 300
+
+
+def test_an_export_with_no_rows_for_a_pod_segment_is_incomplete_never_go(tmp_path):
+    # Only a header: every rule on the books would judge nothing, and the file said GO.
+    export = tmp_path / "header-only.csv"
+    export.write_text(",".join(HEADER) + "\n")
+    org_path = write_org(tmp_path)
+    done = cli("evaluate", str(org_path), "--accounts", str(export), "-f", "json")
+    assert done.exit_code == 2
+    file = json.loads(done.stdout)["files"][0]
+    assert file["verdict"] == "incomplete"
+    assert file["export"]["missing_segments"] == [
+        s["id"] for s in file["segments"] if s["model"] == "pod"
+    ]
+    terminal = cli("evaluate", str(org_path), "--accounts", str(export))
+    assert terminal.stdout.splitlines()[1].startswith(
+        " INCOMPLETE   no export rows for pod segment"
+    )

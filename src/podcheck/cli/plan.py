@@ -180,7 +180,7 @@ def plan_command(
     for report in unread:
         for error in report.errors:
             typer.echo(str(error), err=True)
-        if report.export is not None and report.export.refused:
+        if report.export is not None and report.export.incomplete:
             typer.echo(
                 f"{report.path}: {report.verdict.upper()}: {report.export.line}; the plan "
                 "covers the rows read",

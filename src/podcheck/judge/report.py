@@ -120,10 +120,17 @@ class ExportSummary(NamedTuple):
     reasons: tuple[tuple[str, int], ...] = ()
     # (reason, rows): fields no rule in force reads, left unread in rows that were kept.
     unread: tuple[tuple[str, int], ...] = ()
+    # Pod segments that state accounts but have no row in the export: their books are unread.
+    missing: tuple[str, ...] = ()
 
     @property
     def read(self) -> int:
         return self.rows - self.refused
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether part of what the file needs from the export was left unread."""
+        return bool(self.refused or self.missing)
 
     def why(self, limit: int = 3) -> str:
         """The reasons, grouped: "300 rows: renewal date not a date"."""
@@ -134,8 +141,15 @@ class ExportSummary(NamedTuple):
 
     @property
     def line(self) -> str:
-        """How many of how many rows were refused, and why."""
-        return f"{self.refused:,} of {self.rows:,} export rows refused ({self.why()})"
+        """How many of how many rows were refused, and why; pod segments with no rows."""
+        parts = []
+        if self.refused:
+            parts.append(f"{self.refused:,} of {self.rows:,} export rows refused ({self.why()})")
+        if self.missing:
+            names = ", ".join(self.missing)
+            s = "s" if len(self.missing) != 1 else ""
+            parts.append(f"no export rows for pod segment{s} {names}: their books are unread")
+        return "; ".join(parts)
 
     def unread_lines(self) -> list[str]:
         return [
@@ -174,7 +188,7 @@ class FileReport(NamedTuple):
         if self.verdict == "error":
             return f"not evaluated: {count_errors(self.errors)} (on standard error)"
         # Rows left unread come first: they are why a file cannot be go.
-        parts = [self.export.line] if self.export is not None and self.export.refused else []
+        parts = [self.export.line] if self.export is not None and self.export.incomplete else []
         pods = [s for s in self.segments if s.model == "pod"]
         if not pods:
             return " · ".join([*parts, "no pod segments: nothing to gate"])

@@ -373,7 +373,7 @@ def build(
         for r in report.results
         if r.failed and r.severity == "error" and r.rule not in asked
     )
-    export = report.export.line if report.export is not None and report.export.refused else None
+    export = report.export.line if report.export is not None and report.export.incomplete else None
     return Checklist(
         report.path, org.org.name, report.verdict, questions, pilots, also, export=export
     )

@@ -408,8 +408,18 @@ def evaluate_with_export(
         refused=measured.refused_rows,
         reasons=measured.refused,
         unread=measured.unread,
+        missing=tuple(
+            segment.id
+            for segment in loaded.org.pod_segments
+            if segment.accounts
+            and (
+                segment.id not in measured.segments
+                or not measured.segments[segment.id].area.accounts
+            )
+        ),
     )
-    # Nothing unread passes: rows left out could hold the load that fails the file.
-    verdict = "incomplete" if summary.refused and report.verdict == "go" else report.verdict
+    # Nothing unread passes: rows left out, or a pod segment the export holds no rows for,
+    # could hold the load that fails the file.
+    verdict = "incomplete" if summary.incomplete and report.verdict == "go" else report.verdict
     report = report._replace(errors=tuple(problems), export=summary, verdict=verdict)
     return report, measured

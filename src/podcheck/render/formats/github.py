@@ -40,7 +40,7 @@ def render(report: Report, options: RenderOptions) -> str:
     root = options.base()  # the runner reads annotation paths from the repository's root
     for file in report.files:
         path = unquote(relative_uri(file.path, options.cwd, root))
-        if file.export is not None and file.export.refused:
+        if file.export is not None and file.export.incomplete:
             # First, so that the cap on error annotations never hides it.
             lines.append(
                 (
@@ -110,7 +110,8 @@ def render(report: Report, options: RenderOptions) -> str:
         )
     shown = _within_limits(lines, options.sarif)
     verdicts = ", ".join(
-        f"{f.path}: {f.verdict}" + (f", {f.export.line}" if f.export and f.export.refused else "")
+        f"{f.path}: {f.verdict}"
+        + (f", {f.export.line}" if f.export and f.export.incomplete else "")
         for f in report.files
     )
     shaped = "; ".join(note.text for note in notes(report))

@@ -130,6 +130,8 @@ def _export_fields(export: ExportSummary) -> dict[str, Any]:
         "refused": export.refused,
         "reasons": [{"reason": reason, "rows": n} for reason, n in export.reasons],
         "unread": [{"reason": reason, "rows": n} for reason, n in export.unread],
+        # Pod segments that state accounts and have no row in the export (incomplete).
+        "missing_segments": list(export.missing),
     }
 
 

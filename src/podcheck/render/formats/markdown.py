@@ -60,9 +60,9 @@ def _file(file: FileReport, rules: dict) -> list[str]:
         lines += ["| line | column | input error |", "|---:|---:|---|"]
         lines += [f"| {e.line} | {e.column} | {cell(e.message)} |" for e in file.errors]
         return [*lines, ""]
-    if file.export is not None and (file.export.refused or file.export.unread):
+    if file.export is not None and (file.export.incomplete or file.export.unread):
         export = file.export
-        lines += [f"**{cell(export.line)}**", ""] if export.refused else []
+        lines += [f"**{cell(export.line)}**", ""] if export.incomplete else []
         lines += [f"- export: {cell(line)}" for line in export.unread_lines()]
         lines += [""] if export.unread else []
     lines += [

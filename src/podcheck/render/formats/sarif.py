@@ -106,7 +106,7 @@ def render(report: Report, options: RenderOptions) -> str:
                     ],
                 }
             )
-        if file.export is not None and file.export.refused:
+        if file.export is not None and file.export.incomplete:
             results.append(
                 {
                     "ruleId": INPUT_ERROR_RULE,
