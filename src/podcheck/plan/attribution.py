@@ -15,14 +15,22 @@ def attribute(work: SegmentWork, fixed: tuple[str, ...]) -> None:
     # The segment-scope rules read the segment's totals, which a pod's change moves by its
     # count whichever pod it is: judged once per kind and count, not once per pod.
     by_total: dict[tuple[str, int | None, bool], frozenset[str]] = {}
+    # A pod's change that lists every fixed rule already is not judged; its undone segment
+    # stands for its kind and count until a later pod's change needs the rules.
+    first: dict[tuple[str, int | None, bool], Segment] = {}
     for position, change in enumerate(work.changes):
         undone = _undone(final, change, pods)
         if undone is None:
             continue
         at = pods.get(change.pod) if change.pod is not None else None
         key = (change.kind, change.count, at is not None)
+        if all(c in change.rules for c in fixed):
+            if at is not None and key not in by_total:
+                first.setdefault(key, undone)
+            continue
         if key not in by_total or at is None:
-            by_total[key] = frozenset(c for c in fixed if not work.segment_passes(undone, (c,)))
+            judged = first.pop(key, undone) if at is not None else undone
+            by_total[key] = frozenset(c for c in fixed if not work.segment_passes(judged, (c,)))
         found = set(change.rules) | by_total[key]
         if at is not None and undone.pods is not None:
             found.update(c for c in fixed if not work.pod_passes(undone, at, undone.pods[at], (c,)))

@@ -103,10 +103,19 @@ class _Monthly:
         self.work, self.segment, self.plan, self.codes = work, segment, plan, codes
         self.csm_plan = hires_by_month(plan, "csm")
         self.ratio_codes = tuple(c for c in codes if c not in work.roles.pace)
+        # The month whose added hires the hiring pace set, not a month's ratio (see _guess).
+        self.paced: int | None = None
+        # Candidates by sequence: the one confirmed is the one kept, judged once.
+        self._made: dict[tuple[int, ...], Segment] = {}
 
     def with_extra(self, cumulative: Sequence[int]) -> Segment:
-        target = [self.csm_plan[m] + cumulative[m] for m in range(PLAN_MONTHS + 1)]
-        return replace(self.segment, hiring_plan=respread(self.plan, "csm", target))
+        key = tuple(cumulative)
+        made = self._made.get(key)
+        if made is None:
+            target = [self.csm_plan[m] + cumulative[m] for m in range(PLAN_MONTHS + 1)]
+            made = replace(self.segment, hiring_plan=respread(self.plan, "csm", target))
+            self._made = {key: made}
+        return made
 
     def hire(self) -> None:
         work, segment, plan, codes = self.work, self.segment, self.plan, self.codes
@@ -171,6 +180,7 @@ class _Monthly:
                     return None
                 need = max([ceil(n - people[1]) for n in needs if n is not None] or [0])
             extra[month] = max(extra[month - 1], need)
+        by_ratio = extra[PLAN_MONTHS]
         for code in _pace(self.work, self.codes):
             pace = self.work.rules[code]
             if not isinstance(pace.threshold, (int, Fraction)):
@@ -179,16 +189,23 @@ class _Monthly:
             csm_hires = months[PLAN_MONTHS].csm - months[0].csm
             need = ceil(ae_hires / (1 + Fraction(pace.threshold)) - csm_hires)
             extra[PLAN_MONTHS] = max(extra[PLAN_MONTHS], need)
+        self.paced = PLAN_MONTHS if extra[PLAN_MONTHS] > by_ratio else None
         return extra
 
     def _confirmed(self, extra: Sequence[int]) -> bool:
         """The oracle's word on a guessed sequence: it passes, and each added hire moved a
-        month later (or dropped, in month 12) fails."""
+        month later (or dropped, in month 12) fails.
+
+        A month whose hires a ratio bar set needs no asking: a ratio rule of the hiring
+        plan (its role in the rule data) judges AEs per CSM in every month 1 to 12, and
+        one CSM fewer that month puts the month over the bar the guess solved. Only the
+        hiring pace's month is asked: its closed form reads the pace as a hire count.
+        """
         passes = self.work.segment_passes
         if not passes(self.with_extra(extra), self.codes):
             return False
         for month in range(1, PLAN_MONTHS + 1):
-            if extra[month] > extra[month - 1]:
+            if extra[month] > extra[month - 1] and month == self.paced:
                 later = list(extra)
                 later[month] -= 1
                 if passes(self.with_extra(later), self.codes):

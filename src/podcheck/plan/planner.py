@@ -70,7 +70,7 @@ def make_plan(
     if report is None:
         report = evaluate(loaded, rules, waivers, book)
     roles = plan_rules(book)
-    context = planning_context(book)
+    context = _context(book)
     failing = targets(report, fail_on)
     in_force = {rule.code: rule for rule in rules if rule.severity in gate}
     changes: list[Change] = []
@@ -134,6 +134,17 @@ def make_plan(
         revised_recommended=with_recommended,
         leading=leading,
     )
+
+
+# The last rule book's planning context: made once for the many files of a run.
+_CONTEXT: list[tuple[Sequence[Rule], Any]] = []
+
+
+def _context(book: Sequence[Rule]) -> Any:
+    """The engine's planning context for `book`, made once per rule book (by identity)."""
+    if not _CONTEXT or _CONTEXT[0][0] is not book:
+        _CONTEXT[:] = [(book, planning_context(book))]
+    return _CONTEXT[0][1]
 
 
 def _plan_segments(

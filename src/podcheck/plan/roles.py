@@ -54,7 +54,21 @@ class PlanRules:
         return tuple(code for code in codes if any(code in group for group in groups))
 
 
+# The last rule book's roles: a run plans every file with one rule book.
+_LAST: list[tuple[Sequence[Rule], PlanRules]] = []
+
+
 def plan_rules(book: Sequence[Rule]) -> PlanRules:
+    """The roles of the rules in `book`, read once per rule book (by identity: a book is
+    not changed once made)."""
+    if _LAST and _LAST[0][0] is book:
+        return _LAST[0][1]
+    found = _read_roles(book)
+    _LAST[:] = [(book, found)]
+    return found
+
+
+def _read_roles(book: Sequence[Rule]) -> PlanRules:
     def having(test: Callable[[PlanRole], bool]) -> tuple[str, ...]:
         return tuple(rule.code for rule in book if test(rule.roles.plan))
 

@@ -43,6 +43,8 @@ class SegmentWork:
         self.context = context
         # Pod subjects by segment state and rule: a pod's candidates differ only in the pod.
         self._made: dict[str, dict[int, Subject]] = {}
+        self._judged: Segment | None = None
+        self._verdicts: dict[str, bool] = {}
         self.rules, self.roles, self.waivers = rules, roles, waivers
         self.failing = list(failing)
         self.codes = {r.rule for r in failing}
@@ -59,10 +61,19 @@ class SegmentWork:
         return rule_status(rule, subject, self.document, self.waivers) == "fail"
 
     def segment_passes(self, segment: Segment, codes: Iterable[str]) -> bool:
+        # The last segment judged keeps its verdicts: a search's answer is judged again when
+        # it is kept and when its fixed rules are listed (segments are never changed).
+        if self._judged is not segment:
+            self._judged, self._verdicts = segment, {}
+        verdicts = self._verdicts
         for code in codes:
-            rule = self.rules[code]
-            subject = segment_subject(self.org, self.index, segment, rule, self.context)
-            if subject is not None and self._fails(code, subject):
+            passes = verdicts.get(code)
+            if passes is None:
+                rule = self.rules[code]
+                subject = segment_subject(self.org, self.index, segment, rule, self.context)
+                passes = subject is None or not self._fails(code, subject)
+                verdicts[code] = passes
+            if not passes:
                 return False
         return True
 
