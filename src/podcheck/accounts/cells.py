@@ -17,7 +17,8 @@ DateOrder = Literal["mdy", "dmy"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy")
 ORDER_NAMES = {"mdy": "M/D/YYYY", "dmy": "D/M/YYYY"}
 _CURRENCY = "USD"
-_MAX_DIGITS = 13
+# Whole dollars of more digits are no ARR (numbers.MAX_MONEY is 13 digits).
+_MAX_WHOLE_DIGITS = 12
 
 
 def _grouped(whole: str) -> str | None:
@@ -37,11 +38,18 @@ def parse_cents(text: str) -> int | Fraction:
     The forms CRMs write (digits, an optional `$` or `USD`, thousands commas, two decimals)
     are read with string methods, in about the time `float()` takes; anything else
     (`48.25K`, more decimals) goes to the general money parser, which refuses what is not
-    money.
+    money. Digits are ASCII only: `٤٨٢٥٠` or full-width `４８２５０` is refused, never read
+    as an amount (as in org files).
     """
-    found = _plain(text)
-    if found is not None:
-        return found
+    # The common case first, inline (this runs per row): 48250.00 or 48250.
+    digits = text[:-3] + text[-2:] if text[-3:-2] == "." else text + "00"
+    if (
+        2 < len(digits) <= _MAX_WHOLE_DIGITS + 2
+        and digits.isdigit()
+        and digits.isascii()
+        and (digits[0] != "0" or len(digits) == 3)
+    ):
+        return int(digits)
     amount = text.strip()
     if amount.endswith(_CURRENCY):
         amount = amount[: -len(_CURRENCY)].rstrip()
@@ -59,23 +67,22 @@ def parse_cents(text: str) -> int | Fraction:
         return found
     if amount.startswith("$"):
         raise numbers.AmountError("expected one currency sign")
-    value = numbers.parse_money(amount or text.strip())
+    written = amount or text.strip()
+    if not written.isascii():  # the money parser's \d would read other digits
+        raise numbers.AmountError("expected an amount in ASCII digits")
+    value = numbers.parse_money(written)
     return numbers.normalise(Fraction(value) * 100)
 
 
 def _plain(text: str) -> int | None:
-    """Cents of `48250` or `48250.00`; None for any other form."""
-    whole, dot, cents = text.partition(".")
-    # A leading zero is left to the general parser, which refuses it as money does everywhere.
-    if not (whole.isdigit() and whole.isascii() and len(whole) < _MAX_DIGITS):
+    """Cents of `48250` or `48250.00`; None for any other form.
+
+    ASCII digits only, at most 12 before the cents; a leading zero is left to the general
+    parser, which refuses it as money does everywhere."""
+    digits = text[:-3] + text[-2:] if text[-3:-2] == "." else text + "00"
+    if not (2 < len(digits) <= _MAX_WHOLE_DIGITS + 2 and digits.isdigit() and digits.isascii()):
         return None
-    if whole[0] == "0" and whole != "0":
-        return None
-    if not dot:
-        return int(whole) * 100
-    if len(cents) == 2 and cents.isdigit() and cents.isascii():
-        return int(whole + cents)
-    return None
+    return int(digits) if digits[0] != "0" or len(digits) == 3 else None
 
 
 class Slashed(tuple[int, int, int]):

@@ -194,7 +194,8 @@ class Workbook:
                 raise WorkbookError("a cell points past the shared-string table") from None
         if kind == "b":
             return "TRUE" if text == "1" else "FALSE"
-        if kind in ("str", "e", "d", "inlineStr"):
+        if kind in ("str", "e", "d", "inlineStr") or not text.isascii():
+            # float() would read Arabic-Indic or full-width digits; as text, they are refused.
             return text
         try:
             number = float(text)
