@@ -124,8 +124,11 @@ def resolve_plain(text: str) -> Value:
     """The value of an unquoted scalar under podcheck's small schema."""
     if text in _KEYWORDS:
         return _KEYWORDS[text]
-    if text[:1] not in _NUMBER_START:  # most scalars are words: skip the patterns
+    first = text[:1]
+    if first not in _NUMBER_START:  # most scalars are words: skip the patterns
         return text
+    if text.isdigit() and text.isascii() and len(text) <= 15:  # a count, the common number
+        return text if first == "0" and len(text) > 1 else int(text)
     if _INTEGER.fullmatch(text):
         digits = text.lstrip("+-")
         if len(digits) > 1 and digits.startswith("0"):
@@ -159,13 +162,7 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None =
     Only a regular file is read, reached through no link out of `root` (the working
     directory unless given): see podcheck.core.paths, the guard every named path passes.
     """
-    handle = paths.open_regular(path, root)
-    try:
-        with handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputErrors([InputError(path, 1, 1, f"cannot read file: {reason.lower()}")]) from None
+    raw = paths.read_regular(path, max_bytes + 1, root)
     check_size(raw, path, max_bytes)
     return raw
 
@@ -258,21 +255,6 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-class _Frame:
-    """An open mapping or sequence: where it stands and what it expects next."""
-
-    __slots__ = ("key", "key_mark", "mapping", "next_index", "path", "sequence")
-
-    def __init__(self, container: dict | list, path: Path) -> None:
-        # Exactly one of the two is set; two typed slots spare a type test per value.
-        self.mapping = container if isinstance(container, dict) else None
-        self.sequence = container if isinstance(container, list) else None
-        self.path = path
-        self.key: str | None = None  # a mapping's key waiting for its value
-        self.key_mark: Mark = None
-        self.next_index = 0
-
-
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; no org file needs that"
 _TOO_MANY = f"more than {MAX_VALUES:,} values; no org file needs that many"
 
@@ -280,61 +262,108 @@ _TOO_MANY = f"more than {MAX_VALUES:,} values; no org file needs that many"
 class _Builder:
     """Turns parser events into values and places, refusing what podcheck does not accept.
 
-    It runs once per value of every file, so the common path (a scalar) is written out in
-    the loop and events are told apart by their exact class.
+    It runs once per value of every file, so the open collection's state lives in local
+    variables (saved on a stack while a child is open), the common path (a scalar) is
+    written out in the loop, and events are told apart by their exact class.
     """
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.stack: list[_Frame] = []
         self.places: dict[Path, Place] = {}
-        self.root: Value = None
-        self.documents = 0
 
-    def build(self, next_event: Callable[[], yaml.Event | None]) -> Document:
-        stack, places = self.stack, self.places
+    def build(self, next_event: Callable[[], Any]) -> Document:
+        places = self.places
+        root: Value = None
+        documents = 0
+        # The open collection (exactly one of mapping and sequence is set, or neither at
+        # the top level), its path, the key waiting for its value and the next list index.
+        mapping: dict[str, Value] | None = None
+        sequence: list[Value] | None = None
+        path: Path = ()
+        key: str | None = None
+        key_mark: Mark = None
+        index = 0
+        # The enclosing collections' states, saved while a child is open.
+        stack: list[tuple[Any, Any, Path, Any, Mark, int]] = []
         while (event := next_event()) is not None:
-            if type(event) is ScalarEvent:
+            kind = type(event)
+            if kind is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     self.refuse_properties(event)
-                frame = stack[-1] if stack else None
-                if frame is not None and frame.mapping is not None and frame.key is None:
-                    key = event.value
-                    if key in frame.mapping or (key == "<<" and not event.style):
-                        raise self.refuse_key(frame, event)
-                    frame.key = key
-                    frame.key_mark = event.start_mark
-                    continue
-                text, quoted = event.value, bool(event.style)  # quoted or block: text
-                value = text if quoted else resolve_plain(text)
-                if frame is None or frame.mapping is None:
-                    self.place(value, event.start_mark, text, not quoted)
-                else:  # a mapping's value: the most common event, placed here
-                    owner = frame.key
-                    assert owner is not None  # the key came just before
-                    frame.mapping[owner] = value
-                    frame.key = None
-                    path = (*frame.path, owner)
-                    places[path] = (event.start_mark, frame.key_mark, text, not quoted)
+                text, style = event.value, event.style
+                if mapping is not None:
+                    if key is None:
+                        if text in mapping or (text == "<<" and not style):
+                            raise self.refuse_key(path, event)
+                        key, key_mark = text, event.start_mark
+                        continue
+                    # A mapping's value, the most common event. Quoted and block scalars
+                    # are text, and so are most plain ones (words): no call for those.
+                    if style or (text[:1] not in _NUMBER_START and text not in _KEYWORDS):
+                        value = text
+                    else:
+                        value = resolve_plain(text)
+                    mapping[key] = value
+                    places[path + (key,)] = (event.start_mark, key_mark, text, not style)
+                    key = None
                     if len(places) > MAX_VALUES:
                         raise self.fail(event.start_mark, _TOO_MANY)
-            elif type(event) is MappingStartEvent:
-                self.open({}, event)
-            elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
-                stack.pop()
-            elif type(event) is SequenceStartEvent:
-                self.open([], event)
-            elif type(event) is AliasEvent:
+                    continue
+                if len(places) > MAX_VALUES:
+                    raise self.fail(event.start_mark, _TOO_MANY)
+                value = text if style else resolve_plain(text)
+                if sequence is not None:
+                    sequence.append(value)
+                    places[path + (index,)] = (event.start_mark, None, text, not style)
+                    index += 1
+                else:
+                    root = value
+                    places[()] = (event.start_mark, None, text, not style)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                self.refuse_properties(event)
+                mark = event.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(mark, _TOO_DEEP)
+                if mapping is not None and key is None:
+                    raise self.fail(
+                        mark, "a mapping key must be a plain value, not a list or mapping"
+                    )
+                if len(places) > MAX_VALUES:
+                    raise self.fail(mark, _TOO_MANY)
+                container: Any = {} if kind is MappingStartEvent else []
+                inner: Path
+                if mapping is not None:
+                    mapping[key] = container  # type: ignore[index]
+                    inner = path + (key,)  # type: ignore[operator]
+                    places[inner] = (mark, key_mark, None, False)
+                    key = None
+                elif sequence is not None:
+                    sequence.append(container)
+                    inner = path + (index,)
+                    places[inner] = (mark, None, None, False)
+                    index += 1
+                else:
+                    root, inner = container, ()
+                    places[()] = (mark, None, None, False)
+                stack.append((mapping, sequence, path, key, key_mark, index))
+                if kind is MappingStartEvent:
+                    mapping, sequence = container, None
+                else:
+                    mapping, sequence = None, container
+                path, key, key_mark, index = inner, None, None, 0
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                mapping, sequence, path, key, key_mark, index = stack.pop()
+            elif kind is AliasEvent:
                 raise self.fail(
                     event.start_mark, f"alias '*{event.anchor}' is not allowed; write the value out"
                 )
-            elif type(event) is DocumentStartEvent:
-                self.documents += 1
-                if self.documents > 1:
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
                     raise self.fail(
                         event.start_mark, "more than one YAML document; expected exactly one"
                     )
-        return Document(self.path, self.root, self.places)
+        return Document(self.path, root, places)
 
     def fail(self, mark: Mark, message: str) -> InputErrors:
         return InputErrors([InputError(self.path, mark.line + 1, mark.column + 1, message)])
@@ -349,48 +378,12 @@ class _Builder:
                 event.start_mark, f"tag '{event.tag}' is not allowed; write plain values"
             )
 
-    def refuse_key(self, frame: _Frame, event: yaml.ScalarEvent) -> InputErrors:
-        """The error for a merge key or a key given twice."""
+    def refuse_key(self, path: Path, event: yaml.ScalarEvent) -> InputErrors:
+        """The error for a merge key or a key given twice in the mapping at `path`."""
         key = event.value
         if key == "<<" and not event.style:
             return self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
-        key_path = (*frame.path, key)
-        first = self.places[key_path][1]
+        first = self.places[path + (key,)][1]
         assert first is not None  # every value in a mapping has its key's mark
         message = f"duplicate key {excerpt(key)} (first given at line {first.line + 1})"
         return self.fail(event.start_mark, message)
-
-    def open(self, container: dict | list, event: yaml.CollectionStartEvent) -> None:
-        self.refuse_properties(event)
-        mark = event.start_mark
-        if len(self.stack) >= MAX_DEPTH:
-            raise self.fail(mark, _TOO_DEEP)
-        frame = self.stack[-1] if self.stack else None
-        if frame is not None and frame.key is None and frame.mapping is not None:
-            raise self.fail(mark, "a mapping key must be a plain value, not a list or mapping")
-        path = self.place(container, mark, None, False)
-        self.stack.append(_Frame(container, path))
-
-    def place(self, value: Value, mark: Mark, raw: str | None, plain: bool) -> Path:
-        if len(self.places) > MAX_VALUES:
-            raise self.fail(mark, _TOO_MANY)
-        if not self.stack:
-            self.root = value
-            self.places[()] = (mark, None, raw, plain)
-            return ()
-        frame = self.stack[-1]
-        path: Path
-        if frame.mapping is not None:
-            key = frame.key
-            assert key is not None  # a scalar or collection start always follows its key
-            frame.mapping[key] = value
-            frame.key = None
-            path = (*frame.path, key)
-            self.places[path] = (mark, frame.key_mark, raw, plain)
-        else:
-            assert frame.sequence is not None
-            frame.sequence.append(value)
-            path = (*frame.path, frame.next_index)
-            frame.next_index += 1
-            self.places[path] = (mark, None, raw, plain)
-        return path
