@@ -285,6 +285,7 @@ class _Builder:
         index = 0
         # The enclosing collections' states, saved while a child is open.
         stack: list[tuple[Any, Any, Path, Any, Mark, int]] = []
+        at: Path
         while (event := next_event()) is not None:
             kind = type(event)
             if kind is ScalarEvent:
@@ -304,7 +305,8 @@ class _Builder:
                     else:
                         value = resolve_plain(text)
                     mapping[key] = value
-                    places[path + (key,)] = (event.start_mark, key_mark, text, not style)
+                    at = (*path, key)
+                    places[at] = (event.start_mark, key_mark, text, not style)
                     key = None
                     if len(places) > MAX_VALUES:
                         raise self.fail(event.start_mark, _TOO_MANY)
@@ -314,7 +316,8 @@ class _Builder:
                 value = text if style else resolve_plain(text)
                 if sequence is not None:
                     sequence.append(value)
-                    places[path + (index,)] = (event.start_mark, None, text, not style)
+                    at = (*path, index)
+                    places[at] = (event.start_mark, None, text, not style)
                     index += 1
                 else:
                     root = value
@@ -334,12 +337,12 @@ class _Builder:
                 inner: Path
                 if mapping is not None:
                     mapping[key] = container  # type: ignore[index]
-                    inner = path + (key,)  # type: ignore[operator]
+                    inner = (*path, key)  # type: ignore[arg-type]
                     places[inner] = (mark, key_mark, None, False)
                     key = None
                 elif sequence is not None:
                     sequence.append(container)
-                    inner = path + (index,)
+                    inner = (*path, index)
                     places[inner] = (mark, None, None, False)
                     index += 1
                 else:
@@ -383,7 +386,8 @@ class _Builder:
         key = event.value
         if key == "<<" and not event.style:
             return self.fail(event.start_mark, "merge key '<<' is not allowed; write the keys out")
-        first = self.places[path + (key,)][1]
+        at = (*path, key)
+        first = self.places[at][1]
         assert first is not None  # every value in a mapping has its key's mark
         message = f"duplicate key {excerpt(key)} (first given at line {first.line + 1})"
         return self.fail(event.start_mark, message)
