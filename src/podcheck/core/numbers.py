@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 Number = int | Fraction
 
@@ -55,6 +56,40 @@ def quotient(numerator: int, denominator: int) -> Number:
     """
     whole, rest = divmod(numerator, denominator)
     return whole if rest == 0 else Fraction(numerator, denominator)
+
+
+def order(left: object, right: object) -> int:
+    """-1, 0 or 1 as `left` is below, equal to or above `right`, exactly.
+
+    Ints and Fractions are compared by cross-multiplying their integer ratios (denominators
+    are positive), which is several times cheaper than Fraction's own comparison and as
+    exact; other values are compared by their own operators.
+    """
+    left_kind, right_kind = type(left), type(right)
+    if left_kind is int and right_kind is int:
+        return (left > right) - (left < right)  # type: ignore[operator]
+    if left_kind in _NUMBER_TYPES and right_kind in _NUMBER_TYPES:
+        numerator, denominator = left.as_integer_ratio()  # type: ignore[attr-defined]
+        other, other_denominator = right.as_integer_ratio()  # type: ignore[attr-defined]
+        left, right = numerator * other_denominator, other * denominator
+    return (left > right) - (left < right)  # type: ignore[operator]
+
+
+def exactly(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """`compare` (operator.ge, operator.lt, ...) made exact and cheap for ints and Fractions,
+    as `order` compares them; other values go to `compare` itself."""
+
+    def holds(left: Any, right: Any) -> bool:
+        left_kind, right_kind = type(left), type(right)
+        if left_kind is int and right_kind is int:
+            return compare(left, right)
+        if left_kind in _NUMBER_TYPES and right_kind in _NUMBER_TYPES:
+            numerator, denominator = left.as_integer_ratio()
+            other, other_denominator = right.as_integer_ratio()
+            return compare(numerator * other_denominator, other * denominator)
+        return compare(left, right)
+
+    return holds
 
 
 def parse_money(value: object) -> Number:

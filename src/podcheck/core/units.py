@@ -126,6 +126,11 @@ def write(unit: str, value: Any) -> str:
 
 def write_detail(value: Any) -> str:
     """A metric's supporting figure in a message."""
+    kind = type(value)
+    if kind is str:  # most details are words, or figures written already
+        return value
+    if kind is int:
+        return str(value)
     if value is None:
         return "not stated"
     if isinstance(value, bool):

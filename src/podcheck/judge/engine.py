@@ -4,12 +4,12 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
 import operator
+import string
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from fractions import Fraction
-from functools import cache
 from typing import Any, NamedTuple
 
 from podcheck.core import units
+from podcheck.core.numbers import exactly, order
 from podcheck.judge import economics
 from podcheck.judge.pilot_decision import decide_pilot
 from podcheck.judge.recommend import recommend
@@ -22,7 +22,7 @@ from podcheck.judge.report import (
     SegmentVerdict,
 )
 from podcheck.judge.rule import Rule
-from podcheck.judge.rulebook import load_catalogue, role_rule, template_fields, with_role
+from podcheck.judge.rulebook import load_catalogue, role_rule, with_role
 from podcheck.judge.waivers import Waiver
 from podcheck.judge.waivers import find as find_waiver
 from podcheck.metrics import (
@@ -35,6 +35,7 @@ from podcheck.metrics import (
     whole_segment,
 )
 from podcheck.metrics.projection import peak_ratio
+from podcheck.metrics.registry import Group, MetricFunction
 from podcheck.orgfile.loader import LoadedOrg
 from podcheck.orgfile.model import OrgFile, Segment
 from podcheck.orgfile.source import Document
@@ -48,11 +49,12 @@ def _matches(actual: Any, wanted: Any) -> bool:
     return all(actual.get(key) == value for key, value in wanted.items())
 
 
+# Orderings compare ints and Fractions exactly by cross-multiplying (core.numbers.exactly).
 COMPARISONS: Mapping[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
+    ">=": exactly(operator.ge),
+    ">": exactly(operator.gt),
+    "<=": exactly(operator.le),
+    "<": exactly(operator.lt),
     "in": lambda actual, allowed: actual in allowed,
     "is": operator.eq,
     "contains-all": _contains_all,
@@ -77,35 +79,37 @@ def evaluate(
     rules that consult others read; `export` is an account export measured against this
     org (podcheck.accounts.measures.Book), for the rules that require one."""
     org, document = loaded.org, loaded.document
-    book = load_catalogue() if book is None else book
+    roles = _book_roles(load_catalogue() if book is None else book)
 
-    def judge(rule: Rule, subject: Subject) -> tuple[str, str]:
-        found = run_rule(rule, subject, document)
-        return found.status, found.message
-
-    context = rule_context(book, judge)
-    subjects = _Subjects.of(org, context, export)
-    by_rule: dict[str, tuple[Result, ...]] = {}
-    later = [rule for rule in rules if REGISTRY[rule.metric].after_segments]
-    for rule in rules:
-        if not REGISTRY[rule.metric].after_segments:
-            by_rule[rule.code] = _run(rule, subjects, document, waivers)
+    context = Context(
+        _judge,
+        _status,
+        scale_up=roles.scale_up,
+        fit_gates=roles.fit_gates,
+        acv_floor=roles.acv_floor,
+    )
+    prepared = _prepared_all(rules)
+    subjects = _Subjects(org, context, export)
+    by_rule = [
+        [] if found.after_segments else _run(found, subjects, document, waivers)
+        for found in prepared
+    ]
     # Rules that read pilot decisions run once the segments' own results are known.
-    own = _by_segment(by_rule.values())
-    pilot_roles = {rule.code: rule.roles.pilot for rule in book if rule.roles.pilot}
-    decisions = {
-        segment.id: decide_pilot(segment, own.get(segment.id, []), pilot_roles)
-        for segment in org.pod_segments
-        if segment.pilot_results is not None
-    }
-    if later:
+    decisions: dict[str, PilotDecision] = {}
+    piloted = [segment for segment in org.pod_segments if segment.pilot_results is not None]
+    if piloted:
+        own = _by_segment(by_rule)
+        decisions = {
+            segment.id: decide_pilot(segment, own.get(segment.id, []), roles.pilot)
+            for segment in piloted
+        }
         context = context._replace(decisions={key: d.action for key, d in decisions.items()})
-        subjects = _Subjects.of(org, context, export)
-        for rule in later:
-            by_rule[rule.code] = _run(rule, subjects, document, waivers)
-        own = _by_segment(by_rule.values())
-    results = tuple(result for rule in rules for result in by_rule[rule.code])
-    floor = role_rule(book, "acv_floor").threshold
+        subjects = _Subjects(org, context, export)
+    for position, found in enumerate(prepared):
+        if found.after_segments:
+            by_rule[position] = _run(found, subjects, document, waivers)
+    results = [result for found in by_rule for result in found]
+    own = _by_segment((results,))
     summaries = tuple(
         _summarise(
             org,
@@ -113,25 +117,53 @@ def evaluate(
             segment,
             own.get(segment.id, []),
             decisions.get(segment.id),
-            floor,
+            roles.acv_floor,
             document,
         )
         for index, segment in enumerate(org.segments)
     )
-    failed = any(r.failed and r.severity == "error" for r in results)
+    failed = any(r.status == "fail" and r.severity == "error" for r in results)
     return FileReport(
         path=document.path,
         org=org.org.name,
         verdict="no-go" if failed else "go",
         segments=summaries,
-        results=results,
+        results=tuple(results),
     )
 
 
+class _BookRoles(NamedTuple):
+    """What the rules that consult others read from the catalogue as configured."""
+
+    book: Sequence[Rule]
+    scale_up: tuple[Rule, ...]
+    fit_gates: tuple[Rule, ...]
+    acv_floor: Any
+    pilot: dict[str, str]  # rule code -> its role in the pilot decision
+
+
+_last_roles: list[_BookRoles] = []
+
+
+def _book_roles(book: Sequence[Rule]) -> _BookRoles:
+    """The book's roles, read once per book: a run judges every file with the same one."""
+    if type(book) is tuple and _last_roles and _last_roles[0].book is book:
+        return _last_roles[0]
+    found = _BookRoles(
+        book,
+        with_role(book, "scale_up"),
+        with_role(book, "fit_gate"),
+        role_rule(book, "acv_floor").threshold,
+        {rule.code: rule.roles.pilot for rule in book if rule.roles.pilot},
+    )
+    _last_roles[:] = [found]
+    return found
+
+
 def _run(
-    rule: Rule, subjects: "_Subjects", document: Document, waivers: Sequence[Waiver]
-) -> tuple[Result, ...]:
-    return tuple(run_rule(rule, subject, document, waivers) for subject in subjects.judged_by(rule))
+    found: "_Prepared", subjects: "_Subjects", document: Document, waivers: Sequence[Waiver]
+) -> list[Result]:
+    return [_result(found, subject, document, waivers) for subject in subjects.of(found.kind)]
 
 
 def _by_segment(groups: Iterable[Sequence[Result]]) -> dict[str | None, list[Result]]:
@@ -141,6 +173,17 @@ def _by_segment(groups: Iterable[Sequence[Result]]) -> dict[str | None, list[Res
         for result in results:
             found.setdefault(result.segment, []).append(result)
     return found
+
+
+class _Kind(NamedTuple):
+    """Which subjects a rule judges: every rule of one kind judges the same ones."""
+
+    org: bool
+    always: bool  # the org even in a file without pod segments
+    segment: bool
+    pod: bool
+    whole: bool  # the whole segment, not the pilot cohort
+    requires: str | None
 
 
 class _PodSegment(NamedTuple):
@@ -154,35 +197,50 @@ class _PodSegment(NamedTuple):
     all_pods: tuple[Subject, ...]
 
 
-class _Subjects(NamedTuple):
-    """Everything rules judge in one file, made once, in file order."""
+class _Subjects:
+    """Everything rules judge in one file, made when first asked for, in file order."""
 
-    org_subject: Subject
-    pod_segments: tuple[_PodSegment, ...]
+    __slots__ = ("context", "export", "made", "org", "org_subject", "pod_segments")
 
-    @classmethod
-    def of(cls, org: OrgFile, context: Context, export: Any = None) -> "_Subjects":
-        made = [
-            _pod_segment(org, index, segment, context, export)
+    def __init__(self, org: OrgFile, context: Context, export: Any = None) -> None:
+        self.org, self.context, self.export = org, context, export
+        self.org_subject = Subject(org, context=context, export=export)
+        self.pod_segments: list[tuple[int, Segment, _PodSegment | None]] = [
+            (index, segment, None)
             for index, segment in enumerate(org.segments)
             if segment.model == "pod"
         ]
-        return cls(Subject(org, context=context, export=export), tuple(made))
+        self.made: dict[_Kind, tuple[Subject, ...]] = {}
 
-    def judged_by(self, rule: Rule) -> Iterator[Subject]:
-        """Every subject the rule judges, in file order: the org, pod segments, their pods."""
-        if "org" in rule.scope and (rule.runs == "always" or self.pod_segments):
+    def of(self, kind: _Kind) -> tuple[Subject, ...]:
+        """Every subject a rule of this kind judges, in file order: the org, pod segments,
+        their pods."""
+        found = self.made.get(kind)
+        if found is None:
+            found = self.made[kind] = tuple(self._judged(kind))
+        return found
+
+    def _judged(self, kind: _Kind) -> Iterator[Subject]:
+        if kind.org and (kind.always or self.pod_segments):
             yield self.org_subject
-        for pod_segment in self.pod_segments:
-            yield from _judged_in(pod_segment, rule, self.org_subject.export)
+        for position, (index, segment, made) in enumerate(self.pod_segments):
+            if _lacks(kind.requires, segment, self.export):
+                continue
+            if made is None:
+                made = _pod_segment(self.org, index, segment, self.context, self.export)
+                self.pod_segments[position] = (index, segment, made)
+            if kind.segment:
+                yield made.whole if kind.whole else made.cohort
+            if kind.pod:
+                yield from made.all_pods if kind.whole else made.cohort_pods
 
 
 def _pod_segment(
     org: OrgFile, index: int, segment: Segment, context: Context, export: Any = None
 ) -> _PodSegment:
     whole = whole_segment(segment, index)
-    cohort = judged_group(org, segment, index)
-    groups = [whole] if cohort is whole or cohort == whole else [cohort, whole]
+    cohort = _cohort(org, segment, index, whole)
+    groups = [whole] if cohort is whole else [cohort, whole]
     subjects = [
         (
             Subject(org, segment, index, group=group, context=context, export=export),
@@ -196,9 +254,15 @@ def _pod_segment(
     return _PodSegment(segment, *subjects[0], *subjects[-1])
 
 
+def _cohort(org: OrgFile, segment: Segment, index: int, whole: Group) -> Group:
+    """The group segment rules judge: `whole` itself unless a pilot cohort is marked."""
+    cohort = judged_group(org, segment, index)
+    return cohort if cohort.marked else whole
+
+
 def _judged_in(pod_segment: _PodSegment, rule: Rule, export: Any = None) -> Iterator[Subject]:
     segment, cohort, cohort_pods, whole, all_pods = pod_segment
-    if _lacks(rule, segment, export):
+    if _lacks(rule.requires, segment, export):
         return
     judges_whole = rule.judges == "segment"
     if "segment" in rule.scope:
@@ -211,11 +275,7 @@ def planning_context(book: Sequence[Rule]) -> Context:
     """The context rules that consult others need, for judging candidate changes one rule
     and one segment at a time (podcheck plan)."""
 
-    def judge(rule: Rule, subject: Subject) -> tuple[str, str]:
-        found = run_rule(rule, subject, Document("", None, {}))
-        return found.status, found.message
-
-    return rule_context(book, judge)
+    return rule_context(book, _judge)
 
 
 def rule_context(
@@ -223,11 +283,13 @@ def rule_context(
 ) -> Context:
     """What the rules that consult others read from the catalogue as configured: the rules
     scale-up readiness re-judges, the model fit's gates and its ACV floor."""
+    roles = _book_roles(book)
     return Context(
         judge,
-        scale_up=with_role(book, "scale_up"),
-        fit_gates=with_role(book, "fit_gate"),
-        acv_floor=role_rule(book, "acv_floor").threshold,
+        _status,
+        scale_up=roles.scale_up,
+        fit_gates=roles.fit_gates,
+        acv_floor=roles.acv_floor,
     )
 
 
@@ -237,7 +299,7 @@ def segment_subject(
     """The segment-scope subject `rule` judges in one pod segment (its cohort or the whole
     segment), or None when the rule does not judge it; made alone, for a search that
     judges one candidate segment after another."""
-    if "segment" not in rule.scope or _lacks(rule, segment, None):
+    if "segment" not in rule.scope or _lacks(rule.requires, segment, None):
         return None
     judged = judged_group(org, segment, index)
     group = whole_segment(segment, index) if rule.judges == "segment" else judged
@@ -252,22 +314,108 @@ def segment_subjects(
     return _judged_in(_pod_segment(org, index, segment, context), rule)
 
 
-def _lacks(rule: Rule, segment: Segment, export: Any) -> bool:
-    """Whether the rule needs data this run does not have: an account export, or a
+def _lacks(requires: str | None, segment: Segment, export: Any) -> bool:
+    """Whether a rule that `requires` data lacks it in this run: an account export, or a
     segment field such as pilot_results."""
-    if rule.requires == "accounts":
+    if requires is None:
+        return False
+    if requires == "accounts":
         return export is None
-    return rule.requires is not None and getattr(segment, rule.requires) is None
+    return getattr(segment, requires) is None
+
+
+# A message field's value: (subject, measurement, actual, month, first failing, bar) -> text.
+_Field = Callable[[Subject, Measurement, Any, Any, Any, Any], str]
+
+
+class _Template(NamedTuple):
+    """A message template with what is the same for every subject already written in."""
+
+    text: str
+    fields: tuple[tuple[str, _Field], ...]  # by name; none: `text` is the message
+
+
+class _Prepared(NamedTuple):
+    """A rule made ready to run, once per rule: its metric, how it compares, which subjects
+    it judges and its messages' fields, so that a result costs only what varies."""
+
+    rule: Rule
+    measure: MetricFunction
+    after_segments: bool
+    kind: _Kind
+    passes: Callable[[Any, Any], bool]
+    upper: bool  # a series is reported by its highest element
+    write: Callable[[Any], str]  # a value in the rule's unit
+    templates: dict[tuple[str, str | None], _Template | None]  # (status, case), as found
+
+
+# Rules prepared so far, by identity: a run judges every file with the same rule objects.
+_PREPARED: dict[int, _Prepared] = {}
+_PREPARED_LIMIT = 4096
+
+
+def _prepared(rule: Rule) -> _Prepared:
+    found = _PREPARED.get(id(rule))
+    if found is not None and found.rule is rule:
+        return found
+    if len(_PREPARED) >= _PREPARED_LIMIT:  # rules made over and over (tests, configs)
+        _PREPARED.clear()
+    spec = REGISTRY[rule.metric]
+    scope = rule.scope
+    writer = units.UNITS[rule.unit].write
+    found = _PREPARED[id(rule)] = _Prepared(
+        rule=rule,
+        measure=spec.function,
+        after_segments=spec.after_segments,
+        kind=_Kind(
+            "org" in scope,
+            rule.runs == "always",
+            "segment" in scope,
+            "pod" in scope,
+            rule.judges == "segment",
+            rule.requires,
+        ),
+        passes=COMPARISONS[rule.compare],
+        upper=rule.compare in _UPPER_BOUNDS,
+        write=lambda value: "not stated" if value is None else writer(value),
+        templates={},
+    )
+    return found
+
+
+_last_prepared: list[tuple[tuple[Rule, ...], tuple[_Prepared, ...]]] = []
+
+
+def _prepared_all(rules: Sequence[Rule]) -> Sequence[_Prepared]:
+    """The rules in force, prepared; once per run for a run's tuple of them."""
+    if type(rules) is not tuple:
+        return [_prepared(rule) for rule in rules]
+    if _last_prepared and _last_prepared[0][0] is rules:
+        return _last_prepared[0][1]
+    found = tuple(_prepared(rule) for rule in rules)
+    _last_prepared[:] = [(rules, found)]
+    return found
 
 
 def run_rule(
     rule: Rule, subject: Subject, document: Document, waivers: Sequence[Waiver] = ()
 ) -> Result:
-    measured = REGISTRY[rule.metric].function(subject, rule.params)
+    return _result(_prepared(rule), subject, document, waivers)
+
+
+def _result(
+    found: _Prepared, subject: Subject, document: Document, waivers: Sequence[Waiver]
+) -> Result:
+    rule = found.rule
+    measured = found.measure(subject, rule.params)
     bar = measured.reference if rule.threshold is None else rule.threshold
-    decision = _decide(rule, measured, bar)
-    status = decision.status
-    line, column = document.locate(measured.at)
+    status, actual, month, first = _decide(found, measured, bar)
+    at = measured.at
+    place = document.places.get(at)
+    if place is None:
+        line, column = document.locate(at)
+    else:  # the value is there: where it stands (what locate says, without the search)
+        line, column = place[0].line + 1, place[0].column + 1
     segment = subject.segment.id if subject.segment else None
     pod = subject.pod.id if subject.pod else None
     waiver = (
@@ -282,10 +430,10 @@ def run_rule(
         "waived" if waiver else status,
         segment,
         pod,
-        decision.actual,
+        actual,
         bar,
         rule.unit,
-        _message(rule, subject, measured, decision, bar),
+        _message(found, subject, measured, status, actual, month, first, bar),
         line,
         column,
         waiver.reason if waiver else None,
@@ -293,80 +441,147 @@ def run_rule(
     )
 
 
-class _Decision(NamedTuple):
-    status: Status
-    actual: Any
-    month: int | None = None  # the month of `actual`, for a series
-    first: tuple[int, Any] | None = None  # the first month that fails, and its value
+def _judge(rule: Rule, subject: Subject) -> tuple[str, str]:
+    """A rule's status and message on a subject, for the rules that consult others."""
+    found = _prepared(rule)
+    measured = found.measure(subject, rule.params)
+    bar = measured.reference if rule.threshold is None else rule.threshold
+    status, actual, month, first = _decide(found, measured, bar)
+    return status, _message(found, subject, measured, status, actual, month, first, bar)
 
 
-def _decide(rule: Rule, measured: Measurement, bar: Any) -> _Decision:
-    """Status and the value that decided it; a series is judged by its worst month."""
+def _decide(
+    found: _Prepared, measured: Measurement, bar: Any
+) -> tuple[Status, Any, int | None, tuple[int, Any] | None]:
+    """Status, the value that decided it, its month (for a series) and the first month
+    that fails with its value; a series is judged by its worst month."""
     if measured.outcome is not None:
-        return _Decision(measured.outcome, measured.value, measured.details.get("month"))
-    compare = COMPARISONS[rule.compare]
-    if measured.series is not None:
-        first = next(((m, v) for m, v in measured.series if not compare(v, bar)), None)
-        sign = 1 if rule.compare in _UPPER_BOUNDS else -1
-        month, value = max(measured.series, key=lambda item: (sign * item[1], -item[0]))
-        return _Decision("fail" if first else "pass", value, month, first)
-    return _Decision("pass" if compare(measured.value, bar) else "fail", measured.value)
+        return measured.outcome, measured.value, measured.details.get("month"), None
+    if measured.series is None:
+        status: Status = "pass" if found.passes(measured.value, bar) else "fail"
+        return status, measured.value, None, None
+    first = _first_failing(measured.series, found.passes, bar)
+    month, value = _worst(measured.series, found.upper)
+    return "fail" if first else "pass", value, month, first
+
+
+_UNCHECKED = object()
+
+
+def _first_failing(
+    series: Sequence[tuple[int, Any]], passes: Callable[[Any, Any], bool], bar: Any
+) -> tuple[int, Any] | None:
+    """The first month of a series that fails, and its value."""
+    passed: Any = _UNCHECKED
+    for month, value in series:
+        # A plan's months repeat one ratio until the next hire: judge it once.
+        if value is not passed:
+            if not passes(value, bar):
+                return month, value
+            passed = value
+    return None
+
+
+def _worst(series: Sequence[tuple[int, Any]], upper: bool) -> tuple[int, Any]:
+    """The highest element of a series (the lowest unless `upper`), the earliest month of
+    it on a tie."""
+    month, value = series[0]
+    sign = 1 if upper else -1
+    for other_month, other in series[1:]:
+        beyond = 0 if other is value else order(other, value) * sign
+        if beyond > 0 or (beyond == 0 and other_month < month):
+            month, value = other_month, other
+    return month, value
 
 
 def _message(
-    rule: Rule, subject: Subject, measured: Measurement, decision: _Decision, bar: Any
+    found: _Prepared,
+    subject: Subject,
+    measured: Measurement,
+    status: str,
+    actual: Any,
+    month: Any,
+    first: Any,
+    bar: Any,
 ) -> str:
-    messages = rule.messages
-    case = measured.case
-    status = decision.status
-    template = (case and messages.get(f"{status}_{case}")) or messages.get(status)
+    key = (status, measured.case)
+    templates = found.templates
+    template = templates[key] if key in templates else _template(found, key)
     if template is None:
         return "not applicable"
-    fields = {
-        name: _field(name, rule, subject, measured, decision, bar)
-        for name in _template_fields(template)
-    }
-    return template.format_map(fields)
+    if not template.fields:
+        return template.text
+    return template.text.format_map(
+        {
+            name: field(subject, measured, actual, month, first, bar)
+            for name, field in template.fields
+        }
+    )
 
 
-@cache
-def _template_fields(template: str) -> tuple[str, ...]:
-    """The fields a message template names, once each (the rule book has checked them)."""
-    return tuple(dict.fromkeys(template_fields(template)))
+def _template(found: _Prepared, key: tuple[str, str | None]) -> _Template | None:
+    """The template a status and case read (the status's own without a case's), prepared
+    once: the threshold the rule states written in, each other field's reader chosen."""
+    rule = found.rule
+    status, case = key
+    messages = rule.messages
+    text = (case and messages.get(f"{status}_{case}")) or messages.get(status)
+    prepared = None
+    if text is not None:
+        pieces: list[str] = []
+        fields: dict[str, _Field] = {}
+        # The rule book has checked that every field is a plain name.
+        for literal, name, _, _ in string.Formatter().parse(text):
+            pieces.append(_escaped(literal))
+            if name is None:
+                continue
+            if name == "threshold" and rule.threshold is not None:
+                pieces.append(_escaped(rule.threshold_text))
+            else:
+                pieces.append("{" + name + "}")
+                fields.setdefault(name, _field(found, name))
+        written = "".join(pieces)
+        prepared = _Template(written.format_map({}) if not fields else written, (*fields.items(),))
+    found.templates[key] = prepared
+    return prepared
 
 
-def _field(
-    name: str, rule: Rule, subject: Subject, measured: Measurement, decision: _Decision, bar: Any
-) -> str:
-    """One field of a message: a standard field, else a detail of the measurement, else a
-    parameter of the rule."""
-    actual, month = decision.actual, decision.month
-    if name == "actual":
-        return units.write(rule.unit, actual)
-    if name == "when":
-        return _when(month)
-    if name == "first_when":
-        return _when(decision.first[0]) if decision.first else ""
-    if name == "first_month":
-        return str(decision.first[0]) if decision.first else ""
-    if name == "first_actual":
-        return units.write(rule.unit, decision.first[1]) if decision.first else ""
-    if name == "threshold":
-        return rule.threshold_text if bar is rule.threshold else units.write(rule.unit, bar)
-    if name == "segment":
-        return subject.segment.id if subject.segment else ""
-    if name == "pod" and subject.pod:
-        return subject.pod.id
-    if name == "month":
-        return str(month) if month is not None else ""
-    if name == "missing":
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _field(found: _Prepared, name: str) -> _Field:
+    """How one field of a message is read: a standard field, else a detail of the
+    measurement, else a parameter of the rule."""
+    rule, write = found.rule, found.write
+
+    def other(subject: Subject, measured: Measurement, *_: Any) -> str:
+        if name in measured.details:
+            return units.write_detail(measured.details[name])
+        if name in rule.params:
+            return units.write_detail(rule.params[name])
+        return ""  # `pod` outside a pod
+
+    def missing(s: Subject, m: Measurement, actual: Any, month: Any, first: Any, bar: Any) -> str:
         wanted = bar if rule.compare == "contains-all" and bar else []
         return units.write_detail([item for item in wanted if item not in (actual or ())])
-    if name in measured.details:
-        return units.write_detail(measured.details[name])
-    if name in rule.params:
-        return units.write_detail(rule.params[name])
-    return ""  # `pod` outside a pod
+
+    def pod(subject: Subject, measured: Measurement, *rest: Any) -> str:
+        return subject.pod.id if subject.pod else other(subject, measured, *rest)
+
+    standard: dict[str, _Field] = {
+        "actual": lambda s, m, actual, month, first, bar: write(actual),
+        "when": lambda s, m, actual, month, first, bar: _when(month),
+        "first_when": lambda s, m, a, mo, first, b: _when(first[0]) if first else "",
+        "first_month": lambda s, m, a, mo, first, b: str(first[0]) if first else "",
+        "first_actual": lambda s, m, a, mo, first, b: write(first[1]) if first else "",
+        "threshold": lambda s, m, actual, month, first, bar: write(bar),
+        "segment": lambda subject, *_: subject.segment.id if subject.segment else "",
+        "pod": pod,
+        "month": lambda s, m, a, month, f, b: str(month) if month is not None else "",
+        "missing": missing,
+    }
+    return standard.get(name, other)
 
 
 def _when(month: int | None) -> str:
@@ -392,7 +607,7 @@ def _summarise(
     if segment.model != "pod":
         verdict, score = "n/a", None
     else:
-        failed = any(r.failed and r.severity == "error" for r in own)
+        failed = any(r.status == "fail" and r.severity == "error" for r in own)
         verdict = "no-go" if failed else "go"
         score = readiness_score(own)
         group = judged_group(org, segment, index)
@@ -434,7 +649,7 @@ def readiness_score(results: Sequence[Result]) -> int:
     if total == 0:
         return 100
     passed = sum(SCORE_WEIGHTS[r.severity] for r in counted if r.status == "pass")
-    return int(Fraction(passed * 100, total))
+    return passed * 100 // total
 
 
 def rule_status(
@@ -442,11 +657,21 @@ def rule_status(
 ) -> Status:
     """The status `run_rule` would give, without writing the message: for searches that
     judge many candidate changes (podcheck plan)."""
-    measured = REGISTRY[rule.metric].function(subject, rule.params)
-    bar = measured.reference if rule.threshold is None else rule.threshold
-    status = _decide(rule, measured, bar)[0]
+    status = _status(rule, subject)
     if status != "fail":
         return status
     segment = subject.segment.id if subject.segment else None
     pod = subject.pod.id if subject.pod else None
     return "waived" if find_waiver(waivers, rule.code, document.path, segment, pod) else status
+
+
+def _status(rule: Rule, subject: Subject) -> Status:
+    """A rule's status on a subject before waivers, without its message."""
+    found = _prepared(rule)
+    measured = found.measure(subject, rule.params)
+    if measured.outcome is not None:
+        return measured.outcome
+    bar = measured.reference if rule.threshold is None else rule.threshold
+    if measured.series is None:
+        return "pass" if found.passes(measured.value, bar) else "fail"
+    return "fail" if _first_failing(measured.series, found.passes, bar) else "pass"

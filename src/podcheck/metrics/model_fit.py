@@ -97,7 +97,7 @@ def model_fit_of_segment(subject: Subject, params: Params) -> Measurement:
     context = subject.context
     assert context is not None, "the structural fit needs the run's context"
     segment = subject.seg()
-    gates = [rule for rule in context.fit_gates if context.judge(rule, subject)[0] == "fail"]
+    gates = [rule for rule in context.fit_gates if context.status(rule, subject) == "fail"]
     details = {
         "tier": segment.tier,
         "acv": format_money(segment.acv),

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import NamedTuple
 
-from podcheck.core.numbers import Number, quotient
+from podcheck.core.numbers import Number, order, quotient
 from podcheck.orgfile.model import HiringTotals, Segment
 
 MAX_MONTHS = 24
@@ -54,16 +54,29 @@ def peak_ratio(segment: Segment) -> tuple[Number | None, int]:
     for month, ratio in ratios(segment, months):
         if ratio is None:
             return None, month
-        if worst is None or ratio > worst:
+        # Months without hires share one ratio object: compare only a new one.
+        if worst is None or (ratio is not worst and order(ratio, worst) > 0):
             worst, at = ratio, month
     return worst, at
 
 
-def ratios(segment: Segment, months: int) -> list[tuple[int, Number | None]]:
+# The last segment's ratios: its rules and its summary all read them.
+_last: list[tuple[Segment, int, tuple[tuple[int, Number | None], ...]]] = []
+
+
+def ratios(segment: Segment, months: int) -> tuple[tuple[int, Number | None], ...]:
     """(month, AEs per CSM) for today and each of the next `months` months.
 
     The same ratios as `project`, for the rules, without building each month's headcount.
     """
+    if _last and _last[0][0] is segment and _last[0][1] == months:
+        return _last[0][2]
+    found = _ratios(segment, months)
+    _last[:] = [(segment, months, found)]
+    return found
+
+
+def _ratios(segment: Segment, months: int) -> tuple[tuple[int, Number | None], ...]:
     found: list[tuple[int, Number | None]] = []
     last: tuple[int, int] | None = None
     ratio: Number | None = None
@@ -72,7 +85,7 @@ def ratios(segment: Segment, months: int) -> list[tuple[int, Number | None]]:
             ratio = quotient(ae, csm) if csm else None
             last = (ae, csm)
         found.append((month, ratio))
-    return found
+    return tuple(found)
 
 
 def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]]:

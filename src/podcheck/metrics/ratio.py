@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from podcheck.core.numbers import Number, format_ratio, quotient
+from podcheck.core.numbers import Number, format_ratio, order, quotient
 from podcheck.metrics.projection import ratios
 from podcheck.metrics.registry import Measurement, Params, Subject, book_of, metric
 from podcheck.orgfile.model import Segment
@@ -151,7 +151,7 @@ def projected_ratio(subject: Subject, params: Params) -> Measurement:
         series.append((month, ratio))
     pooled_at = params["pooled_at"]
     # At 1.5 AEs per CSM the pairing "is already fictional": that bar is inclusive.
-    case = "pooled" if max(ratio for _, ratio in series) >= pooled_at else None
+    case = "pooled" if any(order(ratio, pooled_at) >= 0 for _, ratio in series) else None
     details = {"pooled_at": format_ratio(pooled_at)}
     return Measurement(None, at, series=tuple(series), case=case, details=details)
 

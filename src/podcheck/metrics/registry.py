@@ -69,7 +69,8 @@ class Context(NamedTuple):
     """What rules that look beyond their own subject need from the run.
 
     `judge` runs a rule on a subject and returns its status and message (the engine's own
-    function, handed in so that metrics need not import the engine); `scale_up` are the rules
+    function, handed in so that metrics need not import the engine), `status` its status
+    alone (cheaper: no message is written); `scale_up` are the rules
     scale-up readiness re-judges on the whole segment, and `fit_gates` those whose failure
     already says a segment does not fit pods (both by their roles in the rule data);
     `acv_floor` is the configured floor of the structural fit; `decisions` maps a segment id
@@ -78,6 +79,7 @@ class Context(NamedTuple):
     """
 
     judge: Callable[[Any, "Subject"], tuple[str, str]]
+    status: Callable[[Any, "Subject"], str]
     scale_up: tuple[Any, ...] = ()
     fit_gates: tuple[Any, ...] = ()
     acv_floor: Any = None

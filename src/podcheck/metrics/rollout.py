@@ -115,5 +115,7 @@ def book_spread(subject: Subject, params: Params) -> Measurement:
         "smallest_pod": smallest[2],
         "largest_pod": largest[2],
     }
-    spread = Fraction(largest[0]) / Fraction(smallest[0])
+    high, low = largest[0], smallest[0]
+    # A Fraction either way, as the figure has always been (xlsx writes it as a decimal).
+    spread = Fraction(high, low) if type(high) is int and type(low) is int else high / low
     return Measurement(spread, subject.path("pods", largest[1], "arr"), details=details)

@@ -8,7 +8,7 @@ ACV. The economics figures (podcheck.judge.economics) read the same.
 from fractions import Fraction
 from typing import Literal
 
-from podcheck.core.numbers import Number, format_money, normalise
+from podcheck.core.numbers import Number, format_money, normalise, quotient
 from podcheck.metrics.registry import Measurement, Params, Subject, metric
 from podcheck.orgfile.model import Segment
 
@@ -23,16 +23,21 @@ def segment_arr(segment: Segment) -> tuple[Number, ArrSource]:
     """
     pods = segment.pods or ()
     whole = sum(pod.accounts for pod in pods) == segment.accounts
+    # Amounts are ints or Fractions, whose sums and products are exact.
     if pods and whole and all(pod.arr is not None for pod in pods):
-        return normalise(sum((Fraction(pod.arr or 0) for pod in pods), Fraction(0))), "pods"
-    return normalise(Fraction(segment.acv) * segment.accounts), "accounts"
+        return normalise(sum(pod.arr for pod in pods)), "pods"  # type: ignore[misc]
+    return normalise(segment.acv * segment.accounts), "accounts"
 
 
 def arr_per_csm(segment: Segment) -> Number | None:
     """The segment's ARR per CSM; None without CSMs."""
-    arr, _ = segment_arr(segment)
-    csm = segment.headcount.csm
-    return normalise(Fraction(arr) / csm) if csm else None
+    return _per_csm(segment_arr(segment)[0], segment.headcount.csm)
+
+
+def _per_csm(arr: Number, csm: int) -> Number | None:
+    if not csm:
+        return None
+    return quotient(arr, csm) if type(arr) is int else normalise(Fraction(arr) / csm)
 
 
 _FORMED = {"pods": "the pods' ARR", "accounts": "accounts × ACV"}
@@ -51,4 +56,4 @@ def book_value(subject: Subject, params: Params) -> Measurement:
     }
     if not csm:
         return Measurement(None, at, outcome="skip", case="no_csm", details=details)
-    return Measurement(arr_per_csm(segment), at, details=details)
+    return Measurement(_per_csm(arr, csm), at, details=details)
