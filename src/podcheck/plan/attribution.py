@@ -19,14 +19,16 @@ def attribute(work: SegmentWork, fixed: tuple[str, ...]) -> None:
     # stands for its kind and count until a later pod's change needs the rules.
     first: dict[tuple[str, int | None, bool], Segment] = {}
     for position, change in enumerate(work.changes):
+        at = pods.get(change.pod) if change.pod is not None else None
+        key = (change.kind, change.count, at is not None)
+        listed = all(c in change.rules for c in fixed)
+        if listed and (at is None or key in by_total or key in first):
+            continue
         undone = _undone(final, change, pods)
         if undone is None:
             continue
-        at = pods.get(change.pod) if change.pod is not None else None
-        key = (change.kind, change.count, at is not None)
-        if all(c in change.rules for c in fixed):
-            if at is not None and key not in by_total:
-                first.setdefault(key, undone)
+        if listed:
+            first[key] = undone
             continue
         if key not in by_total or at is None:
             judged = first.pop(key, undone) if at is not None else undone

@@ -9,11 +9,11 @@ from typing import Any
 
 from podcheck.core.numbers import format_ratio
 from podcheck.judge.rule import Rule
-from podcheck.metrics.projection import project
 from podcheck.orgfile.model import MAX_PEOPLE, HiringMonth, HiringTotals, Segment
 from podcheck.plan.changes import Change
 from podcheck.plan.months import (
     PLAN_MONTHS,
+    headcounts,
     hires_by_month,
     in_month,
     month_field,
@@ -120,7 +120,7 @@ class _Monthly:
     def hire(self) -> None:
         work, segment, plan, codes = self.work, self.segment, self.plan, self.codes
         extra = [0] * (PLAN_MONTHS + 1)
-        months = project(replace(segment, hiring_plan=plan), PLAN_MONTHS)
+        months = headcounts(segment, plan)
         guessed = self._guess(months)
         if guessed is not None and self._confirmed(guessed):
             extra = guessed

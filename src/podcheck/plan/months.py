@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from podcheck.metrics.projection import project
 from podcheck.orgfile.model import HiringMonth, Segment
@@ -28,6 +28,26 @@ def hires_by_month(entries: Sequence[HiringMonth], role: str) -> list[int]:
         total += count
         found.append(total)
     return found
+
+
+class Headcount(NamedTuple):
+    """Whole people after `month` months of a monthly plan (month 0 is today)."""
+
+    month: int
+    ae: int
+    csm: int
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return Fraction(self.ae, self.csm) if self.csm else None
+
+
+def headcounts(segment: Segment, entries: Sequence[HiringMonth]) -> list[Headcount]:
+    """Months 0..12 under a monthly plan: the projection's figures, which a monthly plan
+    keeps whole, counted without twelfths."""
+    ae, csm = hires_by_month(entries, "ae"), hires_by_month(entries, "csm")
+    head = segment.headcount
+    return [Headcount(m, head.ae + ae[m], head.csm + csm[m]) for m in range(PLAN_MONTHS + 1)]
 
 
 def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -> list[HiringMonth]:

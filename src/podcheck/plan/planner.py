@@ -168,15 +168,32 @@ def _plan_segments(
     changes: list[Change] = []
     todo: list[Todo] = []
     fits = {s.id: s.recommended for s in report.segments}
+    proposed = _hiring_verdicts(report, in_force, roles)
     for index, segment in enumerate(org.segments):
         found = by_segment.get(segment.id)
         if not found:
             continue
         work = SegmentWork(org, index, segment, document, in_force, roles, waivers, found, context)
+        work.knows(proposed.get(segment.id, {}))
         segments[index] = _plan_segment(work, strategy, fits.get(segment.id, "pod"), recommending)
         changes.extend(work.changes)
         todo.extend(work.todo)
     return replace(org, segments=segments), changes, todo
+
+
+def _hiring_verdicts(
+    report: FileReport, in_force: dict[str, Rule], roles: PlanRules
+) -> dict[str, dict[str, bool]]:
+    """The report's verdicts on each segment as proposed, for the hiring plan's rules:
+    they read the segment's headcount and plan alone (no export, no other rule), so the
+    engine's word on the proposal is the oracle's, and hiring need not ask it again."""
+    found: dict[str, dict[str, bool]] = {}
+    for result in report.results:
+        if result.pod is None and result.segment is not None and result.rule in roles.hiring:
+            rule = in_force.get(result.rule)
+            if rule is not None and rule.requires is None:
+                found.setdefault(result.segment, {})[result.rule] = result.status != "fail"
+    return found
 
 
 def _plan_segment(

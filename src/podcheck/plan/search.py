@@ -58,11 +58,13 @@ def bound(rule: Rule | None, numerator: Fraction, below: bool) -> int | None:
     """The smallest denominator d with numerator / d under the rule's bar (a guess only)."""
     if rule is None or not isinstance(rule.threshold, (int, Fraction)) or rule.threshold <= 0:
         return None
-    limit = Fraction(numerator) / Fraction(rule.threshold)
+    # numerator / threshold as a whole-number quotient: exact, without making Fractions.
+    top = numerator.numerator * rule.threshold.denominator
+    under = numerator.denominator * rule.threshold.numerator
     if rule.compare == "<=":
-        return ceil(limit)
+        return -(-top // under)
     if rule.compare == "<":
-        return floor(limit) + 1
+        return top // under + 1
     return None
 
 
