@@ -7,8 +7,10 @@ import functools
 import importlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import click.testing
@@ -63,6 +65,53 @@ def _share_bytecode_with_subprocesses() -> None:
 
 
 _share_bytecode_with_subprocesses()
+
+
+def _import_hypothesis_unrewritten() -> ModuleType:
+    """Import hypothesis from its installed bytecode, not through pytest's assertion rewriter.
+
+    pytest rewrites every module of a package that ships a pytest plugin, hypothesis
+    included, and with PYTHONDONTWRITEBYTECODE set it cannot keep the result: about a second
+    of every session went to rewriting hypothesis's own modules. Our test modules are still
+    rewritten. If pytest stores its marks elsewhere one day, this only costs that second.
+    """
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(marked, set):
+            marked.discard("hypothesis")
+            getattr(finder, "_marked_for_rewrite_cache", {}).clear()
+    return importlib.import_module("hypothesis")
+
+
+hypothesis = _import_hypothesis_unrewritten()
+
+# The quick subset (`-m "not slow ..."`) runs fewer examples of each property; the whole
+# suite (`.ci/run`, no -m) runs hypothesis's default of 100, and the slow property tests
+# state their own counts either way. `--hypothesis-profile` picks a profile explicitly.
+hypothesis.settings.register_profile("quick", max_examples=20)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    quick = "not slow" in (config.getoption("markexpr") or "")
+    if quick and not config.getoption("hypothesis_profile", None):
+        hypothesis.settings.load_profile("quick")
+
+
+def _render_templates_once() -> None:
+    """Compile the review pack's templates once per session rather than on every page.
+
+    A run renders a page or two, so podcheck builds its jinja2 environment per page; the
+    tests render hundreds, and compiling the templates again each time was a tenth of the
+    quick subset. The templates are files of the package: nothing a test does changes them.
+    """
+    from podcheck.render import html_report
+
+    build = html_report._environment
+    if not hasattr(build, "cache_info"):
+        html_report._environment = functools.cache(build)  # type: ignore[method-assign]
+
+
+_render_templates_once()
 
 
 class CliRunner(typer.testing.CliRunner):
@@ -146,9 +195,25 @@ def org(**changes: Any) -> dict[str, Any]:
     return data
 
 
+# Test data is written and read with libyaml when PyYAML has it: the same text and data as
+# yaml.safe_dump / yaml.safe_load, in a fraction of the time (they ran thousands of times).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def dump_yaml(data: Any, **options: Any) -> str:
+    """yaml.safe_dump(data, **options), by libyaml where PyYAML has it."""
+    return yaml.dump(data, Dumper=_DUMPER, **options)
+
+
+def load_yaml(text: str) -> Any:
+    """yaml.safe_load(text), by libyaml where PyYAML has it."""
+    return yaml.load(text, Loader=_LOADER)  # a safe loader, C or Python
+
+
 def run(data: dict[str, Any], rules: Any = None) -> FileReport:
     """Evaluate an org given as data, through the real YAML loader."""
-    text = yaml.safe_dump(data, sort_keys=False)
+    text = dump_yaml(data, sort_keys=False)
     return evaluate(load_org("org.yaml", text), CATALOGUE if rules is None else rules)
 
 

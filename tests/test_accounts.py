@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CATALOGUE, CliRunner, org, result, run
+from conftest import CATALOGUE, CliRunner, dump_yaml, org, result, run
 from podcheck.accounts import export as accounts
 from podcheck.accounts import measures, moves
 from podcheck.accounts.tally import MAX_ERRORS, Columns, parse_cents, safe_text
@@ -89,7 +89,7 @@ def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
 
 
 def loaded_org(data: dict[str, Any] | None = None):
-    return load_org("org.yaml", yaml.safe_dump(data or org(), sort_keys=False))
+    return load_org("org.yaml", dump_yaml(data or org(), sort_keys=False))
 
 
 def judge(export: Path, data: dict[str, Any] | None = None, **options: Any) -> FileReport:
@@ -683,6 +683,8 @@ def test_any_export_is_tallied_or_refused_in_one_piece(tmp_path, rows, delimiter
         assert measured.segments["mm"].area.accounts <= len(rows)
 
 
+# Two processes of the installed command; the refusal itself is checked in process above.
+@pytest.mark.slow
 def test_the_installed_command_refuses_a_hostile_export_in_one_line(tmp_path):
     import subprocess
 

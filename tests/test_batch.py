@@ -32,11 +32,12 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([installed_script(), *args], capture_output=True, cwd=cwd, timeout=300)
 
 
-# Each format starts six processes; json runs in the quick subset, the others with the slow tests.
+# Each format starts three processes that judge 40-odd files: slow. The quick subset keeps
+# two workers judging files in test_a_worker_that_dies_ends_the_run_with_one_line_and_no_wait.
 @pytest.mark.parametrize(
     "fmt",
     [
-        "json",
+        pytest.param("json", marks=pytest.mark.slow),
         pytest.param("sarif", marks=pytest.mark.slow),
         pytest.param("terminal", marks=pytest.mark.slow),
     ],

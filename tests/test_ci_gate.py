@@ -423,6 +423,9 @@ def test_validate_checks_input_only(tmp_path):
     assert invoke("validate", GO).exit_code == 0
 
 
+# Both hooks in a real repository, a process each; the quick subset runs each hook's entry in
+# tests/test_paths.py (files named like options).
+@pytest.mark.slow
 def test_pre_commit_hook_entries_run_against_a_repository(repository):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert {h["id"] for h in hooks} == {"podcheck", "podcheck-validate"}
@@ -451,6 +454,9 @@ def test_pre_commit_hook_entries_run_against_a_repository(repository):
             assert done.returncode == 0, done.stderr
 
 
+# The action's step over a real repository with SARIF; the quick subset runs the same step in
+# tests/test_hostile.py (the bar read from the base).
+@pytest.mark.slow
 def test_action_command_runs_against_a_repository(repository, tmp_path):
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, CliRunner, installed_script, org
+from conftest import ROOT, CliRunner, dump_yaml, installed_script, org
 from podcheck.cli.app import app
 from podcheck.render.formats import FORMATS
 
@@ -91,14 +91,14 @@ def write_hostile_org(folder: Path, value: str, *, broken: bool = False) -> Path
         data["segments"][0][value] = 1
         data["segments"][0]["accounts"] = value
     path = folder / "org.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(dump_yaml(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
 def write_config(folder: Path, value: str) -> Path:
     config = {"waivers": [{"rule": "POD331", "reason": value}]}
     path = folder / "podcheck.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    path.write_text(dump_yaml(config, allow_unicode=True), encoding="utf-8")
     return path
 
 

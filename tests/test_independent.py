@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reference_rules as ref
-from conftest import CliRunner
+from conftest import CliRunner, load_yaml
 from podcheck.cli.app import app
 
 RUNNER = CliRunner()
@@ -51,7 +51,7 @@ def podcheck_file(text: str) -> dict[str, Any]:
 
 def disagreements(text: str) -> list[str]:
     """Every way podcheck's report of `text` differs from the reference's judgement."""
-    expected = ref.evaluate(yaml.safe_load(text))
+    expected = ref.evaluate(load_yaml(text))
     got = podcheck_file(text)
     found: list[str] = []
     statuses: dict[ref.Key, str] = {}
@@ -754,7 +754,7 @@ HELD_OUT_SEGMENTS: dict[str, dict[str, dict[str, Any]]] = {
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
 def test_held_out_org_reference_reads_the_article(name: str) -> None:
     text, expected = HELD_OUT[name]
-    outcome = ref.evaluate(yaml.safe_load(text))
+    outcome = ref.evaluate(load_yaml(text))
     for key, want in expected.items():
         assert outcome.results[key] == want, key
     for seg in outcome.segments:

@@ -15,11 +15,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CliRunner
+from conftest import CliRunner, load_yaml
 from podcheck.cli.app import app
 from podcheck.judge.engine import evaluate
 from podcheck.judge.report import REACH_LINES
@@ -156,7 +155,7 @@ def _plan_for(text: str, strategy: str, rules=RULES) -> tuple[Plan, str, dict, d
     loaded = load_org("org.yaml", text)
     plan = make_plan(loaded, rules, (), strategy)
     revised_text = revise(text, loaded.document, loaded.org, plan.revised)
-    return plan, revised_text, yaml.safe_load(text), yaml.safe_load(revised_text)
+    return plan, revised_text, load_yaml(text), load_yaml(revised_text)
 
 
 def _undo_variants(plan: Plan, before: dict, after: dict) -> list[tuple[str, dict]]:

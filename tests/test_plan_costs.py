@@ -8,10 +8,9 @@ import re
 from fractions import Fraction
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
-from conftest import BASE_ORG, CATALOGUE
+from conftest import BASE_ORG, CATALOGUE, dump_yaml
 from podcheck.cli.app import app
 from podcheck.orgfile.loader import load_org
 from podcheck.orgfile.model import HiringTotals, OrgFile, Segment
@@ -86,7 +85,7 @@ def _text(segment: dict, costs: dict | None = COSTS) -> str:
     data = {**BASE_ORG, "segments": [segment]}
     if costs is not None:
         data["costs"] = costs
-    return yaml.safe_dump(data, sort_keys=False)
+    return dump_yaml(data, sort_keys=False)
 
 
 def _plan(name: str, strategy: str):

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CATALOGUE, org
+from conftest import CATALOGUE, dump_yaml, org
 from podcheck.core import numbers
 from podcheck.core.errors import InputErrors
 from podcheck.judge.engine import evaluate
@@ -70,7 +70,7 @@ def test_money_parser_accepts_or_raises_amount_error_only(text):
 @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=10_000))
 def test_ratio_at_the_boundary_is_exact(ae, csm):
     data = org(**{"segments.0.headcount": {"ae": ae, "csm": csm}, "segments.0.pods": None})
-    loaded = load_org("o.yaml", yaml.safe_dump(data))
+    loaded = load_org("o.yaml", dump_yaml(data))
     measured = ae_csm_ratio(Subject(loaded.org, loaded.org.segments[0], 0), {})
     assert measured.value == Fraction(ae, csm)
     assert (measured.value <= Fraction(6, 5)) == (ae * 5 <= csm * 6)
@@ -150,7 +150,7 @@ def orgs(draw):
 @given(orgs())
 def test_engine_never_raises_and_verdicts_agree_with_error_results(data):
     try:
-        loaded = load_org("o.yaml", yaml.safe_dump(data))
+        loaded = load_org("o.yaml", dump_yaml(data))
     except InputErrors:
         return
     report = evaluate(loaded, CATALOGUE)

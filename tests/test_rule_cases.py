@@ -12,13 +12,13 @@ Adding a rule means adding its case file: a test below fails until it exists.
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from conftest import CATALOGUE, org, result, run
+from conftest import CATALOGUE, dump_yaml, load_yaml, org, result, run
 from podcheck.accounts import export as accounts
 from podcheck.core import units
 from podcheck.judge.report import FileReport
@@ -29,10 +29,15 @@ CASES = Path(__file__).resolve().parent / "rule_cases"
 BY_CODE = {rule.code: rule for rule in CATALOGUE}
 
 
+@functools.cache
+def _case_file(path: Path) -> Any:
+    return load_yaml(path.read_text(encoding="utf-8"))
+
+
 def _cases() -> list[Any]:
     found = []
     for path in sorted(CASES.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+        for case in _case_file(path)["cases"]:
             found.append(pytest.param(path.stem, case, id=f"{path.stem}-{case['name']}"))
     return found
 
@@ -41,7 +46,7 @@ def test_every_rule_has_a_case_file_with_a_pass_and_a_fail():
     for rule in CATALOGUE:
         path = CASES / f"{rule.code}.yaml"
         assert path.is_file(), f"{rule.code} has no case file"
-        statuses = {case["status"] for case in yaml.safe_load(path.read_text())["cases"]}
+        statuses = {case["status"] for case in _case_file(path)["cases"]}
         assert {"pass", "fail"} <= statuses, f"{rule.code} needs a passing and a failing case"
     assert {path.stem for path in CASES.glob("*.yaml")} == set(BY_CODE)
 
@@ -86,7 +91,7 @@ def _judge(case: dict[str, Any], tmp_path: Path) -> FileReport:
         return run(data)
     export = _export_csv(case["export"], tmp_path / "accounts.csv")
     tally = accounts.read_export(str(export), accounts.ExportOptions())
-    loaded = load_org("org.yaml", yaml.safe_dump(data, sort_keys=False))
+    loaded = load_org("org.yaml", dump_yaml(data, sort_keys=False))
     report, _ = session.evaluate_with_export(loaded, CATALOGUE, (), tally)
     assert report.errors == (), report.errors
     return report

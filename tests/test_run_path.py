@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 from pathlib import Path
 
 import pytest
@@ -27,19 +28,23 @@ def invoke(*args: str):
     return runner.invoke(app, list(args))
 
 
-def _calls(name: str) -> list[str]:
-    """The modules of src/ that call `name(`."""
+@functools.cache
+def _called() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each module of src/ with the names it calls, read once for every test here."""
     found = []
     for path in sorted(SRC.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 func = node.func
-                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                if called == name:
-                    found.append(path.relative_to(SRC).as_posix())
-                    break
-    return found
+                names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+        found.append((path.relative_to(SRC).as_posix(), frozenset(names)))
+    return tuple(found)
+
+
+def _calls(name: str) -> list[str]:
+    """The modules of src/ that call `name(`."""
+    return [module for module, names in _called() if name in names]
 
 
 def test_org_files_are_loaded_and_planned_for_a_command_in_one_module():

@@ -3,7 +3,9 @@ and no word is cut across two lines."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -52,31 +54,37 @@ def test_rules_table_keeps_each_rule_on_its_own_row():
     assert rows == ["code", *(rule.code for rule in CATALOGUE)]
 
 
-def _judged(example: Path):
+class _Judged(NamedTuple):
+    whole: Report
+    made: Any
+    view: Any
+    wide: tuple[str, ...]  # each output unwrapped, as the tests below take them in turn
+
+
+@functools.cache
+def _judged(example: Path) -> _Judged:
+    """An example judged once for both widths (the results are immutable)."""
     loaded = load_org(example.relative_to(ROOT).as_posix(), example.read_text(encoding="utf-8"))
-    return loaded, evaluate(loaded, CATALOGUE)
+    report = evaluate(loaded, CATALOGUE)
+    whole = Report(files=(report,), rules=CATALOGUE)
+    made = checklist.build(report, loaded.org, CATALOGUE)
+    view = projection_view.build(loaded.org, CATALOGUE, 24)
+    wide = (
+        render(whole, RenderOptions(width=UNLIMITED, verbose=False)),
+        render(whole, RenderOptions(width=UNLIMITED, verbose=True)),
+        checklist_view.render_terminal(made, False, UNLIMITED),
+        projection_view.render_terminal(view, False, UNLIMITED),
+    )
+    return _Judged(whole, made, view, wide)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_terminal_report_checklist_and_projection_fit(example, width):
-    loaded, report = _judged(example)
-    whole = Report(files=(report,), rules=CATALOGUE)
+    whole, made, view, wide = _judged(example)
     for verbose in (False, True):
         assert_fits(
-            render(whole, RenderOptions(width=width, verbose=verbose)),
-            render(whole, RenderOptions(width=UNLIMITED, verbose=verbose)),
-            width,
+            render(whole, RenderOptions(width=width, verbose=verbose)), wide[verbose], width
         )
-    made = checklist.build(report, loaded.org, CATALOGUE)
-    assert_fits(
-        checklist_view.render_terminal(made, False, width),
-        checklist_view.render_terminal(made, False, UNLIMITED),
-        width,
-    )
-    view = projection_view.build(loaded.org, CATALOGUE, 24)
-    assert_fits(
-        projection_view.render_terminal(view, False, width),
-        projection_view.render_terminal(view, False, UNLIMITED),
-        width,
-    )
+    assert_fits(checklist_view.render_terminal(made, False, width), wide[2], width)
+    assert_fits(projection_view.render_terminal(view, False, width), wide[3], width)
