@@ -15,9 +15,9 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-import xmlschema
 import yaml
 
 from conftest import EXAMPLES, ROOT, CliRunner, org
@@ -71,8 +71,16 @@ def junit_outputs(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_junit_passes_a_strict_jenkins_schema(tmp_path):
-    schema = xmlschema.XMLSchema(str(JUNIT_SCHEMA))
+@pytest.fixture(scope="module")
+def junit_schema() -> Any:
+    """The strict schema, built once for this module (xmlschema is imported only here)."""
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(JUNIT_SCHEMA))
+
+
+def test_junit_passes_a_strict_jenkins_schema(tmp_path, junit_schema):
+    schema = junit_schema
     outputs = junit_outputs(tmp_path)
     for name, text in outputs.items():
         errors = [str(e.reason) for e in schema.iter_errors(text)]
@@ -84,8 +92,8 @@ def test_junit_passes_a_strict_jenkins_schema(tmp_path):
     assert 'type="export-incomplete"' in outputs["export"]
 
 
-def test_the_strict_schema_refuses_what_podcheck_used_to_write():
-    schema = xmlschema.XMLSchema(str(JUNIT_SCHEMA))
+def test_the_strict_schema_refuses_what_podcheck_used_to_write(junit_schema):
+    schema = junit_schema
     case = '<testcase classname="podcheck.org" name="POD301" file="org.yaml" line="3"/>'
     old = (
         '<testsuites name="podcheck" tests="1" failures="0" errors="0" skipped="0">'
