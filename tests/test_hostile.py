@@ -389,6 +389,8 @@ def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
     assert stderr.decode().strip() == "podcheck: interrupted"
 
 
+# Two processes under other output encodings: an environment, not an input; slow.
+@pytest.mark.slow
 def test_non_utf8_output_encoding_replaces_characters(tmp_path):
     path = tmp_path / "org.yaml"
     path.write_text(yaml.safe_dump(org(**{"org.name": "Café ✓ 東京"}), allow_unicode=True))

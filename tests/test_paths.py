@@ -174,6 +174,9 @@ def test_output_to_dev_null_works(tmp_path):
     assert Path("/dev/null").is_char_device()
 
 
+# Two processes; the quick subset writes to both devices with evaluate (above) and runs init
+# in process (tests/test_cli.py).
+@pytest.mark.slow
 def test_init_writes_a_starter_to_a_stream_or_a_device(tmp_path):
     done = run("init", "/dev/stdout", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
