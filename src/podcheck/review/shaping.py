@@ -1,6 +1,7 @@
 """What shaped a run's verdict besides the org files: rules left out, thresholds and
-severities the config changed, waivers applied, and the gate. Every format says these, so
-that a verdict never hides what moved it; this module words them once.
+severities the config changed, waivers applied, hires the rules do not read, and the gate.
+Every format says these, so that a verdict never hides what moved it; this module words
+them once.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from podcheck.core.units import write
-from podcheck.judge.report import Override, Report
-from podcheck.judge.rulebook import ARTICLES
+from podcheck.judge.report import FileReport, Override, Report
+from podcheck.judge.rule import Rule
+from podcheck.judge.rulebook import ARTICLES, with_role
 from podcheck.judge.waivers import WaiverStatus
 
 _WHY = {
@@ -23,17 +25,27 @@ _WHY = {
 class Note(NamedTuple):
     """One thing that shaped the verdict, in one line."""
 
-    kind: str  # not-run, override, waiver, gate
+    kind: str  # not-run, override, waiver, not-judged, gate
     text: str
 
 
+# The months of a hiring plan the rules judge (rules.md, revision 3); the org format takes
+# monthly entries up to month 24.
+JUDGED_MONTHS = 12
+
+
 def notes(report: Report) -> tuple[Note, ...]:
-    """Every note for a run, in a fixed order: not run, overrides, waivers, gate."""
+    """Every note for a run, in a fixed order: not run, overrides, waivers, hires the rules
+    do not read, gate."""
     # Rules on account exports wait for an export; without one there is nothing to say.
     chosen = [(code, why) for code, why in report.not_run if why != "no-export"]
     found = [Note("not-run", text) for text in not_run_lines(chosen)]
     found += [Note("override", override_line(o)) for o in report.overrides]
     found += [Note("waiver", waiver_line(w)) for w in report.waivers if w.state == "applied"]
+    named = len(report.files) > 1
+    limit = _ratio_limit(report.rules)
+    for file in report.files:
+        found += [Note("not-judged", text) for text in late_hire_lines(file, limit, named)]
     gate = gate_line(report)
     if gate:
         found.append(Note("gate", gate))
@@ -64,6 +76,39 @@ def waiver_line(status: WaiverStatus) -> str:
     until = f", until {waiver.expires.isoformat()}" if waiver.expires else ", no expiry"
     count = f"{status.applied} result{'s' if status.applied != 1 else ''}"
     return f"waiver for {waiver.describe()} applied to {count}: {waiver.reason}{until}"
+
+
+def _ratio_limit(rules: Sequence[Rule]) -> Rule | None:
+    """The rule that holds the projected ratio to its bar, when it runs."""
+    found = with_role(rules, "ratio_limit")
+    return found[0] if found else None
+
+
+def late_hire_lines(file: FileReport, limit: Rule | None, named: bool = False) -> list[str]:
+    """Pod segments whose hiring plan raises the AE:CSM ratio after month 12.
+
+    The rules read months 1 to 12, so hires placed later are not judged. The segment's peak
+    (podcheck.metrics.projection, through the last month the plan names) tells when they
+    matter: a peak first reached after month 12 is higher than every month the rules read.
+    """
+    lines = []
+    for segment in file.segments:
+        figures = segment.figures
+        if segment.model != "pod" or figures is None or figures.peak is None:
+            continue
+        if figures.peak_month <= JUDGED_MONTHS:
+            continue
+        peak = write("ratio", figures.peak)
+        where = f"{file.path}: " if named else ""
+        line = (
+            f"{where}{segment.id}: hires planned after month {JUDGED_MONTHS} are not judged "
+            f"(the rules read months 1 to {JUDGED_MONTHS}); they would take the AE:CSM ratio to "
+            f"{peak} in month {figures.peak_month}"
+        )
+        if limit is not None and figures.peak > limit.threshold:
+            line += f", past the {write('ratio', limit.threshold)} {limit.code} allows"
+        lines.append(line)
+    return lines
 
 
 def gate_line(report: Report) -> str:
