@@ -1,7 +1,7 @@
 """Input errors: what was wrong with a file, and exactly where."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from podcheck.core import inert
 
@@ -30,21 +30,27 @@ def shown_path(path: str) -> str:
 MAX_MESSAGE_CHARS = 300
 
 
-@dataclass(frozen=True, order=True)
-class InputError:
-    """One problem with an input, at a line and column of its file."""
-
+class _Place(NamedTuple):
     path: str
     line: int
     column: int
     message: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "path", shown_path(self.path))
-        message = one_line(self.message)
+
+class InputError(_Place):
+    """One problem with an input, at a line and column of its file.
+
+    A tuple (ordered by path, line, column, message) rather than a dataclass: every run
+    imports it, and a dataclass compiles its generated methods at each start-up.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, path: str, line: int, column: int, message: str) -> "InputError":
+        message = one_line(message)
         if len(message) > MAX_MESSAGE_CHARS:  # a net under the excerpts of values
             message = message[:MAX_MESSAGE_CHARS] + "…"
-        object.__setattr__(self, "message", message)
+        return super().__new__(cls, shown_path(path), line, column, message)
 
     def __str__(self) -> str:
         return inert.ci_safe(f"{self.path}:{self.line}:{self.column}: error: {self.message}")

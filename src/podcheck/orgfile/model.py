@@ -91,13 +91,43 @@ Count = Annotated[int, _count(MAX_ACCOUNTS)]
 Days = Annotated[int, _count(10_000)]
 PodCount = Annotated[int, _count(MAX_PODS)]
 
+
+class _Value:
+    """Equality, hashing and repr by field, as a dataclass has them, written once here.
+
+    The dataclass decorator compiles every method it generates, on every run: six per
+    class cost about 10 ms of start-up. The classes below generate only `__init__` and
+    the two that keep them frozen; these three are shared.
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        # A slotted dataclass's __slots__ are its fields, in order.
+        names: tuple[str, ...] = self.__slots__
+        return tuple(getattr(self, name) for name in names)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        names: tuple[str, ...] = self.__slots__
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__qualname__}({shown})"
+
+
 # Unknown keys are errors; said for pydantic, which reads these classes for the JSON Schema.
 # (Strictness is per type above: a strict pydantic config would refuse dicts for dataclasses.)
 CLOSED = {"extra": "forbid"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Org:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Org(_Value):
     """The `org` section: the organisation's name, how pods roll out, when the ratio is reviewed."""
 
     __pydantic_config__ = CLOSED
@@ -106,8 +136,8 @@ class Org:
     ratio_review_months: Annotated[int, STRICT, Bounds(1, 120)] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RenewalOwnership:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class RenewalOwnership(_Value):
     """Who runs renewals, who owns their terms and expansion, and whether it is written."""
 
     __pydantic_config__ = CLOSED
@@ -119,8 +149,8 @@ class RenewalOwnership:
     expansion_attribution: Flag | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CoveragePlan:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class CoveragePlan(_Value):
     """Whether cover for an absent CSM is documented, and who provides it."""
 
     __pydantic_config__ = CLOSED
@@ -128,8 +158,8 @@ class CoveragePlan:
     backup: Backup | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Comp:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Comp(_Value):
     """The metrics AEs and CSMs are paid on."""
 
     __pydantic_config__ = CLOSED
@@ -137,8 +167,8 @@ class Comp:
     csm_metrics: list[Text] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Policies:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Policies(_Value):
     """The `policies` section: renewal ownership, coverage, comp and collaboration norms."""
 
     __pydantic_config__ = CLOSED
@@ -148,8 +178,8 @@ class Policies:
     collaboration_norms: list[Text] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Headcount:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Headcount(_Value):
     """A segment's people by role today."""
 
     __pydantic_config__ = CLOSED
@@ -159,8 +189,8 @@ class Headcount:
     sdr: People = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HiringTotals:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class HiringTotals(_Value):
     """Hires over the next 12 months."""
 
     __pydantic_config__ = CLOSED
@@ -168,8 +198,8 @@ class HiringTotals:
     csm: People = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HiringMonth:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class HiringMonth(_Value):
     """Hires in one month, counted from now (1 to 24)."""
 
     __pydantic_config__ = CLOSED
@@ -188,8 +218,8 @@ HiringPlan = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pod:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Pod(_Value):
     """One pod: its people by role, its accounts and ARR, and whether it is in the pilot."""
 
     __pydantic_config__ = CLOSED
@@ -203,8 +233,8 @@ class Pod:
     pilot: Flag = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Comparison:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Comparison(_Value):
     """A pilot figure beside the baseline it is judged against."""
 
     __pydantic_config__ = CLOSED
@@ -212,8 +242,8 @@ class Comparison:
     baseline: Decimal
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PctComparison:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class PctComparison(_Value):
     """A pilot percentage beside the baseline it is judged against."""
 
     __pydantic_config__ = CLOSED
@@ -221,8 +251,8 @@ class PctComparison:
     baseline: Pct
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PilotResults:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class PilotResults(_Value):
     """What a pilot measured over its days, each figure beside its baseline."""
 
     __pydantic_config__ = CLOSED
@@ -235,8 +265,8 @@ class PilotResults:
     ae_presales_pct: Pct | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Snapshot:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Snapshot(_Value):
     """The segment's headcount `months_ago` months before today."""
 
     __pydantic_config__ = CLOSED
@@ -245,8 +275,8 @@ class Snapshot:
     csm: People
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Costs:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Costs(_Value):
     """Fully loaded annual cost per head by role: salary or OTE, benefits, tools.
 
     Every role is optional; a figure that needs a role no `costs` states is left out and
@@ -277,8 +307,8 @@ def _first(value: Number | None, fallback: Number | None) -> Number | None:
     return fallback if value is None else value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Segment:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Segment(_Value):
     """One segment: tier, coverage model, ACV, accounts, headcount, hiring plan and pods."""
 
     __pydantic_config__ = CLOSED
@@ -329,8 +359,8 @@ class Segment:
         return sum(e.ae for e in in_year), sum(e.csm for e in in_year)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OrgFile:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class OrgFile(_Value):
     """An org-design file (format version 1)."""
 
     __pydantic_config__ = CLOSED

@@ -16,9 +16,8 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Literal, NamedTuple, TypeVar, Union
 
 from podcheck.core.numbers import AmountError
 
@@ -27,9 +26,14 @@ Loc = tuple[str | int, ...]
 _MISSING = object()
 
 
-@dataclass(frozen=True)
+# The constraint markers are tuples and plain classes rather than dataclasses: every
+# run imports them, and a dataclass costs its methods' compilation at each start-up.
+
+
 class Strict:
     """No conversions: "12" is not 12. podcheck's validator is always strict; pydantic is told."""
+
+    __slots__ = ()
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         schema = handler(source)
@@ -40,8 +44,7 @@ class Strict:
 STRICT = Strict()
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     """A number within `ge`..`le` (either may be None)."""
 
     ge: int | None = None
@@ -55,8 +58,7 @@ class Bounds:
         return schema
 
 
-@dataclass(frozen=True)
-class Length:
+class Length(NamedTuple):
     """A string or list with `min_length`..`max_length` items (either may be None)."""
 
     min_length: int | None = None
@@ -69,8 +71,7 @@ class Length:
         return schema
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     """A string must match this regular expression (anchored at both ends)."""
 
     regex: str
@@ -86,13 +87,18 @@ class Pattern:
         return schema
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: its JSON schema is a dict
 class Parsed:
-    """The value is read by `parse` (money, percentages); `kind` names the error type."""
+    """The value is read by `parse` (money, percentages); `kind` names the error type.
 
-    parse: Callable[[Any], Any]
-    kind: str
-    json_schema: dict[str, Any]
+    Compared by identity: its JSON schema is a dict.
+    """
+
+    __slots__ = ("json_schema", "kind", "parse")
+
+    def __init__(self, parse: Callable[[Any], Any], kind: str, json_schema: dict[str, Any]):
+        self.parse = parse
+        self.kind = kind
+        self.json_schema = json_schema
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import PydanticCustomError, core_schema
@@ -109,8 +115,7 @@ class Parsed:
         return dict(self.json_schema)
 
 
-@dataclass(frozen=True)
-class Expect:
+class Expect(NamedTuple):
     """What to say when a value matches no member of a union."""
 
     kind: str

@@ -7,7 +7,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,6 +20,8 @@ def write_atomic(path: str, text: str | bytes) -> None:
     The temporary file sits beside the target (a rename is only atomic within one file
     system) and is removed if anything goes wrong.
     """
+    import tempfile  # only when a report is written to a file
+
     target = Path(path)
     descriptor, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
