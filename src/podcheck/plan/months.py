@@ -63,7 +63,10 @@ def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -
     if extra_later > 0:
         wanted[DEFERRED_MONTH] = sum(getattr(e, role) for e in entries if e.month == DEFERRED_MONTH)
         wanted[DEFERRED_MONTH] += extra_later
-    had = {m: sum(getattr(e, role) for e in entries if e.month == m) for m in wanted}
+    had = dict.fromkeys(wanted, 0)
+    for entry in entries:
+        if entry.month in had:
+            had[entry.month] += getattr(entry, role)
     changed = {m for m in wanted if wanted[m] != had[m]}
     result: list[HiringMonth] = []
     done: set[int] = set()
