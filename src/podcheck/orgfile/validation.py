@@ -234,26 +234,49 @@ def _literal(choices: tuple[Any, ...]) -> Checker:
     return check
 
 
+# A checker records a problem whenever it returns _MISSING, so a collection is complete
+# when no problem was added while checking it: counting is cheaper than searching it for
+# _MISSING (which would compare every item with it).
+
+
+def _later(tp: Any) -> Callable[[], Checker]:
+    """The checker of `tp`, built on first use (types may refer to each other) and kept."""
+    built: list[Checker] = []
+
+    def get() -> Checker:
+        if not built:
+            built.append(_checker(tp))
+        return built[0]
+
+    return get
+
+
 def _list(item: Any) -> Checker:
+    item_checker = _later(item)
+
     def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
         if type(value) is not list:
             return _problem(problems, loc, "list_type", value)
-        check_item = _checker(item)
+        check_item = item_checker()
+        before = len(problems)
         checked = [check_item(element, (*loc, i), problems) for i, element in enumerate(value)]
-        return _MISSING if _MISSING in checked else checked
+        return _MISSING if len(problems) > before else checked
 
     return check
 
 
 def _dict(item: Any) -> Checker:
+    item_checker = _later(item)
+
     def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
         if type(value) is not dict:
             return _problem(problems, loc, "dict_type", value)
-        check_item = _checker(item)
+        check_item = item_checker()
+        before = len(problems)
         checked = {
             key: check_item(element, (*loc, key), problems) for key, element in value.items()
         }
-        return _MISSING if _MISSING in checked.values() else checked
+        return _MISSING if len(problems) > before else checked
 
     return check
 
@@ -296,11 +319,13 @@ def _annotated(base: Any, metadata: tuple[Any, ...]) -> Checker:
 
 
 def _parsed(parsed: Parsed) -> Checker:
+    parse, kind = parsed.parse, parsed.kind
+
     def check(value: Any, loc: Loc, problems: list[dict[str, Any]]) -> Any:
         try:
-            return parsed.parse(value)
+            return parse(value)
         except AmountError as exc:
-            return _problem(problems, loc, parsed.kind, value, str(exc))
+            return _problem(problems, loc, kind, value, str(exc))
 
     return check
 
@@ -387,7 +412,7 @@ def _union(tp: Any, expect: Expect | None) -> Checker:
         return check_optional
     by_shape = {}
     for member in reversed(candidates):  # the first member of a shape wins
-        by_shape[_shape(member)] = member
+        by_shape[_shape(member)] = _later(member)
     message = expect.message if expect else f"expected {tp}"
     kind = expect.kind if expect else "union_type"
 
@@ -397,7 +422,7 @@ def _union(tp: Any, expect: Expect | None) -> Checker:
         member = by_shape.get(type(value))
         if member is None:
             return _problem(problems, loc, kind, value, message)
-        return _checker(member)(value, loc, problems)
+        return member()(value, loc, problems)
 
     return check
 
