@@ -69,12 +69,18 @@ def ci_safe(text: str) -> str:
     """
     if "##" in text:
         text = _ANYWHERE_COMMAND.sub(r"## \1[", text)
+    if "::" not in text:  # a line command needs two colons together
+        return text
     return _LINE_COMMAND.sub(r"\1: ", text)
 
 
 def plain(text: str, keep: str = "\n\t") -> str:
     """A finished plain-text document (text, Markdown, XML, HTML) made inert."""
     return ci_safe(escape(text, keep))
+
+
+# Printable ASCII and the line break, which JSON documents keep as they are.
+_JSON_PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
 
 
 def json_safe(document: str) -> str:
@@ -84,7 +90,11 @@ def json_safe(document: str) -> str:
     They can only stand inside strings, where `\\uXXXX` means the same character, so the
     data is unchanged.
     """
-    document = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    # A report of many files runs to megabytes, nearly all printable ASCII: only the
+    # characters left once those are taken out (a few) are searched for unsafe ones.
+    rest = document.encode("utf-8", "surrogatepass").translate(None, _JSON_PLAIN)
+    if _UNSAFE["\n"].search(rest.decode("utf-8", "surrogatepass")):
+        document = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", document)
     if "##" not in document:
         return document
     return _ANYWHERE_COMMAND.sub(r"##\1\\u005b", document)
