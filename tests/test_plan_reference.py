@@ -98,7 +98,8 @@ def _plans(
 
 @st.composite
 def monthly_orgs(draw: st.DrawFn) -> LoadedOrg:
-    """One pod segment with a monthly hiring plan that may break the ratio bars."""
+    """One pod segment whose hiring plan (mostly monthly, else totals) may break the ratio
+    bars, and whose pods may carry too many accounts."""
     ae = draw(st.integers(0, 9))
     csm = draw(st.integers(0, 9))
     months = draw(st.lists(st.integers(1, 14), max_size=5, unique=True))
@@ -106,6 +107,9 @@ def monthly_orgs(draw: st.DrawFn) -> LoadedOrg:
         f"{{month: {m}, ae: {draw(st.integers(0, 5))}, csm: {draw(st.integers(0, 2))}}}"
         for m in sorted(months)
     )
+    plan = f"[{entries}]"
+    if draw(st.integers(0, 3)) == 0:
+        plan = f"{{ae: {draw(st.integers(0, 8))}, csm: {draw(st.integers(0, 3))}}}"
     pods = ""
     if draw(st.booleans()) and ae and csm:
         count = draw(st.integers(1, min(ae, csm, 4)))
@@ -113,7 +117,8 @@ def monthly_orgs(draw: st.DrawFn) -> LoadedOrg:
         pods = (
             "    pods: ["
             + ", ".join(
-                f"{{id: p{i}, ae: 1, csm: 1, accounts: 20{', pilot: true' if marked and i < 2 else ''}}}"
+                f"{{id: p{i}, ae: 1, csm: 1, accounts: {draw(st.integers(10, 60))}"
+                f"{', pilot: true' if marked and i < 2 else ''}}}"
                 for i in range(count)
             )
             + "]\n"
@@ -122,8 +127,8 @@ def monthly_orgs(draw: st.DrawFn) -> LoadedOrg:
     rollout = draw(st.sampled_from(["pilot", "org-wide"]))
     text = (
         f"version: 1\norg: {{name: Reference, rollout: {rollout}}}\n{POLICIES}\nsegments:\n"
-        f"  - id: seg\n    tier: {tier}\n    model: pod\n    acv: 60000\n    accounts: 100\n"
-        f"    headcount: {{ae: {ae}, csm: {csm}}}\n    hiring_plan: [{entries}]\n{pods}"
+        f"  - id: seg\n    tier: {tier}\n    model: pod\n    acv: 60000\n    accounts: 250\n"
+        f"    headcount: {{ae: {ae}, csm: {csm}}}\n    hiring_plan: {plan}\n{pods}"
     )
     return load_org("reference.yaml", text)
 
