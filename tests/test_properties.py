@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import pytest
@@ -13,9 +14,10 @@ from conftest import CATALOGUE, dump_yaml, org
 from podcheck.core import numbers
 from podcheck.core.errors import InputErrors
 from podcheck.judge.engine import evaluate
-from podcheck.metrics import Subject
+from podcheck.metrics import Subject, projection
 from podcheck.metrics.ratio import ae_csm_ratio
 from podcheck.orgfile.loader import load_org
+from podcheck.orgfile.model import Headcount, HiringMonth, HiringTotals
 
 amounts = st.integers(min_value=0, max_value=numbers.MAX_MONEY)
 
@@ -169,3 +171,31 @@ def test_engine_never_raises_and_verdicts_agree_with_error_results(data):
             assert (summary.verdict, summary.score, own) == ("n/a", None, [])
         assert summary.recommended in {"pod", "ai-agent", "pool", "swarm", "named"}
     assert not [r for r in report.results if not r.message]
+
+
+_BASE_SEGMENT = load_org("org.yaml", yaml.safe_dump(org())).org.segments[0]
+_people = st.integers(min_value=0, max_value=30)
+_plans = st.one_of(
+    st.none(),
+    st.builds(HiringTotals, ae=_people, csm=_people),
+    st.lists(st.builds(HiringMonth, month=st.integers(1, 24), ae=_people, csm=_people), max_size=6),
+)
+
+
+@given(_people, _people, _plans, st.integers(1, 24))
+def test_the_rules_ratios_agree_with_the_projection_month_by_month(ae, csm, plan, months):
+    segment = dataclasses.replace(
+        _BASE_SEGMENT, headcount=Headcount(ae=ae, csm=csm), hiring_plan=plan
+    )
+    expected = [(m.month, m.ratio) for m in projection.project(segment, months)]
+    assert list(projection.ratios(segment, months)) == expected
+    # The peak reads the plan's own span: 12 months, or to its last month (up to 24).
+    span = 12 if not isinstance(plan, list) else min(max([12, *(e.month for e in plan)]), 24)
+    span_ratios = [(m.month, m.ratio) for m in projection.project(segment, span)]
+    empty = [month for month, ratio in span_ratios if ratio is None]
+    if empty:
+        assert projection.peak_ratio(segment) == (None, empty[0])
+    else:
+        worst = max(ratio for _, ratio in span_ratios)
+        first = next(month for month, ratio in span_ratios if ratio == worst)
+        assert projection.peak_ratio(segment) == (worst, first)

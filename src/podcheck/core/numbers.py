@@ -221,10 +221,13 @@ def format_plain(value: Number, places: int = 4) -> str:
     value = normalise(value)
     if isinstance(value, int):
         return str(value)
-    scaled = value * 10**places
-    if scaled.denominator == 1:
-        whole, frac = divmod(abs(scaled.numerator), 10**places)
-        sign = "-" if value < 0 else ""
+    # In integers: Fraction arithmetic costs several times more.
+    numerator, denominator = value.numerator, value.denominator
+    scale = 10**places
+    scaled, rest = divmod(abs(numerator) * scale, denominator)
+    if rest == 0:
+        whole, frac = divmod(scaled, scale)
+        sign = "-" if numerator < 0 else ""
         digits = f"{frac:0{places}d}".rstrip("0")
         return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
     return "~" + format_plain(round(value, 2), places)
@@ -232,6 +235,8 @@ def format_plain(value: Number, places: int = 4) -> str:
 
 def format_money(value: Number) -> str:
     """$85,000 or $2,200,000.50: thousands grouped, cents only when present."""
+    if type(value) is int:  # most amounts
+        return f"${value:,}"
     value = normalise(value)
     if isinstance(value, int):
         return f"${value:,}"

@@ -66,6 +66,8 @@ _UPPER_BOUNDS = frozenset({"<=", "<"})
 
 SCORE_WEIGHTS: Mapping[str, int] = {"error": 3, "warning": 1}
 
+_make_result: Callable[[type[Result], tuple[Any, ...]], Result] = tuple.__new__
+
 
 def evaluate(
     loaded: LoadedOrg,
@@ -163,7 +165,12 @@ def _book_roles(book: Sequence[Rule]) -> _BookRoles:
 def _run(
     found: "_Prepared", subjects: "_Subjects", document: Document, waivers: Sequence[Waiver]
 ) -> list[Result]:
-    return [_result(found, subject, document, waivers) for subject in subjects.of(found.kind)]
+    judged = subjects.made.get(found.kind_key)
+    if judged is None:
+        judged = subjects.of(found.kind, found.kind_key)
+    if len(judged) == 1:  # most rules judge one subject a file
+        return [_result(found, judged[0], document, waivers)]
+    return [_result(found, subject, document, waivers) for subject in judged]
 
 
 def _by_segment(groups: Iterable[Sequence[Result]]) -> dict[str | None, list[Result]]:
@@ -210,14 +217,14 @@ class _Subjects:
             for index, segment in enumerate(org.segments)
             if segment.model == "pod"
         ]
-        self.made: dict[_Kind, tuple[Subject, ...]] = {}
+        self.made: dict[int, tuple[Subject, ...]] = {}  # by the kind's key
 
-    def of(self, kind: _Kind) -> tuple[Subject, ...]:
+    def of(self, kind: _Kind, key: int) -> tuple[Subject, ...]:
         """Every subject a rule of this kind judges, in file order: the org, pod segments,
         their pods."""
-        found = self.made.get(kind)
+        found = self.made.get(key)
         if found is None:
-            found = self.made[kind] = tuple(self._judged(kind))
+            found = self.made[key] = tuple(self._judged(kind))
         return found
 
     def _judged(self, kind: _Kind) -> Iterator[Subject]:
@@ -329,10 +336,11 @@ _Field = Callable[[Subject, Measurement, Any, Any, Any, Any], str]
 
 
 class _Template(NamedTuple):
-    """A message template with what is the same for every subject already written in."""
+    """A message template cut at its fields, with what is the same for every subject (the
+    threshold the rule states) already written into the text around them."""
 
-    text: str
-    fields: tuple[tuple[str, _Field], ...]  # by name; none: `text` is the message
+    texts: tuple[str, ...]  # one more than `fields`: the text before, between and after
+    fields: tuple[_Field, ...]
 
 
 class _Prepared(NamedTuple):
@@ -343,15 +351,16 @@ class _Prepared(NamedTuple):
     measure: MetricFunction
     after_segments: bool
     kind: _Kind
+    kind_key: int  # the same for every rule of the kind: cheaper to look up than the kind
     passes: Callable[[Any, Any], bool]
     upper: bool  # a series is reported by its highest element
-    write: Callable[[Any], str]  # a value in the rule's unit
     templates: dict[tuple[str, str | None], _Template | None]  # (status, case), as found
 
 
 # Rules prepared so far, by identity: a run judges every file with the same rule objects.
 _PREPARED: dict[int, _Prepared] = {}
 _PREPARED_LIMIT = 4096
+_KIND_KEYS: dict[_Kind, int] = {}
 
 
 def _prepared(rule: Rule) -> _Prepared:
@@ -362,22 +371,22 @@ def _prepared(rule: Rule) -> _Prepared:
         _PREPARED.clear()
     spec = REGISTRY[rule.metric]
     scope = rule.scope
-    writer = units.UNITS[rule.unit].write
+    kind = _Kind(
+        "org" in scope,
+        rule.runs == "always",
+        "segment" in scope,
+        "pod" in scope,
+        rule.judges == "segment",
+        rule.requires,
+    )
     found = _PREPARED[id(rule)] = _Prepared(
         rule=rule,
         measure=spec.function,
         after_segments=spec.after_segments,
-        kind=_Kind(
-            "org" in scope,
-            rule.runs == "always",
-            "segment" in scope,
-            "pod" in scope,
-            rule.judges == "segment",
-            rule.requires,
-        ),
+        kind=kind,
+        kind_key=_KIND_KEYS.setdefault(kind, len(_KIND_KEYS)),
         passes=COMPARISONS[rule.compare],
         upper=rule.compare in _UPPER_BOUNDS,
-        write=lambda value: "not stated" if value is None else writer(value),
         templates={},
     )
     return found
@@ -409,7 +418,12 @@ def _result(
     rule = found.rule
     measured = found.measure(subject, rule.params)
     bar = measured.reference if rule.threshold is None else rule.threshold
-    status, actual, month, first = _decide(found, measured, bar)
+    # What _decide says, its most common case inline: one result is made per rule and subject.
+    if measured.outcome is None and measured.series is None:
+        actual, month, first = measured.value, None, None
+        status: Status = "pass" if found.passes(actual, bar) else "fail"
+    else:
+        status, actual, month, first = _decide(found, measured, bar)
     at = measured.at
     place = document.places.get(at)
     if place is None:
@@ -421,23 +435,27 @@ def _result(
     waiver = (
         find_waiver(waivers, rule.code, document.path, segment, pod) if status == "fail" else None
     )
-    # In field order, without keywords: one result is made per rule and subject, and
-    # keyword arguments double what making one costs.
-    return Result(
-        rule.code,
-        rule.name,
-        rule.severity,
-        "waived" if waiver else status,
-        segment,
-        pod,
-        actual,
-        bar,
-        rule.unit,
-        _message(found, subject, measured, status, actual, month, first, bar),
-        line,
-        column,
-        waiver.reason if waiver else None,
-        waiver.index if waiver else None,
+    # In field order, by tuple.__new__: one result is made per rule and subject, and the
+    # named tuple's own __new__ (a Python function) would add half again to what making
+    # one costs.
+    return _make_result(
+        Result,
+        (
+            rule.code,
+            rule.name,
+            rule.severity,
+            "waived" if waiver else status,
+            segment,
+            pod,
+            actual,
+            bar,
+            rule.unit,
+            _message(found, subject, measured, status, actual, month, first, bar),
+            line,
+            column,
+            waiver.reason if waiver else None,
+            waiver.index if waiver else None,
+        ),
     )
 
 
@@ -509,14 +527,17 @@ def _message(
     template = templates[key] if key in templates else _template(found, key)
     if template is None:
         return "not applicable"
-    if not template.fields:
-        return template.text
-    return template.text.format_map(
-        {
-            name: field(subject, measured, actual, month, first, bar)
-            for name, field in template.fields
-        }
-    )
+    texts, fields = template
+    # Joined piece by piece: cheaper than str.format, which parses the template each time.
+    if not fields:
+        return texts[0]
+    if len(fields) == 1:
+        return texts[0] + fields[0](subject, measured, actual, month, first, bar) + texts[1]
+    pieces = [texts[0]]
+    for field, text in zip(fields, texts[1:], strict=True):
+        pieces.append(field(subject, measured, actual, month, first, bar))
+        pieces.append(text)
+    return "".join(pieces)
 
 
 def _template(found: _Prepared, key: tuple[str, str | None]) -> _Template | None:
@@ -528,39 +549,44 @@ def _template(found: _Prepared, key: tuple[str, str | None]) -> _Template | None
     text = (case and messages.get(f"{status}_{case}")) or messages.get(status)
     prepared = None
     if text is not None:
-        pieces: list[str] = []
-        fields: dict[str, _Field] = {}
+        texts = [""]
+        fields: list[_Field] = []
         # The rule book has checked that every field is a plain name.
         for literal, name, _, _ in string.Formatter().parse(text):
-            pieces.append(_escaped(literal))
+            texts[-1] += literal
             if name is None:
                 continue
             if name == "threshold" and rule.threshold is not None:
-                pieces.append(_escaped(rule.threshold_text))
+                texts[-1] += rule.threshold_text
             else:
-                pieces.append("{" + name + "}")
-                fields.setdefault(name, _field(found, name))
-        written = "".join(pieces)
-        prepared = _Template(written.format_map({}) if not fields else written, (*fields.items(),))
+                fields.append(_field(found, name))
+                texts.append("")
+        prepared = _Template(tuple(texts), tuple(fields))
     found.templates[key] = prepared
     return prepared
 
 
-def _escaped(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
+_ABSENT = object()
 
 
 def _field(found: _Prepared, name: str) -> _Field:
     """How one field of a message is read: a standard field, else a detail of the
     measurement, else a parameter of the rule."""
-    rule, write = found.rule, found.write
+    rule, writer = found.rule, units.UNITS[found.rule.unit].write
 
-    def other(subject: Subject, measured: Measurement, *_: Any) -> str:
-        if name in measured.details:
-            return units.write_detail(measured.details[name])
-        if name in rule.params:
-            return units.write_detail(rule.params[name])
-        return ""  # `pod` outside a pod
+    def write(value: Any) -> str:
+        return "not stated" if value is None else writer(value)
+
+    def actual(s: Subject, m: Measurement, actual: Any, month: Any, first: Any, bar: Any) -> str:
+        return "not stated" if actual is None else writer(actual)
+
+    def other(s: Subject, measured: Measurement, *_: Any) -> str:
+        value = measured.details.get(name, _ABSENT)
+        if value is _ABSENT:
+            value = rule.params.get(name, _ABSENT)
+            if value is _ABSENT:
+                return ""  # `pod` outside a pod
+        return value if type(value) is str else units.write_detail(value)
 
     def missing(s: Subject, m: Measurement, actual: Any, month: Any, first: Any, bar: Any) -> str:
         wanted = bar if rule.compare == "contains-all" and bar else []
@@ -570,7 +596,7 @@ def _field(found: _Prepared, name: str) -> _Field:
         return subject.pod.id if subject.pod else other(subject, measured, *rest)
 
     standard: dict[str, _Field] = {
-        "actual": lambda s, m, actual, month, first, bar: write(actual),
+        "actual": actual,
         "when": lambda s, m, actual, month, first, bar: _when(month),
         "first_when": lambda s, m, a, mo, first, b: _when(first[0]) if first else "",
         "first_month": lambda s, m, a, mo, first, b: str(first[0]) if first else "",
@@ -607,9 +633,8 @@ def _summarise(
     if segment.model != "pod":
         verdict, score = "n/a", None
     else:
-        failed = any(r.status == "fail" and r.severity == "error" for r in own)
+        failed, score = _tally(own)
         verdict = "no-go" if failed else "go"
-        score = readiness_score(own)
         group = judged_group(org, segment, index)
         cohort = tuple(pod.id for _, pod in group.pods) if group.marked else None
     return SegmentSummary(
@@ -644,12 +669,23 @@ def readiness_score(results: Sequence[Result]) -> int:
 
     Rounded down, so only a segment with nothing failing scores 100.
     """
-    counted = [r for r in results if r.severity in SCORE_WEIGHTS and r.status in ("pass", "fail")]
-    total = sum(SCORE_WEIGHTS[r.severity] for r in counted)
-    if total == 0:
-        return 100
-    passed = sum(SCORE_WEIGHTS[r.severity] for r in counted if r.status == "pass")
-    return passed * 100 // total
+    return _tally(results)[1]
+
+
+def _tally(results: Sequence[Result]) -> tuple[bool, int]:
+    """Whether an error fails, and the readiness score, in one pass over the results."""
+    failed = False
+    total = passed = 0
+    for result in results:
+        status = result.status
+        if status == "pass" or status == "fail":
+            weight = SCORE_WEIGHTS.get(result.severity, 0)
+            total += weight
+            if status == "pass":
+                passed += weight
+            elif result.severity == "error":
+                failed = True
+    return failed, passed * 100 // total if total else 100
 
 
 def rule_status(

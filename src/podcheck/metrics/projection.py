@@ -7,6 +7,7 @@ Sums stay integers, and each ratio is exact.
 
 from collections.abc import Iterator
 from fractions import Fraction
+from itertools import repeat
 from typing import NamedTuple
 
 from podcheck.core.numbers import Number, order, quotient
@@ -77,23 +78,40 @@ def ratios(segment: Segment, months: int) -> tuple[tuple[int, Number | None], ..
 
 
 def _ratios(segment: Segment, months: int) -> tuple[tuple[int, Number | None], ...]:
+    hires = _hires(segment, months)
+    ae = segment.headcount.ae * _TWELFTHS
+    csm = segment.headcount.csm * _TWELFTHS
+    ratio = quotient(ae, csm) if csm else None
     found: list[tuple[int, Number | None]] = []
-    last: tuple[int, int] | None = None
-    ratio: Number | None = None
-    for month, ae, csm in _in_twelfths(segment, months):
-        if (ae, csm) != last:  # most months of a monthly plan hire nobody
+    start = 0
+    # Most months hire nobody: a ratio is worked out only where headcount changes, and the
+    # months up to the next change share it.
+    for month, (ae_hires, csm_hires) in enumerate(hires):
+        if ae_hires or csm_hires:
+            found += zip(range(start, month), repeat(ratio))
+            ae += ae_hires
+            csm += csm_hires
             ratio = quotient(ae, csm) if csm else None
-            last = (ae, csm)
-        found.append((month, ratio))
+            start = month
+    found += zip(range(start, months + 1), repeat(ratio))
     return tuple(found)
 
 
 def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]]:
     """(month, AEs, CSMs) in twelfths of a person, for months 0 to `months`."""
-    if not 1 <= months <= MAX_MONTHS:
-        raise ValueError(f"months must be 1 to {MAX_MONTHS}, got {months}")
+    hires = _hires(segment, months)
     ae = segment.headcount.ae * _TWELFTHS
     csm = segment.headcount.csm * _TWELFTHS
+    for month in range(months + 1):
+        ae += hires[month][0]
+        csm += hires[month][1]
+        yield month, ae, csm
+
+
+def _hires(segment: Segment, months: int) -> list[tuple[int, int]]:
+    """(AEs, CSMs) hired in each of months 0 to `months`, in twelfths of a person."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"months must be 1 to {MAX_MONTHS}, got {months}")
     hires = [(0, 0)] * (months + 1)
     plan = segment.hiring_plan
     if isinstance(plan, HiringTotals):
@@ -108,7 +126,4 @@ def _in_twelfths(segment: Segment, months: int) -> Iterator[tuple[int, int, int]
                     ae_hires + entry.ae * _TWELFTHS,
                     csm_hires + entry.csm * _TWELFTHS,
                 )
-    for month in range(months + 1):
-        ae += hires[month][0]
-        csm += hires[month][1]
-        yield month, ae, csm
+    return hires

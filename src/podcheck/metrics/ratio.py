@@ -1,8 +1,11 @@
 """The ratio and hiring family (POD2xx), and a pod's pairing."""
 
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
-from podcheck.core.numbers import Number, format_ratio, order, quotient
+from podcheck.core.numbers import format_ratio, order, quotient
 from podcheck.metrics.projection import ratios
 from podcheck.metrics.registry import Measurement, Params, Subject, book_of, metric
 from podcheck.orgfile.model import Segment
@@ -14,9 +17,13 @@ def _people(count: int, role: str) -> str:
     return f"{count} {role}" if count == 1 else f"{count} {role}s"
 
 
-def _headcount(ae: int, csm: int) -> dict[str, Any]:
+# Pods repeat a few headcounts, and two rules read each pod's.
+@lru_cache(maxsize=1024)
+def _headcount(ae: int, csm: int) -> Mapping[str, Any]:
     """The people of a pair as messages name them."""
-    return {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+    return MappingProxyType(
+        {"ae": ae, "csm": csm, "aes": _people(ae, "AE"), "csms": _people(csm, "CSM")}
+    )
 
 
 def _ratio(subject: Subject) -> Measurement:
@@ -144,16 +151,21 @@ def projected_ratio(subject: Subject, params: Params) -> Measurement:
     skipped = _skip_for_cohort(subject, at)
     if skipped is not None:
         return skipped
-    series: list[tuple[int, Number]] = []
-    for month, ratio in ratios(subject.seg(), 12)[1:]:
+    series = ratios(subject.seg(), 12)[1:]
+    pooled_at = params["pooled_at"]
+    pooled = False
+    seen = None
+    for month, ratio in series:
         if ratio is None:
             return Measurement(None, at, outcome="fail", case="no_csm", details={"month": month})
-        series.append((month, ratio))
-    pooled_at = params["pooled_at"]
-    # At 1.5 AEs per CSM the pairing "is already fictional": that bar is inclusive.
-    case = "pooled" if any(order(ratio, pooled_at) >= 0 for _, ratio in series) else None
+        # Months without hires share one ratio object: compare only a new one.
+        if ratio is not seen:
+            # At 1.5 AEs per CSM the pairing "is already fictional": that bar is inclusive.
+            pooled = pooled or order(ratio, pooled_at) >= 0
+            seen = ratio
     details = {"pooled_at": format_ratio(pooled_at)}
-    return Measurement(None, at, series=tuple(series), case=case, details=details)
+    case = "pooled" if pooled else None
+    return Measurement(None, at, series=series, case=case, details=details)  # type: ignore[arg-type]
 
 
 def _snapshot_at(segment: Segment, month: int) -> tuple[int, int]:
