@@ -17,8 +17,7 @@ DateOrder = Literal["mdy", "dmy"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy")
 ORDER_NAMES = {"mdy": "M/D/YYYY", "dmy": "D/M/YYYY"}
 _CURRENCY = "USD"
-# Whole dollars of more digits are no ARR (numbers.MAX_MONEY is 13 digits).
-_MAX_WHOLE_DIGITS = 12
+_MAX_DIGITS = 13
 
 
 def _grouped(whole: str) -> str | None:
@@ -41,15 +40,18 @@ def parse_cents(text: str) -> int | Fraction:
     money. Digits are ASCII only: `٤٨٢٥٠` or full-width `４８２５０` is refused, never read
     as an amount (as in org files).
     """
-    # The common case first, inline (this runs per row): 48250.00 or 48250.
-    digits = text[:-3] + text[-2:] if text[-3:-2] == "." else text + "00"
+    # _plain's test, inline: this runs per row.
+    whole, dot, cents = text.partition(".")
     if (
-        2 < len(digits) <= _MAX_WHOLE_DIGITS + 2
-        and digits.isdigit()
-        and digits.isascii()
-        and (digits[0] != "0" or len(digits) == 3)
+        whole.isdigit()
+        and whole.isascii()
+        and len(whole) < _MAX_DIGITS
+        and (whole[0] != "0" or whole == "0")
     ):
-        return int(digits)
+        if not dot:
+            return int(whole) * 100
+        if len(cents) == 2 and cents.isdigit() and cents.isascii():
+            return int(whole + cents)
     amount = text.strip()
     if amount.endswith(_CURRENCY):
         amount = amount[: -len(_CURRENCY)].rstrip()
@@ -75,14 +77,18 @@ def parse_cents(text: str) -> int | Fraction:
 
 
 def _plain(text: str) -> int | None:
-    """Cents of `48250` or `48250.00`; None for any other form.
-
-    ASCII digits only, at most 12 before the cents; a leading zero is left to the general
-    parser, which refuses it as money does everywhere."""
-    digits = text[:-3] + text[-2:] if text[-3:-2] == "." else text + "00"
-    if not (2 < len(digits) <= _MAX_WHOLE_DIGITS + 2 and digits.isdigit() and digits.isascii()):
+    """Cents of `48250` or `48250.00`; None for any other form."""
+    whole, dot, cents = text.partition(".")
+    # A leading zero is left to the general parser, which refuses it as money does everywhere.
+    if not (whole.isdigit() and whole.isascii() and len(whole) < _MAX_DIGITS):
         return None
-    return int(digits) if digits[0] != "0" or len(digits) == 3 else None
+    if whole[0] == "0" and whole != "0":
+        return None
+    if not dot:
+        return int(whole) * 100
+    if len(cents) == 2 and cents.isdigit() and cents.isascii():
+        return int(whole + cents)
+    return None
 
 
 class Slashed(tuple[int, int, int]):

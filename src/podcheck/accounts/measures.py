@@ -180,18 +180,27 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         listed = segment.pods
         pod_ids[segment.id] = {label_key(p.id): p.id for p in listed} if listed else None
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
+    # Thousands of groups share a few hundred segment and pod labels: each compared once.
+    keys: dict[str, str] = {}
+
+    def compared(label: str) -> str:
+        found = keys.get(label)
+        if found is None:
+            found = keys[label] = label_key(label)
+        return found
+
     # Resolve every group to (segment id, pod id), in the export's row order.
     resolved: dict[BookKey, tuple[str, str]] = {}
     for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
         segment_label, pod_label = key[0], key[1]
-        wanted = label_key(segment_label)
+        wanted = compared(segment_label)
         segment_id = segment_ids.get(segment_names.get(wanted, wanted))
         if segment_id is None:
             note = unknown.setdefault(("segment", segment_label), [0, row])
             note[0] += count
             continue
         pods = pod_ids[segment_id]
-        wanted = label_key(pod_label)
+        wanted = compared(pod_label)
         wanted = pod_names.get(wanted, wanted)
         # A pod id may carry its segment's id in front (`ent-p1` for the CRM's `p1`), as
         # pod ids are unique in the file while CRMs reuse pod names across segments.
@@ -233,7 +242,10 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     due: _Due = {}
     for (segment_label, pod_label, csm, month), count in renewals.items():
         due.setdefault((segment_label, pod_label), []).append(((csm, month), count))
-    context = _Context(groups, resolved, loads, due, tally_.has_renewal, tally_.show_accounts)
+    shown = {csm: safe_text(csm) for csm in loads}  # each CSM is named in several areas
+    context = _Context(
+        groups, resolved, loads, shown, due, tally_.has_renewal, tally_.show_accounts
+    )
     book_segments = {
         segment.id: _segment_book(context, by_segment[segment.id], segment)
         for segment in org.segments
@@ -259,6 +271,7 @@ class _Context(NamedTuple):
     groups: Mapping[BookKey, list[Any]]
     resolved: Mapping[BookKey, tuple[str, str]]
     loads: Mapping[str, int]
+    shown: Mapping[str, str]  # each CSM's name as it may be printed
     # (segment, pod) as the export writes them -> ((CSM, "YYYY-MM"), renewals due) pairs
     due: Mapping[tuple[str, str], list[tuple[tuple[str, str], int]]]
     has_renewal: bool
@@ -345,7 +358,7 @@ def _area(
         below_floor=below,
         uncovered=uncovered,
         uncovered_examples=shown,
-        csm_loads=tuple((safe_text(p), n) for p, n in _by_load(context.loads, csms)),
+        csm_loads=tuple((context.shown[p], n) for p, n in _by_load(context.loads, csms)),
         paired=paired,
         leaking=leaking,
         leak_examples=leak_examples,
