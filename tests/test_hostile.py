@@ -19,6 +19,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -119,6 +120,40 @@ def hostile(request, tmp_path, monkeypatch) -> tuple[str, Path]:
     return value, write_hostile_org(tmp_path, value)
 
 
+# The string an output is likeliest to mishandle: its own syntax, or that of what reads it.
+AFFINITY = {
+    "github": "newline-command",
+    "html": "xml",
+    "json": "azure-command",
+    "junit": "xml",
+    "markdown": "bidi",
+    "sarif": "c1-csi",
+    "terminal": "csi",
+    "text": "c1-csi",
+    "validate": "csi",
+}
+
+
+def spread(names: list[str]) -> list[Any]:
+    """(string, output) pairs for a test that takes both. The quick subset runs each output
+    with the string it is likeliest to mishandle, and each quick string at least once; every
+    other pair runs with the slow tests. test_evaluate_every_format_is_inert keeps every
+    quick pair."""
+    quick = {(AFFINITY[name], name) for name in names}
+    missing = [string for string in QUICK_HOSTILE if string not in {s for s, _ in quick}]
+    quick |= {(string, names[i % len(names)]) for i, string in enumerate(missing)}
+    return [
+        pytest.param(
+            string,
+            name,
+            id=f"{string}-{name}",
+            marks=() if (string, name) in quick else pytest.mark.slow,
+        )
+        for string in sorted(HOSTILE)
+        for name in names
+    ]
+
+
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_evaluate_every_format_is_inert(hostile, name):
     value, path = hostile
@@ -143,7 +178,9 @@ def test_terminal_with_colour_carries_only_its_own_escapes(hostile):
     assert "[bold green]" not in outcome.stdout or "GO[/bold green]" in outcome.stdout
 
 
-@pytest.mark.parametrize("name", [*sorted(FORMATS), "validate"])
+@pytest.mark.parametrize(
+    ("hostile", "name"), spread([*sorted(FORMATS), "validate"]), indirect=["hostile"]
+)
 def test_input_errors_are_inert_in_every_format(hostile, name):
     value, path = hostile
     write_hostile_org(path.parent, value, broken=True)
@@ -159,7 +196,9 @@ def test_input_errors_are_inert_in_every_format(hostile, name):
     assert_inert(outcome.stderr)
 
 
-@pytest.mark.parametrize("name", ["terminal", "json", "markdown"])
+@pytest.mark.parametrize(
+    ("hostile", "name"), spread(["terminal", "json", "markdown"]), indirect=["hostile"]
+)
 def test_diff_is_inert(hostile, name):
     value, path = hostile
     base = path.parent / "base.yaml"
@@ -172,7 +211,9 @@ def test_diff_is_inert(hostile, name):
     assert_inert(outcome.stderr)
 
 
-@pytest.mark.parametrize("name", ["terminal", "text", "markdown", "html"])
+@pytest.mark.parametrize(
+    ("hostile", "name"), spread(["terminal", "text", "markdown", "html"]), indirect=["hostile"]
+)
 def test_checklist_is_inert(hostile, name):
     _, path = hostile
     outcome = invoke("checklist", str(path), "--format", name)
