@@ -78,7 +78,11 @@ def _judged(example: Path) -> _Judged:
     return _Judged(whole, made, view, wide)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+# Every example at 80 columns in the quick subset (the narrower, where wrapping starts);
+# at 100 as well with the slow tests.
+@pytest.mark.parametrize(
+    "width", [WIDTHS[0], *(pytest.param(w, marks=pytest.mark.slow) for w in WIDTHS[1:])]
+)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_terminal_report_checklist_and_projection_fit(example, width):
     whole, made, view, wide = _judged(example)

@@ -101,7 +101,10 @@ def test_plan_adds_a_sheet_of_priced_changes(tmp_path):
     assert also.read_bytes() == target.read_bytes()
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+# A workbook written and read back each: "=" in the quick subset, every formula start when slow.
+@pytest.mark.parametrize(
+    "start", ["=", *(pytest.param(c, marks=pytest.mark.slow) for c in ("+", "-", "@"))]
+)
 def test_a_hostile_org_name_is_text_never_a_formula(start, tmp_path):
     data = yaml.safe_load(CONTOSO.read_text())
     data["org"]["name"] = start + HOSTILE[1:] + "\x07"
