@@ -1,0 +1,198 @@
+"""The block style most org files are written in, read without PyYAML.
+
+A file made only of printable ASCII lines of `key: value`, `key:` with a nested block,
+`- value` and `- key: value` items, comment lines and blank lines, where every value is
+a plain scalar of ordinary characters or a quoted one without escapes, is read here,
+line by line, into the same values at the same places as libyaml gives (the tests
+compare the two on every example and on generated files). Importing PyYAML costs a
+run more than reading a typical file, and its events cost more than these lines do.
+
+Anything else (flow collections, multi-line or empty values, tags, anchors, document
+markers, a key given twice, tabs, other characters, a depth or size limit reached)
+returns None, and the file is read by libyaml, which gives the errors too.
+"""
+
+import re
+from typing import NamedTuple
+
+from podcheck.orgfile.source import (
+    KEYWORDS,
+    MAX_DEPTH,
+    MAX_VALUES,
+    NUMBER_START,
+    Document,
+    Path,
+    Place,
+    Value,
+    resolve_plain,
+)
+
+
+class Mark(NamedTuple):
+    """Where a value starts, counted from 0 as libyaml's marks are."""
+
+    line: int
+    column: int
+
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# A plain value's first character: not one YAML gives a meaning at the start of a value.
+_PLAIN_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789$.~+_(/")
+
+
+# Characters other than printable ASCII and the line break (a tab, a carriage return...).
+_OTHER = re.compile(r"[^\n\x20-\x7e]")
+# Document markers and directives, which stand at the start of a line.
+_MARKER = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
+_new = tuple.__new__
+
+
+def read(text: str, path: str) -> Document | None:
+    """The document, or None when `text` is not in the block style this reader takes."""
+    # Each line adds at most two values: a file with fewer lines cannot pass the limit.
+    if not text.isascii() or _OTHER.search(text) or _MARKER.search(text):
+        return None
+    if text.count("\n") >= MAX_VALUES // 2:
+        return None
+    places: dict[Path, Place] = {}
+    root: Value = None
+    # The open block (its keys' or dashes' column, its mapping or list, its path), and
+    # the enclosing ones, saved while it is open.
+    indent_now = -1
+    mapping: dict[str, Value] | None = None
+    sequence: list[Value] | None = None
+    at_now: Path = ()
+    stack: list[tuple[int, dict[str, Value] | None, list[Value] | None, Path]] = []
+    # A `key:` whose value is the block on the next lines: its key and the key's mark.
+    waiting: tuple[str, Mark] | None = None
+    # After a value on a line, the next line may not be indented further than this (it
+    # would continue the value over lines, which this reader leaves to libyaml).
+    deepest = -1
+    for number, line in enumerate(text.split("\n")):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        indent = len(line) - len(content)
+        dash = content[0] == "-" and (len(content) == 1 or content[1] == " ")
+        if waiting is not None:
+            key, key_mark = waiting
+            waiting = None
+            if indent < indent_now or (indent == indent_now and not dash):
+                return None  # an empty value: libyaml says where it stands
+            if len(stack) >= MAX_DEPTH:
+                return None
+            inner = (*at_now, key)
+            child: dict[str, Value] | list[Value] = [] if dash else {}
+            mapping[key] = child  # type: ignore[index]
+            places[inner] = (_new(Mark, (number, indent)), key_mark, None, False)
+            stack.append((indent_now, mapping, sequence, at_now))
+            indent_now, at_now = indent, inner
+            mapping, sequence = (None, child) if dash else (child, None)  # type: ignore[assignment]
+        elif indent > deepest >= 0:
+            return None
+        while indent < indent_now:
+            if not stack:
+                return None
+            indent_now, mapping, sequence, at_now = stack.pop()
+        if indent_now < 0:  # the first line: the document's mapping or list
+            if places:
+                return None
+            child = [] if dash else {}
+            root = child
+            places[()] = (_new(Mark, (number, indent)), None, None, False)
+            stack.append((-1, None, None, ()))
+            indent_now = indent
+            mapping, sequence = (None, child) if dash else (child, None)  # type: ignore[assignment]
+        if indent != indent_now:
+            return None
+        if sequence is not None and not dash:
+            # A list at its key's own indentation ends where the next key starts.
+            indent_now, mapping, sequence, at_now = stack.pop()
+            if mapping is None or indent != indent_now:
+                return None
+        if sequence is not None:
+            if len(content) < 3 or content[2] == " ":
+                return None
+            item, column = content[2:], indent + 2
+            at = (*at_now, len(sequence))
+            if item[0] == "-" and (len(item) == 1 or item[1] == " "):
+                return None  # a list in a list
+            if ": " in item or item[-1] == ":":
+                # `- key: value`: a mapping whose keys stand two columns in.
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                opened: dict[str, Value] = {}
+                sequence.append(opened)
+                places[at] = (_new(Mark, (number, column)), None, None, False)
+                stack.append((indent_now, mapping, sequence, at_now))
+                indent_now, mapping, sequence, at_now = column, opened, None, at
+                content, indent = item, column
+            else:
+                scalar = _scalar(item)
+                if scalar is None:
+                    return None
+                raw, style = scalar
+                sequence.append(_value(raw, style))
+                places[at] = (_new(Mark, (number, column)), None, raw, not style)
+                deepest = indent
+                continue
+        assert mapping is not None
+        colon = content.find(":")
+        key = content[:colon]
+        if colon < 1 or key in mapping or not _KEY.fullmatch(key):
+            return None
+        rest = content[colon + 1 :]
+        key_mark = _new(Mark, (number, indent))
+        value = rest.lstrip(" ")
+        if not value or value[0] == "#":
+            if rest and rest[0] != " ":
+                return None
+            waiting = (key, key_mark)
+            deepest = -1
+            continue
+        if rest[0] != " ":
+            return None
+        if value[0] in _PLAIN_START and ":" not in value and "#" not in value:
+            raw, style = value.rstrip(" "), ""  # the common value: a plain word or number
+        else:
+            scalar = _scalar(value)
+            if scalar is None:
+                return None
+            raw, style = scalar
+        if style or (raw[:1] not in NUMBER_START and raw not in KEYWORDS):
+            mapping[key] = raw
+        else:
+            mapping[key] = resolve_plain(raw)
+        column = indent + colon + 1 + len(rest) - len(value)
+        at = (*at_now, key)
+        places[at] = (_new(Mark, (number, column)), key_mark, raw, not style)
+        deepest = indent
+    if waiting is not None or not places:
+        return None
+    return Document(path, root, places)
+
+
+def _scalar(text: str) -> tuple[str, str] | None:
+    """A value as written and its style ('' plain, or the quote), without any comment;
+    None for a value this reader leaves to libyaml."""
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment]
+    text = text.rstrip(" ")
+    first = text[0]
+    if first == "'" or first == '"':
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
+            return None
+        return inner, first
+    if first not in _PLAIN_START and not (first == "-" and text[1:2].isdigit()):
+        return None
+    if ":" in text or "#" in text:
+        return None
+    return text, ""
+
+
+def _value(raw: str, style: str) -> Value:
+    if style or (raw[:1] not in NUMBER_START and raw not in KEYWORDS):
+        return raw
+    return resolve_plain(raw)
