@@ -268,6 +268,10 @@ def format_ratio(value: Number) -> str:
 
 def json_number(value: Number) -> int | float:
     """JSON has no rationals: integers stay exact, the rest are rounded to 4 places."""
+    if type(value) is Fraction:
+        numerator, denominator = value.numerator, value.denominator
+        # int / int is the correctly rounded float, as float(Fraction) is, and cheaper.
+        return numerator if denominator == 1 else round(numerator / denominator, 4)
     value = normalise(value)
     if isinstance(value, int):
         return value

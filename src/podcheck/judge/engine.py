@@ -433,7 +433,9 @@ def _result(
     segment = subject.segment.id if subject.segment else None
     pod = subject.pod.id if subject.pod else None
     waiver = (
-        find_waiver(waivers, rule.code, document.path, segment, pod) if status == "fail" else None
+        find_waiver(waivers, rule.code, document.path, segment, pod)
+        if status == "fail" and waivers
+        else None
     )
     # In field order, by tuple.__new__: one result is made per rule and subject, and the
     # named tuple's own __new__ (a Python function) would add half again to what making

@@ -89,13 +89,6 @@ def enterprise_ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
     return Measurement(None, subject.path("hiring_plan"), series=series, details=today.details)
 
 
-def _headcount_after_year(segment: Segment) -> tuple[int, int, int, int]:
-    """(AE today, CSM today, AE after 12 months, CSM after 12 months)."""
-    head = segment.headcount
-    ae_hires, csm_hires = segment.hires_next_12_months
-    return head.ae, head.csm, head.ae + ae_hires, head.csm + csm_hires
-
-
 @metric(
     "hiring_pace",
     scopes=("segment",),
@@ -116,7 +109,8 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
     if segment.hiring_plan is None:
         return Measurement(None, subject.path(), outcome="fail", case="no_plan")
     ae_hires, csm_hires = segment.hires_next_12_months
-    ae_from, csm_from, ae_to, csm_to = _headcount_after_year(segment)
+    ae_from, csm_from = segment.headcount.ae, segment.headcount.csm
+    ae_to, csm_to = ae_from + ae_hires, csm_from + csm_hires
     details = {
         "ae_hires": ae_hires,
         "csm_hires": csm_hires,
@@ -125,15 +119,19 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
         "csm_from": csm_from,
         "csm_to": csm_to,
     }
+    # x / y - 1 as (x - y) / y: the same exact value without Fraction arithmetic.
     if ae_from and csm_from:
-        lead = quotient(ae_to * csm_from, ae_from * csm_to) - 1
-        return Measurement(lead, at, case="csm_led" if lead <= 0 else None, details=details)
+        base = ae_from * csm_to
+        lead = quotient(ae_to * csm_from - base, base)
+        led = order(lead, 0) <= 0
+        return Measurement(lead, at, case="csm_led" if led else None, details=details)
     if ae_hires == 0 and csm_hires == 0:
         return Measurement(None, at, outcome="pass", case="no_hires", details=details)
     if csm_hires == 0:
         return Measurement(None, at, outcome="fail", case="no_csm_hires", details=details)
-    lead = quotient(ae_hires, csm_hires) - 1
-    return Measurement(lead, at, case="hires_csm_led" if lead <= 0 else "hires", details=details)
+    lead = quotient(ae_hires - csm_hires, csm_hires)
+    case = "hires_csm_led" if order(lead, 0) <= 0 else "hires"
+    return Measurement(lead, at, case=case, details=details)
 
 
 @metric(

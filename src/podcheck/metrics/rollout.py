@@ -1,6 +1,7 @@
 """The scale and rollout family (POD4xx)."""
 
 from fractions import Fraction
+from operator import itemgetter
 
 from podcheck.core.numbers import format_money
 from podcheck.metrics.registry import Measurement, Params, Subject, metric, whole_segment
@@ -107,8 +108,9 @@ def book_spread(subject: Subject, params: Params) -> Measurement:
                 case="zero_arr",
                 details={"pod": pod_id},
             )
-    smallest = min(books, key=lambda book: (book[0], book[1]))
-    largest = max(books, key=lambda book: (book[0], -book[1]))
+    # The first pod of the smallest and of the largest book (min and max keep the first).
+    smallest = min(books, key=itemgetter(0))
+    largest = max(books, key=itemgetter(0))
     details = {
         "smallest": format_money(smallest[0]),
         "largest": format_money(largest[0]),
