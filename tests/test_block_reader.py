@@ -88,8 +88,14 @@ def test_a_typical_file_is_read_by_the_block_reader_with_libyaml_s_places():
 
 
 LEFT_TO_LIBYAML = [
-    "a: [1, 2]\n",
-    "a: {b: 1}\n",
+    "a: [1, [2]]\n",
+    "a: {b: [1]}\n",
+    "a: {b: 1,\n  c: 2}\n",
+    "a: [1, 2,]\n",
+    "a: {b:1}\n",
+    "a: {b: 1, b: 2}\n",
+    "a: ['x, y']\n",
+    "a: [x: 1]\n",
     "a: &x 1\nb: *x\n",
     "a: !!str 1\n",
     "<<: 1\n",
@@ -136,11 +142,23 @@ _WORDS += ["R&D", "a, b", "it's", "a  b", "'q'", '"q"', "''", "a#b", "+1", ".5",
 _WORDS += ["0x1F", "1:30", "a [b]", "x # note", "12345678901234567", "-x", "@x", "caf\u00e9"]
 
 
+def _flow(data) -> str | None:
+    """`data` written on one line when it holds only words."""
+    if isinstance(data, list) and all(isinstance(v, str) for v in data):
+        return "[" + ", ".join(data) + "]"
+    if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in data.items()) + "}"
+    return None
+
+
 def _write(data, indent: int, step: int, list_step: int, out: list[str], rng) -> None:
     space = " " * indent
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(value, (dict, list)):
+            flow = _flow(value) if rng.random() < 0.5 else None
+            if flow is not None:
+                out.append(f"{space}{key}: {flow}{rng.choice(['', '', '  # c'])}")
+            elif isinstance(value, (dict, list)):
                 out.append(f"{space}{key}:{rng.choice(['', '', '  # c'])}")
                 child = indent + (list_step if isinstance(value, list) else step)
                 _write(value, child, step, list_step, out, rng)
@@ -148,7 +166,10 @@ def _write(data, indent: int, step: int, list_step: int, out: list[str], rng) ->
                 out.append(f"{space}{key}:{' ' * rng.choice([1, 1, 2])}{value}")
         return
     for value in data:
-        if isinstance(value, dict):
+        flow = _flow(value) if rng.random() < 0.5 else None
+        if flow is not None:
+            out.append(f"{space}- {flow}")
+        elif isinstance(value, dict):
             lines: list[str] = []
             _write(value, indent + 2, step, list_step, lines, rng)
             out.append(f"{space}- {lines[0][indent + 2 :]}")
@@ -167,7 +188,8 @@ def _data(rng, depth: int = 1):
     return [_data(rng, depth + 1) for _ in range(rng.randint(1, 4))]
 
 
-_EDITS = ["&a ", "*a", "!x ", "\n", ":", "- ", "  ", "[", "{", "#", " # c", "\t", "'", '"']
+_EDITS = ["&a ", "*a", "!x ", "\n", ":", "- ", "  ", "[", "{", "#", " # c", "\t", "'", '"', ","]
+_EDITS += ["]", "}", ": ", ", "]
 _EDITS += ["\n  ", "\n- ", "-", "?", "|", ":\n", "\r", "---\n", "\u2028", "\x85"]
 
 

@@ -2,14 +2,15 @@
 
 A file made only of printable ASCII lines of `key: value`, `key:` with a nested block,
 `- value` and `- key: value` items, comment lines and blank lines, where every value is
-a plain scalar of ordinary characters or a quoted one without escapes, is read here,
-line by line, into the same values at the same places as libyaml gives (the tests
-compare the two on every example and on generated files). Importing PyYAML costs a
-run more than reading a typical file, and its events cost more than these lines do.
+a plain scalar of ordinary characters, a quoted one without escapes, or a one-line list
+or mapping of those (`[a, b]`, `{ae: 1, csm: 1}`), is read here, line by line, into the
+same values at the same places as libyaml gives (the tests compare the two on every
+YAML file of the repository and on generated files). Importing PyYAML costs a run more
+than reading a typical file, and its events cost more than these lines do.
 
-Anything else (flow collections, multi-line or empty values, tags, anchors, document
-markers, a key given twice, tabs, other characters, a depth or size limit reached)
-returns None, and the file is read by libyaml, which gives the errors too.
+Anything else (nested or multi-line flow collections, multi-line or empty values, tags,
+anchors, document markers, a key given twice, tabs, other characters, a depth or size
+limit reached) returns None, and the file is read by libyaml, which gives the errors too.
 """
 
 import re
@@ -49,10 +50,11 @@ _new = tuple.__new__
 
 def read(text: str, path: str) -> Document | None:
     """The document, or None when `text` is not in the block style this reader takes."""
-    # Each line adds at most two values: a file with fewer lines cannot pass the limit.
     if not text.isascii() or _OTHER.search(text) or _MARKER.search(text):
         return None
-    if text.count("\n") >= MAX_VALUES // 2:
+    # A line holds at most two values, and one more per comma: a file with fewer lines
+    # and commas cannot pass the limit.
+    if (text.count("\n") + text.count(",") + 1) * 2 >= MAX_VALUES:
         return None
     places: dict[Path, Place] = {}
     root: Value = None
@@ -117,6 +119,19 @@ def read(text: str, path: str) -> Document | None:
             at = (*at_now, len(sequence))
             if item[0] == "-" and (len(item) == 1 or item[1] == " "):
                 return None  # a list in a list
+            if item[0] == "[" or item[0] == "{":
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                flow = _flow(item, number, column)
+                if flow is None:
+                    return None
+                sequence.append(flow[0])
+                places[at] = (_new(Mark, (number, column)), None, None, False)
+                for step, place in flow[1]:
+                    inner_at = (*at, step)
+                    places[inner_at] = place
+                deepest = indent
+                continue
             if ": " in item or item[-1] == ":":
                 # `- key: value`: a mapping whose keys stand two columns in.
                 if len(stack) >= MAX_DEPTH:
@@ -152,6 +167,21 @@ def read(text: str, path: str) -> Document | None:
             continue
         if rest[0] != " ":
             return None
+        column = indent + colon + 1 + len(rest) - len(value)
+        at = (*at_now, key)
+        if value[0] == "[" or value[0] == "{":
+            if len(stack) >= MAX_DEPTH:
+                return None
+            flow = _flow(value, number, column)
+            if flow is None:
+                return None
+            mapping[key] = flow[0]
+            places[at] = (_new(Mark, (number, column)), key_mark, None, False)
+            for step, place in flow[1]:
+                inner_at = (*at, step)
+                places[inner_at] = place
+            deepest = indent
+            continue
         if value[0] in _PLAIN_START and ":" not in value and "#" not in value:
             raw, style = value.rstrip(" "), ""  # the common value: a plain word or number
         else:
@@ -163,8 +193,6 @@ def read(text: str, path: str) -> Document | None:
             mapping[key] = raw
         else:
             mapping[key] = resolve_plain(raw)
-        column = indent + colon + 1 + len(rest) - len(value)
-        at = (*at_now, key)
         places[at] = (_new(Mark, (number, column)), key_mark, raw, not style)
         deepest = indent
     if waiting is not None or not places:
@@ -190,6 +218,65 @@ def _scalar(text: str) -> tuple[str, str] | None:
     if ":" in text or "#" in text:
         return None
     return text, ""
+
+
+def _flow(
+    text: str, number: int, column: int
+) -> tuple[Value, list[tuple[str | int, Place]]] | None:
+    """A list or mapping of values written on one line (`[a, b]`, `{a: 1, b: 2}`, a comment
+    after it allowed): the value and each item's step and place; None for anything else."""
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment]
+    text = text.rstrip(" ")
+    closing = "]" if text[0] == "[" else "}"
+    inner = text[1:-1]
+    if len(text) < 2 or text[-1] != closing or any(c in inner for c in "[]{}#"):
+        return None
+    if not inner.strip(" "):
+        return ([] if closing == "]" else {}), []
+    if closing == "}":
+        return _flow_mapping(inner, number, column + 1)
+    items: list[Value] = []
+    places: list[tuple[str | int, Place]] = []
+    start = column + 1
+    for index, part in enumerate(inner.split(",")):
+        item = part.strip(" ")
+        scalar = _scalar(item) if item else None
+        if scalar is None:
+            return None
+        raw, style = scalar
+        items.append(_value(raw, style))
+        at = start + len(part) - len(part.lstrip(" "))
+        places.append((index, (_new(Mark, (number, at)), None, raw, not style)))
+        start += len(part) + 1
+    return items, places
+
+
+def _flow_mapping(
+    inner: str, number: int, start: int
+) -> tuple[Value, list[tuple[str | int, Place]]] | None:
+    """`key: value, ...` between braces: each value plain, each key a name given once."""
+    mapping: dict[str, Value] = {}
+    places: list[tuple[str | int, Place]] = []
+    for part in inner.split(","):
+        item = part.lstrip(" ")
+        colon = item.find(": ")
+        key, value = item[:colon], item[colon + 2 :].strip(" ")
+        if colon < 1 or not value or key in mapping or not _KEY.fullmatch(key) or ":" in value:
+            return None
+        scalar = _scalar(value)
+        if scalar is None:
+            return None
+        raw, style = scalar
+        key_at = start + len(part) - len(item)
+        value_at = key_at + colon + 2 + len(item[colon + 2 :]) - len(item[colon + 2 :].lstrip(" "))
+        mapping[key] = _value(raw, style)
+        places.append(
+            (key, (_new(Mark, (number, value_at)), _new(Mark, (number, key_at)), raw, not style))
+        )
+        start += len(part) + 1
+    return mapping, places
 
 
 def _value(raw: str, style: str) -> Value:
