@@ -307,14 +307,17 @@ def test_installed_console_script_runs_from_any_directory(tmp_path):
     assert module.stdout.strip() == "podcheck 0.1.0"
 
 
-# A process each: the quick subset runs the first, the slow tests all four.
+# A process each, with the slow tests. The quick subset refuses these inputs in process
+# (tests/test_loader.py's negative fixtures) and runs the installed script on a good file and
+# a usage error here, on a FIFO and a device in tests/test_hostile.py.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
         "version: !!python/object/apply:os.system ['touch pwned']\n",
-        pytest.param("[" * 40000, marks=pytest.mark.slow),
-        pytest.param("\x00\x01", marks=pytest.mark.slow),
-        pytest.param("a: *b\n", marks=pytest.mark.slow),
+        "[" * 40000,
+        "\x00\x01",
+        "a: *b\n",
     ],
 )
 def test_installed_script_never_prints_a_traceback(tmp_path, text):
@@ -351,7 +354,7 @@ def _not_utf8_name(folder: Path) -> bytes:
     return name
 
 
-# A process per format: the quick subset runs json (below), the slow tests every format.
+# A process per format, with the slow tests (json alone below).
 @pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
     from podcheck.render.formats import FORMATS
@@ -364,6 +367,9 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path):
         assert (done.returncode, done.stderr) == (0, b""), fmt
 
 
+# Two processes, with the slow tests; in process, a name that is not UTF-8 goes through every
+# format in tests/test_hostile.py (test_hostile_file_names_are_inert).
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_reported(tmp_path):
     name = _not_utf8_name(tmp_path)
     done = subprocess.run(
