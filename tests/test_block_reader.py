@@ -193,6 +193,9 @@ _EDITS += ["]", "}", ": ", ", "]
 _EDITS += ["\n  ", "\n- ", "-", "?", "|", ":\n", "\r", "---\n", "\u2028", "\x85"]
 
 
+# 3,000 generated texts: slow. The quick subset compares every YAML file in the repository
+# and the forms listed above.
+@pytest.mark.slow
 def test_generated_files_read_the_same():
     rng = random.Random(2026)
     taken = 0
