@@ -28,6 +28,7 @@ _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
 _DOCTYPE = b"<!DOCTYPE"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_LETTERS = {chr(65 + index): index for index in range(26)}  # "A" -> 0
 
 
 class WorkbookError(Exception):
@@ -244,7 +245,11 @@ class _SheetReader:
         tag = self.names.get(name) or self.local(name)
         if tag == "c":
             ref = attrs.get("r")
-            column = _column(ref) if ref else len(self.row)
+            if ref:
+                # Most references are A1 to Z9999...: the column is its letter's.
+                column = _LETTERS.get(ref[0], -1) if ref[1:2].isdigit() else _column(ref)
+            else:
+                column = len(self.row)
             self.cell = (column, attrs.get("t", "n"), attrs.get("s"))
             self.value: str | None = None
         elif tag == "v" or (tag == "t" and self.inline):
@@ -288,7 +293,12 @@ class _SheetReader:
                 if column > len(row):
                     row += [""] * (column - len(row))
                 value = self.value
-                row.append("" if value is None else self.book.value(kind, style, value))
+                if value is None:
+                    row.append("")
+                elif kind == "inlineStr":
+                    row.append(value)
+                else:
+                    row.append(self.book.value(kind, style, value))
         elif tag == "row":
             self.ready.append(self.row if any(self.row) else [])
             self.row = []
