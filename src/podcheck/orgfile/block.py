@@ -41,16 +41,17 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _PLAIN_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789$.~+_(/")
 
 
-# Characters other than printable ASCII and the line break (a tab, a carriage return...).
-_OTHER = re.compile(r"[^\n\x20-\x7e]")
 # Document markers and directives, which stand at the start of a line.
-_MARKER = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
+_MARKERS = ("---", "...", "%")
 _new = tuple.__new__
 
 
 def read(text: str, path: str) -> Document | None:
     """The document, or None when `text` is not in the block style this reader takes."""
-    if not text.isascii() or _OTHER.search(text) or _MARKER.search(text):
+    # Printable ASCII and line breaks only: no tab, no carriage return, no other break.
+    if not text.isascii() or not text.replace("\n", " ").isprintable():
+        return None
+    if text.startswith(_MARKERS) or any(f"\n{marker}" in text for marker in _MARKERS):
         return None
     # A line holds at most two values, and one more per comma: a file with fewer lines
     # and commas cannot pass the limit.
@@ -154,7 +155,7 @@ def read(text: str, path: str) -> Document | None:
         assert mapping is not None
         colon = content.find(":")
         key = content[:colon]
-        if colon < 1 or key in mapping or not _KEY.fullmatch(key):
+        if colon < 1 or key in mapping or not (key.isidentifier() or _KEY.fullmatch(key)):
             return None
         rest = content[colon + 1 :]
         key_mark = _new(Mark, (number, indent))
