@@ -182,9 +182,12 @@ def tally(
     errors = RowErrors(path)
     refused, unread = Reasons(), Reasons()
     groups: dict[tuple[str, str, str, str], list[Any]] = {}
-    renewals: dict[tuple[str, str, str, str | Slashed], int] = {}
+    # (segment, pod, CSM) as written -> renewals due by month (str, or Slashed until the
+    # export's date order is known).
+    due_by_csm: dict[tuple[str, str, str], dict[str | Slashed, int]] = {}
+    renewal_keys = 0
     seen: dict[str, int] = {}
-    months: dict[str, tuple[str | Slashed, DateOrder | None]] = {}
+    months: dict[str, str | Slashed] = {}  # a renewal cell -> its month, "" if no date
     shown_order: dict[DateOrder, int] = {}  # the order a date shows -> its first row
     kept: list[Kept] | None = [] if keep_accounts else None
     floor_cents = numbers.normalise(Fraction(floor) * 100)
@@ -195,12 +198,7 @@ def tally(
     blank = 0
     last_row = first_row + MAX_ROWS
     # Bound once: the loop runs per row.
-    remember, known_month, group_of, due_count = (
-        seen.setdefault,
-        months.get,
-        groups.get,
-        renewals.get,
-    )
+    remember, known_month, group_of = seen.setdefault, months.get, groups.get
     for row in rows:
         number += 1
         if number >= last_row:
@@ -244,34 +242,37 @@ def tally(
             )
             refused.add("ARR not an amount")
             continue
-        month: str | Slashed = ""
+        month: str | Slashed | None = ""
         if i_renewal is not None:
             due = row[i_renewal]
-            if due and due.strip():
-                known = known_month(due)
-                if known is None:
-                    try:
-                        known = read_date(due.strip(), date_order)
-                    except ValueError:
-                        if renewal_needed:
-                            written = ORDER_NAMES[date_order] if date_order else "M/D/YYYY"
-                            errors.add(
-                                number,
-                                i_renewal + 1,
-                                f"renewal: expected a date written YYYY-MM-DD or {written}, "
-                                f"got '{safe_text(due.strip())}'",
-                            )
-                            refused.add("renewal date not a date")
-                            continue
-                        unread.add("renewal date not a date")
-                        known = ("", None)
-                    if len(months) < _DATES_REMEMBERED:
-                        months[due] = known
-                elif not known[0]:
+            if due:
+                month = known_month(due)
+                if month is None:
+                    # A date not met before: read, and the order it shows noted (a date met
+                    # again shows it at a later row).
+                    month = ""
+                    if due.strip():
+                        try:
+                            month, shown = read_date(due.strip(), date_order)
+                        except ValueError:
+                            if renewal_needed:
+                                written = ORDER_NAMES[date_order] if date_order else "M/D/YYYY"
+                                errors.add(
+                                    number,
+                                    i_renewal + 1,
+                                    f"renewal: expected a date written YYYY-MM-DD or {written}, "
+                                    f"got '{safe_text(due.strip())}'",
+                                )
+                                refused.add("renewal date not a date")
+                                continue
+                            unread.add("renewal date not a date")
+                            shown = None
+                        if shown is not None:
+                            shown_order.setdefault(shown, number)
+                        if len(months) < _DATES_REMEMBERED:
+                            months[due] = month
+                elif not month:
                     unread.add("renewal date not a date")
-                month, shown = known
-                if shown is not None:
-                    shown_order.setdefault(shown, number)
         group_key = (row[i_seg], row[i_pod], row[i_ae] if i_ae is not None else "", row[i_csm])
         group = group_of(group_key)
         if group is None:
@@ -280,32 +281,46 @@ def tally(
                     f"more than {MAX_GROUPS:,} distinct segment, pod, AE and CSM "
                     "combinations; a CRM's books have far fewer"
                 )
-            groups[group_key] = [
+            # The sixth slot is the CSM's renewal counts by month, shared by their groups
+            # and taken off at the end.
+            groups[group_key] = group = [
                 1,
                 cents,
                 1 if cents < floor_cents else 0,
                 number,
                 [(number, name)],
+                due_by_csm.setdefault((group_key[0], group_key[1], group_key[3]), {}),
             ]
         else:
             group[0] += 1
             group[1] += cents
             if cents < floor_cents:
                 group[2] += 1
-            if len(group[4]) < EXAMPLES:
+            if group[0] <= EXAMPLES:
                 group[4].append((number, name))
         if month:
-            renewal_key = (group_key[0], group_key[1], group_key[3], month)
-            count = due_count(renewal_key)
-            if count is None and len(renewals) >= MAX_RENEWAL_KEYS:
-                raise TooMuch(
-                    f"more than {MAX_RENEWAL_KEYS:,} distinct renewal months per CSM; "
-                    "a CRM's books have far fewer"
-                )
-            renewals[renewal_key] = (count or 0) + 1
+            due_in = group[5]
+            count = due_in.get(month)
+            if count is None:
+                renewal_keys += 1
+                if renewal_keys > MAX_RENEWAL_KEYS:
+                    raise TooMuch(
+                        f"more than {MAX_RENEWAL_KEYS:,} distinct renewal months per CSM; "
+                        "a CRM's books have far fewer"
+                    )
+                due_in[month] = 1
+            else:
+                due_in[month] = count + 1
         if kept is not None:
             segment, pod, _, csm = cleaned(group_key)
             kept.append(Kept(segment, pod, csm, cents, number, name))
+    for group in groups.values():
+        del group[5]
+    renewals = {
+        (*csm, month): count
+        for csm, by_month in due_by_csm.items()
+        for month, count in by_month.items()
+    }
     order = _date_order(date_order, shown_order, renewals, renewal_needed)
     return Tally(
         path=path,
