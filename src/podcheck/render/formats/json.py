@@ -221,7 +221,7 @@ def _write_object(data: dict[str, Any], indent: str, pieces: list[str]) -> None:
     inner = indent + "  "
     pieces.append("{")
     for index, (key, value) in enumerate(data.items()):
-        pieces.append(f"{',' if index else ''}\n{inner}{_key(key)}: ")
+        pieces.append(f"{',' if index else ''}\n{inner}{encode(key)}: ")
         if isinstance(value, _Encoded):
             _write_items(value.items, inner, pieces)
         elif isinstance(value, list):
@@ -231,23 +231,14 @@ def _write_object(data: dict[str, Any], indent: str, pieces: list[str]) -> None:
     pieces.append(f"\n{indent}}}")
 
 
-_KEYS: dict[str, str] = {}
-
-
-def _key(key: str) -> str:
-    """A key as JSON: the same few keys are written for every file."""
-    found = _KEYS.get(key)
-    if found is None:
-        found = encode(key)
-        if len(_KEYS) < 256:
-            _KEYS[key] = found
-    return found
-
-
 def _write_items(items: Sequence[str], indent: str, pieces: list[str]) -> None:
     if not items:
         pieces.append("[]")
         return
     inner = indent + "  "
-    between = ",\n" + inner
-    pieces.append(f"[\n{inner}{between.join(items)}\n{indent}]")
+    pieces.append(f"[\n{inner}")
+    for index, item in enumerate(items):
+        if index:
+            pieces.append(f",\n{inner}")
+        pieces.append(item)
+    pieces.append(f"\n{indent}]")
