@@ -92,10 +92,14 @@ def evaluate(
     )
     prepared = _prepared_all(rules)
     subjects = _Subjects(org, context, export)
-    by_rule = [
-        [] if found.after_segments else _run(found, subjects, document, waivers)
-        for found in prepared
-    ]
+    by_rule: list[list[Result]] = []
+    made = subjects.made
+    for found in prepared:
+        # _run, inline: this loop runs every rule on every file.
+        judged: Sequence[Subject] | None = () if found.after_segments else made.get(found.kind_key)
+        if judged is None:
+            judged = subjects.of(found.kind, found.kind_key)
+        by_rule.append([_result(found, subject, document, waivers) for subject in judged])
     # Rules that read pilot decisions run once the segments' own results are known.
     decisions: dict[str, PilotDecision] = {}
     piloted = [segment for segment in org.pod_segments if segment.pilot_results is not None]
