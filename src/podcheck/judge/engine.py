@@ -4,13 +4,12 @@ It never prints and never exits. Every comparison is made on ints and Fractions.
 """
 
 import operator
-import string
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from podcheck.core import units
 from podcheck.core.numbers import exactly, order
 from podcheck.judge import economics
+from podcheck.judge.messages import RuleMessages
 from podcheck.judge.pilot_decision import decide_pilot
 from podcheck.judge.recommend import recommend
 from podcheck.judge.report import (
@@ -336,17 +335,6 @@ def _lacks(requires: str | None, segment: Segment, export: Any) -> bool:
 
 
 # A message field's value: (subject, measurement, actual, month, first failing, bar) -> text.
-_Field = Callable[[Subject, Measurement, Any, Any, Any, Any], str]
-
-
-class _Template(NamedTuple):
-    """A message template cut at its fields, with what is the same for every subject (the
-    threshold the rule states) already written into the text around them."""
-
-    texts: tuple[str, ...]  # one more than `fields`: the text before, between and after
-    fields: tuple[_Field, ...]
-
-
 class _Prepared(NamedTuple):
     """A rule made ready to run, once per rule: its metric, how it compares, which subjects
     it judges and its messages' fields, so that a result costs only what varies."""
@@ -358,7 +346,7 @@ class _Prepared(NamedTuple):
     kind_key: int  # the same for every rule of the kind: cheaper to look up than the kind
     passes: Callable[[Any, Any], bool]
     upper: bool  # a series is reported by its highest element
-    templates: dict[tuple[str, str | None], _Template | None]  # (status, case), as found
+    messages: RuleMessages
 
 
 # Rules prepared so far, by identity: a run judges every file with the same rule objects.
@@ -391,7 +379,7 @@ def _prepared(rule: Rule) -> _Prepared:
         kind_key=_KIND_KEYS.setdefault(kind, len(_KIND_KEYS)),
         passes=COMPARISONS[rule.compare],
         upper=rule.compare in _UPPER_BOUNDS,
-        templates={},
+        messages=RuleMessages(rule),
     )
     return found
 
@@ -456,7 +444,7 @@ def _result(
             actual,
             bar,
             rule.unit,
-            _message(found, subject, measured, status, actual, month, first, bar),
+            found.messages.write(subject, measured, status, actual, month, first, bar),
             line,
             column,
             waiver.reason if waiver else None,
@@ -471,7 +459,7 @@ def _judge(rule: Rule, subject: Subject) -> tuple[str, str]:
     measured = found.measure(subject, rule.params)
     bar = measured.reference if rule.threshold is None else rule.threshold
     status, actual, month, first = _decide(found, measured, bar)
-    return status, _message(found, subject, measured, status, actual, month, first, bar)
+    return status, found.messages.write(subject, measured, status, actual, month, first, bar)
 
 
 def _decide(
@@ -516,111 +504,6 @@ def _worst(series: Sequence[tuple[int, Any]], upper: bool) -> tuple[int, Any]:
         if beyond > 0 or (beyond == 0 and other_month < month):
             month, value = other_month, other
     return month, value
-
-
-def _message(
-    found: _Prepared,
-    subject: Subject,
-    measured: Measurement,
-    status: str,
-    actual: Any,
-    month: Any,
-    first: Any,
-    bar: Any,
-) -> str:
-    key = (status, measured.case)
-    templates = found.templates
-    template = templates[key] if key in templates else _template(found, key)
-    if template is None:
-        return "not applicable"
-    texts, fields = template
-    # Joined piece by piece: cheaper than str.format, which parses the template each time.
-    if not fields:
-        return texts[0]
-    if len(fields) == 1:
-        return texts[0] + fields[0](subject, measured, actual, month, first, bar) + texts[1]
-    pieces = [texts[0]]
-    for field, text in zip(fields, texts[1:], strict=True):
-        pieces.append(field(subject, measured, actual, month, first, bar))
-        pieces.append(text)
-    return "".join(pieces)
-
-
-def _template(found: _Prepared, key: tuple[str, str | None]) -> _Template | None:
-    """The template a status and case read (the status's own without a case's), prepared
-    once: the threshold the rule states written in, each other field's reader chosen."""
-    rule = found.rule
-    status, case = key
-    messages = rule.messages
-    text = (case and messages.get(f"{status}_{case}")) or messages.get(status)
-    prepared = None
-    if text is not None:
-        texts = [""]
-        fields: list[_Field] = []
-        # The rule book has checked that every field is a plain name.
-        for literal, name, _, _ in string.Formatter().parse(text):
-            texts[-1] += literal
-            if name is None:
-                continue
-            if name == "threshold" and rule.threshold is not None:
-                texts[-1] += rule.threshold_text
-            else:
-                fields.append(_field(found, name))
-                texts.append("")
-        prepared = _Template(tuple(texts), tuple(fields))
-    found.templates[key] = prepared
-    return prepared
-
-
-_ABSENT = object()
-
-
-def _field(found: _Prepared, name: str) -> _Field:
-    """How one field of a message is read: a standard field, else a detail of the
-    measurement, else a parameter of the rule."""
-    rule, writer = found.rule, units.UNITS[found.rule.unit].write
-
-    def write(value: Any) -> str:
-        return "not stated" if value is None else writer(value)
-
-    def actual(s: Subject, m: Measurement, actual: Any, month: Any, first: Any, bar: Any) -> str:
-        return "not stated" if actual is None else writer(actual)
-
-    def other(s: Subject, measured: Measurement, *_: Any) -> str:
-        value = measured.details.get(name, _ABSENT)
-        if value is _ABSENT:
-            value = rule.params.get(name, _ABSENT)
-            if value is _ABSENT:
-                return ""  # `pod` outside a pod
-        return value if type(value) is str else units.write_detail(value)
-
-    def missing(s: Subject, m: Measurement, actual: Any, month: Any, first: Any, bar: Any) -> str:
-        wanted = bar if rule.compare == "contains-all" and bar else []
-        return units.write_detail([item for item in wanted if item not in (actual or ())])
-
-    def pod(subject: Subject, measured: Measurement, *rest: Any) -> str:
-        return subject.pod.id if subject.pod else other(subject, measured, *rest)
-
-    standard: dict[str, _Field] = {
-        "actual": actual,
-        "when": lambda s, m, actual, month, first, bar: _when(month),
-        "first_when": lambda s, m, a, mo, first, b: _when(first[0]) if first else "",
-        "first_month": lambda s, m, a, mo, first, b: str(first[0]) if first else "",
-        "first_actual": lambda s, m, a, mo, first, b: write(first[1]) if first else "",
-        "threshold": lambda s, m, actual, month, first, bar: write(bar),
-        "segment": lambda subject, *_: subject.segment.id if subject.segment else "",
-        "pod": pod,
-        "month": lambda s, m, a, month, f, b: str(month) if month is not None else "",
-        "missing": missing,
-    }
-    return standard.get(name, other)
-
-
-def _when(month: int | None) -> str:
-    """A month of a series as a sentence says it: "today" or "in month 4"."""
-    if month is None:
-        return ""
-    return "today" if month == 0 else f"in month {month}"
 
 
 def _summarise(
