@@ -98,7 +98,10 @@ def evaluate(
         judged: Sequence[Subject] | None = () if found.after_segments else made.get(found.kind_key)
         if judged is None:
             judged = subjects.of(found.kind, found.kind_key)
-        by_rule.append([_result(found, subject, document, waivers) for subject in judged])
+        if len(judged) == 1:  # most rules judge one subject a file
+            by_rule.append([_result(found, judged[0], document, waivers)])
+        else:
+            by_rule.append([_result(found, subject, document, waivers) for subject in judged])
     # Rules that read pilot decisions run once the segments' own results are known.
     decisions: dict[str, PilotDecision] = {}
     piloted = [segment for segment in org.pod_segments if segment.pilot_results is not None]
@@ -113,7 +116,9 @@ def evaluate(
     for position, found in enumerate(prepared):
         if found.after_segments:
             by_rule[position] = _run(found, subjects, document, waivers)
-    results = [result for found in by_rule for result in found]
+    results: list[Result] = []
+    for found_results in by_rule:
+        results += found_results
     own = _by_segment((results,))
     summaries = tuple(
         _summarise(
@@ -171,8 +176,6 @@ def _run(
     judged = subjects.made.get(found.kind_key)
     if judged is None:
         judged = subjects.of(found.kind, found.kind_key)
-    if len(judged) == 1:  # most rules judge one subject a file
-        return [_result(found, judged[0], document, waivers)]
     return [_result(found, subject, document, waivers) for subject in judged]
 
 
