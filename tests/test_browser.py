@@ -223,23 +223,27 @@ def crm_export(org_data: dict, path: Path, csm_name=None) -> Path:
     return path
 
 
-def _cli_pack(tmp_path: Path, org_file: Path, export: Path) -> str:
+def _cli_pack(tmp_path: Path, org_file: Path, export: Path, monkeypatch) -> str:
+    """The pack as `podcheck report` writes it, run beside short relative names: the pack
+    prints the file's path, and the page count must not depend on where the checkout is."""
     from typer.testing import CliRunner
 
     from podcheck.cli.app import app
 
-    page = tmp_path / "pack.html"
-    args = ["report", str(org_file), "--accounts", str(export), "-o", str(page)]
+    if org_file.parent != tmp_path:
+        shutil.copyfile(org_file, tmp_path / org_file.name)
+    monkeypatch.chdir(tmp_path)
+    args = ["report", org_file.name, "--accounts", export.name, "-o", "pack.html"]
     done = CliRunner().invoke(app, [*args, "--today", "2026-11-23"])
     assert done.exit_code == 0, done.stderr
-    return page.read_text(encoding="utf-8")
+    return (tmp_path / "pack.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
-def test_three_segment_no_go_with_an_export_prints_on_two_pages(paper, tmp_path):
+def test_three_segment_no_go_with_an_export_prints_on_two_pages(paper, tmp_path, monkeypatch):
     data = yaml.safe_load(REVIEW_FIXTURE.read_text(encoding="utf-8"))
     export = crm_export(data, tmp_path / "books.csv")
-    page = _cli_pack(tmp_path, REVIEW_FIXTURE, export)
+    page = _cli_pack(tmp_path, REVIEW_FIXTURE, export, monkeypatch)
     pdf = print_pdf(page, tmp_path, "books", paper)
     assert pages(pdf) <= 2
     printed = text(pdf)
@@ -333,7 +337,7 @@ def _longest_names_org() -> dict:
     return data
 
 
-def test_chart_labels_are_whole_and_apart_with_the_longest_names(tmp_path):
+def test_chart_labels_are_whole_and_apart_with_the_longest_names(tmp_path, monkeypatch):
     data = _longest_names_org()
     org_file = tmp_path / "org.yaml"
     org_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -342,7 +346,7 @@ def test_chart_labels_are_whole_and_apart_with_the_longest_names(tmp_path):
         tmp_path / "books.csv",
         csm_name=lambda s, p: f"Wilhelmina Wolfsmith-Mammoth {s} {p} " * 3,
     )
-    page = _cli_pack(tmp_path, org_file, export)
+    page = _cli_pack(tmp_path, org_file, export, monkeypatch)
     assert page.count('class="chart"') >= 12 * 3
     assert "no plan beyond month 18" in page and "with the plan" in page
     assert chart_label_problems(page, tmp_path) == []
