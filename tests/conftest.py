@@ -241,6 +241,11 @@ def data_paths(data: Any, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
+def rendered_text(output: str | bytes) -> str:
+    """A format's output as text: JSON is written as UTF-8 bytes."""
+    return output.decode("utf-8") if isinstance(output, bytes) else output
+
+
 def installed_script(name: str = "podcheck") -> str:
     """The console script installed beside this Python; its absence is a failure, not a skip."""
     import sys

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CATALOGUE, CliRunner, dump_yaml, org, result, run
+from conftest import CATALOGUE, CliRunner, dump_yaml, org, rendered_text, result, run
 from podcheck.accounts import export as accounts
 from podcheck.accounts import measures, moves
 from podcheck.accounts.tally import MAX_ERRORS, Columns, parse_cents, safe_text
@@ -360,7 +360,9 @@ def test_formulas_and_control_characters_never_reach_any_output_unescaped(tmp_pa
 
     export = write_csv(tmp_path / "a.csv", hostile_rows())
     report = judge(export, show_accounts=True)
-    outputs = [render(fmt, Report((report,), CATALOGUE), RenderOptions()) for fmt in FORMATS]
+    outputs = [
+        rendered_text(render(fmt, Report((report,), CATALOGUE), RenderOptions())) for fmt in FORMATS
+    ]
     assert any("HYPERLINK" in text for text in outputs)
     for text in outputs:
         for match in re.finditer(r"(=HYPERLINK|@SUM)", text):
@@ -377,7 +379,7 @@ def test_accounts_are_named_only_with_show_accounts(tmp_path):
     export = write_csv(tmp_path / "a.csv", book_rows())
     hidden = judge(export)
     for fmt in FORMATS:
-        text = render(fmt, Report((hidden,), CATALOGUE), RenderOptions())
+        text = rendered_text(render(fmt, Report((hidden,), CATALOGUE), RenderOptions()))
         assert "Orphan" not in text and "North 1" not in text, fmt
     shown = result(judge(export, show_accounts=True), "POD704", "mm", "p4")
     assert shown.message == "3 of 18 accounts have no CSM (Orphan 0, Orphan 1, Orphan 2)"

@@ -47,11 +47,12 @@ def test_every_format_has_a_golden_suffix():
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_golden(example: Path, fmt: str, update_goldens: bool):
     output = render(fmt, report_for(example), RenderOptions(color=False, width=100))
+    written = output if isinstance(output, bytes) else output.encode("utf-8")
     golden = GOLDEN / f"{example.stem}.{SUFFIX[fmt]}"
     if update_goldens:
-        golden.write_text(output, encoding="utf-8")
+        golden.write_bytes(written)
     assert golden.exists(), f"{golden.name} missing: run pytest --update-goldens"
-    assert output == golden.read_text(encoding="utf-8")
+    assert written == golden.read_bytes()
 
 
 def test_at_least_five_examples_showing_go_and_no_go():
@@ -85,7 +86,7 @@ def test_json_holds_the_report_object_with_one_line_per_result():
     for subset in (files, files[:1], ()):
         for waivers in ((), (waiver,)):
             report = Report(files=subset, rules=rules, waivers=waivers)
-            text = render(report, RenderOptions())
+            text = render(report, RenderOptions()).decode("utf-8")
             assert json.loads(text) == report_dict(report)
             # Each result is one line of its own, so line tools can search the report.
             lines = [line.strip().rstrip(",") for line in text.splitlines()]

@@ -445,6 +445,15 @@ def test_non_utf8_output_encoding_replaces_characters(tmp_path):
         assert done.returncode == 0, done.stderr
         assert b"internal error" not in done.stderr
         assert b"Caf" in done.stdout
+        # JSON is UTF-8 whatever the terminal's encoding (RFC 8259): the name as written.
+        done = subprocess.run(
+            [installed_script(), "evaluate", "--format", "json", str(path)],
+            capture_output=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.decode("utf-8"))["files"][0]["org"] == "Café ✓ 東京"
 
 
 def test_money_with_a_leading_zero_is_an_input_error(tmp_path):

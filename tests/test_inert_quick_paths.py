@@ -34,6 +34,9 @@ def test_json_safe_escapes_one_unsafe_character_in_a_long_document(char):
     escaped = inert.json_safe(document)
     assert char not in escaped
     assert escaped == _json_reference(document)
+    # The JSON report is made inert as UTF-8 bytes, with the same result.
+    encoded = document.encode("utf-8", "surrogatepass")
+    assert inert.json_safe_utf8(encoded) == escaped.encode("utf-8", "surrogatepass")
 
 
 def test_json_safe_agrees_with_the_pattern_on_random_documents():
@@ -42,6 +45,9 @@ def test_json_safe_agrees_with_the_pattern_on_random_documents():
         pool = HARMLESS + (UNSAFE if rng.random() < 0.5 else []) + ["##[", "##vso[", "::"]
         document = "".join(rng.choice(pool) for _ in range(rng.randint(0, 300)))
         assert inert.json_safe(document) == _json_reference(document)
+        assert inert.json_safe_utf8(document.encode("utf-8", "surrogatepass")) == (
+            _json_reference(document).encode("utf-8", "surrogatepass")
+        )
         assert inert.ci_safe(document) == _ci_reference(document)
 
 

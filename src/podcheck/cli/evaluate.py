@@ -221,7 +221,8 @@ def evaluate_command(
         text = formats.render(name, report, opts, parts)
         if path is not None:
             write_report(path, text)
-        elif isinstance(text, bytes):  # a workbook, piped on
+        elif isinstance(text, bytes):  # JSON in UTF-8, or a workbook piped on
+            sys.stdout.flush()
             sys.stdout.buffer.write(text)
         else:
             sys.stdout.write(text)

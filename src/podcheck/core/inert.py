@@ -81,6 +81,7 @@ def plain(text: str, keep: str = "\n\t") -> str:
 
 # Printable ASCII and the line break, which JSON documents keep as they are.
 _JSON_PLAIN = bytes(range(0x20, 0x7F)) + b"\n"
+_ANYWHERE_COMMAND_UTF8 = re.compile(rb"##((?:vso)?)\[", re.IGNORECASE)
 
 
 def json_safe(document: str) -> str:
@@ -90,14 +91,24 @@ def json_safe(document: str) -> str:
     They can only stand inside strings, where `\\uXXXX` means the same character, so the
     data is unchanged.
     """
+    return json_safe_utf8(document.encode("utf-8", "surrogatepass")).decode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def json_safe_utf8(document: bytes) -> bytes:
+    """`json_safe` for a document already encoded in UTF-8 (lone surrogates allowed)."""
     # A report of many files runs to megabytes, nearly all printable ASCII: only the
     # characters left once those are taken out (a few) are searched for unsafe ones.
-    rest = document.encode("utf-8", "surrogatepass").translate(None, _JSON_PLAIN)
-    if _UNSAFE["\n"].search(rest.decode("utf-8", "surrogatepass")):
-        document = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", document)
-    if "##" not in document:
+    rest = document.translate(None, _JSON_PLAIN)
+    if rest and _UNSAFE["\n"].search(rest.decode("utf-8", "surrogatepass")):
+        text = document.decode("utf-8", "surrogatepass")
+        text = _UNSAFE["\n"].sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        document = text.encode("utf-8", "surrogatepass")
+    # `#` is rare in a report: looking for it alone is cheaper than for the pair.
+    if b"#" not in document or b"##" not in document:
         return document
-    return _ANYWHERE_COMMAND.sub(r"##\1\\u005b", document)
+    return _ANYWHERE_COMMAND_UTF8.sub(rb"##\1\\u005b", document)
 
 
 def lines(rows: Iterable[str]) -> str:

@@ -1,4 +1,5 @@
-"""Output formats: one pure `render(report, options) -> str` per format, chosen by name.
+"""Output formats: one pure `render(report, options)` per format, chosen by name: text, or
+bytes for JSON (UTF-8, as RFC 8259 has it) and the binary formats.
 
 The table feeds `--format`. Modules are imported only when their format is used, so a
 JSON run in CI never pays for rich.
@@ -53,7 +54,8 @@ def repository_root(cwd: str) -> str:
         folder = parent
 
 
-FileRenderer = Callable[["FileReport", RenderOptions], str]
+# A file's part: text, or for JSON its UTF-8 bytes; only its own format's `assemble` reads it.
+FileRenderer = Callable[["FileReport", RenderOptions], str | bytes]
 
 # name -> (module, what it is for)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -106,12 +108,16 @@ def file_renderer(name: str) -> FileRenderer | None:
 
 
 def render(
-    name: str, report: "Report", options: RenderOptions, parts: Sequence[str] | None = None
-) -> str:
-    """The report in format `name`; `parts`, if given, are its files' parts, already written."""
+    name: str,
+    report: "Report",
+    options: RenderOptions,
+    parts: Sequence[str | bytes] | None = None,
+) -> str | bytes:
+    """The report in format `name`, as text, or as bytes for JSON (UTF-8) and the binary
+    formats; `parts`, if given, are its files' parts, already written."""
     module = importlib.import_module(_module(name))
     if parts is None:
-        text: str = module.render(report, options)  # bytes for a binary format
+        text: str | bytes = module.render(report, options)
     else:
         text = module.assemble(report, parts, options)
     return text

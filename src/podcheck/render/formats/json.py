@@ -1,7 +1,11 @@
 """The JSON report: one object, keys in a fixed order, byte-identical for the same input.
 
 Written with orjson: a run over thousands of files writes tens of thousands of results, and
-orjson encodes them several times faster than the standard library.
+orjson encodes them several times faster than the standard library. The report is UTF-8
+bytes from end to end (RFC 8259's encoding for JSON, whatever the terminal's): orjson
+writes bytes, and a text holding one character beyond Latin-1 (such as a message's "→")
+would be stored two bytes a character and encoded again at every step, which costs a large
+report more than writing it.
 """
 
 from collections.abc import Sequence
@@ -30,9 +34,9 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def encode(value: Any) -> str:
-    """`value` as compact JSON; Fractions are written as `json_value` writes them."""
-    return orjson.dumps(value, default=_exact).decode()
+def encode(value: Any) -> bytes:
+    """`value` as compact JSON in UTF-8; Fractions are written as `json_value` writes them."""
+    return orjson.dumps(value, default=_exact)
 
 
 def _exact(value: Any) -> Any:
@@ -178,7 +182,7 @@ def waiver_dict(status: WaiverStatus) -> dict[str, Any]:
     }
 
 
-def render(report: Report, options: RenderOptions) -> str:
+def render(report: Report, options: RenderOptions) -> bytes:
     """The report as indented JSON with one line per segment, result, error and waiver.
 
     A result per line keeps large reports readable and searchable with line tools, and
@@ -188,23 +192,23 @@ def render(report: Report, options: RenderOptions) -> str:
     return assemble(report, [render_file(file, options) for file in report.files], options)
 
 
-def render_file(file: FileReport, options: RenderOptions) -> str:
+def render_file(file: FileReport, options: RenderOptions) -> bytes:
     """One file's object, indented to its place in the report."""
-    pieces: list[str] = []
-    _write_object(_file_fields(file), "    ", pieces)
-    return "".join(pieces)
+    pieces: list[bytes] = []
+    _write_object(_file_fields(file), b"    ", pieces)
+    return b"".join(pieces)
 
 
-def assemble(report: Report, parts: Sequence[str], options: RenderOptions) -> str:
+def assemble(report: Report, parts: Sequence[bytes], options: RenderOptions) -> bytes:
     """The report around its files' parts, given in the order of `report.files`."""
     data: dict[str, Any] = json_value(report_dict(report._replace(files=())))
     data["verdict"] = report.verdict
     data["files"] = _Encoded(parts)
     # One list of pieces joined once: the parts of a large run add up to megabytes.
-    pieces: list[str] = []
-    _write_object(data, "", pieces)
-    pieces.append("\n")
-    return inert.json_safe("".join(pieces))
+    pieces: list[bytes] = []
+    _write_object(data, b"", pieces)
+    pieces.append(b"\n")
+    return inert.json_safe_utf8(b"".join(pieces))
 
 
 class _Encoded:
@@ -212,33 +216,37 @@ class _Encoded:
 
     __slots__ = ("items",)
 
-    def __init__(self, items: Sequence[str]) -> None:
+    def __init__(self, items: Sequence[bytes]) -> None:
         self.items = items
 
 
-def _write_object(data: dict[str, Any], indent: str, pieces: list[str]) -> None:
+def _write_object(data: dict[str, Any], indent: bytes, pieces: list[bytes]) -> None:
     """A JSON object with one key per line; lists get one item per line."""
-    inner = indent + "  "
-    pieces.append("{")
+    inner = indent + b"  "
+    pieces.append(b"{")
     for index, (key, value) in enumerate(data.items()):
-        pieces.append(f"{',' if index else ''}\n{inner}{encode(key)}: ")
+        pieces.append(b",\n" if index else b"\n")
+        pieces.append(inner)
+        pieces.append(encode(key))
+        pieces.append(b": ")
         if isinstance(value, _Encoded):
             _write_items(value.items, inner, pieces)
         elif isinstance(value, list):
             _write_items([encode(item) for item in value], inner, pieces)
         else:
             pieces.append(encode(value))
-    pieces.append(f"\n{indent}}}")
+    pieces.append(b"\n" + indent + b"}")
 
 
-def _write_items(items: Sequence[str], indent: str, pieces: list[str]) -> None:
+def _write_items(items: Sequence[bytes], indent: bytes, pieces: list[bytes]) -> None:
     if not items:
-        pieces.append("[]")
+        pieces.append(b"[]")
         return
-    inner = indent + "  "
-    pieces.append(f"[\n{inner}")
+    inner = indent + b"  "
+    pieces.append(b"[\n" + inner)
+    between = b",\n" + inner
     for index, item in enumerate(items):
         if index:
-            pieces.append(f",\n{inner}")
+            pieces.append(between)
         pieces.append(item)
-    pieces.append(f"\n{indent}]")
+    pieces.append(b"\n" + indent + b"]")
