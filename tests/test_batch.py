@@ -119,3 +119,30 @@ except batch.WorkerStopped as exc:
     )
     assert done.stdout.startswith("stopped: a worker process stopped before it finished")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_deciding_report_keeps_what_decides_the_run_and_nothing_else():
+    from conftest import org, result
+    from conftest import run as judge
+    from podcheck.judge.report import Report
+
+    # ACV below the floor: no-go, with a failed result
+    whole = judge(org(**{"segments.0.acv": 20_000}))
+    kept = whole.deciding()
+    assert whole.verdict == "no-go" and whole.segments and whole.results
+    assert kept.segments == () and kept.to_reach_go == ()
+    assert (kept.path, kept.org, kept.verdict, kept.errors, kept.export) == (
+        whole.path,
+        whole.org,
+        whole.verdict,
+        whole.errors,
+        whole.export,
+    )
+    assert kept.results == tuple(r for r in whole.results if r.status in ("fail", "waived"))
+    assert result(kept, "POD101").status == "fail"
+    # The run's exit status reads the same from either.
+    for fail_on in ("error", "warning", "never"):
+        assert (
+            Report((kept,), (), fail_on=fail_on).exit_code
+            == Report((whole,), (), fail_on=fail_on).exit_code
+        )

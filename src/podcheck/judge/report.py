@@ -203,9 +203,10 @@ class FileReport(NamedTuple):
         return " · ".join(parts)
 
     def deciding(self) -> "FileReport":
-        """This report with only the results that decide a run: failed and waived ones."""
+        """This report with only what decides a run: its verdict, errors and export, and
+        its failed and waived results (no segments, no plan)."""
         kept = tuple(r for r in self.results if r.status in ("fail", "waived"))
-        return self._replace(results=kept)
+        return self._replace(segments=(), results=kept, to_reach_go=())
 
     def failures(self, severity: Severity | None = None) -> tuple[Result, ...]:
         return tuple(

@@ -48,7 +48,8 @@ class Job(NamedTuple):
 class Outcome(NamedTuple):
     """One file's report and its parts of the file-by-file outputs, in `Job.parts` order.
 
-    Without `Job.whole_reports`, the report holds only failed and waived results.
+    Without `Job.whole_reports`, the report holds only what decides the run
+    (`FileReport.deciding`).
     """
 
     report: FileReport
