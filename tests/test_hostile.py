@@ -708,3 +708,22 @@ def test_a_named_config_absent_at_the_ref_is_refused(loosened):
     outcome = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--config", "evil.yaml")
     assert outcome.exit_code == 2
     assert "is not in HEAD~1" in outcome.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("fmt", ["json", "terminal"])
+def test_a_full_disk_under_standard_output_is_one_line_and_exit_2(tmp_path, fmt):
+    path = tmp_path / "org.yaml"
+    path.write_text(yaml.safe_dump(org()))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [installed_script(), "evaluate", "--format", fmt, str(path)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode()
+        == "podcheck: error: cannot write the output: no space left on device\n"
+    )

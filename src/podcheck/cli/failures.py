@@ -8,6 +8,8 @@ traceback `--debug` (or PODCHECK_DEBUG=1) prints.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -22,6 +24,11 @@ EXIT_INPUT_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
 DEBUG_ENV = "PODCHECK_DEBUG"
+# Writing output can fail for reasons of the machine's, not of podcheck's: a full disk or
+# quota, a file too large, a device error.
+_CANNOT_WRITE = frozenset(
+    {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG, errno.EIO}
+)
 
 
 def usage_line(error: click.UsageError) -> str:
@@ -75,8 +82,30 @@ class OneLineGroup(TyperGroup):
         except RecursionError:
             sys.stderr.write("podcheck: error: input nests too deeply to process\n")
             raise click.exceptions.Exit(EXIT_INPUT_ERROR) from None
+        except OSError as exc:
+            if exc.errno not in _CANNOT_WRITE:
+                _internal(ctx, exc)
+            _drop_standard_output()
+            reason = (exc.strerror or type(exc).__name__).lower()
+            sys.stderr.write(f"podcheck: error: cannot write the output: {reason}\n")
+            raise click.exceptions.Exit(EXIT_INPUT_ERROR) from None
         except Exception as exc:  # a bug in podcheck: one line, the traceback on request
-            if ctx.params.get("debug"):
-                traceback.print_exc()
-            sys.stderr.write(internal_line(exc) + "\n")
-            raise click.exceptions.Exit(EXIT_INTERNAL_ERROR) from None
+            _internal(ctx, exc)
+
+
+def _internal(ctx: click.Context, exc: Exception) -> None:
+    if ctx.params.get("debug"):
+        traceback.print_exc()
+    sys.stderr.write(internal_line(exc) + "\n")
+    raise click.exceptions.Exit(EXIT_INTERNAL_ERROR) from None
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at /dev/null, so that what is still buffered for it is not
+    written again at exit (with a second error)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's capture)
+        pass
