@@ -142,13 +142,6 @@ def evaluate(
     )
 
 
-def prepare(rules: Sequence[Rule], book: Sequence[Rule] | None = None) -> None:
-    """Prepare the rules in force and read the book's roles now, as `evaluate` would on
-    its first file: a run that forks workers does it once, before the fork."""
-    _book_roles(load_catalogue() if book is None else book)
-    _prepared_all(rules)
-
-
 class _BookRoles(NamedTuple):
     """What the rules that consult others read from the catalogue as configured."""
 

@@ -2,11 +2,11 @@
 
 A repository of org files is judged file by file, and files do not depend on each other,
 so a large run is split across worker processes. Workers are forked: they start with
-podcheck, the rules and the settings already loaded and the rules prepared, and nothing
-but file paths goes to them. Each returns the file's report and, for formats that are
-written file by file (`render_file` in the format's module), the file's part of the
-output, so that the parent only joins the parts. Results come back in the order of the
-paths, so the output is the same, byte for byte, whatever the number of processes.
+podcheck, the rules and the settings already loaded, and nothing but file paths goes to
+them. Each returns the file's report and, for formats that are written file by file
+(`render_file` in the format's module), the file's part of the output, so that the
+parent only joins the parts. Results come back in the order of the paths, so the output
+is the same, byte for byte, whatever the number of processes.
 
 Forking is used only on Linux, where it is cheap and safe for a process with no threads;
 elsewhere, and for standard input, files are judged one after the other.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from podcheck.judge.report import FileReport
 from podcheck.orgfile.source import STDIN
 from podcheck.render.formats import FileRenderer, RenderOptions
-from podcheck.run.session import Session, file_report, prepare_to_judge
+from podcheck.run.session import Session, file_report
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -84,7 +84,6 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    prepare_to_judge(job.session)
     chunk = max(1, min(MAX_CHUNK, -(-len(paths) // (workers * TASKS_PER_WORKER))))
     context = multiprocessing.get_context("fork")
     # An executor rather than a Pool: if a worker dies, the run fails instead of waiting

@@ -281,21 +281,6 @@ def judge_file(
     return Judged(shown, text, loaded, report, measured, plan, choice)
 
 
-def prepare_to_judge(session: Session) -> None:
-    """Import and prepare, once, what judging files under `session` needs: a run that
-    forks workers does it before the fork, so that no worker does it again."""
-    import codecs
-
-    from podcheck.judge import engine
-    from podcheck.orgfile import block  # noqa: F401  (most files are read by it)
-
-    codecs.lookup("utf-8-sig")  # how org files are decoded
-    engine.prepare(session.settings.rules, session.settings.rule_book)
-    if session.reach:
-        from podcheck.plan import planner  # noqa: F401
-        from podcheck.render import plan_view  # noqa: F401
-
-
 def file_report(
     path: str, session: Session, *, text: str | None = None, root: str | None = None
 ) -> FileReport:
