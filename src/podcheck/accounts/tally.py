@@ -137,6 +137,9 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 # Dates repeat across an export: this many are remembered once checked.
 _DATES_REMEMBERED = 10_000
+# So do amounts (list prices, renewals at one price), and reading one costs several
+# look-ups: this many are remembered once read (a few MB at most).
+_AMOUNTS_REMEMBERED = 100_000
 # Distinct (segment, pod, AE, CSM) combinations and (segment, pod, CSM, month) renewal
 # counters an export may make: a CRM's books have far fewer, and each costs memory.
 MAX_GROUPS = 100_000
@@ -188,6 +191,7 @@ def tally(
     renewal_keys = 0
     seen: dict[str, int] = {}
     months: dict[str, str | Slashed] = {}  # a renewal cell -> its month, "" if no date
+    amounts: dict[str, int | Fraction] = {}  # an ARR cell -> its cents
     shown_order: dict[DateOrder, int] = {}  # the order a date shows -> its first row
     kept: list[Kept] | None = [] if keep_accounts else None
     floor_cents = numbers.normalise(Fraction(floor) * 100)
@@ -198,7 +202,8 @@ def tally(
     blank = 0
     last_row = first_row + MAX_ROWS
     # Bound once: the loop runs per row.
-    remember, known_month, group_of = seen.setdefault, months.get, groups.get
+    remember, known_month, known_cents = seen.setdefault, months.get, amounts.get
+    group_of = groups.get
     for row in rows:
         number += 1
         if number >= last_row:
@@ -206,10 +211,10 @@ def tally(
                 errors.add(number, 1, f"more than {MAX_ROWS:,} rows; split the export")
             refused.add(f"past the {MAX_ROWS:,}-row limit")
             continue
-        if not row:  # a blank line
-            blank += 1
-            continue
-        if len(row) < width:
+        if len(row) < width:  # a blank line is shorter than any row read
+            if not row:
+                blank += 1
+                continue
             row = [*row, *([""] * (width - len(row)))]
         name = row[i_account].strip()
         if not name:
@@ -231,17 +236,22 @@ def tally(
             )
             refused.add(f"duplicate {what if i_id is not None else 'account name'}")
             continue
-        try:
-            cents = parse_cents(row[i_arr])
-        except numbers.AmountError:
-            errors.add(
-                number,
-                i_arr + 1,
-                "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
-                f"got '{safe_text(row[i_arr].strip())}'",
-            )
-            refused.add("ARR not an amount")
-            continue
+        arr = row[i_arr]
+        cents = known_cents(arr)
+        if cents is None:
+            try:
+                cents = parse_cents(arr)
+            except numbers.AmountError:
+                errors.add(
+                    number,
+                    i_arr + 1,
+                    "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+                    f"got '{safe_text(arr.strip())}'",
+                )
+                refused.add("ARR not an amount")
+                continue
+            if len(amounts) < _AMOUNTS_REMEMBERED:
+                amounts[arr] = cents
         month: str | Slashed | None = ""
         if i_renewal is not None:
             due = row[i_renewal]
