@@ -94,12 +94,16 @@ class Plan(NamedTuple):
         return tuple(c for c in self.made if c.count is not None and c.kind != "mark-pilot")
 
 
+_ERRORS = frozenset({"error"})
+_WARNINGS = frozenset({"error", "warning"})
+
+
 def gate_severities(fail_on: str) -> frozenset[str]:
     """The severities that fail the run, as `evaluate` gates it."""
-    return frozenset({"error", "warning"}) if fail_on == "warning" else frozenset({"error"})
+    return _WARNINGS if fail_on == "warning" else _ERRORS
 
 
 def targets(report: FileReport, fail_on: str) -> tuple[Result, ...]:
     """The results the plan must turn into passes: failing (not waived) at the gate."""
     gate = gate_severities(fail_on)
-    return tuple(r for r in report.results if r.status == "fail" and r.severity in gate)
+    return tuple([r for r in report.results if r.status == "fail" and r.severity in gate])

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from math import ceil
-from typing import Any
 
 from podcheck.core.numbers import format_ratio
 from podcheck.judge.rule import Rule
@@ -13,15 +12,15 @@ from podcheck.orgfile.model import MAX_PEOPLE, HiringMonth, HiringTotals, Segmen
 from podcheck.plan.changes import Change
 from podcheck.plan.months import (
     PLAN_MONTHS,
-    headcounts,
     hires_by_month,
     in_month,
     month_field,
     respread,
     truncated,
 )
-from podcheck.plan.search import bound, highest, least
+from podcheck.plan.search import bound, highest, least, whole_bar
 from podcheck.plan.segment import SegmentWork
+from podcheck.plan.values import edited
 
 
 def hire_later(work: SegmentWork) -> None:
@@ -102,6 +101,10 @@ class _Monthly:
     ) -> None:
         self.work, self.segment, self.plan, self.codes = work, segment, plan, codes
         self.csm_plan = hires_by_month(plan, "csm")
+        # Whole people after each month 0..12: a monthly plan keeps them whole.
+        head = segment.headcount
+        self.ae = [head.ae + hired for hired in hires_by_month(plan, "ae")]
+        self.csm = [head.csm + hired for hired in self.csm_plan]
         self.ratio_codes = tuple(c for c in codes if c not in work.roles.pace)
         # The month whose added hires the hiring pace set, not a month's ratio (see _guess).
         self.paced: int | None = None
@@ -112,19 +115,18 @@ class _Monthly:
         key = tuple(cumulative)
         made = self._made.get(key)
         if made is None:
-            target = [self.csm_plan[m] + cumulative[m] for m in range(PLAN_MONTHS + 1)]
-            made = replace(self.segment, hiring_plan=respread(self.plan, "csm", target))
+            target = [planned + added for planned, added in zip(self.csm_plan, key, strict=True)]
+            made = edited(self.segment, hiring_plan=respread(self.plan, "csm", target))
             self._made = {key: made}
         return made
 
     def hire(self) -> None:
         work, segment, plan, codes = self.work, self.segment, self.plan, self.codes
         extra = [0] * (PLAN_MONTHS + 1)
-        months = headcounts(segment, plan)
-        guessed = self._guess(months)
+        guessed = self._guess()
         if guessed is not None and self._confirmed(guessed):
             extra = guessed
-        elif not self._search(extra, months):
+        elif not self._search(extra):
             return
         if not extra[PLAN_MONTHS]:
             return
@@ -137,9 +139,9 @@ class _Monthly:
             added = extra[month] - extra[month - 1]
             if not added:
                 continue
-            ratio = months[month].ratio
+            csm = self.csm[month]
             if (
-                ratio is not None
+                csm
                 and ratio_fixed
                 and (
                     month < PLAN_MONTHS
@@ -152,7 +154,8 @@ class _Monthly:
             ):
                 # The projected ratio's rule, before the parity that also reads it.
                 code = ratio_fixed[-1]
-                why = f"{code}: the ratio would reach {format_ratio(ratio)} in month {month}"
+                ratio = format_ratio(Fraction(self.ae[month], csm))
+                why = f"{code}: the ratio would reach {ratio} in month {month}"
             else:
                 why = work.ratio_words(segment, revised, pace)
             work.changes.append(
@@ -164,29 +167,36 @@ class _Monthly:
                 )
             )  # fmt: skip
 
-    def _guess(self, months: Sequence[Any]) -> list[int] | None:
+    def _guess(self) -> list[int] | None:
         """The cumulative extra CSM hires by month, in closed form: each month's need from
         its headcount and the ratio bar, kept non-decreasing; the hiring pace's (as a
         hire-count bar) in month 12. A guess: the oracle confirms it or it is searched."""
         extra = [0] * (PLAN_MONTHS + 1)
-        rules = _ratio_rules(self.work, self.codes)
-        need, last = 0, None
+        # Each ratio bar in whole numbers: a month's fewest CSMs are a quotient of its AEs.
+        bars = []
+        for rule in _ratio_rules(self.work, self.codes):
+            solved = whole_bar(rule)
+            if solved is None:
+                return None
+            bars.append(solved)
+        ae, csm = self.ae, self.csm
+        most = 0
         for month in range(1, PLAN_MONTHS + 1):
-            people = (months[month].ae, months[month].csm)
-            if people != last:  # most months of a monthly plan hire nobody
-                last = people
-                needs = [bound(rule, people[0], below=True) for rule in rules]
-                if None in needs:
-                    return None
-                need = max([ceil(n - people[1]) for n in needs if n is not None] or [0])
-            extra[month] = max(extra[month - 1], need)
+            # Most months of a monthly plan hire nobody: the month before's need holds.
+            if month == 1 or ae[month] != ae[month - 1] or csm[month] != csm[month - 1]:
+                for times, under, strict in bars:
+                    top = ae[month] * times
+                    need = (top // under + 1 if strict else -(-top // under)) - csm[month]
+                    if need > most:
+                        most = need
+            extra[month] = most
         by_ratio = extra[PLAN_MONTHS]
         for code in _pace(self.work, self.codes):
             pace = self.work.rules[code]
             if not isinstance(pace.threshold, (int, Fraction)):
                 return None
-            ae_hires = months[PLAN_MONTHS].ae - months[0].ae
-            csm_hires = months[PLAN_MONTHS].csm - months[0].csm
+            ae_hires = ae[PLAN_MONTHS] - ae[0]
+            csm_hires = csm[PLAN_MONTHS] - csm[0]
             need = ceil(ae_hires / (1 + Fraction(pace.threshold)) - csm_hires)
             extra[PLAN_MONTHS] = max(extra[PLAN_MONTHS], need)
         self.paced = PLAN_MONTHS if extra[PLAN_MONTHS] > by_ratio else None
@@ -204,15 +214,15 @@ class _Monthly:
         passes = self.work.segment_passes
         if not passes(self.with_extra(extra), self.codes):
             return False
-        for month in range(1, PLAN_MONTHS + 1):
-            if extra[month] > extra[month - 1] and month == self.paced:
-                later = list(extra)
-                later[month] -= 1
-                if passes(self.with_extra(later), self.codes):
-                    return False
+        month = self.paced
+        if month is not None and extra[month] > extra[month - 1]:
+            later = list(extra)
+            later[month] -= 1
+            if passes(self.with_extra(later), self.codes):
+                return False
         return True
 
-    def _search(self, extra: list[int], months: Sequence[Any]) -> bool:
+    def _search(self, extra: list[int]) -> bool:
         """The sequence found month by month with the oracle: each month's hires are the
         fewest that keep months 1 to it passing; the hiring pace's extra goes in month 12."""
         work, codes, ratio_codes = self.work, self.codes, self.ratio_codes
@@ -222,9 +232,9 @@ class _Monthly:
             extra[month] = extra[month - 1]
             if not ratio_codes or (month not in hiring_months and month > 1):
                 continue  # nothing changes this month: it passes as the month before
-            guess = highest([bound(rule, months[month].ae, below=True) for rule in rules])
+            guess = highest([bound(rule, self.ae[month], below=True) for rule in rules])
             if guess is not None:
-                guess = max(guess - int(months[month].csm), extra[month - 1])
+                guess = max(guess - self.csm[month], extra[month - 1])
 
             def trial(n: int, month: int = month) -> bool:
                 cumulative = [*extra[:month], *([n] * (PLAN_MONTHS + 1 - month))]

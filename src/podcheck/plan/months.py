@@ -3,10 +3,12 @@
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any, NamedTuple
+from itertools import accumulate
+from typing import Any
 
 from podcheck.metrics.projection import project
 from podcheck.orgfile.model import HiringMonth, Segment
+from podcheck.plan.values import edited
 
 PLAN_MONTHS = 12
 # Hires a plan may defer to: the first month after the 12 the rules judge.
@@ -23,31 +25,7 @@ def hires_by_month(entries: Sequence[HiringMonth], role: str) -> list[int]:
     for entry in entries:
         if entry.month <= PLAN_MONTHS:
             per_month[entry.month] += getattr(entry, role)
-    total, found = 0, []
-    for count in per_month:
-        total += count
-        found.append(total)
-    return found
-
-
-class Headcount(NamedTuple):
-    """Whole people after `month` months of a monthly plan (month 0 is today)."""
-
-    month: int
-    ae: int
-    csm: int
-
-    @property
-    def ratio(self) -> Fraction | None:
-        return Fraction(self.ae, self.csm) if self.csm else None
-
-
-def headcounts(segment: Segment, entries: Sequence[HiringMonth]) -> list[Headcount]:
-    """Months 0..12 under a monthly plan: the projection's figures, which a monthly plan
-    keeps whole, counted without twelfths."""
-    ae, csm = hires_by_month(entries, "ae"), hires_by_month(entries, "csm")
-    head = segment.headcount
-    return [Headcount(m, head.ae + ae[m], head.csm + csm[m]) for m in range(PLAN_MONTHS + 1)]
+    return list(accumulate(per_month))
 
 
 def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -> list[HiringMonth]:
@@ -57,17 +35,21 @@ def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -
     Each month's change is made on the month's first entry; a month without one gets a new
     entry, in month order.
     """
-    wanted = {m: target[m] - target[m - 1] for m in range(1, PLAN_MONTHS + 1)}
-    planned = hires_by_month(entries, role)
-    extra_later = planned[PLAN_MONTHS] - target[PLAN_MONTHS]
-    if extra_later > 0:
-        wanted[DEFERRED_MONTH] = sum(getattr(e, role) for e in entries if e.month == DEFERRED_MONTH)
-        wanted[DEFERRED_MONTH] += extra_later
-    had = dict.fromkeys(wanted, 0)
+    # Each month's hires as planned (months 1..13), counted in one pass.
+    had = [0] * (DEFERRED_MONTH + 1)
+    planned = 0
     for entry in entries:
-        if entry.month in had:
-            had[entry.month] += getattr(entry, role)
-    changed = {m for m in wanted if wanted[m] != had[m]}
+        month = entry.month
+        if month <= PLAN_MONTHS:
+            planned += getattr(entry, role)
+        if month <= DEFERRED_MONTH:
+            had[month] += getattr(entry, role)
+    wanted = [0, *[target[m] - target[m - 1] for m in range(1, PLAN_MONTHS + 1)]]
+    changed = {m for m in range(1, PLAN_MONTHS + 1) if wanted[m] != had[m]}
+    extra_later = planned - target[PLAN_MONTHS]
+    if extra_later > 0:
+        wanted.append(had[DEFERRED_MONTH] + extra_later)
+        changed.add(DEFERRED_MONTH)
     result: list[HiringMonth] = []
     done: set[int] = set()
     emptied: set[int] = set()
@@ -77,15 +59,15 @@ def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -
             result.append(entry)
         elif month in done:
             # The month's first entry took the month's change; zero only when it must.
-            result.append(replace(entry, **{role: 0}) if month in emptied else entry)
+            result.append(edited(entry, **{role: 0}) if month in emptied else entry)
         else:
             done.add(month)
             others = had[month] - getattr(entry, role)
             if wanted[month] >= others:
-                result.append(replace(entry, **{role: wanted[month] - others}))
+                result.append(edited(entry, **{role: wanted[month] - others}))
             else:
                 emptied.add(month)
-                result.append(replace(entry, **{role: wanted[month]}))
+                result.append(edited(entry, **{role: wanted[month]}))
     for month in sorted(changed):
         if month not in done and wanted[month] > 0:
             position = next((i for i, e in enumerate(result) if e.month > month), len(result))

@@ -44,6 +44,7 @@ from podcheck.plan.moves import move_pod_aes, move_segment_aes, rebalance_pods
 from podcheck.plan.roles import PlanRules, plan_rules
 from podcheck.plan.segment import SegmentWork, needed
 from podcheck.plan.structure import change_model, mark_pilot
+from podcheck.plan.values import edited
 
 
 def make_plan(
@@ -71,8 +72,10 @@ def make_plan(
         report = evaluate(loaded, rules, waivers, book)
     roles = plan_rules(book)
     context = _context(book)
-    failing = targets(report, fail_on)
-    in_force = {rule.code: rule for rule in rules if rule.severity in gate}
+    # One pass over the results: most pass, and only the failing ones are planned for.
+    failed = [r for r in report.results if r.status == "fail"]
+    failing = tuple([r for r in failed if r.severity in gate])
+    in_force = _in_force(rules, gate)
     changes: list[Change] = []
     todo: list[Todo] = []
     # A pilot in several segments: one keeps it, the others wait, and the plan says so first
@@ -116,7 +119,7 @@ def make_plan(
     with_recommended = revised
     # The required changes add people and move accounts, never ARR: a warning arithmetic
     # can fix that passes now passes after them, so with none failing there is none to plan.
-    if any(_recommendable(r, gate, roles) for r in report.results):
+    if any(_recommendable(r, gate, roles) for r in failed):
         recommended, with_recommended = _recommend(
             LoadedOrg(revised, document), report, rules, waivers, gate, roles, context, strategy,
             waits,
@@ -134,6 +137,21 @@ def make_plan(
         revised_recommended=with_recommended,
         leading=leading,
     )
+
+
+# The last rules' codes in force at a gate: a run plans every file with the same rules.
+_IN_FORCE: list[tuple[Sequence[Rule], frozenset[str], dict[str, Rule]]] = []
+
+
+def _in_force(rules: Sequence[Rule], gate: frozenset[str]) -> dict[str, Rule]:
+    """The rules at the gate by code: made once for the same tuple of rules (by identity;
+    a tuple and its frozen rules do not change), afresh for any other sequence."""
+    if _IN_FORCE and _IN_FORCE[0][0] is rules and _IN_FORCE[0][1] == gate:
+        return _IN_FORCE[0][2]
+    found = {rule.code: rule for rule in rules if rule.severity in gate}
+    if isinstance(rules, tuple):
+        _IN_FORCE[:] = [(rules, gate, found)]
+    return found
 
 
 # The last rule book's planning context: made once for the many files of a run.
@@ -178,7 +196,7 @@ def _plan_segments(
         segments[index] = _plan_segment(work, strategy, fits.get(segment.id, "pod"), recommending)
         changes.extend(work.changes)
         todo.extend(work.todo)
-    return replace(org, segments=segments), changes, todo
+    return edited(org, segments=segments), changes, todo
 
 
 def _hiring_verdicts(
@@ -188,8 +206,9 @@ def _hiring_verdicts(
     they read the segment's headcount and plan alone (no export, no other rule), so the
     engine's word on the proposal is the oracle's, and hiring need not ask it again."""
     found: dict[str, dict[str, bool]] = {}
+    hiring = roles.hiring
     for result in report.results:
-        if result.pod is None and result.segment is not None and result.rule in roles.hiring:
+        if result.rule in hiring and result.pod is None and result.segment is not None:
             rule = in_force.get(result.rule)
             if rule is not None and rule.requires is None:
                 found.setdefault(result.segment, {})[result.rule] = result.status != "fail"

@@ -54,7 +54,7 @@ def most(ok: Callable[[int], bool], lo: int, hi: int, guess: int | None = None) 
     return None if found is None else hi + lo - found
 
 
-def bound(rule: Rule | None, numerator: Fraction, below: bool) -> int | None:
+def bound(rule: Rule | None, numerator: int | Fraction, below: bool) -> int | None:
     """The smallest denominator d with numerator / d under the rule's bar (a guess only)."""
     if rule is None or not isinstance(rule.threshold, (int, Fraction)) or rule.threshold <= 0:
         return None
@@ -66,6 +66,18 @@ def bound(rule: Rule | None, numerator: Fraction, below: bool) -> int | None:
     if rule.compare == "<":
         return top // under + 1
     return None
+
+
+def whole_bar(rule: Rule | None) -> tuple[int, int, bool] | None:
+    """The rule's bar as `bound` reads it, once for many numerators: the threshold's
+    denominator and numerator, and whether it is strict ("<"); None where `bound` gives no
+    guess. `bound(rule, n)` is then -(-n·denominator // numerator), or n·denominator //
+    numerator + 1 when strict."""
+    if rule is None or not isinstance(rule.threshold, (int, Fraction)) or rule.threshold <= 0:
+        return None
+    if rule.compare not in ("<=", "<"):
+        return None
+    return rule.threshold.denominator, rule.threshold.numerator, rule.compare == "<"
 
 
 def cap(rule: Rule | None, denominator: Fraction) -> int | None:
