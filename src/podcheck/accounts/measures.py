@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from podcheck.accounts.tally import (
@@ -96,7 +97,14 @@ def _home_pods(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
 
 
 def _by_load(loads: Mapping[str, int], people: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted(((p, loads[p]) for p in set(people)), key=lambda item: (-item[1], item[0])))
+    """Heaviest first, then by name: sorted by name, then stably by load (plain strings,
+    then plain ints, sort in a fraction of the time pairs take)."""
+    found = [(p, loads[p]) for p in sorted(set(people))]
+    found.sort(key=_LOAD, reverse=True)  # reverse keeps equal loads in name order
+    return tuple(found)
+
+
+_LOAD = itemgetter(1)
 
 
 BookKey = tuple[str, str, str, str]
@@ -284,38 +292,69 @@ _Due = dict[tuple[str, str], list[tuple[tuple[str, str], int]]]
 def _segment_book(context: _Context, keys: Sequence[BookKey], segment: Segment) -> SegmentBook:
     ae_counts: dict[tuple[str, str], int] = {}
     csm_counts: dict[tuple[str, str], int] = {}
+    by_pod: dict[str, list[BookKey]] = {}
+    unpodded: list[BookKey] = []
     for key in keys:
         pod, ae, csm = context.resolved[key][1], key[2], key[3]
         if not pod:
-            continue  # in no pod: no one's home pod is made of these
+            # In no pod: in the segment's area only, and no one's home pod is made of these.
+            unpodded.append(key)
+            continue
+        by_pod.setdefault(pod, []).append(key)
         count = context.groups[key][0]
         if ae:
             ae_counts[(ae, pod)] = ae_counts.get((ae, pod), 0) + count
         if csm:
             csm_counts[(csm, pod)] = csm_counts.get((csm, pod), 0) + count
     homes = (_home_pods(ae_counts), _home_pods(csm_counts))
-    by_pod: dict[str, list[BookKey]] = {}
-    for key in keys:
-        if context.resolved[key][1]:  # accounts in no pod count in the segment's area only
-            by_pod.setdefault(context.resolved[key][1], []).append(key)
-    pods = {pod: _area(context, pod_keys, homes) for pod, pod_keys in by_pod.items()}
+    # The segment's figures are its pods' added up, with those of the accounts in none.
+    whole = _sums(context, unpodded, homes)
+    pods = {}
+    for pod, pod_keys in by_pod.items():
+        sums = _sums(context, pod_keys, homes)
+        whole.add(sums)
+        pods[pod] = _area(context, sums, homes)
     # Pods in the org file's order, then those only the export names, by name.
     order = {pod.id: index for index, pod in enumerate(segment.pods or ())}
     ordered = sorted(pods.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return SegmentBook(_area(context, keys, homes), dict(ordered))
+    return SegmentBook(_area(context, whole, homes), dict(ordered))
 
 
-def _area(
+class _Sums:
+    """An area's figures as its groups are added up, before they are ordered and shown."""
+
+    def __init__(self) -> None:
+        self.accounts = self.below = self.uncovered = self.paired = self.leaking = 0
+        self.arr: int | Fraction = 0
+        self.leaks: dict[tuple[str, str], int] = {}
+        self.csms: set[str] = set()
+        self.labels: set[tuple[str, str]] = set()
+        self.first_uncovered: list[tuple[int, str]] = []
+
+    def add(self, other: _Sums) -> None:
+        self.accounts += other.accounts
+        self.arr += other.arr
+        self.below += other.below
+        self.uncovered += other.uncovered
+        self.paired += other.paired
+        self.leaking += other.leaking
+        for pair, count in other.leaks.items():
+            self.leaks[pair] = self.leaks.get(pair, 0) + count
+        self.csms |= other.csms
+        self.labels |= other.labels
+        self.first_uncovered.extend(other.first_uncovered)
+
+
+def _sums(
     context: _Context,
     keys: Sequence[BookKey],
     homes: tuple[Mapping[str, str], Mapping[str, str]],
-) -> Area:
+) -> _Sums:
     ae_home, csm_home = homes
     accounts = arr = below = uncovered = paired = leaking = 0
-    leaks: dict[tuple[str, str], int] = {}
-    csms: set[str] = set()
-    labels: set[tuple[str, str]] = set()
-    first_uncovered: list[tuple[int, str]] = []
+    found = _Sums()
+    leaks, csms, labels = found.leaks, found.csms, found.labels
+    first_uncovered = found.first_uncovered
     for key in keys:
         count, cents, under, _, examples = context.groups[key]
         accounts += count
@@ -334,6 +373,17 @@ def _area(
             if ae_home.get(ae, "") != csm_home.get(csm, ""):
                 leaking += count
                 leaks[(ae, csm)] = leaks.get((ae, csm), 0) + count
+    found.accounts, found.arr, found.below = accounts, arr, below
+    found.uncovered, found.paired, found.leaking = uncovered, paired, leaking
+    return found
+
+
+def _area(
+    context: _Context, sums: _Sums, homes: tuple[Mapping[str, str], Mapping[str, str]]
+) -> Area:
+    ae_home, csm_home = homes
+    first_uncovered, leaks, labels, csms = sums.first_uncovered, sums.leaks, sums.labels, sums.csms
+    arr = sums.arr
     shown = tuple(
         safe_text(name) if context.show_accounts else f"row {row}"
         for row, name in sorted(first_uncovered)[:EXAMPLES]
@@ -353,14 +403,14 @@ def _area(
             (csm, month), count = min(due.items(), key=lambda kv: (-kv[1], kv[0]))
             peak = (safe_text(csm), month, count)
     return Area(
-        accounts=accounts,
+        accounts=sums.accounts,
         arr_cents=numbers.normalise(arr) if isinstance(arr, Fraction) else arr,
-        below_floor=below,
-        uncovered=uncovered,
+        below_floor=sums.below,
+        uncovered=sums.uncovered,
         uncovered_examples=shown,
         csm_loads=tuple((context.shown[p], n) for p, n in _by_load(context.loads, csms)),
-        paired=paired,
-        leaking=leaking,
+        paired=sums.paired,
+        leaking=sums.leaking,
         leak_examples=leak_examples,
         renewal_peak=peak,
     )
