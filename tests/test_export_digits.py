@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import zipfile
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,33 @@ DEVANAGARI = "४५०००"  # 45000
     ],
 )
 def test_money_in_other_digits_is_refused(text):
+    with pytest.raises(AmountError):
+        parse_cents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("48250", 4_825_000),
+        ("48250.00", 4_825_000),
+        ("0", 0),
+        ("0.00", 0),
+        ("0.5", 50),
+        ("1.5", 150),
+        ("1.555", Fraction(311, 2)),
+        ("999999999999", 99_999_999_999_900),
+        ("999999999999.99", 99_999_999_999_999),
+    ],
+)
+def test_plain_amounts_and_their_near_misses_are_read_as_the_money_parser_reads_them(text, cents):
+    found = parse_cents(text)
+    assert (found, type(found)) == (cents, type(cents))
+
+
+@pytest.mark.parametrize(
+    "text", ["00", "01.00", ".50", "50.", "1.2.3", "9999999999999", "9999999999999.99", "٤.00"]
+)
+def test_near_misses_of_a_plain_amount_are_refused(text):
     with pytest.raises(AmountError):
         parse_cents(text)
 

@@ -54,10 +54,8 @@ def test_the_first_examples_of_a_group_are_its_first_three_rows():
     assert group[4] == [(2, "Customer 0-1-0"), (3, "Customer 0-2-0"), (4, "Customer 0-3-0")]
 
 
-def test_an_amount_met_again_counts_as_read_and_a_bad_one_is_refused_each_time(monkeypatch):
-    # Two remembered at most: the third distinct amount is read every time it is met.
-    monkeypatch.setattr(tally, "_AMOUNTS_REMEMBERED", 2)
-    cells = ["48,250.00", "12.5K", "$999.99", "48,250.00", "12.5K", "lots", "$999.99", "lots"]
+def test_amounts_are_read_row_by_row_and_a_bad_one_is_refused_each_time():
+    cells = ["48,250.00", "12.5K", "$999.99", "48250.00", "12.5K", "lots", "999.99", "lots", "07"]
     found = [
         [f"Customer {n}", arr, "mid-market", "p1", "CSM 1", "AE 1", ""]
         for n, arr in enumerate(cells)
@@ -65,5 +63,5 @@ def test_an_amount_met_again_counts_as_read_and_a_bad_one_is_refused_each_time(m
     counted = tally.tally("books.csv", found, COLUMNS, floor=30_000)
     (group,) = counted.groups.values()
     assert group[:3] == [6, 2 * (4_825_000 + 1_250_000 + 99_999), 4]
-    assert [(error.line, error.column) for error in counted.errors] == [(7, 2), (9, 2)]
-    assert counted.refused == (("ARR not an amount", 2),)
+    assert [(error.line, error.column) for error in counted.errors] == [(7, 2), (9, 2), (10, 2)]
+    assert counted.refused == (("ARR not an amount", 3),)

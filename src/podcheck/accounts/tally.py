@@ -137,9 +137,6 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 # Dates repeat across an export: this many are remembered once checked.
 _DATES_REMEMBERED = 10_000
-# So do amounts (list prices, renewals at one price), and reading one costs several
-# look-ups: this many are remembered once read (a few MB at most).
-_AMOUNTS_REMEMBERED = 100_000
 # Distinct (segment, pod, AE, CSM) combinations and (segment, pod, CSM, month) renewal
 # counters an export may make: a CRM's books have far fewer, and each costs memory.
 MAX_GROUPS = 100_000
@@ -191,7 +188,6 @@ def tally(
     renewal_keys = 0
     seen: dict[str, int] = {}
     months: dict[str, str | Slashed] = {}  # a renewal cell -> its month, "" if no date
-    amounts: dict[str, int | Fraction] = {}  # an ARR cell -> its cents
     shown_order: dict[DateOrder, int] = {}  # the order a date shows -> its first row
     kept: list[Kept] | None = [] if keep_accounts else None
     floor_cents = numbers.normalise(Fraction(floor) * 100)
@@ -202,8 +198,7 @@ def tally(
     blank = 0
     last_row = first_row + MAX_ROWS
     # Bound once: the loop runs per row.
-    remember, known_month, known_cents = seen.setdefault, months.get, amounts.get
-    group_of = groups.get
+    remember, known_month, group_of = seen.setdefault, months.get, groups.get
     for row in rows:
         number += 1
         if number >= last_row:
@@ -236,22 +231,17 @@ def tally(
             )
             refused.add(f"duplicate {what if i_id is not None else 'account name'}")
             continue
-        arr = row[i_arr]
-        cents = known_cents(arr)
-        if cents is None:
-            try:
-                cents = parse_cents(arr)
-            except numbers.AmountError:
-                errors.add(
-                    number,
-                    i_arr + 1,
-                    "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
-                    f"got '{safe_text(arr.strip())}'",
-                )
-                refused.add("ARR not an amount")
-                continue
-            if len(amounts) < _AMOUNTS_REMEMBERED:
-                amounts[arr] = cents
+        try:
+            cents = parse_cents(row[i_arr])
+        except numbers.AmountError:
+            errors.add(
+                number,
+                i_arr + 1,
+                "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+                f"got '{safe_text(row[i_arr].strip())}'",
+            )
+            refused.add("ARR not an amount")
+            continue
         month: str | Slashed | None = ""
         if i_renewal is not None:
             due = row[i_renewal]
