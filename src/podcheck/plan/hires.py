@@ -173,11 +173,12 @@ class _Monthly:
                 why = f"{code}: the ratio would reach {ratio} in month {month}"
             else:
                 why = work.ratio_words(segment, revised, pace)
+            before = in_month(plan, month, "csm")
             work.changes.append(
                 Change(
                     "hire-csm", segment.id, None, month, added,
                     month_field(work.where, plan, month, "csm"),
-                    in_month(plan, month, "csm"), in_month(plan, month, "csm") + added, fixed,
+                    before, before + added, fixed,
                     f"hire {added} more CSM{'s' if added != 1 else ''} in month {month} ({why})",
                 )
             )  # fmt: skip

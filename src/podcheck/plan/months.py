@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from itertools import accumulate
+from operator import sub
 from typing import Any
 
 from podcheck.metrics.projection import project
@@ -40,11 +41,12 @@ def respread(entries: Sequence[HiringMonth], role: str, target: Sequence[int]) -
     planned = 0
     for entry in entries:
         month = entry.month
-        if month <= PLAN_MONTHS:
-            planned += getattr(entry, role)
         if month <= DEFERRED_MONTH:
-            had[month] += getattr(entry, role)
-    wanted = [0, *[target[m] - target[m - 1] for m in range(1, PLAN_MONTHS + 1)]]
+            count = getattr(entry, role)
+            had[month] += count
+            if month <= PLAN_MONTHS:
+                planned += count
+    wanted = [0, *map(sub, target[1 : PLAN_MONTHS + 1], target[:PLAN_MONTHS])]
     changed = {m for m in range(1, PLAN_MONTHS + 1) if wanted[m] != had[m]}
     extra_later = planned - target[PLAN_MONTHS]
     if extra_later > 0:

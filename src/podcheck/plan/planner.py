@@ -226,11 +226,13 @@ def _plan_segment(
         return work.segment
     if not recommending and mark_pilot(work):
         return work.segment
-    fixed = tuple(sorted(code for code in work.codes if code in work.roles.counted))
+    counted = work.roles.counted
+    fixed = tuple(sorted(code for code in work.codes if code in counted))
     if not recommending:
+        arithmetic = work.roles.arithmetic
         for result in work.failing:
-            _person(work, result)
-    if any(code in work.codes for code in work.roles.pods):
+            _person(work, result, arithmetic)
+    if not work.codes.isdisjoint(work.roles.pods):
         add_pods(work)
     if strategy == "rebalance":
         rebalance_pods(work)
@@ -329,10 +331,11 @@ def _totals(org: OrgFile, revised: OrgFile, changes: Sequence[Change]) -> tuple[
     )
 
 
-def _person(work: SegmentWork, result: Result) -> None:
-    """Failures no count can fix: what needs measuring, deciding or a person."""
+def _person(work: SegmentWork, result: Result, arithmetic: Sequence[str]) -> None:
+    """Failures no count can fix (`arithmetic`: the rules the plan fixes itself): what needs
+    measuring, deciding or a person."""
     code = result.rule
-    if code not in work.roles.arithmetic:
+    if code not in arithmetic:
         where = f"{result.pod}: " if result.pod else ""
         work.todo.append(Todo(code, work.segment.id, f"{where}{result.message}"))
 

@@ -134,7 +134,7 @@ class SegmentWork:
         return found
 
     def in_force(self, codes: Iterable[str]) -> tuple[str, ...]:
-        return tuple(code for code in codes if code in self.rules)
+        return tuple([code for code in codes if code in self.rules])
 
     def rule(self, codes: Iterable[str]) -> Rule | None:
         """The first of the rules in force, for a closed-form guess."""

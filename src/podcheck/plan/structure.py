@@ -44,7 +44,7 @@ def mark_pilot(work: SegmentWork) -> bool:
     pods = segment.pods
     if work.org.org.rollout != "pilot" or not pods or any(pod.pilot for pod in pods):
         return False
-    if not any(code in work.codes for code in (*work.roles.today, *work.roles.pods)):
+    if work.codes.isdisjoint(work.roles.today) and work.codes.isdisjoint(work.roles.pods):
         return False
     pod_codes = work.in_force(work.roles.pod)
     cohort = [
