@@ -71,3 +71,16 @@ def test_a_workbooks_digest_is_of_its_bytes(tmp_path):
     assert counted.digest == _short(book.read_bytes())
     csv_counted = accounts.read_export(str(BOOKS), accounts.ExportOptions())
     assert csv_counted.digest == _short(BOOKS.read_bytes())
+
+
+def test_a_large_csvs_digest_is_of_every_byte_it_tallied(tmp_path):
+    """The digest is taken as the tally reads: across many reads, with a byte-order mark,
+    and with trailing blank lines the rows never reach."""
+    lines = BOOKS.read_bytes().splitlines(keepends=True)
+    body = b"".join(lines[1:])
+    books = tmp_path / "books.csv"
+    books.write_bytes(b"\xef\xbb\xbf" + lines[0] + body * (3 * accounts.DIGEST_CHUNK // len(body)))
+    with books.open("ab") as more:
+        more.write(b"\n\n\n")
+    counted = accounts.read_export(str(books), accounts.ExportOptions())
+    assert counted.digest == _short(books.read_bytes())

@@ -197,9 +197,9 @@ def read_export(path: str, options: ExportOptions) -> tally.Tally:
         raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
     if path.lower().endswith((".xlsx", ".xlsm")):
         counted = _read_workbook(path, shown, options)
-    else:
-        counted = _read_csv(path, shown, options)
-    return counted._replace(digest=_digest(path, shown, options.max_bytes))
+        return counted._replace(digest=_digest(path, shown, options.max_bytes))
+    # A CSV's digest is taken of the very bytes the tally read, as it read them.
+    return _read_csv(path, shown, options)
 
 
 DIGEST_CHUNK = 1024 * 1024
@@ -208,9 +208,7 @@ DIGEST_CHUNK = 1024 * 1024
 def _digest(path: str, shown: str, limit: int) -> str:
     """The first 12 hex digits of the SHA-256 of the file's bytes, as `sha256sum` gives them
     (the org file's digest on the pack is as short); read a chunk at a time."""
-    import hashlib
-
-    found = hashlib.sha256()
+    found = _sha256()
     try:
         opened = paths.open_regular(path, expected="an account export")
     except InputErrors as exc:
@@ -225,6 +223,12 @@ def _digest(path: str, shown: str, limit: int) -> str:
     return found.hexdigest()[:12]
 
 
+def _sha256() -> Any:
+    import hashlib  # only a run with an export needs it
+
+    return hashlib.sha256()
+
+
 # CSV
 
 
@@ -233,7 +237,8 @@ class _Refused(Exception):
 
 
 class _Guarded(io.BufferedIOBase):
-    """The file's bytes, refusing NUL bytes and more than `limit` bytes as they are read.
+    """The file's bytes, refusing NUL bytes and more than `limit` bytes as they are read,
+    and hashing them for the export's digest.
 
     Checked a chunk at a time, as the text layer asks for them (it reads with read1), so
     lines are then read at the speed of the text layer.
@@ -247,6 +252,7 @@ class _Guarded(io.BufferedIOBase):
         self.raw = raw
         self.limit = limit
         self.total = 0
+        self.hashed = _sha256()
 
     @property
     def name(self) -> Any:
@@ -267,9 +273,16 @@ class _Guarded(io.BufferedIOBase):
             raise _Refused(f"export is larger than the {self.limit:,}-byte limit")
         if b"\0" in data:
             raise _Refused("export holds NUL bytes: a binary file, not CSV text")
+        self.hashed.update(data)
         return data
 
     read = read1
+
+    def digest(self) -> str:
+        """`_digest` of every byte of the file: the rest is read if the text layer left any."""
+        while self.read1(DIGEST_CHUNK):
+            pass
+        return str(self.hashed.hexdigest()[:12])
 
 
 def _delimiter(sample: str) -> str:
@@ -312,7 +325,8 @@ def _read_csv(path: str, shown: str, options: ExportOptions) -> tally.Tally:
                 message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
                 raise _refuse(shown, 1, message)
             columns = map_columns(header, options.columns, shown)
-            return _tally(shown, reader, columns, options)
+            counted = _tally(shown, reader, columns, options)
+            return counted._replace(digest=guarded.digest())
         except UnicodeDecodeError as exc:
             row = (reader.line_num + 1) if reader is not None else 1
             byte = exc.object[exc.start] if isinstance(exc.object, bytes) else 0
