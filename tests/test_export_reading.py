@@ -22,10 +22,15 @@ def lines(count: int) -> bytes:
     return found
 
 
+def read_csv(path: Path, shown: str, options: export.ExportOptions):
+    with path.open("rb") as raw:
+        return export._read_csv(raw, shown, options)
+
+
 def refusal(path: Path, limit: int = export.EXPORT_MAX_BYTES) -> str:
     with pytest.raises(InputErrors) as caught:
         # The size check before reading is passed by: the file has grown since.
-        export._read_csv(str(path), "books.csv", export.ExportOptions(max_bytes=limit))
+        read_csv(path, "books.csv", export.ExportOptions(max_bytes=limit))
     (error,) = caught.value.errors
     return str(error)
 
@@ -55,7 +60,7 @@ def test_a_nul_byte_is_refused_at_the_chunk_that_holds_it(tmp_path):
 def test_a_clean_file_is_read_to_its_end(tmp_path):
     path = tmp_path / "books.csv"
     path.write_bytes(lines(999))
-    counted = export._read_csv(str(path), "books.csv", export.ExportOptions())
+    counted = read_csv(path, "books.csv", export.ExportOptions())
     assert counted.rows == 999
 
 

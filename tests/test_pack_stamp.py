@@ -84,3 +84,45 @@ def test_a_large_csvs_digest_is_of_every_byte_it_tallied(tmp_path):
         more.write(b"\n\n\n")
     counted = accounts.read_export(str(books), accounts.ExportOptions())
     assert counted.digest == _short(books.read_bytes())
+
+
+def _changing_the_file_once_read(monkeypatch, change):
+    """The tally reads every row, then `change` alters the file on disk before the digest."""
+    from podcheck.accounts import tally
+
+    original = tally.tally
+
+    def tally_then_change(*args, **kwargs):
+        counted = original(*args, **kwargs)
+        change()
+        return counted
+
+    monkeypatch.setattr(tally, "tally", tally_then_change)
+
+
+def test_rows_added_after_the_tally_are_not_in_the_digest(tmp_path, monkeypatch):
+    books = tmp_path / "books.csv"
+    shutil.copyfile(BOOKS, books)
+    judged = books.read_bytes()
+
+    def append() -> None:
+        with books.open("ab") as more:
+            more.write(b"Late Co,001LATE,45000,mm,p1,Ann,Dana,2027-03-01\n")
+
+    _changing_the_file_once_read(monkeypatch, append)
+    counted = accounts.read_export(str(books), accounts.ExportOptions())
+    assert books.read_bytes() != judged
+    assert counted.digest == _short(judged)
+
+
+def test_a_workbook_renamed_over_the_path_is_not_stamped_for_the_one_judged(
+    tmp_path, monkeypatch
+):
+    book = write_xlsx(tmp_path / "accounts.xlsx", book_rows())
+    judged = book.read_bytes()
+    other = write_xlsx(tmp_path / "other.xlsx", book_rows()[:5])
+    _changing_the_file_once_read(monkeypatch, lambda: other.replace(book))
+    counted = accounts.read_export(str(book), accounts.ExportOptions())
+    assert book.read_bytes() != judged
+    assert counted.digest == _short(judged)
+    assert counted.rows == len(book_rows())

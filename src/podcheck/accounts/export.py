@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, NamedTuple
@@ -186,40 +187,42 @@ def _refuse(path: str, row: int, message: str) -> InputErrors:
 
 
 def read_export(path: str, options: ExportOptions) -> tally.Tally:
-    """The export tallied; InputErrors when the file as a whole is refused."""
+    """The export tallied; InputErrors when the file as a whole is refused.
+
+    The file is opened once, and its checks, its rows and its digest all come from that
+    open file: a file renamed over the path mid-run is neither read past the checks made
+    on another nor stamped in place of the one judged.
+    """
     shown = shown_path(path)
     try:
         # As for org files: a link out of the working directory could point at a secret.
-        size = paths.check_regular(path, expected="an account export")
+        opened = paths.open_regular(path, expected="an account export")
     except InputErrors as exc:
         raise _refuse(shown, 1, exc.errors[0].message) from None
-    if size > options.max_bytes:
-        raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
-    if path.lower().endswith((".xlsx", ".xlsm")):
-        counted = _read_workbook(path, shown, options)
-        return counted._replace(digest=_digest(path, shown, options.max_bytes))
-    # A CSV's digest is taken of the very bytes the tally read, as it read them.
-    return _read_csv(path, shown, options)
+    with opened as raw:
+        if os.fstat(raw.fileno()).st_size > options.max_bytes:
+            raise _refuse(shown, 1, f"export is larger than the {options.max_bytes:,}-byte limit")
+        if not path.lower().endswith((".xlsx", ".xlsm")):
+            # A CSV's digest is taken of the bytes the tally reads, as it reads them.
+            return _read_csv(raw, shown, options)
+        counted = _read_workbook(raw, shown, options)
+        return counted._replace(digest=_digest(raw, shown, options.max_bytes))
 
 
 DIGEST_CHUNK = 1024 * 1024
 
 
-def _digest(path: str, shown: str, limit: int) -> str:
+def _digest(raw: io.BufferedReader, shown: str, limit: int) -> str:
     """The first 12 hex digits of the SHA-256 of the file's bytes, as `sha256sum` gives them
     (the org file's digest on the pack is as short); read a chunk at a time."""
     found = _sha256()
-    try:
-        opened = paths.open_regular(path, expected="an account export")
-    except InputErrors as exc:
-        raise _refuse(shown, 1, exc.errors[0].message) from None
-    with opened as raw:
-        total = 0
-        while chunk := raw.read(DIGEST_CHUNK):
-            total += len(chunk)
-            if total > limit:  # grown since it was read
-                raise _refuse(shown, 1, f"export is larger than the {limit:,}-byte limit")
-            found.update(chunk)
+    raw.seek(0)
+    total = 0
+    while chunk := raw.read(DIGEST_CHUNK):
+        total += len(chunk)
+        if total > limit:  # grown since it was read
+            raise _refuse(shown, 1, f"export is larger than the {limit:,}-byte limit")
+        found.update(chunk)
     return found.hexdigest()[:12]
 
 
@@ -279,9 +282,8 @@ class _Guarded(io.BufferedIOBase):
     read = read1
 
     def digest(self) -> str:
-        """`_digest` of every byte of the file: the rest is read if the text layer left any."""
-        while self.read1(DIGEST_CHUNK):
-            pass
+        """`_digest` of the bytes read so far: once the rows end, the whole file as the
+        tally read it (not bytes added to it since)."""
         return str(self.hashed.hexdigest()[:12])
 
 
@@ -298,58 +300,53 @@ def _delimiter(sample: str) -> str:
     return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
-def _read_csv(path: str, shown: str, options: ExportOptions) -> tally.Tally:
+def _read_csv(raw: io.BufferedReader, shown: str, options: ExportOptions) -> tally.Tally:
+    head = raw.read(SNIFF_CHARS)
+    if head.startswith(b"PK\x03\x04"):
+        raise _refuse(shown, 1, "export is a zip archive; name a workbook *.xlsx")
+    raw.seek(0)
+    guarded = _Guarded(raw, options.max_bytes)
+    handle = io.TextIOWrapper(guarded, encoding="utf-8-sig", newline="")
+    previous = csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = None
     try:
-        opened = paths.open_regular(path, expected="an account export")
-    except InputErrors as exc:
-        raise _refuse(shown, 1, exc.errors[0].message) from None
-    with opened as raw:
-        head = raw.read(SNIFF_CHARS)
-        if head.startswith(b"PK\x03\x04"):
-            raise _refuse(shown, 1, "export is a zip archive; name a workbook *.xlsx")
-        raw.seek(0)
-        guarded = _Guarded(raw, options.max_bytes)
-        handle = io.TextIOWrapper(guarded, encoding="utf-8-sig", newline="")
-        previous = csv.field_size_limit(MAX_FIELD_CHARS)
-        reader = None
-        try:
-            sample = handle.read(SNIFF_CHARS)
-            delimiter = _delimiter(sample)
-            sample += handle.readline()  # to the end of the line the sample cut
-            lines = itertools.chain(io.StringIO(sample, newline=""), handle)
-            reader = csv.reader(lines, delimiter=delimiter, strict=False)
-            header = next(reader, None)
-            if header is None:
-                raise _Refused("export is empty; expected a header row")
-            if len(header) > MAX_COLUMNS:
-                message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
-                raise _refuse(shown, 1, message)
-            columns = map_columns(header, options.columns, shown)
-            counted = _tally(shown, reader, columns, options)
-            return counted._replace(digest=guarded.digest())
-        except UnicodeDecodeError as exc:
-            row = (reader.line_num + 1) if reader is not None else 1
-            byte = exc.object[exc.start] if isinstance(exc.object, bytes) else 0
-            raise _refuse(shown, row, f"export is not UTF-8 text (byte 0x{byte:02x})") from None
-        except _Refused as exc:
-            row = (reader.line_num + 1) if reader is not None else 1
-            raise _refuse(shown, row, str(exc)) from None
-        except csv.Error as exc:
-            row = reader.line_num if reader is not None else 1
-            raise _refuse(shown, row, f"malformed CSV: {exc}") from None
-        finally:
-            csv.field_size_limit(previous)
+        sample = handle.read(SNIFF_CHARS)
+        delimiter = _delimiter(sample)
+        sample += handle.readline()  # to the end of the line the sample cut
+        lines = itertools.chain(io.StringIO(sample, newline=""), handle)
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        header = next(reader, None)
+        if header is None:
+            raise _Refused("export is empty; expected a header row")
+        if len(header) > MAX_COLUMNS:
+            message = f"{len(header):,} columns; at most {MAX_COLUMNS:,} are read"
+            raise _refuse(shown, 1, message)
+        columns = map_columns(header, options.columns, shown)
+        counted = _tally(shown, reader, columns, options)
+        return counted._replace(digest=guarded.digest())
+    except UnicodeDecodeError as exc:
+        row = (reader.line_num + 1) if reader is not None else 1
+        byte = exc.object[exc.start] if isinstance(exc.object, bytes) else 0
+        raise _refuse(shown, row, f"export is not UTF-8 text (byte 0x{byte:02x})") from None
+    except _Refused as exc:
+        row = (reader.line_num + 1) if reader is not None else 1
+        raise _refuse(shown, row, str(exc)) from None
+    except csv.Error as exc:
+        row = reader.line_num if reader is not None else 1
+        raise _refuse(shown, row, f"malformed CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 # Workbooks
 
 
-def _read_workbook(path: str, shown: str, options: ExportOptions) -> tally.Tally:
+def _read_workbook(raw: io.BufferedReader, shown: str, options: ExportOptions) -> tally.Tally:
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
+        archive = zipfile.ZipFile(raw)  # closing it leaves `raw` open, for the digest
+        entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _refuse(shown, 1, "not an .xlsx workbook (not a valid zip archive)") from None
     if len(entries) > MAX_ZIP_ENTRIES:
@@ -364,7 +361,7 @@ def _read_workbook(path: str, shown: str, options: ExportOptions) -> tally.Tally
     from podcheck.accounts.workbook import Workbook, WorkbookError
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with archive:
             book = Workbook(archive, options.max_bytes)
             rows = book.rows(MAX_COLUMNS, tally.MAX_ROWS)
             header = next(rows, [])
