@@ -430,6 +430,32 @@ def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
     assert stderr.decode().strip() == "podcheck: interrupted"
 
 
+_CTRL_C_WHILE_LOADING = """
+import os, signal, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "podcheck.cli.app":  # Ctrl-C at the moment the CLI starts to load
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["podcheck", "--version"]
+from podcheck.entry import main
+
+main()
+"""
+
+
+def test_ctrl_c_while_the_cli_loads_is_one_line_and_130():
+    done = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_LOADING], capture_output=True, timeout=60
+    )
+    assert done.returncode == 130
+    assert done.stderr.decode() == "podcheck: interrupted\n"
+    assert done.stdout == b""
+
+
 # Two processes under other output encodings: an environment, not an input; slow.
 @pytest.mark.slow
 def test_non_utf8_output_encoding_replaces_characters(tmp_path):

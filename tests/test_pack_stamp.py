@@ -115,9 +115,7 @@ def test_rows_added_after_the_tally_are_not_in_the_digest(tmp_path, monkeypatch)
     assert counted.digest == _short(judged)
 
 
-def test_a_workbook_renamed_over_the_path_is_not_stamped_for_the_one_judged(
-    tmp_path, monkeypatch
-):
+def test_a_workbook_renamed_over_the_path_is_not_stamped_for_the_one_judged(tmp_path, monkeypatch):
     book = write_xlsx(tmp_path / "accounts.xlsx", book_rows())
     judged = book.read_bytes()
     other = write_xlsx(tmp_path / "other.xlsx", book_rows()[:5])
