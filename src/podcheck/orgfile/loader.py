@@ -53,13 +53,9 @@ def _check_shape(document: Document) -> None:
             [document.error((), "file is empty; expected a mapping with version, org and segments")]
         )
     if not isinstance(data, dict):
-        raise InputErrors(
-            [
-                document.error(
-                    (), f"expected a mapping at the top level, got {numbers.describe(data)}"
-                )
-            ]
-        )
+        got = "a list" if isinstance(data, list) else "a single value"
+        # Not an org file at all, perhaps a token file linked in: none of it is repeated.
+        raise InputErrors([document.error((), f"expected a mapping at the top level, got {got}")])
     version = data.get("version")
     if "version" in data and (type(version) is not int or version not in SUPPORTED_VERSIONS):
         raise InputErrors([document.error(("version",), _version_problem(document, version))])
