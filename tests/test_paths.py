@@ -369,3 +369,40 @@ def test_the_more_findings_notice_names_only_a_sarif_report_that_is_written():
     assert "podcheck evaluate with --format terminal or json lists every finding" in without
     written = render("github", report, RenderOptions(sarif="out/podcheck.sarif"))
     assert "every finding is in the SARIF report out/podcheck.sarif" in written
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "{org}", "-o", "same.out", "--output-format", "sarif=same.out"),
+        ("evaluate", "{org}", "-o", "same.out", "--output-format", "sarif=./sub/../same.out"),
+        ("evaluate", "{org}", "--output-format", "json=a", "--output-format", "sarif=a"),
+        ("plan", "{org}", "--write", "same.out", "-o", "same.out"),
+    ],
+    ids=["o-and-extra", "spelt-otherwise", "two-extras", "plan-write-and-o"],
+)
+def test_two_outputs_naming_one_file_are_refused_before_any_work(tmp_path, monkeypatch, args):
+    """The second would silently replace the first, and the run would say nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    org = tmp_path / "org.yaml"
+    shutil.copyfile(ROOT / "examples" / "northwind-pilot-go.yaml", org)
+    outcome = invoke(*(str(org) if a == "{org}" else a for a in args))
+    assert outcome.exit_code == 2
+    assert "two outputs name the file" in outcome.stderr
+    assert outcome.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org.yaml", "sub"]
+
+
+def test_several_reports_may_go_to_one_device(tmp_path):
+    org = ROOT / "examples" / "northwind-pilot-go.yaml"
+    outcome = invoke("evaluate", str(org), "-o", "/dev/null", "--output-format", "sarif=/dev/null")
+    assert outcome.exit_code == 0, outcome.stderr
+
+
+@pytest.mark.parametrize("args", [("-o", ""), ("--output-format", "sarif=")])
+def test_an_empty_output_path_is_a_usage_error(args):
+    outcome = invoke("evaluate", str(ROOT / "examples" / "northwind-pilot-go.yaml"), *args)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("podcheck: error: ")
+    assert outcome.stderr.count("\n") == 1

@@ -87,6 +87,23 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
     return None
 
 
+def written_twice(paths: Iterable[str]) -> str | None:
+    """The first of `paths` that names a file an earlier one names, or None. Only files
+    count (regular ones, or new ones): a device or a stream may take several reports."""
+    seen: set[str] = set()
+    for path in paths:
+        if path in STREAMS:
+            continue
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
+        real = os.path.realpath(path)  # through links, and `a/../b` read as the system does
+        if real in seen:
+            return path
+        seen.add(real)
+    return None
+
+
 def write_output(path: str, text: str | bytes) -> None:
     """Write a report to `path`, checked by `refusal`: a standard stream or a device is
     written to, a file is replaced atomically (through a link, the file it names)."""
