@@ -204,3 +204,21 @@ def test_a_draft_with_no_segment_that_fits_pods_drafts_none_as_pods(tmp_path):
     data = yaml.safe_load(out.read_text())
     assert [s["model"] for s in data["segments"]] == ["pool", "swarm"]
     assert "# No segment's tier and ACV fit pods" in out.read_text()
+
+
+def test_ci_log_commands_in_export_names_do_not_stand_in_the_draft(tmp_path):
+    """A draft printed in a CI log (`cat org.yaml`) runs no workflow command, and the names
+    it writes still read back as the export spells them."""
+    rows = crm_rows(segment="##vso[task.complete result=Succeeded]x")[:50]  # p1 and p2
+    for row in rows[:25]:
+        row[5] = "##[error]hash"
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 0, done.stderr
+    text = out.read_text()
+    assert "##[" not in text and "##vso[" not in text
+    data = yaml.safe_load(text)
+    assert data["segments"][0]["name"] == "##vso[task.complete result=Succeeded]x"
+    assert "# pod '## [error]hash': 25 rows" in text
+    measured = books(export, out)
+    for pod in data["segments"][0]["pods"]:
+        assert measured.area(data["segments"][0]["id"], pod["id"]).accounts == pod["accounts"]

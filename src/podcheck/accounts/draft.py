@@ -28,7 +28,7 @@ from typing import Any
 
 from podcheck.accounts.measures import books, home_pods, label_key
 from podcheck.accounts.tally import Tally, safe_text
-from podcheck.core import numbers
+from podcheck.core import inert, numbers
 
 MAX_SLUG = 64
 # A segment's tier, guessed from words in its name; the first match wins.
@@ -65,8 +65,16 @@ MAX_NAME = 200
 
 def _text(value: str) -> str:
     """A YAML scalar for a name: JSON's double quotes are YAML's too, and every character
-    outside ASCII is escaped, so no control or bidirectional character reaches the file."""
-    return json.dumps(value[:MAX_NAME], ensure_ascii=True)
+    outside ASCII is escaped, so no control or bidirectional character reaches the file.
+    A name holding `##` has its '#' written `\\x23` (YAML reads the same name back), so no
+    CI log command (`##[`, `##vso[`) stands in the file for a log that prints it."""
+    quoted = json.dumps(value[:MAX_NAME], ensure_ascii=True)
+    return quoted.replace("#", "\\x23") if "##" in quoted else quoted
+
+
+def _shown(value: str) -> str:
+    """A value from the export as a comment of the draft gives it."""
+    return inert.ci_safe(safe_text(value))
 
 
 def _money(cents: int | Fraction) -> str:
@@ -137,10 +145,10 @@ def draft(tally_: Tally, starter: str, source: str, fit: Fit) -> str:
     floor = numbers.normalise(Fraction(tally_.floor_cents) / 100)
     pilot = _models(list(segments.values()), floor, fit)
     lines = [
-        f"# An org file drafted by podcheck from the account export {safe_text(source)}.",
+        f"# An org file drafted by podcheck from the account export {_shown(source)}.",
         "# Every figure below was counted from the export; each comment says from what.",
         "# Check the tiers and models, answer the policies, then run:",
-        f"#   podcheck evaluate org.yaml --accounts {safe_text(source)}",
+        f"#   podcheck evaluate org.yaml --accounts {_shown(source)}",
     ]
     refused = sum(n for _, n in tally_.refused)
     if refused:
@@ -200,7 +208,7 @@ def _models(segments: list[dict[str, Any]], floor: Any, fit: Fit) -> dict[str, A
             seg["model"] = _WAITING[tier]
             seg["why"] = (
                 f"{fits}, but a pilot runs in one segment "
-                f"({safe_text(pilot['label'])}, drafted as pod); this one waits for its decision"
+                f"({_shown(pilot['label'])}, drafted as pod); this one waits for its decision"
             )
     return pilot
 
@@ -227,7 +235,7 @@ def _segment(
     ae, csm = len(seg["people"]["ae"]), len(seg["people"]["csm"])
     tier = _tier(label)
     model = seg["model"]
-    shown = safe_text(label)
+    shown = _shown(label)
     segment_id = slug(label, taken, f"segment-{index}")
     arr = numbers.format_money(numbers.normalise(Fraction(cents) / 100))
     lines = [
@@ -262,6 +270,6 @@ def _segment(
         lines.append(
             f"      - {{id: {pod_id}, ae: {pod['ae']}, csm: {pod['csm']}, "
             f"accounts: {pod['accounts']}, arr: {_money(pod['cents'])}}}"
-            f"   # pod '{safe_text(pod['label'])}': {_rows(pod['accounts'])}"
+            f"   # pod '{_shown(pod['label'])}': {_rows(pod['accounts'])}"
         )
     return lines
