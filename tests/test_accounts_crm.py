@@ -595,3 +595,83 @@ def test_an_export_with_no_rows_for_a_pod_segment_is_incomplete_never_go(tmp_pat
     assert terminal.stdout.splitlines()[1].startswith(
         " INCOMPLETE   no export rows for pod segment"
     )
+
+
+# ---- No rows for a pod segment: exit 2 in every command, as for refused rows ----------
+
+NO_ROWS = "no export rows for pod segment mid-market: their books are unread"
+
+
+def with_pool(data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The org file with an SMB pool beside its pod segment."""
+    data = data or go_org()
+    pool = {"id": "smb", "tier": "smb", "model": "pool", "acv": 9000, "accounts": 2}
+    data["segments"].append({**pool, "headcount": {"ae": 1, "csm": 1}})
+    return data
+
+
+def no_pod_rows(tmp_path: Path, kind: str) -> Path:
+    """An export with no row for the pod segment: a header alone, or the pool's rows alone."""
+    rows = [
+        [f"00{n}", f"Small {n}", "AE S", "CSM S", "SMB", "", "$9,000.00", "1/13/2027"]
+        for n in range(2)
+    ]
+    return write_csv(tmp_path / f"{kind}.csv", rows if kind == "pool-only" else [])
+
+
+@pytest.mark.parametrize("kind", ["header-only", "pool-only"])
+def test_no_rows_for_a_pod_segment_exits_2_and_says_incomplete_in_every_command(tmp_path, kind):
+    # The red team's case: evaluate exited 2 while checklist, report and plan passed (plan
+    # said GO) on the same export; refused rows made all four exit 2.
+    org_path = write_org(tmp_path, with_pool())
+    args = (str(org_path), "--accounts", str(no_pod_rows(tmp_path, kind)))
+    terminal = cli("evaluate", *args)
+    assert terminal.exit_code == 2, terminal.stdout
+    assert terminal.stdout.splitlines()[1].startswith(f" INCOMPLETE   {NO_ROWS} · ")
+    as_json = cli("evaluate", *args, "-f", "json")
+    assert as_json.exit_code == 2
+    data = json.loads(as_json.stdout)
+    assert (data["verdict"], data["files"][0]["verdict"]) == ("incomplete", "incomplete")
+    assert data["files"][0]["export"]["missing_segments"] == ["mid-market"]
+    text = cli("checklist", *args, "-f", "text")
+    assert text.exit_code == 2, text.stdout
+    assert "Verdict INCOMPLETE" in text.stdout
+    assert f"Export: {NO_ROWS}" in text.stdout
+    html = cli("checklist", *args, "-f", "html")
+    assert html.exit_code == 2
+    assert "export INCOMPLETE: no rows for mid-market" in html.stdout
+    assert '<div class="banner incomplete">' in html.stdout
+    pack_path = tmp_path / "pack.html"
+    pack = cli("report", *args, "-o", str(pack_path))
+    assert pack.exit_code == 2
+    page = pack_path.read_text()
+    assert "export INCOMPLETE: no rows for mid-market" in page
+    assert '<div class="verdict">INCOMPLETE</div>' in page
+    assert NO_ROWS in page
+    for view in ("terminal", "json"):
+        plan = cli("plan", *args, "-f", view)
+        assert plan.exit_code == 2, (view, plan.stdout)
+        # The line a plan on refused rows ends with; no rows were refused, so no row errors.
+        assert plan.stderr == f"{org_path}: INCOMPLETE: {NO_ROWS}; the plan covers the rows read\n"
+
+
+@pytest.mark.parametrize("kind", ["header-only", "pool-only"])
+def test_no_rows_for_a_pod_segment_of_a_no_go_file_exits_2_as_refused_rows_do(tmp_path, kind):
+    data = with_pool()
+    data["segments"][0]["acv"] = 20000  # under the floor: no-go on the file alone
+    org_path = write_org(tmp_path, data)
+    args = (str(org_path), "--accounts", str(no_pod_rows(tmp_path, kind)))
+    terminal = cli("evaluate", *args)
+    assert terminal.exit_code == 2, terminal.stdout  # was 1: as if every book had been read
+    assert terminal.stdout.splitlines()[1].startswith(f" NO-GO   {NO_ROWS} · ")
+    as_json = cli("evaluate", *args, "-f", "json")
+    assert as_json.exit_code == 2
+    file = json.loads(as_json.stdout)["files"][0]
+    assert (file["verdict"], file["export"]["missing_segments"]) == ("no-go", ["mid-market"])
+    assert cli("checklist", *args).exit_code == 2
+    assert cli("report", *args, "-o", str(tmp_path / "pack.html")).exit_code == 2
+    plan = cli("plan", *args)
+    assert plan.exit_code == 2
+    assert plan.stderr.splitlines()[-1] == (
+        f"{org_path}: NO-GO: {NO_ROWS}; the plan covers the rows read"
+    )

@@ -81,4 +81,5 @@ def checklist_command(
             built, use_color, terminal_width() if output is None else 100
         )
     emit(text, output)
-    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
+    # An export left partly unread exits 2 as an input error does (never a silent pass).
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.left_unread else 0)

@@ -98,7 +98,7 @@ def plan_command(
     """What it would take: the smallest changes that make each no-go file go.
 
     Exit 0 when every revised proposal would be go, 1 when some rule still needs a person
-    (the to-dos), 2 on input errors.
+    (the to-dos), 2 on input errors or an export left partly unread.
     """
     from podcheck.plan.costs import price_plan
     from podcheck.render import plan_view
@@ -175,8 +175,9 @@ def plan_command(
         sys.stdout.buffer.write(document)
     else:
         sys.stdout.write(document)
-    # Nothing unread passes: a plan made on an export with refused rows is not a clean go.
-    unread = [j.report for j in judged if j.report is not None and j.report.errors]
+    # Nothing unread passes: a plan made on an export with refused rows, or with no rows for
+    # a pod segment, is not a clean go.
+    unread = [j.report for j in judged if j.report is not None and j.report.left_unread]
     for report in unread:
         for error in report.errors:
             typer.echo(str(error), err=True)

@@ -111,4 +111,5 @@ def report_command(
             write_report(output, document)
     else:
         emit(page, output)
-    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.errors else 0)
+    # An export left partly unread exits 2 as an input error does (never a silent pass).
+    raise typer.Exit(EXIT_INPUT_ERROR if pack.report.left_unread else 0)

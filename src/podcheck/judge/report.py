@@ -18,8 +18,8 @@ from podcheck.judge.rule import Rule, Severity
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.metrics import Status
 
-# `incomplete`: judged, but part of the input (an export's refused rows) was left unread,
-# so the file cannot be called go.
+# `incomplete`: judged, but part of the input (an export's refused rows, or a pod segment it
+# has no rows for) was left unread, so the file cannot be called go.
 Verdict = Literal["go", "no-go", "incomplete", "error"]
 SegmentVerdict = Literal["go", "no-go", "n/a"]
 FailOn = Literal["error", "warning", "never"]
@@ -173,6 +173,13 @@ class FileReport(NamedTuple):
     to_reach_go: tuple[Step, ...] = ()  # the default plan, for a no-go file
     export: ExportSummary | None = None  # the account export judged with the file, if any
 
+    @property
+    def left_unread(self) -> bool:
+        """Whether some input was not judged: input errors, or an export left partly unread
+        (refused rows, or a pod segment it has no rows for, which comes with no error).
+        Every command that judges the file exits 2 on it, whatever the verdict."""
+        return bool(self.errors) or (self.export is not None and self.export.incomplete)
+
     def reach_lines(self, limit: int = REACH_LINES, recommended: bool = False) -> list[str]:
         """The first steps of the default plan's required changes (with `recommended`, of
         its recommended ones), then where to read the rest."""
@@ -267,8 +274,9 @@ class Report(NamedTuple):
     @property
     def exit_code(self) -> int:
         """0 all go, 1 something fails under --fail-on, 2 some input could not be evaluated
-        or was left unread (judged files may hold an export's refused rows)."""
-        if any(f.errors or f.verdict == "incomplete" for f in self.files):
+        or was left unread (judged files may hold an export's refused rows, or have no rows
+        for a pod segment)."""
+        if any(f.left_unread or f.verdict == "incomplete" for f in self.files):
             return 2
         if self.fail_on == "never":
             return 0
