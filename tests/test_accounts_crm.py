@@ -653,6 +653,11 @@ def test_no_rows_for_a_pod_segment_exits_2_and_says_incomplete_in_every_command(
         assert plan.exit_code == 2, (view, plan.stdout)
         # The line a plan on refused rows ends with; no rows were refused, so no row errors.
         assert plan.stderr == f"{org_path}: INCOMPLETE: {NO_ROWS}; the plan covers the rows read\n"
+    # No refused row says why the run exits 2: one line on stderr does, for a log whose
+    # report went to a file.
+    said = f"{org_path}: INCOMPLETE: no export rows for pod segment mid-market\n"
+    for ran in (terminal, as_json, text, html, pack):
+        assert ran.stderr == said
 
 
 @pytest.mark.parametrize("kind", ["header-only", "pool-only"])

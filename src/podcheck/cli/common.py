@@ -104,8 +104,19 @@ def config_notice(config_path: Path | None, config_ref: str | None, github: bool
 
 
 def report_errors(report: "FileReport") -> "FileReport":
+    """A file's input errors on stderr; and, as no refused row says it, a pod segment the
+    export has no rows for: the run exits 2 on it, and a report written to a file would
+    leave the log without a reason."""
     for error in report.errors:
         typer.echo(str(error), err=True)
+    export = report.export
+    if export is not None and export.missing:
+        from podcheck.core import inert
+
+        names = ", ".join(export.missing)
+        s = "s" if len(export.missing) != 1 else ""
+        line = f"{report.path}: {report.verdict.upper()}: no export rows for pod segment{s} {names}"
+        typer.echo(inert.ci_safe(inert.escape(line)), err=True)
     return report
 
 
