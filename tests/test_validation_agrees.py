@@ -174,3 +174,26 @@ def test_evaluate_builds_no_pydantic_schema_and_imports_no_rich(tmp_path):
     )
     assert done.stdout.lstrip().startswith("{"), done.stderr
     assert done.stderr.strip().endswith("HEAVY="), done.stderr
+
+
+def test_a_run_without_an_export_loads_none_of_the_exports_modules(tmp_path):
+    """Loading the export modules is 7% of a one-file run (in instructions): only a run
+    given an export (or a config, which may map its columns) pays for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from podcheck.cli.app import app\n"
+        "try:\n"
+        f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
+        "except BaseException:\n"
+        "    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('podcheck.accounts'))\n"
+        "sys.stderr.write('LOADED=' + ','.join(loaded))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.lstrip().startswith("{"), done.stderr
+    assert done.stderr.strip().endswith("LOADED="), done.stderr

@@ -7,19 +7,24 @@ People and pods are named; accounts are named only with --show-accounts (the boo
 examples are rows otherwise).
 """
 
-from fractions import Fraction
+from __future__ import annotations
 
-from podcheck.accounts.measures import Area, Book
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
 from podcheck.core.numbers import format_money, quotient
 from podcheck.metrics.registry import Measurement, Params, Subject, metric
+
+if TYPE_CHECKING:  # a run without an export never loads the export's modules
+    from podcheck.accounts.measures import Area, Book
 
 # The metrics that read renewal dates: without a rule on one, a bad date costs no row.
 RENEWAL_METRICS = ("export_renewal_peak",)
 
 
 def _book(subject: Subject) -> Book:
-    book = subject.export
-    assert isinstance(book, Book), "an accounts metric ran without an export"
+    book: Book | None = subject.export
+    assert book is not None, "an accounts metric ran without an export"
     return book
 
 
