@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CATALOGUE, org, result, run
 from podcheck.core.errors import InputErrors
-from podcheck.judge import rulebook
+from podcheck.judge import catalogue
 from podcheck.run import config
 
 
@@ -95,13 +95,13 @@ def test_malformed_rule_file_is_refused_at_load():
         "  article: pod-model\n  source: s\n"
     )
     with pytest.raises(InputErrors) as caught:
-        rulebook.load_rule_file("rules/bad.yaml", bad)
+        catalogue.load_rule_file("rules/bad.yaml", bad)
     text = str(caught.value)
     assert "metric 'acv' cannot judge scope 'pod'" in text
     assert "uses '{nope}', which is not available" in text
     unknown = bad.replace("metric: acv", "metric: vibes")
     with pytest.raises(InputErrors, match="unknown metric 'vibes'"):
-        rulebook.load_rule_file("rules/bad.yaml", unknown)
+        catalogue.load_rule_file("rules/bad.yaml", unknown)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ the YAML; a run whose rule files differ from the ones it was built from checks t
 import sys
 from pathlib import Path
 
+from podcheck.judge.catalogue import check_catalogue
 from podcheck.judge.rule import Rule
-from podcheck.judge.rulebook import check_catalogue, rule_sources, sources_digest
+from podcheck.judge.rulebook import rule_sources, sources_digest
 
 TARGET = Path(__file__).with_name("built_catalogue.py")
 

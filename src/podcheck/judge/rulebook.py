@@ -1,47 +1,21 @@
 """The rule catalogue: rule files shipped with podcheck, adjusted by the repository's config.
 
-Rules are data (rules/*.yaml inside the package). Loading checks each one against the
-metric registry: an unknown metric, a scope the metric cannot judge, a message that uses a
-figure the metric does not give, or a threshold of the wrong kind is an error here, never
-a rule silently skipped later.
+Rules are data (rules/*.yaml inside the package), checked into rules when the catalogue is
+built (podcheck.judge.catalogue); a run reads the built copy while the files are unchanged.
 """
 
 import importlib
-import string
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from podcheck.core import numbers
 from podcheck.core.errors import InputError, InputErrors
 from podcheck.core.units import UNITS
-from podcheck.judge.rule import Compare, Roles, Rule, RuleCode, Severity
+from podcheck.judge.rule import Rule
 from podcheck.judge.waivers import Waiver
-from podcheck.metrics import REGISTRY
 from podcheck.orgfile import source
-from podcheck.orgfile.loader import validate_document
-from podcheck.orgfile.model import CLOSED, Text
 from podcheck.orgfile.source import Document
-from podcheck.orgfile.validation import Length, Pattern
-
-# Fields every message may use, besides the metric's details and the rule's params.
-ENGINE_FIELDS = frozenset(
-    {
-        "actual",
-        "threshold",
-        "segment",
-        "pod",
-        "month",
-        "when",
-        "missing",
-        "first_month",
-        "first_when",
-        "first_actual",
-    }
-)
-_STATUSES = ("pass", "fail", "skip")
 
 # The two articles the catalogue is built from, by the key rule files cite them with.
 ARTICLES: Mapping[str, str] = {
@@ -49,38 +23,6 @@ ARTICLES: Mapping[str, str] = {
     "scaled-cs": "The Evolution of Scaled Customer Success: From Pools, to Pods, to AI Agents",
     "podcheck": "podcheck's own check (the articles give no figure for it)",
 }
-
-
-# Roles that exactly one rule of the catalogue must carry.
-_SINGLE_ROLES = ("acv_floor", "ratio_limit")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleDefinition:
-    """One entry of a rules/*.yaml file."""
-
-    __pydantic_config__ = CLOSED
-    code: RuleCode
-    name: Annotated[str, Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "expected a kebab-case name")]
-    severity: Severity
-    scope: Annotated[list[Literal["org", "segment", "pod"]], Length(min_length=1)]
-    runs: Literal["with-pods", "always"] = "with-pods"
-    requires: Literal["pilot_results", "accounts"] | None = None
-    # Segment rules judge the pilot cohort where one is marked, or always the whole segment.
-    judges: Literal["cohort", "segment"] = "cohort"
-    roles: Roles = field(default_factory=Roles)
-    metric: str
-    compare: Compare
-    threshold: Any = None
-    unit: str
-    params: dict[str, Any] = field(default_factory=dict)
-    summary: Text
-    messages: dict[str, Text]
-    rationale: Text
-    # What passes, as a formula of the file's fields, for `podcheck explain`.
-    formula: Text
-    article: Literal["pod-model", "scaled-cs", "podcheck"]
-    source: Text
 
 
 @cache
@@ -96,6 +38,8 @@ def load_catalogue() -> tuple[Rule, ...]:
     sources = rule_sources()
     if sources_digest(sources) == built_catalogue.SOURCES:
         return built_catalogue.RULES
+    from podcheck.judge.catalogue import check_catalogue  # only when the files changed
+
     return check_catalogue(sources)
 
 
@@ -117,40 +61,6 @@ def sources_digest(sources: Mapping[str, bytes]) -> str:
     return f"{len(sources)}:{sum(map(len, sources.values()))}:{crc:08x}"
 
 
-def check_catalogue(sources: Mapping[str, bytes]) -> tuple[Rule, ...]:
-    """The rules of the given rule files, each checked against the metric registry, and the
-    catalogue as a whole checked for one definition per code and for its roles."""
-    rules: list[Rule] = []
-    errors: list[InputError] = []
-    for name, data in sorted(sources.items()):
-        path = f"podcheck/rules/{name}"
-        try:
-            rules.extend(load_rule_file(path, data.decode("utf-8")))
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.code in seen:
-            errors.append(InputError("podcheck/rules", 1, 1, f"rule {rule.code} is defined twice"))
-        seen.add(rule.code)
-    for role in _SINGLE_ROLES:
-        carriers = [rule.code for rule in rules if getattr(rule.roles, role)]
-        if len(carriers) != 1:
-            errors.append(
-                InputError(
-                    "podcheck/rules", 1, 1, f"role {role} needs exactly one rule, found {carriers}"
-                )
-            )
-    for number in range(1, 6):
-        if not any(rule.roles.question == number for rule in rules):
-            errors.append(
-                InputError("podcheck/rules", 1, 1, f"no rule answers checklist question {number}")
-            )
-    if errors:
-        raise InputErrors(errors)
-    return tuple(sorted(rules, key=lambda rule: rule.code))
-
-
 def with_role(rules: Sequence[Rule], role: str) -> tuple[Rule, ...]:
     """The rules that carry a role, in code order."""
     return tuple(rule for rule in rules if getattr(rule.roles, role))
@@ -162,110 +72,8 @@ def role_rule(rules: Sequence[Rule], role: str) -> Rule:
     return rule
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _RuleFile:
-    """A rules/*.yaml file: its list of rule definitions."""
-
-    rules: list[RuleDefinition]
-
-
-def load_rule_file(path: str, text: str) -> list[Rule]:
-    document = source.parse(text, path)
-    wrapped = Document(
-        path, {"rules": document.data}, {("rules", *k): v for k, v in document.places.items()}
-    )
-    definitions = validate_document(_RuleFile, wrapped).rules
-    errors: list[InputError] = []
-    rules = []
-    for index, definition in enumerate(definitions):
-        problems = list(_check_definition(definition))
-        if problems:
-            errors.extend(
-                wrapped.error(("rules", index, field), f"{definition.code}: {problem}")
-                for field, problem in problems
-            )
-            continue
-        threshold = coerce_threshold(definition.unit, definition.threshold)
-        rules.append(
-            Rule(
-                code=definition.code,
-                name=definition.name,
-                severity=definition.severity,
-                scope=tuple(definition.scope),
-                runs=definition.runs,
-                requires=definition.requires,
-                judges=definition.judges,
-                roles=definition.roles,
-                metric=definition.metric,
-                compare=definition.compare,
-                threshold=threshold,
-                unit=definition.unit,
-                params=dict(definition.params),
-                summary=definition.summary,
-                messages=dict(definition.messages),
-                rationale=" ".join(definition.rationale.split()),
-                formula=definition.formula,
-                article=definition.article,
-                source=definition.source,
-                default_severity=definition.severity,
-                default_threshold=threshold,
-            )
-        )
-    if errors:
-        raise InputErrors(errors)
-    return rules
-
-
 def coerce_threshold(unit: str, value: Any) -> Any:
     return None if value is None else UNITS[unit].parse(value)
-
-
-def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
-    spec = REGISTRY.get(rule.metric)
-    if spec is None:
-        yield "metric", f"unknown metric '{rule.metric}'"
-        return
-    if rule.unit not in UNITS:
-        yield "unit", f"unknown unit '{rule.unit}'; expected one of {', '.join(sorted(UNITS))}"
-        return
-    for scope in rule.scope:
-        if scope not in spec.scopes:
-            yield "scope", f"metric '{rule.metric}' cannot judge scope '{scope}'"
-    if rule.threshold is not None:
-        try:
-            UNITS[rule.unit].parse(rule.threshold)
-        except numbers.AmountError as exc:
-            yield "threshold", str(exc)
-    for name, value in rule.params.items():
-        if not numbers.is_number(value):
-            yield "params", f"param '{name}' must be a number"
-    if "pass" not in rule.messages or "fail" not in rule.messages:
-        yield "messages", "needs 'pass' and 'fail' messages"
-    fields = ENGINE_FIELDS | spec.details | set(rule.params)
-    for key, template in rule.messages.items():
-        status, _, case = key.partition("_")
-        if status not in _STATUSES or (case and case not in spec.cases):
-            yield "messages", f"message '{key}' is not a status or a case of '{rule.metric}'"
-        for used in template_fields(template):
-            if used not in fields:
-                yield "messages", f"message '{key}' uses '{{{used}}}', which is not available"
-
-
-def template_fields(template: str) -> Iterator[str]:
-    """The fields a message template names; what is not a plain field name is named as a
-    problem ("<positional>", "<malformed template>") so that checking it fails."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
-        yield "<malformed template>"
-        return
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            yield name or "<positional>"
-        else:
-            yield name
 
 
 NotRunReason = Literal["select", "ignore", "config", "no-export"]
