@@ -117,6 +117,11 @@ UNITS: Mapping[str, Unit] = {
 }
 
 
+def threshold(unit: str, value: Any) -> Any:
+    """A threshold as written in a rule file or config, read in the rule's unit."""
+    return None if value is None else UNITS[unit].parse(value)
+
+
 def write(unit: str, value: Any) -> str:
     """A value as people read it; `None` is written as 'not stated'."""
     if value is None:

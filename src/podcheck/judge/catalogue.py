@@ -12,11 +12,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from podcheck.core import numbers
+from podcheck.core import numbers, units
 from podcheck.core.errors import InputError, InputErrors
 from podcheck.core.units import UNITS
 from podcheck.judge.rule import Compare, Roles, Rule, RuleCode, Severity
-from podcheck.judge.rulebook import coerce_threshold
 from podcheck.metrics import REGISTRY
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import validate_document
@@ -130,7 +129,7 @@ def load_rule_file(path: str, text: str) -> list[Rule]:
                 for field, problem in problems
             )
             continue
-        threshold = coerce_threshold(definition.unit, definition.threshold)
+        threshold = units.threshold(definition.unit, definition.threshold)
         rules.append(
             Rule(
                 code=definition.code,

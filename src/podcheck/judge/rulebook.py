@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from podcheck.core.errors import InputError, InputErrors
-from podcheck.core.units import UNITS
 from podcheck.judge.rule import Rule
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
@@ -70,10 +69,6 @@ def role_rule(rules: Sequence[Rule], role: str) -> Rule:
     """The one rule that carries a single-rule role (the catalogue guarantees it)."""
     (rule,) = with_role(rules, role)
     return rule
-
-
-def coerce_threshold(unit: str, value: Any) -> Any:
-    return None if value is None else UNITS[unit].parse(value)
 
 
 NotRunReason = Literal["select", "ignore", "config", "no-export"]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from podcheck.accounts.export import AccountsConfig
-from podcheck.core import inert, numbers
+from podcheck.core import inert, numbers, units
 from podcheck.core.errors import InputError, InputErrors
 from podcheck.judge.rule import Rule, RuleCode, Severity
-from podcheck.judge.rulebook import Settings, coerce_threshold, config_error
+from podcheck.judge.rulebook import Settings, config_error
 from podcheck.judge.waivers import Waiver
 from podcheck.orgfile import source
 from podcheck.orgfile.loader import validate_document
@@ -157,7 +157,7 @@ def apply_config(
                 )
                 continue
             try:
-                threshold = coerce_threshold(rule.unit, override.threshold)
+                threshold = units.threshold(rule.unit, override.threshold)
             except numbers.AmountError as exc:
                 errors.append(config_error(document, (*here, "threshold"), f"{code}: {exc}"))
                 continue
