@@ -680,3 +680,21 @@ def test_no_rows_for_a_pod_segment_of_a_no_go_file_exits_2_as_refused_rows_do(tm
     assert plan.stderr.splitlines()[-1] == (
         f"{org_path}: NO-GO: {NO_ROWS}; the plan covers the rows read"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["::error::s.yaml", "##vso[task.complete]x.yaml", "##[error]h.yaml"]
+)
+def test_the_incomplete_line_runs_no_ci_log_command(tmp_path, monkeypatch, name):
+    """The org file's name comes from the pull request: every command's INCOMPLETE line on
+    stderr breaks a log command in it, as error lines do."""
+    monkeypatch.chdir(tmp_path)
+    org_path = write_org(tmp_path, with_pool())
+    org_path.rename(tmp_path / name)
+    args = (name, "--accounts", str(no_pod_rows(tmp_path, "header-only")))
+    for command in ("plan", "evaluate", "checklist"):
+        ran = cli(command, *args)
+        assert ran.exit_code == 2
+        assert "INCOMPLETE" in ran.stderr
+        for line in ran.stderr.splitlines():
+            assert not line.startswith("::") and "##[" not in line and "##vso[" not in line

@@ -389,9 +389,28 @@ def test_two_outputs_naming_one_file_are_refused_before_any_work(tmp_path, monke
     shutil.copyfile(ROOT / "examples" / "northwind-pilot-go.yaml", org)
     outcome = invoke(*(str(org) if a == "{org}" else a for a in args))
     assert outcome.exit_code == 2
-    assert "two outputs name the file" in outcome.stderr
+    assert "two outputs go to" in outcome.stderr
     assert outcome.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.yaml", "sub"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate", "{org}", "-o", "-", "--output-format", "sarif=/dev/stdout"),
+        ("evaluate", "{org}", "-f", "json", "--output-format", "sarif=/dev/fd/1"),
+        ("plan", "{org}", "--write", "/dev/stdout"),
+    ],
+    ids=["stdout-spelt-twice", "stdout-and-its-fd", "plan-and-revision-on-stdout"],
+)
+def test_two_outputs_on_standard_output_are_refused(tmp_path, args):
+    """Standard output a pipe, as in CI: two reports one after the other would be no
+    report a reader can parse."""
+    org = ROOT / "examples" / "contoso-enterprise-no-go.yaml"
+    done = run(*(str(org) if a == "{org}" else a for a in args), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("podcheck: error: two outputs go to ")
 
 
 def test_several_reports_may_go_to_one_device(tmp_path):

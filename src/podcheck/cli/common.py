@@ -152,20 +152,21 @@ def check_outputs(
     accounts: str | None = None,
     config: Path | None = None,
 ) -> None:
-    """Refuse, before any work, an empty output path, two outputs naming one file, and an
-    output that is a directory, a block device or a socket, a link out of the working
-    directory, or a file the run reads (an org file, the export, the config)."""
+    """Refuse, before any work, an empty output path, two outputs naming one file or both
+    standard output (`-` stands for it), and an output that is a directory, a block device
+    or a socket, a link out of the working directory, or a file the run reads (an org
+    file, the export, the config)."""
     from podcheck.run import CONFIG_NAME
     from podcheck.run.output import refusal, written_twice
 
     named = [path for path in outputs if path is not None]
     if "" in named:
         usage_error("an output path is empty; name a file to write to")
-    if (twice := written_twice(named)) is not None:  # the second would replace the first
-        usage_error(f"two outputs name the file {twice!r}; give each output its own file")
+    if (twice := written_twice(named)) is not None:  # the second would replace or follow it
+        usage_error(f"two outputs go to {twice!r}; give each output its own file")
     inputs = [*files, accounts, str(config or CONFIG_NAME)]
-    for path in outputs:
-        if path is not None and (reason := refusal(path, inputs)) is not None:
+    for path in named:
+        if path != STDOUT and (reason := refusal(path, inputs)) is not None:
             fail([InputError(path, 1, 1, reason)])
 
 

@@ -150,7 +150,12 @@ def evaluate_command(
     extras = parse_outputs(output_formats)
     if output == STDOUT:
         output = None
-    check_outputs([output, *(path for _, path in extras)], files, accounts, config)
+    check_outputs(
+        [STDOUT if output is None else output, *(path for _, path in extras)],
+        files,
+        accounts,
+        config,
+    )
     if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
         jobs = most
     shown_format = resolve_format(output_format.value)

@@ -20,6 +20,7 @@ from podcheck.cli.options import (
     SelectOption,
     ShowAccountsOption,
 )
+from podcheck.core import inert
 from podcheck.core.errors import InputErrors, UsageError
 
 if TYPE_CHECKING:  # imported for real inside the command, to keep --help fast
@@ -113,7 +114,8 @@ def plan_command(
     if output_format is PlanFormat.xlsx and output is None and sys.stdout.isatty():
         usage_error("--format xlsx writes a workbook: name a file with -o")
     # A device, a directory or the input itself is refused, as for evaluate's -o.
-    check_outputs([write, output, *(path for _, path in extras)], files, accounts, config)
+    printed = STDOUT if output is None else output
+    check_outputs([write, printed, *(path for _, path in extras)], files, accounts, config)
     if accounts is not None and len(files) != 1:
         usage_error("--accounts takes one org file")
     session = start_session(
@@ -182,10 +184,9 @@ def plan_command(
         for error in report.errors:
             typer.echo(str(error), err=True)
         if report.export is not None and report.export.incomplete:
+            said = f"{report.path}: {report.verdict.upper()}: {report.export.line}"
             typer.echo(
-                f"{report.path}: {report.verdict.upper()}: {report.export.line}; the plan "
-                "covers the rows read",
-                err=True,
+                inert.ci_safe(inert.escape(f"{said}; the plan covers the rows read")), err=True
             )
     if unread:
         raise typer.Exit(EXIT_INPUT_ERROR)

@@ -88,16 +88,16 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
 
 
 def written_twice(paths: Iterable[str]) -> str | None:
-    """The first of `paths` that names a file an earlier one names, or None. Only files
-    count (regular ones, or new ones): a device or a stream may take several reports."""
+    """The first of `paths` that names what an earlier one names, or None: the same file
+    however spelt, or standard output (`-`, /dev/stdout, /dev/fd/1, ...). /dev/null may
+    take several reports."""
     seen: set[str] = set()
     for path in paths:
-        if path in STREAMS:
+        # Through links, and `a/../b` read as the system does; /dev/stdout leads to what
+        # standard output is (a pipe, a terminal, a file).
+        real = os.path.realpath("/dev/stdout" if path == "-" else path)
+        if real == os.devnull:
             continue
-        with contextlib.suppress(OSError):
-            if not stat.S_ISREG(os.stat(path).st_mode):
-                continue
-        real = os.path.realpath(path)  # through links, and `a/../b` read as the system does
         if real in seen:
             return path
         seen.add(real)
