@@ -121,6 +121,42 @@ except batch.WorkerStopped as exc:
     assert done.returncode == 0, done.stderr
 
 
+def test_ctrl_c_during_a_parallel_run_ends_it_with_the_workers_and_is_never_lost(tmp_path):
+    """Ctrl-C after the first result (and, below, after the last) stops the run with
+    Interrupted once the files in hand are done; no result follows it, no worker is left."""
+    script = f"""
+import os, signal, datetime
+from podcheck.core.errors import Interrupted
+from podcheck.run import batch
+from podcheck.run.session import Session
+from podcheck.judge import rulebook
+
+session = Session(rulebook.Settings(rulebook.load_catalogue()), datetime.date(2026, 1, 1), ())
+job = batch.Job(session)
+for after in (1, 40):
+    seen = 0
+    try:
+        for outcome in batch.judge_all([{str(EXAMPLES[0])!r}] * 40, job, 2):
+            seen += 1
+            if seen == after:
+                os.kill(os.getpid(), signal.SIGINT)
+    except Interrupted:
+        print("interrupted after", after, "with", seen, "seen")
+    children = open(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read().split()
+    print("children", len(children))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "interrupted after 1 with 1 seen",
+        "children 0",
+        "interrupted after 40 with 40 seen",
+        "children 0",
+    ]
+
+
 def test_a_deciding_report_keeps_what_decides_the_run_and_nothing_else():
     from conftest import org, result
     from conftest import run as judge

@@ -17,6 +17,7 @@ import typer.main
 
 from podcheck import __version__
 from podcheck.cli.failures import DEBUG_ENV, OneLineGroup
+from podcheck.core.errors import Interrupted
 
 # Each command and the module of podcheck.cli that holds it (as `<command>_command`), in the
 # order `podcheck --help` lists them.
@@ -102,10 +103,6 @@ def _root(
     ] = False,
 ) -> None:
     """podcheck: go/no-go for AE+CSM pods."""
-
-
-class Interrupted(BaseException):
-    """Ctrl-C; not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -94,3 +94,7 @@ class InputErrors(Exception):
 
 class UsageError(Exception):
     """A wrong option or combination of options: one line, exit 2."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C; not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""

@@ -16,15 +16,13 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from podcheck.core.errors import Interrupted
 from podcheck.judge.report import FileReport
 from podcheck.orgfile.source import STDIN
 from podcheck.render.formats import FileRenderer, RenderOptions
 from podcheck.run.session import Session, file_report
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 # Below this many files, starting workers costs more than it saves.
 PARALLEL_FROM = 100
@@ -91,34 +89,40 @@ def judge_all(paths: Sequence[str], job: Job, jobs: int | None = None) -> Iterat
     executor = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(job,)
     )
+    # Ctrl-C while the executor runs is not raised where it lands, which may be inside the
+    # executor holding one of its locks, nor does it kill the workers, which may be halfway
+    # through sending a result (the executor would then wait for the rest for ever): the
+    # run stops at the next result, once the files in hand are done, and says so.
+    interrupted: list[int] = []
+
+    def ctrl_c(signum: int, frame: object) -> None:
+        interrupted.append(signum)
+
     # A worker inherits the parent's Ctrl-C handler at the fork and only ignores Ctrl-C
     # once its initializer runs: SIGINT stays blocked across the fork so that no worker
     # can be interrupted in between (a pending one reaches the parent when unblocked).
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, ctrl_c)
     try:
         try:
             outcomes = executor.map(_judge_in_worker, paths, chunksize=chunk)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        yield from outcomes
+        for outcome in outcomes:
+            if interrupted:
+                break
+            yield outcome
     except BrokenProcessPool:
         raise WorkerStopped(
             "a worker process stopped before it finished (killed, or out of memory); "
             "try again with --jobs 1"
         ) from None
-    except BaseException:  # Ctrl-C, or the caller stopped early: end the workers now
-        _stop(executor)
-        raise
-    executor.shutdown()
-
-
-def _stop(executor: "ProcessPoolExecutor") -> None:
-    """End the workers at once rather than after their current files."""
-    # The executor has no public way to end running workers; its process table is the
-    # only handle on them.
-    for process in list(getattr(executor, "_processes", {}).values()):
-        process.terminate()
-    executor.shutdown(wait=True, cancel_futures=True)
+    finally:
+        # Files not yet started are dropped; the caller may have stopped early.
+        executor.shutdown(wait=True, cancel_futures=True)
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise Interrupted
 
 
 class WorkerStopped(RuntimeError):
