@@ -140,40 +140,49 @@ def test_agree_on_mutated_documents(data):
     agree(data)
 
 
+def _evaluate_in_a_fresh_process(tmp_path, before: str, after: str) -> str:
+    """What `after` writes to stderr once a fresh process has run `evaluate -f json` on an
+    example in `tmp_path`, `before` having run first."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys\n{before}"
+        "from podcheck.cli.app import app\n"
+        "try:\n"
+        f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
+        "except BaseException:\n"
+        f"    pass\n{after}"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.lstrip().startswith("{"), done.stderr
+    return done.stderr.strip()
+
+
 def test_evaluate_builds_no_pydantic_schema_and_imports_no_rich(tmp_path):
     """The start-up budget: a JSON run must not pay for building pydantic schemas or for rich.
 
     (typer itself imports pydantic; what costs is building schemas, which podcheck avoids.)
     """
-    import subprocess
-    import sys
-
     (tmp_path / "podcheck.yaml").write_text(
         "rules:\n  POD101: {threshold: 40K}\nwaivers:\n  - {rule: POD331, reason: later}\n"
     )
-    code = (
-        "import sys\n"
+    said = _evaluate_in_a_fresh_process(
+        tmp_path,
         "import pydantic\n"
         "built = []\n"
         "original = pydantic.TypeAdapter.__init__\n"
         "def record(self, kind, *args, **kwargs):\n"
         "    built.append(getattr(kind, '__module__', '') or '')\n"
         "    original(self, kind, *args, **kwargs)\n"
-        "pydantic.TypeAdapter.__init__ = record\n"
-        "from podcheck.cli.app import app\n"
-        "try:\n"
-        f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
-        "except BaseException:\n"
-        "    pass\n"
+        "pydantic.TypeAdapter.__init__ = record\n",
         "ours = sorted({m for m in built if m.startswith('podcheck')})\n"
         "heavy = sorted(m for m in ('rich', 'jinja2') if m in sys.modules) + ours\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert done.stdout.lstrip().startswith("{"), done.stderr
-    assert done.stderr.strip().endswith("HEAVY="), done.stderr
+    assert said.endswith("HEAVY="), said
 
 
 def test_a_plain_run_loads_neither_the_export_nor_the_catalogue_checker(tmp_path):
@@ -181,22 +190,11 @@ def test_a_plain_run_loads_neither_the_export_nor_the_catalogue_checker(tmp_path
     files 2.5%: only a run given an export (or a config, which may map its columns) pays for
     the first, only a run whose rule files changed since the catalogue was built for the
     second."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from podcheck.cli.app import app\n"
-        "try:\n"
-        f"    app(['evaluate', {str(EXAMPLES[0])!r}, '-f', 'json'], standalone_mode=False)\n"
-        "except BaseException:\n"
-        "    pass\n"
+    said = _evaluate_in_a_fresh_process(
+        tmp_path,
+        "",
         "loaded = sorted(m for m in sys.modules\n"
         "    if m.startswith('podcheck.accounts') or m == 'podcheck.judge.catalogue')\n"
-        "sys.stderr.write('LOADED=' + ','.join(loaded))\n"
+        "sys.stderr.write('LOADED=' + ','.join(loaded))\n",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert done.stdout.lstrip().startswith("{"), done.stderr
-    assert done.stderr.strip().endswith("LOADED="), done.stderr
+    assert said.endswith("LOADED="), said
