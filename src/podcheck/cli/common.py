@@ -113,9 +113,7 @@ def report_errors(report: "FileReport") -> "FileReport":
     if export is not None and export.missing:
         from podcheck.core import inert
 
-        names = ", ".join(export.missing)
-        s = "s" if len(export.missing) != 1 else ""
-        line = f"{report.path}: {report.verdict.upper()}: no export rows for pod segment{s} {names}"
+        line = f"{report.path}: {report.verdict.upper()}: {export.missing_line}"
         typer.echo(inert.ci_safe(inert.escape(line)), err=True)
     return report
 

@@ -146,10 +146,14 @@ class ExportSummary(NamedTuple):
         if self.refused:
             parts.append(f"{self.refused:,} of {self.rows:,} export rows refused ({self.why()})")
         if self.missing:
-            names = ", ".join(self.missing)
-            s = "s" if len(self.missing) != 1 else ""
-            parts.append(f"no export rows for pod segment{s} {names}: their books are unread")
+            parts.append(f"{self.missing_line}: their books are unread")
         return "; ".join(parts)
+
+    @property
+    def missing_line(self) -> str:
+        """The pod segments the export has no rows for, as a line names them."""
+        s = "s" if len(self.missing) != 1 else ""
+        return f"no export rows for pod segment{s} {', '.join(self.missing)}"
 
     def unread_lines(self) -> list[str]:
         return [
