@@ -4,8 +4,6 @@ passes (for 12-month totals, the CSM total raised by the smallest amount that do
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
-from functools import lru_cache
-from itertools import accumulate
 from math import ceil
 
 from podcheck.core.numbers import format_ratio
@@ -14,6 +12,7 @@ from podcheck.orgfile.model import MAX_PEOPLE, HiringMonth, HiringTotals, Segmen
 from podcheck.plan.changes import Change
 from podcheck.plan.months import (
     PLAN_MONTHS,
+    hires_by_month,
     in_month,
     month_field,
     respread,
@@ -44,12 +43,6 @@ def hire_later(work: SegmentWork) -> None:
         _raise_total(work, segment, plan, codes)
     else:
         _Monthly(work, segment, plan, codes).hire()
-
-
-@lru_cache(maxsize=256)
-def _ratio_text(ae: int, csm: int) -> str:
-    """AEs per CSM in words: the same few headcounts recur from file to file."""
-    return format_ratio(Fraction(ae, csm))
 
 
 def _ratio_rules(work: SegmentWork, codes: Sequence[str]) -> list[Rule]:
@@ -107,19 +100,11 @@ class _Monthly:
         self, work: SegmentWork, segment: Segment, plan: list[HiringMonth], codes: Sequence[str]
     ) -> None:
         self.work, self.segment, self.plan, self.codes = work, segment, plan, codes
-        # Hires by month 0..12, and whole people after each (a monthly plan keeps them
-        # whole), both roles counted in one pass.
-        ae = [0] * (PLAN_MONTHS + 1)
-        csm = [0] * (PLAN_MONTHS + 1)
-        for entry in plan:
-            if entry.month <= PLAN_MONTHS:
-                ae[entry.month] += entry.ae
-                csm[entry.month] += entry.csm
-        self.csm_plan = list(accumulate(csm))
+        self.csm_plan = hires_by_month(plan, "csm")
+        # Whole people after each month 0..12: a monthly plan keeps them whole.
         head = segment.headcount
-        ae[0] += head.ae
-        csm[0] += head.csm
-        self.ae, self.csm = list(accumulate(ae)), list(accumulate(csm))
+        self.ae = [head.ae + hired for hired in hires_by_month(plan, "ae")]
+        self.csm = [head.csm + hired for hired in self.csm_plan]
         self.ratio_codes = tuple(c for c in codes if c not in work.roles.pace)
         # The month whose added hires the hiring pace set, not a month's ratio (see _guess).
         self.paced: int | None = None
@@ -169,7 +154,7 @@ class _Monthly:
             ):
                 # The projected ratio's rule, before the parity that also reads it.
                 code = ratio_fixed[-1]
-                ratio = _ratio_text(self.ae[month], csm)
+                ratio = format_ratio(Fraction(self.ae[month], csm))
                 why = f"{code}: the ratio would reach {ratio} in month {month}"
             else:
                 why = work.ratio_words(segment, revised, pace)

@@ -207,9 +207,8 @@ def _hiring_verdicts(
     engine's word on the proposal is the oracle's, and hiring need not ask it again."""
     found: dict[str, dict[str, bool]] = {}
     hiring = roles.hiring
-    # Few of the results are the hiring rules': picked out in one comprehension first.
-    for result in [r for r in report.results if r.rule in hiring]:
-        if result.pod is None and result.segment is not None:
+    for result in report.results:
+        if result.rule in hiring and result.pod is None and result.segment is not None:
             rule = in_force.get(result.rule)
             if rule is not None and rule.requires is None:
                 found.setdefault(result.segment, {})[result.rule] = result.status != "fail"

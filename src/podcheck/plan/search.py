@@ -73,14 +73,11 @@ def whole_bar(rule: Rule | None) -> tuple[int, int, bool] | None:
     denominator and numerator, and whether it is strict ("<"); None where `bound` gives no
     guess. `bound(rule, n)` is then -(-n·denominator // numerator), or n·denominator //
     numerator + 1 when strict."""
-    bar = None if rule is None else rule.threshold
-    # A bar's sign is its numerator's (its denominator is positive): no Fraction compared.
-    if not isinstance(bar, (int, Fraction)) or bar.numerator <= 0:
+    if rule is None or not isinstance(rule.threshold, (int, Fraction)) or rule.threshold <= 0:
         return None
-    assert rule is not None
     if rule.compare not in ("<=", "<"):
         return None
-    return bar.denominator, bar.numerator, rule.compare == "<"
+    return rule.threshold.denominator, rule.threshold.numerator, rule.compare == "<"
 
 
 def cap(rule: Rule | None, denominator: Fraction) -> int | None:

@@ -228,13 +228,11 @@ def to_reach_go(plan: Plan) -> tuple[Step, ...]:
     its changes, then the to-dos no change
     covers (a person's changes, policies, are to-dos already), then the recommended
     changes, marked as such."""
-    made: list[Change] = []
-    person: list[Change] = []
-    for change in plan.changes:
-        (person if change.kind in PERSON_KINDS else made).append(change)
-    steps = [Step(t.segment, f"first, to do: {t.rule} {t.message}") for t in plan.first]
-    steps += [Step(c.segment, c.message, _change(c)) for c in made]
-    steps += [Step(c.segment, c.message, _change(c)) for c in person]
+    first = [Step(t.segment, f"first, to do: {t.rule} {t.message}") for t in plan.first]
+    steps = [*first, *(Step(c.segment, c.message, _change(c)) for c in plan.made)]
+    steps += [
+        Step(c.segment, c.message, _change(c)) for c in plan.changes if c.kind in PERSON_KINDS
+    ]
     covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
     steps += [
         Step(t.segment, f"to do: {t.rule} {t.message}")
