@@ -98,7 +98,9 @@ def diff_command(
                     )
                 )
             elif text is not None:
-                before = report_errors(file_report(f"{base_ref}:{path}", session, text=text))
+                before = report_errors(
+                    file_report(f"{base_ref}:{path}", session, text=text, located=path)
+                )
             pairs.append((before, report_errors(file_report(path, session, root=root))))
     report = diff_report(pairs, session.fail_on)
     sys.stdout.write(RENDERERS[output_format.value](report))

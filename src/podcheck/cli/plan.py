@@ -248,7 +248,7 @@ def _workbook(
     reports = tuple(
         found.report
         if found.report is not None
-        else evaluate(found.loaded, settings.rules, session.waivers, settings.rule_book)
+        else evaluate(found.loaded, settings.rules, found.waivers, settings.rule_book)
         for found in judged
     )
     return workbook(Report(files=reports, rules=settings.rules), plans, costs)

@@ -5,6 +5,7 @@ design cannot excuse it from the rules. An expired waiver stops applying, and a 
 that matches no failing result is reported, so that stale waivers do not pile up.
 """
 
+import dataclasses
 import datetime
 import fnmatch
 import os
@@ -26,7 +27,7 @@ class Waiver:
     segment: str | None = None
     owner: str | None = None  # who accepted it
     pod: str | None = None
-    file: str | None = None  # a path or glob, as the files are named on the command line
+    file: str | None = None  # a path or glob, relative to the config's folder
     expires: datetime.date | None = None
     source: str = "podcheck.yaml"
     line: int = 1
@@ -73,6 +74,35 @@ class WaiverStatus(NamedTuple):
         if self.state == "unused":
             return f"waiver for {waiver.describe()} matches no failing result; remove it"
         return f"waiver for {waiver.describe()} applied to {self.applied} result(s)"
+
+
+def for_file(waivers: Sequence[Waiver], path: str | None, folder: str) -> tuple[Waiver, ...]:
+    """The waivers that may apply to the org file at `path` (None: standard input, which no
+    glob names): those without `file:`, and those whose glob matches the file's path
+    relative to `folder`, the config's folder, however the path was spelt on the command
+    line. The second kind come back without `file:`, since their file is this one."""
+    if not any(waiver.file for waiver in waivers):
+        return tuple(waivers)
+    found: list[Waiver] = []
+    for waiver in waivers:
+        if waiver.file is None:
+            found.append(waiver)
+        elif path is not None and fnmatch.fnmatchcase(
+            _relative(path, folder, absolute=os.path.isabs(waiver.file)), _spelling(waiver.file)
+        ):
+            found.append(dataclasses.replace(waiver, file=None))
+    return tuple(found)
+
+
+def _relative(path: str, folder: str, *, absolute: bool) -> str:
+    """`path` spelt from `folder` (or from the root, for a glob written as an absolute path)."""
+    full = os.path.abspath(path)
+    if absolute:
+        return _spelling(full)
+    try:
+        return _spelling(os.path.relpath(full, os.path.abspath(folder)))
+    except ValueError:  # another drive (Windows): no relative spelling
+        return _spelling(full)
 
 
 def find(

@@ -9,13 +9,14 @@ with exit 2.
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from podcheck.core import inert
 from podcheck.core.errors import InputErrors, UsageError, shown_path
-from podcheck.judge import rulebook
+from podcheck.judge import rulebook, waivers
 from podcheck.judge.report import FileReport
 from podcheck.judge.rule import Rule
 from podcheck.judge.rulebook import Settings
@@ -167,6 +168,12 @@ class Session(NamedTuple):
     export: tally.Tally | None = None
     reach: bool = False
     config_text: str | None = None  # the config in force as read (the pack is stamped with it)
+    # The config's folder: waivers' `file:` globs name files from there.
+    config_folder: str = "."
+
+    def waivers_for(self, path: str | None) -> tuple[Waiver, ...]:
+        """The waivers in force for the org file at `path` (None: standard input)."""
+        return waivers.for_file(self.waivers, path, self.config_folder)
 
 
 def start(options: RunOptions) -> Session:
@@ -215,6 +222,8 @@ def start(options: RunOptions) -> Session:
         export=export,
         reach=options.reach,
         config_text=config_text,
+        # Where the config is, or would be: ./podcheck.yaml unless one is named.
+        config_folder=os.path.dirname(os.path.abspath(options.config or CONFIG_NAME)),
     )
 
 
@@ -233,6 +242,7 @@ class Judged(NamedTuple):
     # With the strategy `cheapest`, every strategy's plan and which was kept
     # (podcheck.plan.cheapest.Choice).
     choice: Any = None
+    waivers: tuple[Waiver, ...] = ()  # those in force for this file (Session.waivers_for)
 
 
 def judge_file(
@@ -243,13 +253,16 @@ def judge_file(
     root: str | None = None,
     judge: bool = True,
     strategy: Strategy | Literal["cheapest"] | None = None,
+    located: str | None = None,
 ) -> Judged:
     """One org file read, loaded and, unless `judge` is False, judged under `session`.
 
     `path` is read ('-' is standard input; a path through a symbolic link must end inside
     `root`, see source.read_bytes) unless its `text` is given, as from git. With a
     `strategy`, the file is planned (verified) with it; otherwise a no-go file gets the
-    default plan's first changes ("to reach go") when the session shows them. InputErrors
+    default plan's first changes ("to reach go") when the session shows them. `located` is
+    the file's path when `path` is only the name it is shown under (`REF:path` for a git
+    revision's text): waivers' `file:` globs are matched against it. InputErrors
     if the file cannot be read or is not a valid org file; an export's bad rows are the
     report's errors. UsageError when `cheapest` is asked of a file that states no costs.
     """
@@ -261,33 +274,41 @@ def judge_file(
     else:
         shown = path
     loaded = load_org(shown, text)
+    in_force = session.waivers_for(located or (None if path == source.STDIN else path))
     if not judge:
-        return Judged(shown, text, loaded)
-    book, waivers = chosen.rule_book, session.waivers
+        return Judged(shown, text, loaded, waivers=in_force)
+    book = chosen.rule_book
     measured = None
     if session.export is None:
-        report = evaluate(loaded, chosen.rules, waivers, book)
+        report = evaluate(loaded, chosen.rules, in_force, book)
     else:
-        report, measured = evaluate_with_export(loaded, chosen.rules, waivers, session.export, book)
+        report, measured = evaluate_with_export(
+            loaded, chosen.rules, in_force, session.export, book
+        )
     plan = choice = None
     if strategy is not None:
-        plan, choice = _plan(loaded, report, session, strategy)
+        plan, choice = _plan(loaded, report, session, strategy, in_force)
     elif session.reach and report.verdict == "no-go":
         from podcheck.plan.planner import make_plan
         from podcheck.render.plan_view import to_reach_go
 
-        plan = make_plan(loaded, chosen.rules, waivers, report=report, verify=False, book=book)
+        plan = make_plan(loaded, chosen.rules, in_force, report=report, verify=False, book=book)
         report = report._replace(to_reach_go=to_reach_go(plan))
-    return Judged(shown, text, loaded, report, measured, plan, choice)
+    return Judged(shown, text, loaded, report, measured, plan, choice, in_force)
 
 
 def file_report(
-    path: str, session: Session, *, text: str | None = None, root: str | None = None
+    path: str,
+    session: Session,
+    *,
+    text: str | None = None,
+    root: str | None = None,
+    located: str | None = None,
 ) -> FileReport:
     """`judge_file`'s report, with input errors as a report of verdict `error` that lists
     them (a run of many files goes on past a bad one)."""
     try:
-        report = judge_file(path, session, text=text, root=root).report
+        report = judge_file(path, session, text=text, root=root, located=located).report
     except InputErrors as exc:
         shown = path if text is not None else "<stdin>" if path == source.STDIN else None
         return FileReport(
@@ -302,6 +323,7 @@ def _plan(
     report: FileReport,
     session: Session,
     strategy: Strategy | Literal["cheapest"],
+    waivers: tuple[Waiver, ...],
 ) -> tuple[Plan, Any]:
     """The `plan` command's plan for one file, verified, and with `cheapest` the choice
     among the strategies; with an export, the plan moves accounts to bring every CSM
@@ -309,7 +331,7 @@ def _plan(
     from podcheck.plan.planner import make_plan
 
     chosen = session.settings
-    book, waivers, gate = chosen.rule_book, session.waivers, session.fail_on
+    book, gate = chosen.rule_book, session.fail_on
     choice = None
     if strategy == "cheapest":
         from podcheck.plan.cheapest import NoCosts, cheapest

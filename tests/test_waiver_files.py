@@ -1,0 +1,134 @@
+"""A waiver's `file:` names files from the config's folder, however they are named on the
+command line, and only those files: from another folder, by an absolute path, read from
+standard input, or as a git revision's version in `diff --base-ref`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CliRunner, org
+from podcheck.cli.app import app
+from podcheck.judge import waivers
+
+runner = CliRunner()
+
+# An ACV under the floor: POD101 fails, and only a waiver can make the file go.
+LOW_ACV = {"segments.0.acv": 20000}
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def waived(outcome) -> list[str]:
+    report = json.loads(outcome.stdout)
+    return [r["rule"] for f in report["files"] for r in f["results"] if r["status"] == "waived"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A repository folder with its config waiving POD101 for one proposal."""
+    (tmp_path / "org-design").mkdir()
+    (tmp_path / "org-design" / "contoso.yaml").write_text(yaml.safe_dump(org(**LOW_ACV)))
+    (tmp_path / "podcheck.yaml").write_text(
+        yaml.safe_dump(
+            {"waivers": [{"rule": "POD101", "file": "org-design/*.yaml", "reason": "accepted"}]}
+        )
+    )
+    return tmp_path
+
+
+def test_a_file_named_by_its_absolute_path_is_waived(project, monkeypatch):
+    monkeypatch.chdir(project)
+    outcome = invoke("evaluate", str(project / "org-design" / "contoso.yaml"), "-f", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert waived(outcome) == ["POD101"]
+    assert "remove it" not in outcome.stderr
+
+
+def test_a_file_named_from_another_folder_is_waived(project, monkeypatch):
+    monkeypatch.chdir(project / "org-design")
+    outcome = invoke("evaluate", "-c", "../podcheck.yaml", "contoso.yaml", "-f", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert waived(outcome) == ["POD101"]
+
+
+def test_a_file_the_glob_does_not_name_is_not_waived_whatever_its_spelling(project, monkeypatch):
+    # From a subfolder, `org-design/contoso.yaml` is another file than the one the config
+    # (one folder up) names: the waiver must not follow the spelling.
+    other = project / "team" / "org-design"
+    other.mkdir(parents=True)
+    (other / "contoso.yaml").write_text(yaml.safe_dump(org(**LOW_ACV)))
+    monkeypatch.chdir(project / "team")
+    outcome = invoke("evaluate", "-c", "../podcheck.yaml", "org-design/contoso.yaml", "-f", "json")
+    assert outcome.exit_code == 1
+    assert waived(outcome) == []
+
+
+def test_standard_input_is_never_named_by_a_glob(project, monkeypatch):
+    monkeypatch.chdir(project)
+    text = (project / "org-design" / "contoso.yaml").read_text()
+    outcome = invoke("evaluate", "-", "-f", "json", stdin=text)
+    assert outcome.exit_code == 1
+    assert waived(outcome) == []
+
+
+def test_a_glob_written_as_an_absolute_path_names_files_absolutely(tmp_path):
+    path = tmp_path / "a.yaml"
+    waiver = waivers.Waiver(index=0, rule="POD101", reason="r", file=str(tmp_path / "*.yaml"))
+    unscoped = waivers.Waiver(index=1, rule="POD103", reason="r")
+    elsewhere = tmp_path / "folder"
+    (found,) = [w for w in waivers.for_file((waiver,), str(path), str(elsewhere)) if w.index == 0]
+    assert found.file is None  # its file condition is met: this file
+    assert waivers.for_file((waiver, unscoped), str(tmp_path / "b.yml"), str(elsewhere)) == (
+        unscoped,
+    )
+    assert waivers.for_file((waiver, unscoped), None, str(elsewhere)) == (unscoped,)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=True, timeout=60)
+
+
+def test_diff_against_a_base_ref_waives_the_base_as_the_head(project, monkeypatch):
+    """The base version is the same file at another revision: a waiver for the file
+    applies to both, so an untouched file shows no change."""
+    assert shutil.which("git"), "git is required for this test"
+    (project / "org-design" / "northwind.yaml").write_text(yaml.safe_dump(org()))
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "base")
+    (project / "org-design" / "northwind.yaml").write_text(
+        yaml.safe_dump(org(**{"org.name": "Northwind, renamed"}))
+    )
+    _git(project, "commit", "-q", "-am", "head")
+    monkeypatch.chdir(project)
+    outcome = invoke(
+        "diff",
+        "--base-ref",
+        "HEAD~1",
+        "--config-ref",
+        "HEAD~1",
+        "org-design/contoso.yaml",
+        "org-design/northwind.yaml",
+        "-f",
+        "json",
+    )
+    assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
+    for file in json.loads(outcome.stdout)["files"]:
+        changes = {key: value for key, value in file.items() if isinstance(value, list)}
+        assert not any(changes.values()), (file["path"], changes)
