@@ -46,6 +46,10 @@ def test_empty_config_changes_nothing(tmp_path):
             "rules:\n  PDO101: {enabled: false}\n",
             "podcheck.yaml:2:3: error: unknown rule 'PDO101'; did you mean 'POD101'?",
         ),
+        (  # two digits swapped: the code one swap away, not the one difflib ranks first
+            "rules:\n  POD013: {threshold: 30}\n",
+            "podcheck.yaml:2:3: error: unknown rule 'POD013'; did you mean 'POD103'?",
+        ),
         (
             "rules:\n  POD101: {threshold: lots}\n",
             "podcheck.yaml:2:23: error: POD101: expected an amount in USD",

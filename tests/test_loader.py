@@ -136,3 +136,17 @@ def test_resolve_plain_keeps_yaml11_forms_as_text():
     assert source.resolve_plain("0") == 0
     assert source.resolve_plain("-2") == -2
     assert source.resolve_plain("1.20") == Fraction(6, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("version: 1\norg:\n\tname: x\n", "3:1"),  # libyaml: "cannot start any token"
+        ("version: 1\norg:\n  name: x\n  \trollout: pilot\n", "4:3"),
+    ],
+)
+def test_a_tab_that_indents_is_named(text, where):
+    assert errors_of("org.yaml", text) == [
+        f"org.yaml:{where}: error: invalid YAML: a tab, where YAML indents with spaces only; "
+        "indent with spaces"
+    ]

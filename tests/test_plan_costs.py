@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BASE_ORG, CATALOGUE, dump_yaml
+from conftest import BASE_ORG, CATALOGUE, ROOT, dump_yaml
 from podcheck.cli.app import app
 from podcheck.orgfile.loader import load_org
 from podcheck.orgfile.model import HiringTotals, OrgFile, Segment
@@ -259,6 +259,9 @@ def test_cheapest_without_costs_is_a_usage_error_that_says_why(tmp_path):
     done = CliRunner().invoke(app, ["plan", str(path), "--strategy", "cheapest"])
     assert done.exit_code == 2
     assert "states no costs" in done.stderr and done.stderr.count("\n") == 1
+    # The README section it names exists.
+    section = re.search(r"see (.+) in the README", done.stderr)
+    assert section and f"## {section[1]}" in (ROOT / "README.md").read_text()
     with pytest.raises(NoCosts):
         cheapest(load_org("plain.yaml", path.read_text()), CATALOGUE)
 

@@ -67,6 +67,8 @@ def parse(text: str, path: str) -> Document:
         loader.dispose()
 
 
+TAB = "a tab, where YAML indents with spaces only; indent with spaces"
+
 _OPENED = {
     "while parsing a flow sequence": "'[' is never closed",
     "while parsing a flow mapping": "'{' is never closed",
@@ -100,6 +102,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> InputError
         )
     mark = problem_mark or context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        # libyaml says "cannot start any token" of a tab that indents a line.
+        return InputError(path, line, column, f"invalid YAML: {TAB}")
     if "nesting depth" in problem:
         # libyaml 0.2.5+ (PyYAML 6.0.4) refuses deep nesting while scanning ahead, before
         # the builder sees the events: the same refusal, in podcheck's words.

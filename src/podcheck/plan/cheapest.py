@@ -68,7 +68,7 @@ def cheapest(
     if not loaded.org.states_costs:
         raise NoCosts(
             f"{loaded.document.path}: --strategy cheapest compares what plans cost, and the "
-            "file states no costs; add costs: {ae: ..., csm: ...} (see economics in the README)"
+            "file states no costs; add costs: {ae: ..., csm: ...} (see What go costs in the README)"
         )
     options = []
     for strategy in ORDER:

@@ -5,6 +5,7 @@ Read only when a config is given or found, so that runs without one never pay fo
 
 import datetime
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
@@ -170,8 +171,33 @@ def apply_config(
 
 
 def _suggest(code: str, codes: Iterable[str]) -> str:
-    close = difflib.get_close_matches(code.upper(), list(codes), n=1)
+    wanted, known = code.upper(), list(codes)
+    # A code's typo is a digit swapped or mistyped: POD013 is POD103, which difflib ranks
+    # below POD801; for a code, the fewest edits (a swap counting one) wins.
+    close = (
+        [found for found in known if _edits(wanted, found) <= 2] if _CODE.fullmatch(wanted) else []
+    )
+    close.sort(key=lambda found: _edits(wanted, found))
+    close = close or difflib.get_close_matches(wanted, known, n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+_CODE = re.compile(r"POD\d+")
+
+
+def _edits(left: str, right: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours that make `left` into
+    `right` (optimal string alignment distance)."""
+    rows = [list(range(len(right) + 1))]
+    for i, a in enumerate(left, 1):
+        row = [i]
+        for j, b in enumerate(right, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b))
+            if i > 1 and j > 1 and a == right[j - 2] and left[i - 2] == b:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def load_config(path: str) -> tuple[Config, Document]:
