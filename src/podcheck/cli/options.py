@@ -89,7 +89,10 @@ AccountsOption = Annotated[
 MapOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
-        "--map", help="Export columns: account=HEADER,arr=...,segment=,pod=,ae=,csm=,renewal="
+        "--map",
+        # Spaced, so that help wraps between pairs rather than inside a field's name.
+        help="Export columns as FIELD=HEADER pairs, comma-separated (fields: account, arr, "
+        "segment, pod, ae, csm, renewal), e.g. 'arr=ARR (USD), csm=Owner'",
     ),
 ]
 
