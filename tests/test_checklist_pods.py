@@ -149,7 +149,7 @@ def test_nothing_is_ticked_while_a_result_it_covers_fails(path, books):
             assert not [r for r in failing if r.rule in codes], question.text
     for pilot in made.pilots:
         for criterion in pilot.criteria:
-            codes = {r.code for r in CATALOGUE if r.roles.criterion == criterion.name}
+            codes = {r.code for r in CATALOGUE if r.criterion_label == criterion.name}
             if criterion.answer == "yes":
                 covered = [r for r in failing if r.rule in codes and r.segment == pilot.segment]
                 assert not covered, (pilot.segment, criterion.name)

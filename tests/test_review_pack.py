@@ -107,9 +107,9 @@ def test_pilot_criteria_and_metrics_from_pilot_results():
     (pilot,) = built(org(**{"segments.0.pilot_results": results})).pilots
     assert [c.answer for c in pilot.criteria] == ["yes"] * len(pilot.criteria)
     # One criterion per label: the proposal's rule and the export's may share one.
-    labels = {rule.roles.criterion for rule in CATALOGUE if rule.roles.criterion}
+    labels = {rule.criterion_label for rule in CATALOGUE if rule.criterion_label}
     assert [c.name for c in pilot.criteria] == sorted(
-        labels, key=[r.roles.criterion for r in CATALOGUE].index
+        labels, key=[r.criterion_label for r in CATALOGUE].index
     )
     metrics = {m.name: m for m in pilot.metrics}
     assert metrics["Handoff quality (CSM-rated)"].answer == "yes"

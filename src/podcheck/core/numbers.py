@@ -244,6 +244,17 @@ def format_money(value: Number) -> str:
     return f"${cents // 100:,}.{cents % 100:02d}"
 
 
+def format_money_short(value: Number) -> str:
+    """$30K or $1.2M, as labels name a bar; an amount those forms cannot write exactly in
+    two decimals ($30,001) is written in full."""
+    value = normalise(value)
+    if value >= 1_000_000 and value % 10_000 == 0:
+        return f"${format_plain(Fraction(value, 1_000_000))}M"
+    if 1_000 <= value < 1_000_000 and value % 10 == 0:
+        return f"${format_plain(Fraction(value, 1_000))}K"
+    return format_money(value)
+
+
 def format_pct(value: Number) -> str:
     return f"{format_plain(value)}%"
 

@@ -129,6 +129,20 @@ def write(unit: str, value: Any) -> str:
     return UNITS[unit].write(value)
 
 
+# How a label names a bar when its own words say what is counted ("At least 3 pilot pods",
+# "ACV of at least $30K"): money in K or M, a count without its noun.
+_SHORT: Mapping[str, Callable[[Any], str]] = {
+    "money": numbers.format_money_short,
+    **dict.fromkeys(("days", "months", "pods", "models"), numbers.format_plain),
+}
+
+
+def write_short(unit: str, value: Any) -> str:
+    """A threshold as a label names it; units with no shorter form are written as `write`."""
+    short = _SHORT.get(unit)
+    return short(value) if short is not None and value is not None else write(unit, value)
+
+
 def write_detail(value: Any) -> str:
     """A metric's supporting figure in a message."""
     kind = type(value)

@@ -7,6 +7,7 @@ wrong kind is an error here, never a rule silently skipped later. A run with the
 as shipped never imports this module.
 """
 
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ ENGINE_FIELDS = frozenset(
     }
 )
 _STATUSES = ("pass", "fail", "skip")
+# Units whose thresholds are words or lists, not a bar a label would name as a figure.
+_WORDS = frozenset({"choice", "names", "flag", "owners"})
 
 # Roles that exactly one rule of the catalogue must carry.
 _SINGLE_ROLES = ("acv_floor", "ratio_limit")
@@ -181,6 +184,8 @@ def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
             yield "params", f"param '{name}' must be a number"
     if "pass" not in rule.messages or "fail" not in rule.messages:
         yield "messages", "needs 'pass' and 'fail' messages"
+    if rule.roles.criterion is not None:
+        yield from _check_criterion(rule, rule.roles.criterion)
     fields = ENGINE_FIELDS | spec.details | set(rule.params)
     for key, template in rule.messages.items():
         status, _, case = key.partition("_")
@@ -189,6 +194,26 @@ def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
         for used in template_fields(template):
             if used not in fields:
                 yield "messages", f"message '{key}' uses '{{{used}}}', which is not available"
+
+
+def _check_criterion(rule: RuleDefinition, label: str) -> Iterator[tuple[str, str]]:
+    """A criterion label names its bar as `{threshold}`, never as fixed text: a config that
+    moves the bar must move the label ("CSM load under 25" beside "fewer than 25")."""
+    rest = label.replace("{threshold}", "")
+    if "{" in rest or "}" in rest:
+        yield "roles", f"criterion '{label}' may name only '{{threshold}}' in braces"
+        return
+    used = rest != label
+    if used and rule.threshold is None:
+        yield "roles", f"criterion '{label}' uses '{{threshold}}' and the rule has none"
+    if used or rule.threshold is None or rule.unit in _WORDS:
+        return
+    try:
+        fixed = units.write_short(rule.unit, UNITS[rule.unit].parse(rule.threshold))
+    except numbers.AmountError:
+        return  # the threshold's own check says what is wrong
+    if re.search(rf"(?<![\w.]){re.escape(fixed)}(?![\w.])", label):
+        yield "roles", f"criterion '{label}' names the bar {fixed} as text; write '{{threshold}}'"
 
 
 def template_fields(template: str) -> Iterator[str]:

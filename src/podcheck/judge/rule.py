@@ -98,3 +98,13 @@ class Rule:
     def threshold_text(self) -> str:
         """The threshold as messages write it: the same for every subject the rule judges."""
         return units.write(self.unit, self.threshold)
+
+    @cached_property
+    def criterion_label(self) -> str | None:
+        """Its pilot criterion's label with the bar in force: the rule data write the bar as
+        `{threshold}`, so a config that moves it moves the label too."""
+        label = self.roles.criterion
+        if label is None or "{threshold}" not in label:
+            return label
+        # The rule checker allows no other braces, so a plain replace is the whole template.
+        return label.replace("{threshold}", units.write_short(self.unit, self.threshold))

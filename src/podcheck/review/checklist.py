@@ -248,20 +248,26 @@ def _answer(evidence: Sequence[Evidence]) -> Answer:
 
 
 def _criterion(
-    name: str, results: Sequence[Result], labels: _Labels, pods: Sequence[Result] = ()
+    name: str,
+    results: Sequence[Result],
+    labels: _Labels,
+    pods: Sequence[Result] = (),
+    apart: bool = False,
 ) -> Criterion:
     """A starting criterion from every rule that answers it (the proposal's figure, and the
     books' where an export was given), each labelled when they stand side by side.
 
     `pods` are pod results failing a rule the segment passes: the segment's figure is an
     average over its pods, and the criterion must not be ticked while one of them fails.
-    Each is named with its figure."""
+    Each is named with its figure. `apart`: its label-mates stand apart with other bars, so
+    its evidence is labelled as the proposal's or the books' all the same."""
     judged = [r for r in results if r.status != "skip"]
     if not results and not pods:
         return Criterion(name, "open", "not judged (rule turned off or not applicable)")
     if not judged and not pods:
         return Criterion(name, "open", results[0].message)
     labels = labels.among([*judged, *pods])
+    labels = labels._replace(sources=True) if apart else labels
     failing = {r.rule for r in pods}
     evidence = [
         _evidence(r, labels.rules, _overall(labels, r, r.rule in failing), where=False)
@@ -300,16 +306,19 @@ def _comparison_metric(name: str, result: Result | None, better: str) -> Metric:
     return Metric(name, result.message, better, answer)
 
 
-def _metrics(segment: Segment, index: _Index, book: Sequence[Rule]) -> tuple[Metric, ...]:
+def _metrics(
+    segment: Segment, index: _Index, book: Sequence[Rule], by_code: dict[str, Rule]
+) -> tuple[Metric, ...]:
     """The 90-day success metrics: one per rule with a `success_metric` role, then AE
     attendance, which the article asks to track but gives no bar for."""
     found = []
-    for rule in book:
-        label = rule.roles.success_metric
+    for listed in book:
+        label = listed.roles.success_metric
         if label is None:
             continue
+        rule = by_code[listed.code]
         result = index.segment(segment.id, rule.code)
-        found.append(_comparison_metric(label, result, rule.summary.rstrip(".")))
+        found.append(_comparison_metric(label, result, _aim(rule)))
     pilot = segment.pilot_results
     attendance = pilot.ae_attendance_pct if pilot else None
     found.append(
@@ -322,6 +331,46 @@ def _metrics(segment: Segment, index: _Index, book: Sequence[Rule]) -> tuple[Met
         )
     )
     return tuple(found)
+
+
+class _Carriers(NamedTuple):
+    """The rules that answer a criterion; `apart` when rules sharing its label were given
+    other bars, so its evidence says whether it is the proposal's or the books'."""
+
+    codes: list[str]
+    apart: bool
+
+
+def _criteria(
+    book: Sequence[Rule], by_code: dict[str, Rule], run: set[str]
+) -> dict[str, _Carriers]:
+    """Each criterion once, by its label with the bar in force, with the rules that answer
+    it, in the catalogue's order. Rules sharing a label (the proposal's and the books') are
+    labelled by those that run; when the config gives them different bars, each bar is a
+    criterion of its own (marked `apart`), so that no label names a bar its evidence was not
+    judged by."""
+    shared: dict[str, list[Rule]] = {}
+    for rule in book:
+        if rule.roles.criterion is not None:
+            shared.setdefault(rule.roles.criterion, []).append(by_code[rule.code])
+    criteria: dict[str, _Carriers] = {}
+    for carriers in shared.values():
+        # With none run, one row says the criterion was not judged.
+        shown = [r for r in carriers if r.code in run] or carriers[:1]
+        apart = len({r.criterion_label for r in shown}) > 1
+        for rule in shown:
+            label = rule.criterion_label or ""
+            criteria.setdefault(label, _Carriers([], apart)).codes.append(rule.code)
+    return criteria
+
+
+def _aim(rule: Rule) -> str:
+    """A metric's aim: the rule's summary, which states the catalogue's bar, and the bar in
+    force when the config moved it."""
+    aim = rule.summary.rstrip(".")
+    if rule.threshold == rule.default_threshold:
+        return aim
+    return f"{aim} (the catalogue's bar; the config sets {rule.threshold_text})"
 
 
 def build(
@@ -345,11 +394,7 @@ def build(
         )
         for number, text in QUESTIONS
     )
-    # Each criterion once, answered by every rule that carries it, in the catalogue's order.
-    criteria: dict[str, list[str]] = {}
-    for rule in book:
-        if rule.roles.criterion is not None:
-            criteria.setdefault(rule.roles.criterion, []).append(rule.code)
+    criteria = _criteria(book, by_code, {rule.code for rule in rules})
     pilots = tuple(
         SegmentPilot(
             segment=segment.id,
@@ -360,10 +405,11 @@ def build(
                     [r for code in codes if (r := index.segment(segment.id, code)) is not None],
                     labels,
                     [r for code in codes for r in index.hidden_pods(segment.id, code)],
+                    apart,
                 )
-                for name, codes in criteria.items()
+                for name, (codes, apart) in criteria.items()
             ),
-            metrics=_metrics(segment, index, book),
+            metrics=_metrics(segment, index, book, by_code),
         )
         for segment in org.pod_segments
     )
