@@ -153,3 +153,24 @@ def test_nothing_is_ticked_while_a_result_it_covers_fails(path, books):
             if criterion.answer == "yes":
                 covered = [r for r in failing if r.rule in codes and r.segment == pilot.segment]
                 assert not covered, (pilot.segment, criterion.name)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_failing_warning_is_on_the_checklist_and_says_it_is_one(fmt):
+    """A failing warning no question asks about (POD504: AEs drifting into pre-sales, half of
+    why Initech's pilot is relabelled a swarm) is listed, apart from what decides the
+    verdict; one that leaves a question open says it is a warning, so a GO beside an
+    unticked box is explained."""
+    for example in ("initech-pilot-review", "wingtip-pilot-cohort", "contoso-enterprise-no-go"):
+        path = ROOT / "examples" / f"{example}.yaml"
+        done = CliRunner().invoke(app, ["checklist", str(path), "--format", fmt])
+        assert done.exit_code == 0, done.stderr
+        page = html.unescape(re.sub(r"<[^>]+>", "", done.stdout)) if fmt == "html" else done.stdout
+        report = evaluate(load_org(str(path), path.read_text()), CATALOGUE)
+        asked = {r.code for r in CATALOGUE if r.roles.question is not None}
+        for result in report.results:
+            if result.status == "fail" and result.severity == "warning":
+                assert f"{result.rule} {result.name}, warning" in page, (example, result.rule)
+                if result.rule not in asked:
+                    heading = page.index("Warnings, outside the five questions")
+                    assert page.index(f"{result.rule} {result.name}") > heading

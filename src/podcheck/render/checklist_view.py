@@ -48,6 +48,8 @@ def _question_lines(question: Question) -> list[list[MarkedText]]:
 
 # Failures the five questions do not ask about still decide the verdict: they are listed.
 ALSO_FAILING = "Also failing, outside the five questions"
+# Failing warnings do not decide it, and a reviewer should still see them.
+WARNINGS = "Warnings, outside the five questions (they do not change the verdict)"
 
 
 def lines(checklist: Checklist) -> list[list[MarkedText]]:
@@ -70,6 +72,12 @@ def lines(checklist: Checklist) -> list[list[MarkedText]]:
         out += [
             [("  ✗ ", "no"), (f"{e.text}", ""), (f"  [{e.rule}]", "dim")]
             for e in checklist.also_failing
+        ]
+    if checklist.warnings:
+        out += [[], [(WARNINGS, "heading")]]
+        out += [
+            [("  ✗ ", "no"), (f"{e.text}", ""), (f"  [{e.rule}]", "dim")]
+            for e in checklist.warnings
         ]
     for pilot in checklist.pilots:
         label = pilot.segment if pilot.name == pilot.segment else f"{pilot.segment} ({pilot.name})"
@@ -148,6 +156,9 @@ def render_markdown(checklist: Checklist) -> str:
     if checklist.also_failing:
         out += ["", f"### {ALSO_FAILING}", ""]
         out += [f"- ✗ {cell(e.text)} ({e.rule})" for e in checklist.also_failing]
+    if checklist.warnings:
+        out += ["", f"### {WARNINGS}", ""]
+        out += [f"- ✗ {cell(e.text)} ({e.rule})" for e in checklist.warnings]
     for pilot in checklist.pilots:
         out += ["", f"### Pilot starting criteria: {cell(pilot.name)}", ""]
         # A waived criterion is not met: its box stays empty, and it says it is waived.

@@ -79,6 +79,9 @@ class Checklist:
     pilots: tuple[SegmentPilot, ...]
     # Error-severity failures no question asks about, which still make the file no-go.
     also_failing: tuple[Evidence, ...] = ()
+    # Warning-severity failures no question asks about: they do not decide the verdict, but
+    # they are what a reviewer acts on next (a pilot's pre-sales drift, a thin pilot).
+    warnings: tuple[Evidence, ...] = ()
     # What shaped the verdict besides the file: rules not run, config overrides, the gate.
     notes: tuple[str, ...] = ()
     # How many export rows were refused and why, when some were: the verdict cannot be go.
@@ -137,9 +140,11 @@ def _evidence(
     # The figure against its threshold, unless the message already states it.
     if actual and result.unit not in ("flag", "names", "owners") and actual not in result.message:
         figure = f" ({actual} vs {expectation(rule.compare, rule.unit, result.threshold)})"
+    # A failing warning says so: a question left open by one alone does not stop a GO.
+    severity = ", warning" if result.severity == "warning" and result.status == "fail" else ""
     return Evidence(
         f"{prefix}{result.message}{figure}",
-        f"{result.rule} {result.name}",
+        f"{result.rule} {result.name}{severity}",
         result.status == "pass",
         result.waiver if result.status == "waived" else None,
         result.pod,
@@ -414,12 +419,19 @@ def build(
         for segment in org.pod_segments
     )
     asked = {rule.code for rule in book if rule.roles.question is not None}
-    also = tuple(
-        _evidence(r, by_code, labels.of(r))
-        for r in report.results
-        if r.failed and r.severity == "error" and r.rule not in asked
+    unasked = [r for r in report.results if r.failed and r.rule not in asked]
+    also = tuple(_evidence(r, by_code, labels.of(r)) for r in unasked if r.severity == "error")
+    warnings = tuple(
+        _evidence(r, by_code, labels.of(r)) for r in unasked if r.severity == "warning"
     )
     export = report.export.line if report.export is not None and report.export.incomplete else None
     return Checklist(
-        report.path, org.org.name, report.verdict, questions, pilots, also, export=export
+        report.path,
+        org.org.name,
+        report.verdict,
+        questions,
+        pilots,
+        also,
+        export=export,
+        warnings=warnings,
     )
