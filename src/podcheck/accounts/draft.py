@@ -29,6 +29,7 @@ from typing import Any
 from podcheck.accounts.measures import books, home_pods, label_key
 from podcheck.accounts.tally import Tally, safe_text
 from podcheck.core import inert, numbers
+from podcheck.core.commands import Invocation, evaluate_command
 
 MAX_SLUG = 64
 # A segment's tier, guessed from words in its name; the first match wins.
@@ -104,10 +105,13 @@ Fit = Callable[[str, Any, Any], str]
 _WAITING = {"enterprise": "named", "mid-market": "pool", "smb": "pool", "strategic": "swarm"}
 
 
-def draft(tally_: Tally, starter: str, source: str, fit: Fit) -> str:
+def draft(tally_: Tally, starter: str, source: str, fit: Fit, run: str | None = None) -> str:
     """The org file's text. `starter` is the starter file, whose policy questions are kept;
     `source` is the export's name as the comments give it; `fit` gives each segment's model
-    from its tier, ACV and the ACV floor."""
+    from its tier, ACV and the ACV floor; `run` the command that judges the draft against
+    the export (default: for an org.yaml, with the export and no --map)."""
+    if run is None:
+        run = evaluate_command("org.yaml", Invocation(accounts=source))
     groups = books(tally_)
     # (segment key, pod key) -> their labels as first written, and the first row of each.
     segments: dict[str, dict[str, Any]] = {}
@@ -148,7 +152,7 @@ def draft(tally_: Tally, starter: str, source: str, fit: Fit) -> str:
         f"# An org file drafted by podcheck from the account export {_shown(source)}.",
         "# Every figure below was counted from the export; each comment says from what.",
         "# Check the tiers and models, answer the policies, then run:",
-        f"#   podcheck evaluate org.yaml --accounts {_shown(source)}",
+        f"#   {inert.ci_safe(inert.escape(run))}",
     ]
     refused = sum(n for _, n in tally_.refused)
     if refused:

@@ -140,6 +140,7 @@ def evaluate_command(
     date_order: DateOrderOption = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
+    from podcheck.core.commands import Invocation
     from podcheck.judge.report import Report
     from podcheck.judge.waivers import statuses
     from podcheck.render import formats
@@ -187,6 +188,20 @@ def evaluate_command(
     # left out names the SARIF file only when this run writes one.
     root = formats.repository_root(cwd)
     sarif = next((p for n, p in [(shown_format, output), *extras] if n == "sarif"), None)
+    # The options the commands the report suggests must carry to say what this run said.
+    given = Invocation(
+        config=None if config is None else str(config),
+        config_ref=config_ref,
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        fail_on=fail_on.value if fail_on else None,
+        today=today,
+        accounts=accounts,
+        column_map=column_map,
+        date_order=None if date_order is None else date_order.value,
+        show_accounts=show_accounts,
+        max_file_bytes=max_file_bytes,
+    )
     options = RenderOptions(
         color=to_terminal and color_wanted(color),
         width=terminal_width() if to_terminal else 100,
@@ -194,9 +209,10 @@ def evaluate_command(
         cwd=cwd,
         root=root,
         sarif=sarif,
+        invocation=given,
     )
     # (format, options, path); the report goes to standard output when path is None.
-    extra = RenderOptions(verbose=verbose, cwd=cwd, root=root, sarif=sarif)
+    extra = RenderOptions(verbose=verbose, cwd=cwd, root=root, sarif=sarif, invocation=given)
     outputs = [(shown_format, options, output), *((name, extra, path) for name, path in extras)]
     # Formats written file by file have each file's part written as soon as it is judged.
     by_file = {

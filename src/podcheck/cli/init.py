@@ -19,6 +19,9 @@ from podcheck.core.errors import InputError, InputErrors
 if TYPE_CHECKING:
     from podcheck.accounts.tally import Tally
 
+# The starter's own "then run" command, for a file named org.yaml with no export.
+STARTER_RUN = "podcheck evaluate org.yaml"
+
 
 def init_command(
     path: Annotated[
@@ -35,12 +38,22 @@ def init_command(
     --accounts)."""
     from importlib import resources
 
+    from podcheck.core import inert
+    from podcheck.core.commands import Invocation, evaluate_command
+
     text = resources.files("podcheck.render").joinpath("templates/starter.yaml").read_text("utf-8")
+    # What judges the file written: under its own name, with the export and --map it came from.
+    printed = path == STDOUT
+    run = evaluate_command(
+        "org.yaml" if printed else path, Invocation(accounts=accounts, column_map=column_map)
+    )
     errors: list[InputError] = []
     if accounts is not None:
-        text, errors = _drafted(accounts, column_map, text)
+        text, errors = _drafted(accounts, column_map, text, run)
     elif column_map is not None:
         usage_error("--map needs --accounts EXPORT")
+    else:
+        text = text.replace(STARTER_RUN, inert.ci_safe(run), 1)
     if path == STDOUT:
         sys.stdout.write(text)
     else:
@@ -51,16 +64,15 @@ def init_command(
             fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
         check_outputs([path], [accounts] if accounts else [])
         write_report(path, text)
-        typer.echo(
-            f"wrote {path}; next: answer its policies, then podcheck evaluate {path}"
-            + (f" --accounts {accounts}" if accounts else ""),
-            err=True,
-        )
+        said = f"wrote {inert.escape(path)}; next: answer its policies, then {run}"
+        typer.echo(inert.ci_safe(said), err=True)
     if errors:  # rows the draft could not count: said, and never a clean exit
         fail(errors)
 
 
-def _drafted(path: str, column_map: str | None, starter: str) -> tuple[str, list[InputError]]:
+def _drafted(
+    path: str, column_map: str | None, starter: str, run: str
+) -> tuple[str, list[InputError]]:
     """The org file drafted from the export, and the export's refused rows."""
     from podcheck.accounts.draft import draft
     from podcheck.accounts.measures import books
@@ -81,7 +93,7 @@ def _drafted(path: str, column_map: str | None, starter: str) -> tuple[str, list
     ]
     from podcheck.metrics.model_fit import structural_fit
 
-    return draft(counted, starter, path, structural_fit), [*counted.errors, *blank]
+    return draft(counted, starter, path, structural_fit, run), [*counted.errors, *blank]
 
 
 def _blank(counted: "Tally", kept: dict) -> list[tuple[str, int]]:

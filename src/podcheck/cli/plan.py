@@ -6,12 +6,20 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from podcheck.cli.common import bad_input, check_outputs, start_session, usage_error, write_report
+from podcheck.cli.common import (
+    bad_input,
+    check_outputs,
+    config_notice,
+    start_session,
+    usage_error,
+    write_report,
+)
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
     AccountsOption,
     ConfigOption,
+    ConfigRefOption,
     DateOrderOption,
     FailOnOption,
     IgnoreOption,
@@ -76,6 +84,7 @@ def plan_command(
         typer.Option("--write", help="Write the revised proposal here (one input file only)."),
     ] = None,
     config: ConfigOption = None,
+    config_ref: ConfigRefOption = None,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -121,6 +130,7 @@ def plan_command(
     session = start_session(
         RunOptions(
             config=config,
+            config_ref=config_ref,
             select=select,
             ignore=ignore,
             max_file_bytes=max_file_bytes,
@@ -133,6 +143,8 @@ def plan_command(
             keep_accounts=True,  # so that the plan can move them
         )
     )
+    # The same bar as `evaluate --config-ref` (whose "to reach go" points here), said the same.
+    config_notice(config, config_ref, github=False)
     plans, judged, failed = [], [], False
     costs: list[PlanCost | None] = []
     choices: list[Choice | None] = []

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from podcheck import __version__
+from podcheck.core.commands import plan_command
 from podcheck.core.errors import InputError, count_errors
 from podcheck.judge.economics import Economics
 from podcheck.judge.rule import Rule, Severity
@@ -108,6 +109,9 @@ class Step(NamedTuple):
     change: dict[str, Any] | None = None  # the plan's change as JSON fields; None: a to-do
     # A change for a failing warning, beyond what go needs (plan.md, "recommended").
     recommended: bool = False
+    # Changes only `podcheck plan` with the export can name (account moves need the export's
+    # rows, which evaluate does not keep): the step names that command.
+    replan: bool = False
 
 
 class ExportSummary(NamedTuple):
@@ -162,6 +166,11 @@ class ExportSummary(NamedTuple):
         ]
 
 
+def replanned(message: str, plan: str) -> str:
+    """A step only the full plan can spell out, with the command that does."""
+    return f"{message}; {plan} names each move"
+
+
 # The "to reach go" sections (terminal and HTML alike) show this many steps, then say how
 # many more `podcheck plan` has.
 REACH_LINES = 3
@@ -184,13 +193,18 @@ class FileReport(NamedTuple):
         Every command that judges the file exits 2 on it, whatever the verdict."""
         return bool(self.errors) or (self.export is not None and self.export.incomplete)
 
-    def reach_lines(self, limit: int = REACH_LINES, recommended: bool = False) -> list[str]:
+    def reach_lines(
+        self, limit: int = REACH_LINES, recommended: bool = False, plan: str | None = None
+    ) -> list[str]:
         """The first steps of the default plan's required changes (with `recommended`, of
-        its recommended ones), then where to read the rest."""
+        its recommended ones), then where to read the rest. `plan` is the `podcheck plan`
+        command that gives this run's plan (with the options that shaped the verdict)."""
+        if plan is None:
+            plan = plan_command(self.path)
         steps = [step for step in self.to_reach_go if step.recommended == recommended]
-        lines = [step.message for step in steps[:limit]]
+        lines = [replanned(s.message, plan) if s.replan else s.message for s in steps[:limit]]
         if len(steps) > limit:
-            lines.append(f"podcheck plan {self.path} for the rest ({len(steps) - limit} more)")
+            lines.append(f"{plan} for the rest ({len(steps) - limit} more)")
         return lines
 
     @property

@@ -62,6 +62,9 @@ def make_plan(
     With `verify`, the revised proposal is judged again for `verdict_after`; without (for
     evaluate's "to reach go", which does not show it), the verdict is the plan's own: go
     unless something is left to do. Every change is checked by the oracle either way.
+    When an org-wide rule fails, the revised proposal is judged again even without
+    `verify`: an org rule stops applying when the plan leaves no pod segment, and "to
+    reach go" must not list what `podcheck plan` drops.
     The recommended changes are planned on the revised proposal, for the failing warnings
     that arithmetic can fix, and kept only where no rule at the gate fails for them.
     """
@@ -104,7 +107,7 @@ def make_plan(
     todo += left
     verdict_after: Literal["go", "no-go"] = "go"
     after = report if not failing else None
-    if failing and verify:
+    if failing and (verify or any(r.segment is None for r in failing)):
         after = evaluate(LoadedOrg(revised, document), rules, waivers, book)
         left_over = targets(after, fail_on)
         verdict_after = "no-go" if left_over else "go"
@@ -348,6 +351,32 @@ def _org_todo(result: Result, rule: Rule | None, roles: PlanRules) -> tuple[Chan
     message = f"write {field}: {value} ({result.rule}: {result.message})"
     change = Change("policy", None, None, None, None, field, None, value, (result.rule,), message)
     return change, Todo(result.rule, None, message)
+
+
+def with_moves_pending(plan: Plan, rule: str) -> Plan:
+    """The plan as `with_account_moves` makes it, for a run that did not keep the export's
+    accounts (evaluate): each segment's load to-dos become one `move-account` change with no
+    count, standing for the moves (and hires) `podcheck plan --accounts` names, so that the
+    way out is not told as a person's task the plan settles by itself."""
+    moved = [t for t in plan.todo if t.rule == rule]
+    if not moved:
+        return plan
+    changes = []
+    for segment in dict.fromkeys(t.segment for t in moved):
+        said = next(t.message for t in moved if t.segment == segment)
+        message = (
+            f"move accounts from the CSMs over the load bar to CSMs with room, or hire where "
+            f"none has room ({rule}: {said})"
+        )
+        changes.append(
+            Change("move-account", segment, None, None, None, None, None, None, (rule,), message)
+        )
+    todo = [t for t in plan.todo if t.rule != rule]
+    after = plan.verdict_after if not todo else "no-go"
+    leading = sum(1 for t in plan.first if t.rule != rule)
+    return plan._replace(
+        changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after, leading=leading
+    )
 
 
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from podcheck import __version__
 from podcheck.core import inert
+from podcheck.core.commands import NONE_GIVEN, Invocation, plan_command
 from podcheck.core.numbers import Number, format_dollars, format_plain, format_ratio
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Result
@@ -301,16 +302,17 @@ def _charts(
 
 
 def _to_reach_go(
-    file: FileReport, org: OrgFile, rules: Sequence[Rule], plan: Any
+    file: FileReport, org: OrgFile, rules: Sequence[Rule], plan: Any, command: str
 ) -> dict[str, Any]:
     """The default plan's first steps and, for each segment it changes, the months under
     the plan (the ratio chart draws them beside the proposed ones). `plan` is the plan
-    the file was judged with (podcheck.plan.changes.Plan), None for a file that is go."""
+    the file was judged with (podcheck.plan.changes.Plan), None for a file that is go;
+    `command` the `podcheck plan` command that gives the whole of it."""
     if file.verdict != "no-go" or plan is None:
         return {"steps": [], "recommended": [], "planned": {}}
     # As many steps as the terminal shows; the plan command has the rest.
-    steps = file.reach_lines()
-    recommended = file.reach_lines(recommended=True)
+    steps = file.reach_lines(plan=command)
+    recommended = file.reach_lines(recommended=True, plan=command)
     changed = {
         new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
     }
@@ -387,11 +389,14 @@ def render_report(
     shaping: Shaping = NOTHING_SHAPED,
     export: Any = None,
     plan: Any = None,
+    invocation: Invocation | None = None,
 ) -> str:
     """The review pack. `plan` is the plan behind the file's "to reach go" (judged with
-    the run's session), so that the page shows and draws what the run planned."""
+    the run's session), so that the page shows and draws what the run planned;
+    `invocation` the options it was judged with, which the `podcheck plan` it names carries."""
     exceptions, notes = _exceptions(file, waivers, stamp and stamp.today)
-    reach = _to_reach_go(file, org, rules, plan)
+    command = plan_command(file.path, invocation or NONE_GIVEN)
+    reach = _to_reach_go(file, org, rules, plan, command)
     template = _environment().get_template("report.html.j2")
     page = template.render(
         file=file,

@@ -46,14 +46,10 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
     totals = {t.segment: t for t in plan.totals}
     changes, todo = _by_segment(plan.made), _by_segment(plan.todo)
     recommended = _by_segment(plan.recommended)
-    # The segments the plan speaks about, org-wide items (None) first, then in order.
-    segments = list(
-        dict.fromkeys([*changes, *_by_segment(plan.todo[plan.leading :]), *recommended])
-    )
     # The to-dos to settle before any change come first of all.
     first = plan.first
     lines += [f"  first, to do: {t.rule} {one_line(t.message)}" for t in first]
-    for segment in sorted(segments, key=lambda s: s is not None):
+    for segment in _segments(plan):
         lines.append(f"  {segment}" if segment else "  the whole org")
         lines += [
             f"    - {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
@@ -85,6 +81,20 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         )
     lines += [f"  {line}" for line in money.summary_lines(cost, bool(plan.recommended))]
     return [*lines, ""]
+
+
+def _segments(plan: Plan) -> list[str | None]:
+    """The segments the plan speaks about, in the order every view lists them: org-wide
+    items (None) first, then each segment as its first change, to-do or recommended
+    change comes."""
+    found = dict.fromkeys(
+        [
+            *_by_segment(plan.made),
+            *_by_segment(plan.todo[plan.leading :]),
+            *_by_segment(plan.recommended),
+        ]
+    )
+    return sorted(found, key=lambda segment: segment is not None)
 
 
 def _total(total: Total) -> str:
@@ -223,21 +233,40 @@ def render_markdown(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choic
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
-def to_reach_go(plan: Plan) -> tuple[Step, ...]:
-    """The plan as steps for evaluate's reports: the to-dos to settle before any change,
-    its changes, then the to-dos no change
-    covers (a person's changes, policies, are to-dos already), then the recommended
-    changes, marked as such."""
-    first = [Step(t.segment, f"first, to do: {t.rule} {t.message}") for t in plan.first]
-    steps = [*first, *(Step(c.segment, c.message, _change(c)) for c in plan.made)]
-    steps += [
-        Step(c.segment, c.message, _change(c)) for c in plan.changes if c.kind in PERSON_KINDS
-    ]
-    covered = {(c.segment, rule) for c in plan.changes for rule in c.rules}
-    steps += [
-        Step(t.segment, f"to do: {t.rule} {t.message}")
-        for t in plan.todo[plan.leading :]
-        if (t.segment, t.rule) not in covered
-    ]
-    steps += [Step(c.segment, c.message, _change(c), recommended=True) for c in plan.recommended]
+def to_reach_go(plan: Plan, cost: PlanCost | None = None) -> tuple[Step, ...]:
+    """The plan as steps for evaluate's reports, in the order `podcheck plan` prints them:
+    the to-dos to settle before any change, then segment by segment (org-wide first) its
+    changes, its to-dos (a policy's to-do carries its `policy` change) and its recommended
+    changes, marked as such. With costs, each change is priced as the plan prices it."""
+    priced = _priced(plan, cost)
+
+    def change(c: Change) -> dict[str, Any]:
+        return {**_change(c), "cost": money.change_cost(priced.get(id(c)))}
+
+    # A policy is a change a person makes: the plan lists it as a to-do, and JSON as a change.
+    policies = {(c.segment, c.rules[0]): c for c in plan.changes if c.kind in PERSON_KINDS}
+
+    def todo(item: Todo, said: str) -> Step:
+        policy = policies.pop((item.segment, item.rule), None)
+        shown = None if policy is None else change(policy)
+        return Step(item.segment, f"{said}{item.rule} {item.message}", shown)
+
+    first = plan.first
+    steps = [todo(t, "first, to do: ") for t in first]
+    made, todos = _by_segment(plan.made), _by_segment(plan.todo)
+    recommended = _by_segment(plan.recommended)
+    for segment in _segments(plan):
+        for c in made.get(segment, ()):
+            if c.kind == "move-account" and c.count is None:
+                # It stands for the moves (and hires) the export's rows decide: not priced here.
+                steps.append(Step(c.segment, c.message, _change(c), replan=True))
+            else:
+                steps.append(Step(c.segment, c.message, change(c)))
+        steps += [todo(t, "to do: ") for t in todos.get(segment, ()) if t not in first]
+        steps += [
+            Step(c.segment, c.message, change(c), recommended=True)
+            for c in recommended.get(segment, ())
+        ]
+    # A policy change always comes with its to-do; should one not, it is still listed.
+    steps += [Step(c.segment, c.message, change(c)) for c in policies.values()]
     return tuple(steps)

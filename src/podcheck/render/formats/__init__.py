@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the CLI reads this table at start-up; keep it free of heavy imports
+    from podcheck.core.commands import Invocation
     from podcheck.judge.report import FileReport, Report
 
 
@@ -28,9 +29,18 @@ class RenderOptions(NamedTuple):
     root: str | None = None
     # The SARIF file this run writes, if any, which holds every finding.
     sarif: str | None = None
+    # The options that shaped the verdict, which the commands a report suggests carry;
+    # None: none were given.
+    invocation: "Invocation | None" = None
 
     def base(self) -> str:
         return self.root if self.root is not None else repository_root(self.cwd)
+
+    def plan_command(self, path: str) -> str:
+        """The `podcheck plan` command that gives this run's plan for `path`."""
+        from podcheck.core.commands import NONE_GIVEN, plan_command
+
+        return plan_command(path, self.invocation or NONE_GIVEN)
 
 
 def repository_root(cwd: str) -> str:

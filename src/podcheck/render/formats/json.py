@@ -15,9 +15,17 @@ from typing import Any
 import orjson
 
 from podcheck.core import inert
+from podcheck.core.commands import plan_command
 from podcheck.core.numbers import json_number
 from podcheck.judge.economics import Economics
-from podcheck.judge.report import ExportSummary, FileReport, Report, Result, SegmentSummary
+from podcheck.judge.report import (
+    ExportSummary,
+    FileReport,
+    Report,
+    Result,
+    SegmentSummary,
+    replanned,
+)
 from podcheck.judge.waivers import WaiverStatus
 from podcheck.render.formats import RenderOptions
 
@@ -103,12 +111,13 @@ def economics_dict(economics: Economics) -> dict[str, Any]:
     }
 
 
-def file_dict(file: FileReport) -> dict[str, Any]:
-    """A file's report as JSON-ready data."""
-    return json_value(_file_fields(file))
+def file_dict(file: FileReport, plan: str | None = None) -> dict[str, Any]:
+    """A file's report as JSON-ready data; `plan` is the `podcheck plan` command that gives
+    the run's plan (see `_reach`)."""
+    return json_value(_file_fields(file, plan))
 
 
-def _file_fields(file: FileReport) -> dict[str, Any]:
+def _file_fields(file: FileReport, plan: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": file.path,
         "org": file.org,
@@ -117,10 +126,10 @@ def _file_fields(file: FileReport) -> dict[str, Any]:
     }
     if file.verdict != "error":
         data["segments"] = [
-            {**segment_dict(s), "to_reach_go": _reach(file, s.id)} for s in file.segments
+            {**segment_dict(s), "to_reach_go": _reach(file, s.id, plan)} for s in file.segments
         ]
         data["results"] = [_result_fields(r) for r in file.results]
-        data["to_reach_go"] = _reach(file, None)
+        data["to_reach_go"] = _reach(file, None, plan)
     if file.export is not None:
         data["export"] = _export_fields(file.export)
     return data
@@ -139,10 +148,12 @@ def _export_fields(export: ExportSummary) -> dict[str, Any]:
     }
 
 
-def _reach(file: FileReport, segment: str | None) -> list[dict[str, Any]]:
-    """The default plan's changes for a segment (None: the org-wide ones), as in plan.md."""
+def _reach(file: FileReport, segment: str | None, plan: str | None) -> list[dict[str, Any]]:
+    """The default plan's changes for a segment (None: the org-wide ones), as in plan.md,
+    in the plan's order. A change only the plan with the export can name says the command."""
+    command = plan or plan_command(file.path)
     return [
-        s.change
+        {**s.change, "message": replanned(s.message, command)} if s.replan else s.change
         for s in file.to_reach_go
         if s.segment == segment and s.change is not None and not s.recommended
     ]
@@ -195,7 +206,7 @@ def render(report: Report, options: RenderOptions) -> bytes:
 def render_file(file: FileReport, options: RenderOptions) -> bytes:
     """One file's object, indented to its place in the report."""
     pieces: list[bytes] = []
-    _write_object(_file_fields(file), b"    ", pieces)
+    _write_object(_file_fields(file, options.plan_command(file.path)), b"    ", pieces)
     return b"".join(pieces)
 
 

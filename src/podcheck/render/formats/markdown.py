@@ -44,7 +44,7 @@ def render(report: Report, options: RenderOptions) -> str:
     rules = {rule.code: rule for rule in report.rules}
     lines = [f"## podcheck: {_VERDICT[report.verdict]}", ""]
     for file in report.files:
-        lines += _file(file, rules)
+        lines += _file(file, rules, options.plan_command(file.path))
     lines += [f"- ⚠️ {cell(notice.message)}" for notice in report.notices]
     shaped = notes(report)
     if shaped:
@@ -53,7 +53,7 @@ def render(report: Report, options: RenderOptions) -> str:
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
-def _file(file: FileReport, rules: dict) -> list[str]:
+def _file(file: FileReport, rules: dict, plan: str) -> list[str]:
     title = cell(file.path) + (f" · {cell(file.org)}" if file.org else "")
     lines = [f"### {title}: {_VERDICT[file.verdict]}", ""]
     if file.verdict == "error":
@@ -111,10 +111,10 @@ def _file(file: FileReport, rules: dict) -> list[str]:
             for r in waived
         ]
         lines.append("")
-    reach = file.reach_lines()
+    reach = file.reach_lines(plan=plan)
     if reach:
         lines += ["#### To reach go", "", *(f"- {cell(line)}" for line in reach), ""]
-    beyond = file.reach_lines(recommended=True)
+    beyond = file.reach_lines(recommended=True, plan=plan)
     if beyond:
         lines += ["Recommended beyond go (warnings the same arithmetic can fix):", ""]
         lines += [f"- recommended: {cell(line)}" for line in beyond]

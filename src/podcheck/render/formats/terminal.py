@@ -7,7 +7,6 @@ files rely on. Names from the org file are inserted as text, never as markup.
 from __future__ import annotations
 
 import io
-import shlex
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from rich.padding import Padding
 from rich.text import Span, Text
 
 from podcheck.core import inert
+from podcheck.core.commands import NONE_GIVEN, report_command
 from podcheck.core.units import expectation, write
 from podcheck.judge.report import FileReport, Report, Result, SegmentSummary
 from podcheck.judge.rule import Rule
@@ -41,13 +41,22 @@ def render(report: Report, options: RenderOptions) -> str:
     for index, file in enumerate(report.files):
         if index:
             console.print()
-        _file(console, file, rules, options.verbose)
+        _file(console, file, rules, options.verbose, options.plan_command(file.path))
     judged = [f for f in report.files if f.verdict != "error" and f.path != "<stdin>"]
     if judged:
         console.print()
-        # Quoted for a shell, and never wrapped, so that it can be copied from a CI log.
-        command = f"podcheck report {shlex.quote(judged[0].path)} -o report.html"
+        given = options.invocation or NONE_GIVEN
+        # Quoted for a shell, and never wrapped, so that it can be copied from a CI log; with
+        # the options the pack takes, so that it judges what this run judged.
+        command = report_command(judged[0].path, given)
         console.print(Text(f"Printable version: {command}", style="dim"), soft_wrap=True)
+        left_out = given.unsupported_by_pack
+        if left_out:
+            # The pack runs the config's rules at its gate: say that it is not this run's.
+            said = " and ".join(left_out)
+            console.print(
+                Text(f"(the pack judges the config's rules and gate, without {said})", style="dim")
+            )
     if report.notices:
         console.print()
         for notice in report.notices:
@@ -140,7 +149,9 @@ def _overall(report: Report) -> Text:
     return text
 
 
-def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: bool) -> None:
+def _file(
+    console: Console, file: FileReport, rules: dict[str, Rule], verbose: bool, plan: str
+) -> None:
     title = Text(file.path, style="bold")
     if file.org:
         title.append(f" · {file.org}", style="bold")
@@ -166,7 +177,7 @@ def _file(console: Console, file: FileReport, rules: dict[str, Rule], verbose: b
         console.print()
         console.print(Text("  Organisation", style="bold"))
         _results(console, org_results, rules, verbose)
-    reach = file.reach_lines()
+    reach = file.reach_lines(plan=plan)
     if reach:
         console.print()
         console.print(Text("  To reach go", style="bold"))
