@@ -314,7 +314,11 @@ def _read_csv(raw: io.BufferedReader, shown: str, options: ExportOptions) -> tal
         delimiter = _delimiter(sample)
         sample += handle.readline()  # to the end of the line the sample cut
         lines = itertools.chain(io.StringIO(sample, newline=""), handle)
-        reader = csv.reader(lines, delimiter=delimiter, strict=False)
+        # Strict: a quote left open at the end of the file is an error, not a last field that
+        # silently swallowed every row after it; so is a closing quote followed by text,
+        # where a stray quote swallowing rows mid-file usually ends (CRMs and spreadsheets
+        # double a quote inside a quoted field, so their exports never hold either).
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         header = next(reader, None)
         if header is None:
             raise _Refused("export is empty; expected a header row")
@@ -332,10 +336,73 @@ def _read_csv(raw: io.BufferedReader, shown: str, options: ExportOptions) -> tal
         row = (reader.line_num + 1) if reader is not None else 1
         raise _refuse(shown, row, str(exc)) from None
     except csv.Error as exc:
-        row = reader.line_num if reader is not None else 1
-        raise _refuse(shown, row, f"malformed CSV: {exc}") from None
+        line = reader.line_num if reader is not None else 1
+        located = _quote_error(raw, delimiter, options.max_bytes, line, str(exc))
+        if located is not None:
+            raise InputErrors([located.at(shown)]) from None
+        raise _refuse(shown, line, f"malformed CSV: {exc}") from None
     finally:
         csv.field_size_limit(previous)
+
+
+class _Located(NamedTuple):
+    line: int
+    column: int
+    message: str
+
+    def at(self, shown: str) -> InputError:
+        return InputError(shown, self.line, self.column, f"malformed CSV: {self.message}")
+
+
+def _breaks(text: str) -> int:
+    """Line breaks as a text file read with newline="" splits lines: CRLF, CR or LF."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _quote_error(
+    raw: io.BufferedReader, delimiter: str, limit: int, line: int, error: str
+) -> _Located | None:
+    """Where a quote error of the strict reader began, found by reading the file again
+    without strict (only on this error path): the strict reader stops at the end of the
+    file, or where a quote closes, which may be hundreds of lines after it opened. None for
+    another error, or when the file cannot be read again as it was."""
+    at_end = error == "unexpected end of data"
+    if not at_end and not error.endswith("expected after '\"'"):
+        return None
+    try:
+        raw.seek(0)
+        handle = io.TextIOWrapper(_Guarded(raw, limit), encoding="utf-8-sig", newline="")
+        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        start = end = 0
+        last: list[str] = []
+        for row in reader:
+            start, end, last = end + 1, reader.line_num, row
+            if not at_end and end >= line:
+                break
+        else:
+            if not at_end or not last or end != line:
+                return None
+            # Not strict, the reader ends the open field at the end of the file: it is the
+            # last field of the last row, and opened after the line breaks of those before it.
+            opened = start + sum(_breaks(field) for field in last[:-1])
+            return _Located(opened, len(last), "a quote opened here is never closed")
+    except (csv.Error, _Refused, UnicodeDecodeError, OSError, ValueError):
+        return None
+    if end < line:
+        return None
+    expected = (
+        "expected the delimiter or the end of the line (a quote inside a quoted field is "
+        "written twice)"
+    )
+    if start < line:
+        # A stray quote swallowing rows mid-file usually ends here, far from where it opened.
+        return _Located(
+            line,
+            1,
+            f"a quote in the row that starts at line {start:,} closes here and is followed "
+            f"by text; {expected}",
+        )
+    return _Located(line, 1, f"a quoted field's closing quote is followed by text; {expected}")
 
 
 # Workbooks
