@@ -30,6 +30,7 @@ from podcheck.accounts.measures import books, home_pods, label_key
 from podcheck.accounts.tally import Tally, safe_text
 from podcheck.core import inert, numbers
 from podcheck.core.commands import Invocation, evaluate_command
+from podcheck.orgfile.source import resolve_plain
 
 MAX_SLUG = 64
 # A segment's tier, guessed from words in its name; the first match wins.
@@ -69,8 +70,30 @@ def _text(value: str) -> str:
     outside ASCII is escaped, so no control or bidirectional character reaches the file.
     A name holding `##` has its '#' written `\\x23` (YAML reads the same name back), so no
     CI log command (`##[`, `##vso[`) stands in the file for a log that prints it."""
-    quoted = json.dumps(value[:MAX_NAME], ensure_ascii=True)
+    quoted = json.dumps(value[:MAX_NAME], ensure_ascii=False)
+    if not quoted.isascii() or "\x7f" in quoted:
+        # JSON's escape of a character past U+FFFF is a surrogate pair, which YAML refuses
+        # (an emoji in a segment's name made a draft that did not validate); YAML's own
+        # escapes cover every character, and DEL, which YAML does not allow unescaped.
+        quoted = "".join(_escaped(c) for c in quoted)
     return quoted.replace("#", "\\x23") if "##" in quoted else quoted
+
+
+def _escaped(c: str) -> str:
+    if c.isascii() and c != "\x7f":
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+# Words a YAML 1.1 reader (PyYAML, many editors and linters) takes for booleans or null.
+_YAML_WORDS = frozenset(("null", "true", "false", "yes", "no", "on", "off", "y", "n"))
+
+
+def _id(value: str) -> str:
+    """An id as the draft writes it: plain when podcheck's reader and any YAML reader read
+    it back as the same string, else quoted (a pod named `1`, `null`, `true` or `2024`)."""
+    plain = value[:1].isascii() and value[:1].isalpha() and value.lower() not in _YAML_WORDS
+    return value if plain and resolve_plain(value) == value else json.dumps(value)
 
 
 def _shown(value: str) -> str:
@@ -245,7 +268,7 @@ def _segment(
     lines = [
         "",
         f"  # From {_rows(accounts)} whose segment is '{shown}' (first at row {seg['row']:,}).",
-        f"  - id: {segment_id}",
+        f"  - id: {_id(segment_id)}",
         f"    name: {_text(label)}",
         f"    tier: {tier or 'mid-market'}"
         + ("" if tier else "           # DECIDE: the export's name does not tell the tier"),
@@ -272,7 +295,7 @@ def _segment(
             pod_label = f"{segment_id} {pod_label}"
         pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}")
         lines.append(
-            f"      - {{id: {pod_id}, ae: {pod['ae']}, csm: {pod['csm']}, "
+            f"      - {{id: {_id(pod_id)}, ae: {pod['ae']}, csm: {pod['csm']}, "
             f"accounts: {pod['accounts']}, arr: {_money(pod['cents'])}}}"
             f"   # pod '{_shown(pod['label'])}': {_rows(pod['accounts'])}"
         )
