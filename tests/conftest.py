@@ -7,6 +7,7 @@ import functools
 import importlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -323,3 +324,19 @@ def review_pack(path: Path, waivers: tuple[Waiver, ...] = ()) -> Pack:
         report,
         stamp,
     )
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` as a test's committer would, and return what it printed; a failing
+    command fails the test."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT, CliRunner, installed_script, org
+from conftest import EXAMPLES, ROOT, CliRunner, git, installed_script, org
 from podcheck.cli.app import app
 from podcheck.judge.rulebook import load_catalogue
 from podcheck.render.formats.github import annotation
@@ -346,39 +346,25 @@ def test_diff_fail_on_warning(tmp_path):
     assert invoke("diff", str(base), str(head), "--fail-on", "warning").exit_code == 1
 
 
-def _git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True, timeout=60
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def repository(tmp_path):
     """A real git repository with two commits: a go proposal, then one that breaks it."""
     assert shutil.which("git"), "git is required for these tests"
     repo = tmp_path / "repo"
     (repo / "org-design").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     proposal = repo / "org-design" / "org.yaml"
     proposal.write_text(yaml.safe_dump(org()))
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "base proposal")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base proposal")
     proposal.write_text(yaml.safe_dump(org(**{"segments.0.headcount": {"ae": 6, "csm": 4}})))
     (repo / "org-design" / "new.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 10000})))
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "hire more AEs")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "hire more AEs")
     return repo
 
 
-def test_diff_base_ref_reads_the_base_from_git(repository, monkeypatch):
+def test_diff_base_ref_reads_the_base_fromgit(repository, monkeypatch):
     monkeypatch.chdir(repository)
     outcome = invoke(
         "diff", "--base-ref", "HEAD~1", "org-design/org.yaml", "org-design/new.yaml", "-f", "json"
@@ -433,7 +419,7 @@ def test_pre_commit_hook_entries_run_against_a_repository(repository):
         **os.environ,
         "PATH": str(Path(installed_script()).parent) + os.pathsep + os.environ["PATH"],
     }
-    files = _git(repository, "ls-files", "org-design").split()
+    files = git(repository, "ls-files", "org-design").split()
     import re
 
     for hook in hooks:

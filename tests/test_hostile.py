@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT, CliRunner, dump_yaml, installed_script, org
+from conftest import ROOT, CliRunner, dump_yaml, git, installed_script, org
 from podcheck.cli.app import app
 from podcheck.render.formats import FORMATS
 
@@ -564,32 +564,21 @@ def test_the_most_specific_selector_decides():
     assert "POD103" not in {r.code for r in by_name}
 
 
-def _git(cwd: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture
 def loosened(tmp_path, monkeypatch) -> Path:
     """A base commit with a strict config, and a head commit that loosens it."""
     repo = tmp_path / "repo"
     repo.mkdir()
     monkeypatch.chdir(repo)
-    _git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     (repo / "org.yaml").write_text(yaml.safe_dump(org(**{"segments.0.acv": 50000})))
     (repo / "podcheck.yaml").write_text("rules:\n  POD101:\n    threshold: $60K\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "strict bar")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "strict bar")
     (repo / "podcheck.yaml").write_text(
         "ignore: [POD1]\nwaivers:\n  - {rule: POD201, reason: trust me, expires: 9999-12-31}\n"
     )
-    _git(repo, "commit", "-q", "-am", "loosen the bar")
+    git(repo, "commit", "-q", "-am", "loosen the bar")
     return repo
 
 
@@ -613,14 +602,14 @@ def test_fail_on_config_change(loosened):
     failed = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
     assert failed.exit_code == 1
     assert "differs from the one at --config-ref" in failed.stderr
-    _git(loosened, "checkout", "-q", "HEAD~1", "--", "podcheck.yaml")
+    git(loosened, "checkout", "-q", "HEAD~1", "--", "podcheck.yaml")
     same = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
     assert same.exit_code == 0 and "notice" not in same.stderr
 
 
 def test_no_config_at_the_ref_means_the_catalogue(loosened):
-    _git(loosened, "rm", "-q", "podcheck.yaml")
-    _git(loosened, "commit", "-q", "-m", "no config")
+    git(loosened, "rm", "-q", "podcheck.yaml")
+    git(loosened, "commit", "-q", "-m", "no config")
     (loosened / "podcheck.yaml").write_text("ignore: [POD1]\n")
     outcome = invoke("evaluate", "org.yaml", "--config-ref", "HEAD", "-f", "json")
     assert outcome.exit_code == 0
@@ -651,7 +640,7 @@ def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
 
 def test_base_version_errors_exit_2_under_their_ref_name(loosened):
     (loosened / "org.yaml").write_text("version: [\n")
-    _git(loosened, "commit", "-q", "-am", "broken")
+    git(loosened, "commit", "-q", "-am", "broken")
     (loosened / "org.yaml").write_text(yaml.safe_dump(org()))
     outcome = invoke("diff", "--base-ref", "HEAD", "org.yaml")
     assert outcome.exit_code == 2
@@ -661,7 +650,7 @@ def test_base_version_errors_exit_2_under_their_ref_name(loosened):
 def test_base_blob_over_the_size_limit_is_refused_unread(loosened):
     (loosened / "podcheck.yaml").write_text("max_file_bytes: 1000\n")
     (loosened / "org.yaml").write_text("# " + "x" * 2000 + "\n")
-    _git(loosened, "commit", "-q", "-am", "big")
+    git(loosened, "commit", "-q", "-am", "big")
     (loosened / "org.yaml").write_text(yaml.safe_dump(org()))
     outcome = invoke("diff", "--base-ref", "HEAD", "org.yaml")
     assert outcome.exit_code == 2

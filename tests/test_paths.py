@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import ROOT, installed_script
+from conftest import ROOT, git, installed_script
 from podcheck.cli.app import app
 from podcheck.judge.report import FileReport, Report, Result
 from podcheck.judge.rulebook import load_catalogue
@@ -43,25 +43,14 @@ def run(*args: str, cwd: Path, timeout: int = 60) -> subprocess.CompletedProcess
     )
 
 
-def _git(cwd: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=True, timeout=60)
-
-
 def _repository(folder: Path, files: dict[str, str]) -> Path:
     assert shutil.which("git"), "git is required for these tests"
     folder.mkdir(parents=True)
-    _git(folder, "init", "-q", "-b", "main")
+    git(folder, "init", "-q", "-b", "main")
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    _git(folder, "add", "-A")
-    _git(folder, "commit", "-q", "-m", "base")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "base")
     return folder
 
 

@@ -5,15 +5,13 @@ standard input, or as a git revision's version in `diff --base-ref`."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import CliRunner, org
+from conftest import CliRunner, git, org
 from podcheck.cli.app import app
 from podcheck.judge import waivers
 
@@ -93,29 +91,18 @@ def test_a_glob_written_as_an_absolute_path_names_files_absolutely(tmp_path):
     assert waivers.for_file((waiver, unscoped), None, str(elsewhere)) == (unscoped,)
 
 
-def _git(cwd: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=True, timeout=60)
-
-
 def test_diff_against_a_base_ref_waives_the_base_as_the_head(project, monkeypatch):
     """The base version is the same file at another revision: a waiver for the file
     applies to both, so an untouched file shows no change."""
     assert shutil.which("git"), "git is required for this test"
     (project / "org-design" / "northwind.yaml").write_text(yaml.safe_dump(org()))
-    _git(project, "init", "-q", "-b", "main")
-    _git(project, "add", ".")
-    _git(project, "commit", "-q", "-m", "base")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "base")
     (project / "org-design" / "northwind.yaml").write_text(
         yaml.safe_dump(org(**{"org.name": "Northwind, renamed"}))
     )
-    _git(project, "commit", "-q", "-am", "head")
+    git(project, "commit", "-q", "-am", "head")
     monkeypatch.chdir(project)
     outcome = invoke(
         "diff",
