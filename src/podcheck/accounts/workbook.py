@@ -1,10 +1,12 @@
 """The first worksheet of an .xlsx workbook, streamed as rows of text.
 
-A workbook is a zip of XML parts. This reads the three it needs with the standard library's
-expat parser, a row at a time: the shared-string table (held, since cells point into it),
-the styles (to tell a date cell from a number) and the first sheet (never held: each row is
-dropped once given). Work is bounded before and while reading: the parts' declared sizes, the
-shared-string table's size and count, and the rows.
+A workbook is a zip of XML parts. This reads the ones it needs with the standard library's
+expat parser, building no tree: the workbook and its relationships (to find the first
+sheet), the shared-string table (its strings held, since cells point into it), the styles
+(to tell a date cell from a number) and the first sheet (never held: each row is dropped
+once given). Work is bounded before and while reading: each part's declared size, the
+shared strings' and styles' counts, a tag's length, a cell's text and the rows. What a part
+holds beyond what is kept costs time, never memory.
 
 openpyxl, which reads every cell as an object, took 233 s and 5.2 GB for a 1.4 MB workbook
 whose shared-string table expands to 594 MB; here such a table is refused before it is
@@ -16,18 +18,27 @@ from __future__ import annotations
 import datetime
 import posixpath
 import zipfile
-from collections.abc import Iterator
-from typing import IO
-from xml.etree import ElementTree as ET
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+from xml.parsers import expat
+
+from podcheck.accounts.export import MAX_FIELD_CHARS
 
 # Strings a shared-string table may hold: more than any export's distinct cells need.
 MAX_SHARED_STRINGS = 4_000_000
+# What the parts other than the sheet and the shared strings may declare: an export's
+# workbook.xml and relationships are a few hundred bytes, its styles a few KiB; a workbook
+# edited in Excel stays far under these (Excel itself stops at 64,000 cell formats).
+MAX_BOOK_BYTES = 4 * 1024 * 1024
+MAX_STYLES_BYTES = 16 * 1024 * 1024
+MAX_STYLES = 100_000
+# expat holds an unfinished tag or comment whole and scans it again with every chunk fed:
+# one of 300 MB in a sheet ran for minutes. No workbook's tags come near this.
+MAX_TOKEN_BYTES = 256 * 1024
 # Built-in number formats that are dates or times (ECMA-376, 18.8.30).
 _DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
-_DOCTYPE = b"<!DOCTYPE"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LETTERS = {chr(65 + index): index for index in range(26)}  # "A" -> 0
 
 
@@ -35,8 +46,8 @@ class WorkbookError(Exception):
     """The workbook cannot be read; the message says why, without its content."""
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
 
 
 def _column(ref: str) -> int:
@@ -51,26 +62,67 @@ def _column(ref: str) -> int:
     return index - 1
 
 
-def _parse(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, ET.Element]]:
-    """(event, element) of one part, streamed; a DOCTYPE (entity expansion) is refused."""
-    parser: ET.XMLPullParser = ET.XMLPullParser(events=("start", "end"))
-    with archive.open(name) as stream:
-        yield from _feed(parser, stream)
+def _letters(column: int) -> str:
+    """The letters of a 0-based column: 0 -> `A`, 27 -> `AB`."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def _feed(parser: ET.XMLPullParser, stream: IO[bytes]) -> Iterator[tuple[str, ET.Element]]:
-    prolog, tail = True, b""
+def _doctype(*_: object) -> None:
+    # A DOCTYPE is where entities are declared (entity expansion); no workbook needs one.
+    raise WorkbookError("workbook part declares a DOCTYPE; refused")
+
+
+def _check_size(archive: zipfile.ZipFile, part: str, limit: int, what: str) -> None:
+    size = archive.getinfo(part).file_size
+    if size > limit:
+        raise WorkbookError(
+            f"workbook's {what} expands to {size:,} bytes; at most {limit:,} are read"
+        )
+
+
+def _parse(
+    archive: zipfile.ZipFile,
+    part: str,
+    what: str,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> None:
+    """Run expat's callbacks over one part. No tree is built, so what a part holds beyond
+    what the callbacks keep costs time (bounded by the part's declared size), not memory."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _doctype
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    with archive.open(part) as stream:
+        for _ in _feed(parser, stream, what):
+            pass
+
+
+def _feed(parser: Any, stream: IO[bytes], what: str) -> Iterator[None]:
+    """Feed a part to expat a chunk at a time, yielding after each; a tag or comment that
+    does not end within MAX_TOKEN_BYTES is refused rather than held and rescanned."""
+    fed = 0
     while chunk := stream.read(1 << 16):
-        if prolog:  # a DOCTYPE can only come before the root element
-            if _DOCTYPE in tail + chunk:
-                raise WorkbookError("workbook part declares a DOCTYPE; refused")
-            tail = chunk[-len(_DOCTYPE) :]
-        parser.feed(chunk)
-        for event in parser.read_events():
-            prolog = False
-            yield event  # type: ignore[misc]
-    parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
+        parser.Parse(chunk, False)
+        fed += len(chunk)
+        # Between calls, expat's byte index is where it stopped: the unfinished token's start.
+        if fed - parser.CurrentByteIndex > MAX_TOKEN_BYTES:
+            raise WorkbookError(
+                f"workbook's {what} holds a tag or comment longer than {MAX_TOKEN_BYTES:,} bytes"
+            )
+        yield
+    parser.Parse(b"", True)
+    yield
 
 
 def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -80,24 +132,16 @@ def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     if rels not in archive.NameToInfo:
         return found
-    for event, element in _parse(archive, rels):
-        if event == "end" and _local(element.tag) == "Relationship":
-            target = element.get("Target", "")
+    _check_size(archive, rels, MAX_BOOK_BYTES, "relationships")
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if _local(tag) == "Relationship":
+            target = attrs.get("Target", "")
             path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-            found[element.get("Id", "")] = (element.get("Type", ""), posixpath.normpath(path))
+            found[attrs.get("Id", "")] = (attrs.get("Type", ""), posixpath.normpath(path))
+
+    _parse(archive, rels, "relationships", start)
     return found
-
-
-def _text(element: ET.Element) -> str:
-    """The text of a string item: its `t`, or its runs' `t`s (phonetic runs left out)."""
-    parts = []
-    for child in element:
-        tag = _local(child.tag)
-        if tag == "t":
-            parts.append(child.text or "")
-        elif tag == "r":
-            parts += [t.text or "" for t in child if _local(t.tag) == "t"]
-    return "".join(parts)
 
 
 class Workbook:
@@ -107,6 +151,7 @@ class Workbook:
         self.archive = archive
         sheet, strings, styles, self.epoch = self._parts()
         self.sheet = sheet
+        self.long: set[int] = set()  # shared strings over the field limit
         self.shared = self._shared(strings, max_strings_bytes) if strings else []
         self.dates = self._date_styles(styles) if styles else frozenset()
 
@@ -115,17 +160,19 @@ class Workbook:
         if book not in self.archive.NameToInfo:
             raise WorkbookError("not an .xlsx workbook (no xl/workbook.xml)")
         rels = _rels(self.archive, book)
-        first, epoch = None, _EPOCH_1900
-        for event, element in _parse(self.archive, book):
-            if event != "end":
-                continue
-            tag = _local(element.tag)
-            if tag == "workbookPr" and element.get("date1904") in ("1", "true"):
+        _check_size(self.archive, book, MAX_BOOK_BYTES, "xl/workbook.xml")
+        first: str | None = None
+        epoch = _EPOCH_1900
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            nonlocal first, epoch
+            tag = _local(tag)
+            if tag == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 epoch = _EPOCH_1904
             elif tag == "sheet" and first is None:
-                first = element.get(_REL) or next(
-                    (v for k, v in element.attrib.items() if _local(k) == "id"), None
-                )
+                first = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+
+        _parse(self.archive, book, "xl/workbook.xml", start)
         if first is None or first not in rels:
             raise WorkbookError("workbook has no worksheet")
         sheet = rels[first][1]
@@ -136,36 +183,39 @@ class Workbook:
         return sheet, by_type.get("sharedStrings"), by_type.get("styles"), epoch
 
     def _shared(self, part: str, max_bytes: int) -> list[str]:
-        size = self.archive.getinfo(part).file_size
-        if size > max_bytes:
-            raise WorkbookError(
-                f"workbook's shared-string table expands to {size:,} bytes; at most "
-                f"{max_bytes:,} are read"
-            )
-        strings: list[str] = []
-        for event, element in _parse(self.archive, part):
-            if event == "end" and _local(element.tag) == "si":
-                if len(strings) >= MAX_SHARED_STRINGS:
-                    raise WorkbookError(
-                        f"workbook has more than {MAX_SHARED_STRINGS:,} shared strings"
-                    )
-                strings.append(_text(element))
-                element.clear()
-        return strings
+        _check_size(self.archive, part, max_bytes, "shared-string table")
+        reader = _Strings()
+        _parse(self.archive, part, "shared-string table", reader.start, reader.end, reader.text)
+        self.long = reader.long
+        return reader.strings
 
     def _date_styles(self, part: str) -> frozenset[int]:
         """The cell styles (indexes into cellXfs) whose number format is a date."""
+        _check_size(self.archive, part, MAX_STYLES_BYTES, "styles")
         custom: dict[int, str] = {}
         formats: list[int] = []
         in_xfs = False
-        for event, element in _parse(self.archive, part):
-            tag = _local(element.tag)
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            nonlocal in_xfs
+            tag = _local(tag)
             if tag == "cellXfs":
-                in_xfs = event == "start"
-            elif event == "end" and tag == "numFmt":
-                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
-            elif event == "end" and tag == "xf" and in_xfs:
-                formats.append(int(element.get("numFmtId", "0")))
+                in_xfs = True
+            elif tag == "xf" and in_xfs:
+                if len(formats) >= MAX_STYLES:
+                    raise WorkbookError(f"workbook has more than {MAX_STYLES:,} cell styles")
+                formats.append(int(attrs.get("numFmtId", "0")))
+            elif tag == "numFmt":
+                if len(custom) >= MAX_STYLES:
+                    raise WorkbookError(f"workbook has more than {MAX_STYLES:,} number formats")
+                custom[int(attrs.get("numFmtId", "0"))] = attrs.get("formatCode", "")
+
+        def end(tag: str) -> None:
+            nonlocal in_xfs
+            if _local(tag) == "cellXfs":
+                in_xfs = False
+
+        _parse(self.archive, part, "styles", start, end)
         return frozenset(
             index
             for index, number in enumerate(formats)
@@ -180,19 +230,19 @@ class Workbook:
         tree: each row is given as soon as the chunk that ends it is parsed."""
         reader = _SheetReader(self, width, max_rows)
         with self.archive.open(self.sheet) as stream:
-            while chunk := stream.read(1 << 16):
-                reader.parser.Parse(chunk, False)
+            for _ in _feed(reader.parser, stream, "worksheet"):
                 yield from reader.take()
-            reader.parser.Parse(b"", True)
-            yield from reader.take()
 
     def value(self, kind: str, style: str | None, text: str) -> str:
         """A cell's text from its type, its style and its `v` (or inline string)."""
         if kind == "s":
             try:
-                return self.shared[int(text)]
+                found = self.shared[int(text)]
             except (ValueError, IndexError):
                 raise WorkbookError("a cell points past the shared-string table") from None
+            if self.long and int(text) in self.long:
+                raise _TooLong
+            return found
         if kind == "b":
             return "TRUE" if text == "1" else "FALSE"
         if kind in ("str", "e", "d", "inlineStr") or not text.isascii():
@@ -209,6 +259,59 @@ class Workbook:
                 return text
             return moment.date().isoformat() if number.is_integer() else moment.isoformat()
         return str(int(number)) if number.is_integer() else repr(number)
+
+
+class _Strings:
+    """expat callbacks that gather a shared-string table. A string over the field limit is
+    kept as "" and its index noted, so that a cell using it is refused by its place; no more
+    of its text is held once it passes the limit."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.long: set[int] = set()
+        self.names: dict[str, str] = {}  # element name as written -> local name
+        self.parts: list[str] = []
+        self.item = False  # in an `si`
+        self.collect = False  # in a `t` of it, not of a phonetic run
+        self.phonetic = 0  # depth of `rPh`
+        self.size = 0
+
+    def start(self, name: str, _: dict[str, str]) -> None:
+        tag = self.names.get(name) or self.names.setdefault(name, _local(name))
+        if tag == "si":
+            if len(self.strings) >= MAX_SHARED_STRINGS:
+                raise WorkbookError(f"workbook has more than {MAX_SHARED_STRINGS:,} shared strings")
+            self.item, self.phonetic, self.size = True, 0, 0
+        elif tag == "t":
+            self.collect = self.item and not self.phonetic
+        elif tag == "rPh":  # a phonetic run is not the string's text
+            self.phonetic += 1
+
+    def end(self, name: str) -> None:
+        tag = self.names.get(name) or self.names.setdefault(name, _local(name))
+        if tag == "t":
+            self.collect = False
+        elif tag == "rPh":
+            self.phonetic -= 1
+        elif tag == "si" and self.item:
+            self.item = False
+            if self.size > MAX_FIELD_CHARS:
+                self.long.add(len(self.strings))
+            self.strings.append("".join(self.parts))
+            self.parts.clear()
+
+    def text(self, data: str) -> None:
+        if self.collect:
+            self.size += len(data)
+            if self.size > MAX_FIELD_CHARS:
+                self.collect = False
+                self.parts.clear()
+            else:
+                self.parts.append(data)
+
+
+class _TooLong(Exception):
+    """A cell's text is over the field limit; the sheet reader says which cell."""
 
 
 class _SheetReader:
@@ -231,6 +334,7 @@ class _SheetReader:
         self.cell: tuple[int, str, str | None] | None = None  # column, type, style
         self.inline = False
         self.parts: list[str] | None = None  # text being collected, of a v or an inline t
+        self.size = 0  # its length so far, to stop at the field limit
 
     def doctype(self, *_: object) -> None:
         raise WorkbookError("workbook part declares a DOCTYPE; refused")
@@ -253,8 +357,8 @@ class _SheetReader:
             self.cell = (column, attrs.get("t", "n"), attrs.get("s"))
             self.value: str | None = None
         elif tag == "v" or (tag == "t" and self.inline):
-            if self.cell is not None and self.cell[0] < self.width:
-                self.parts = self.parts if self.parts is not None else []
+            if self.cell is not None and self.cell[0] < self.width and self.parts is None:
+                self.parts, self.size = [], 0
         elif tag == "is":
             self.inline = True
         elif tag == "rPh":  # a phonetic run is not the cell's text
@@ -271,6 +375,16 @@ class _SheetReader:
     def text(self, data: str) -> None:
         if self.parts is not None:
             self.parts.append(data)
+            self.size += len(data)
+            if self.size > MAX_FIELD_CHARS:  # refused before more of it is held
+                self.too_long()
+
+    def too_long(self) -> None:
+        column = self.cell[0] if self.cell is not None else len(self.row)
+        raise WorkbookError(
+            f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, column "
+            f"{column + 1:,}) is larger than the {MAX_FIELD_CHARS:,}-character field limit"
+        )
 
     def end(self, name: str) -> None:
         tag = self.names.get(name) or self.local(name)
@@ -298,7 +412,11 @@ class _SheetReader:
                 elif kind == "inlineStr":
                     row.append(value)
                 else:
-                    row.append(self.book.value(kind, style, value))
+                    try:
+                        row.append(self.book.value(kind, style, value))
+                    except _TooLong:
+                        self.cell = (column, kind, style)
+                        self.too_long()
         elif tag == "row":
             self.ready.append(self.row if any(self.row) else [])
             self.row = []
