@@ -4,6 +4,7 @@ part by part, small on disk however much it expands to."""
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import tracemalloc
@@ -212,8 +213,10 @@ def test_a_cell_over_the_field_limit_is_refused_by_its_place(tmp_path, row, shar
         sheet_xml=sheet(row),
         shared=None if shared is None else f'<sst xmlns="{MAIN}">{shared}</sst>',
     )
+    row, column = re.search(r"row (\d+), column (\d+)", where).groups()  # type: ignore[union-attr]
     assert refused(path) == (
-        f"{path}:1:1: error: worksheet cell {where} is larger than the 65,536-character field limit"
+        f"{path}:{row}:{column}: error: worksheet cell {where} is larger than the "
+        "65,536-character field limit"
     )
 
 
@@ -236,7 +239,7 @@ def test_a_giant_cell_is_refused_before_it_is_held(tmp_path):
     done = run_bounded(path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        f"{path}:1:1: error: worksheet cell A2 (row 2, column 1) is larger than the "
+        f"{path}:2:1: error: worksheet cell A2 (row 2, column 1) is larger than the "
         "65,536-character field limit\n"
     )
 

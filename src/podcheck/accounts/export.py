@@ -444,7 +444,7 @@ def _read_workbook(raw: io.BufferedReader, shown: str, options: ExportOptions) -
             return _tally(shown, book_rows, columns, options)
     except InputErrors:
         raise
-    except WorkbookError as exc:
-        raise _refuse(shown, 1, str(exc)) from None
+    except WorkbookError as exc:  # at the cell that is the reason, as CSV errors are placed
+        raise InputErrors([InputError(shown, exc.row, exc.column, str(exc))]) from None
     except Exception as exc:  # a broken part: zip, XML or number
         raise _refuse(shown, 1, f"cannot read workbook: {type(exc).__name__}") from None

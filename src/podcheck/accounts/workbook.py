@@ -43,7 +43,12 @@ _LETTERS = {chr(65 + index): index for index in range(26)}  # "A" -> 0
 
 
 class WorkbookError(Exception):
-    """The workbook cannot be read; the message says why, without its content."""
+    """The workbook cannot be read; the message says why, without its content, and `row`
+    and `column` where in the sheet, when one cell is the reason."""
+
+    def __init__(self, message: str, row: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.row, self.column = row, column
 
 
 def _local(name: str) -> str:
@@ -383,7 +388,9 @@ class _SheetReader:
         column = self.cell[0] if self.cell is not None else len(self.row)
         raise WorkbookError(
             f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, column "
-            f"{column + 1:,}) is larger than the {MAX_FIELD_CHARS:,}-character field limit"
+            f"{column + 1:,}) is larger than the {MAX_FIELD_CHARS:,}-character field limit",
+            self.number,
+            column + 1,
         )
 
     def end(self, name: str) -> None:
