@@ -118,9 +118,10 @@ def gate_line(report: Report) -> str:
             1 for f in report.files for r in f.results if r.failed and r.severity == "warning"
         )
         if failing:
+            many = failing != 1
             return (
-                f"--fail-on warning: {failing} failed warning{'s' if failing != 1 else ''} "
-                "fail this run (exit 1)"
+                f"--fail-on warning: {failing} failed warning{'s' if many else ''} "
+                f"fail{'' if many else 's'} this run (exit 1)"
             )
     if report.fail_on == "never" and report.verdict == "no-go":
         return "--fail-on never: the run exits 0 although some file is no-go"
