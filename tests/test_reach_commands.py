@@ -305,3 +305,14 @@ def test_the_moves_evaluate_cannot_name_are_not_priced(tmp_path: Path):
     data = json.loads(invoke("evaluate", str(path), "--accounts", BOOKS, "-f", "json").stdout)
     moves = [c for s in data["files"][0]["segments"] for c in s["to_reach_go"]]
     assert [(c["kind"], c["cost"]) for c in moves] == [("move-account", None)]
+
+
+@pytest.mark.parametrize("example", ["initech-pilot-review", "globex-hybrid-maze"])
+def test_evaluate_json_lists_the_plans_to_dos(example):
+    """A no-go whose way out includes to-dos lists them as the plan's JSON does."""
+    path = f"examples/{example}.yaml"
+    report = json.loads(invoke("evaluate", path, "-f", "json").stdout)["files"][0]
+    plan = json.loads(invoke("plan", path, "-f", "json").stdout)["files"][0]
+    listed = report["todo"] + [item for s in report["segments"] for item in s["todo"]]
+    assert report["verdict"] == "no-go" and plan["todo"]
+    assert sorted(listed, key=json.dumps) == sorted(plan["todo"], key=json.dumps)

@@ -108,3 +108,16 @@ def test_one_failing_warning_under_the_warning_gate_is_said_in_the_singular():
     outcome = CliRunner().invoke(app, ["evaluate", wingtip, "--fail-on", "warning"])
     assert outcome.exit_code == 1
     assert "--fail-on warning: 1 failed warning fails this run (exit 1)" in outcome.stdout
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "text", "html"])
+def test_the_checklist_says_what_shaped_the_verdict(tmp_path: Path, fmt: str):
+    config = tmp_path / "podcheck.yaml"
+    config.write_text(CONFIG)
+    outcome = CliRunner().invoke(
+        app, ["checklist", NO_GO, "-f", fmt, "-c", str(config), "--today", "2026-11-23"]
+    )
+    text = outcome.stdout.replace("\\", "")
+    assert "What shaped this verdict" in text
+    assert "rules not run (turned off in the config): POD331" in text
+    assert "POD101 threshold changed by the config: $30,000 → $40,000" in text

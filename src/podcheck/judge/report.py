@@ -112,6 +112,9 @@ class Step(NamedTuple):
     # Changes only `podcheck plan` with the export can name (account moves need the export's
     # rows, which evaluate does not keep): the step names that command.
     replan: bool = False
+    # A to-do's rule and its own words, as the plan's JSON `todo` gives them: a failing rule
+    # the plan cannot settle by arithmetic (a policy's to-do also carries its change).
+    todo: dict[str, Any] | None = None
 
 
 class ExportSummary(NamedTuple):

@@ -249,7 +249,7 @@ def to_reach_go(plan: Plan, cost: PlanCost | None = None) -> tuple[Step, ...]:
     def todo(item: Todo, said: str) -> Step:
         policy = policies.pop((item.segment, item.rule), None)
         shown = None if policy is None else change(policy)
-        return Step(item.segment, f"{said}{item.rule} {item.message}", shown)
+        return Step(item.segment, f"{said}{item.rule} {item.message}", shown, todo=_todo(item))
 
     first = plan.first
     steps = [todo(t, "first, to do: ") for t in first]

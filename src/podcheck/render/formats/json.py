@@ -126,10 +126,16 @@ def _file_fields(file: FileReport, plan: str | None = None) -> dict[str, Any]:
     }
     if file.verdict != "error":
         data["segments"] = [
-            {**segment_dict(s), "to_reach_go": _reach(file, s.id, plan)} for s in file.segments
+            {
+                **segment_dict(s),
+                "to_reach_go": _reach(file, s.id, plan),
+                "todo": _todo(file, s.id),
+            }
+            for s in file.segments
         ]
         data["results"] = [_result_fields(r) for r in file.results]
         data["to_reach_go"] = _reach(file, None, plan)
+        data["todo"] = _todo(file, None)
     if file.export is not None:
         data["export"] = _export_fields(file.export)
     return data
@@ -146,6 +152,12 @@ def _export_fields(export: ExportSummary) -> dict[str, Any]:
         # Pod segments that state accounts and have no row in the export (incomplete).
         "missing_segments": list(export.missing),
     }
+
+
+def _todo(file: FileReport, segment: str | None) -> list[dict[str, Any]]:
+    """The default plan's to-dos for a segment (None: the org-wide ones), as `podcheck plan
+    --format json` lists them: what a person must settle, which no change can."""
+    return [s.todo for s in file.to_reach_go if s.segment == segment and s.todo is not None]
 
 
 def _reach(file: FileReport, segment: str | None, plan: str | None) -> list[dict[str, Any]]:
