@@ -119,3 +119,32 @@ def test_diff_against_a_base_ref_waives_the_base_as_the_head(project, monkeypatc
     for file in json.loads(outcome.stdout)["files"]:
         changes = {key: value for key, value in file.items() if isinstance(value, list)}
         assert not any(changes.values()), (file["path"], changes)
+
+
+def test_a_waiver_for_a_file_the_run_did_not_judge_is_not_called_unused(project, monkeypatch):
+    """A run of one file cannot say another file's waiver is stale: it is `not-named`, and
+    no output advises removing it; a run that judges its file can."""
+    (project / "org-design" / "northwind.yaml").write_text(yaml.safe_dump(org()))
+    (project / "podcheck.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "waivers": [
+                    {"rule": "POD101", "file": "org-design/contoso.yaml", "reason": "accepted"},
+                    {"rule": "POD103", "file": "org-design/northwind.yaml", "reason": "split"},
+                ]
+            }
+        )
+    )
+    monkeypatch.chdir(project)
+    alone = invoke("evaluate", "org-design/contoso.yaml", "-f", "json")
+    states = [w["state"] for w in json.loads(alone.stdout)["waivers"]]
+    assert states == ["applied", "not-named"]
+    assert "remove it" not in alone.stdout + alone.stderr
+    terminal = invoke("evaluate", "org-design/contoso.yaml")
+    assert "remove it" not in terminal.stdout + terminal.stderr
+    both = invoke("evaluate", "org-design/contoso.yaml", "org-design/northwind.yaml", "-f", "json")
+    states = [w["state"] for w in json.loads(both.stdout)["waivers"]]
+    assert states == ["applied", "unused"]  # northwind passes POD103: the waiver is stale
+    assert "matches no failing result; remove it" in invoke(
+        "evaluate", "org-design/contoso.yaml", "org-design/northwind.yaml"
+    ).stdout.replace("\n", " ")

@@ -232,7 +232,7 @@ def evaluate_command(
         files=reports,
         rules=settings.rules,
         fail_on=session.fail_on,
-        waivers=statuses(settings.waivers, used, session.as_of),
+        waivers=statuses(settings.waivers, used, session.as_of, session.waivers_named(files)),
         not_run=settings.not_run,
     )
     slots = list(by_file)

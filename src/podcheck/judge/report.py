@@ -281,8 +281,9 @@ class Report(NamedTuple):
 
     @property
     def notices(self) -> tuple[WaiverStatus, ...]:
-        """Waivers that need attention: expired, or matching nothing."""
-        return tuple(w for w in self.waivers if w.state != "applied")
+        """Waivers that need attention: expired, or matching nothing in the files they name
+        (a waiver for files this run did not judge is no concern of this run)."""
+        return tuple(w for w in self.waivers if w.state in ("expired", "unused"))
 
     @property
     def verdict(self) -> Verdict:

@@ -10,11 +10,13 @@ import datetime
 import fnmatch
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-WaiverState = Literal["applied", "expired", "unused"]
+# "not-named": its `file:` names none of the files a run judged, so the run cannot say
+# whether it is still needed (a run of one file says nothing of another file's waivers).
+WaiverState = Literal["applied", "expired", "unused", "not-named"]
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,14 @@ def find(
 
 
 def statuses(
-    waivers: Sequence[Waiver], used: Iterable[int], today: datetime.date
+    waivers: Sequence[Waiver],
+    used: Iterable[int],
+    today: datetime.date,
+    named: Collection[int] | None = None,
 ) -> tuple[WaiverStatus, ...]:
+    """Each waiver's state in a run: `used` the index of the waiver of every waived result,
+    `named` the indexes of the waivers whose `file:` names a file the run judged (None:
+    every waiver's file counts as judged)."""
     counts: dict[int, int] = {}
     for index in used:
         counts[index] = counts.get(index, 0) + 1
@@ -124,6 +132,8 @@ def statuses(
             state: WaiverState = "expired"
         elif waiver.index in counts:
             state = "applied"
+        elif waiver.file is not None and named is not None and waiver.index not in named:
+            state = "not-named"
         else:
             state = "unused"
         result.append(WaiverStatus(waiver, state, counts.get(waiver.index, 0)))

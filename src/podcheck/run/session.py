@@ -175,6 +175,17 @@ class Session(NamedTuple):
         """The waivers in force for the org file at `path` (None: standard input)."""
         return waivers.for_file(self.waivers, path, self.config_folder)
 
+    def waivers_named(self, paths: Sequence[str]) -> frozenset[int]:
+        """The indexes of the waivers in force for any of `paths`, as given on the command
+        line: a waiver whose `file:` names none of them is no concern of this run."""
+        if not any(waiver.file for waiver in self.waivers):
+            return frozenset(waiver.index for waiver in self.waivers)
+        return frozenset(
+            waiver.index
+            for path in paths
+            for waiver in self.waivers_for(None if path == source.STDIN else path)
+        )
+
 
 def start(options: RunOptions) -> Session:
     """The session of one command: the date, the settings, and the export, read once."""
