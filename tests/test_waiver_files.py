@@ -148,3 +148,29 @@ def test_a_waiver_for_a_file_the_run_did_not_judge_is_not_called_unused(project,
     assert "matches no failing result; remove it" in invoke(
         "evaluate", "org-design/contoso.yaml", "org-design/northwind.yaml"
     ).stdout.replace("\n", " ")
+
+
+def test_diff_judges_waiver_expiry_as_of_today_given(project, monkeypatch):
+    """`diff --today` makes a diff again as it was: a waiver that has since expired applied."""
+    (project / "podcheck.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "waivers": [
+                    {
+                        "rule": "POD101",
+                        "file": "org-design/*.yaml",
+                        "reason": "accepted",
+                        "expires": "2001-06-30",
+                    }
+                ]
+            }
+        )
+    )
+    base = project / "org-design" / "base.yaml"
+    base.write_text(yaml.safe_dump(org()))
+    monkeypatch.chdir(project)
+    head = "org-design/contoso.yaml"  # POD101 fails here
+    then = invoke("diff", "org-design/base.yaml", head, "--today", "2001-06-01", "-f", "json")
+    now = invoke("diff", "org-design/base.yaml", head, "--today", "2001-07-01", "-f", "json")
+    assert then.exit_code == 0 and now.exit_code == 1, (then.stdout, now.stdout)
+    assert invoke("diff", "org-design/base.yaml", head, "--today", "not-a-date").exit_code == 2

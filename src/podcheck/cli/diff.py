@@ -23,6 +23,7 @@ from podcheck.cli.options import (
     IgnoreOption,
     MaxFileBytesOption,
     SelectOption,
+    TodayOption,
 )
 from podcheck.core.errors import InputErrors, UsageError
 
@@ -45,6 +46,7 @@ def diff_command(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     max_file_bytes: MaxFileBytesOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
     from podcheck.judge.report import FileReport
@@ -61,6 +63,7 @@ def diff_command(
             ignore=ignore,
             max_file_bytes=max_file_bytes,
             fail_on=fail_on.value if fail_on else None,
+            today=today,  # waivers expire by it: a diff can be made again as it was
         )
     )
     config_changed = config_notice(config, config_ref, github=False)
