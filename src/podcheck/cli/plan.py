@@ -228,7 +228,13 @@ def _write_revised(
     assert again.report is not None  # judged
     write_report(write, written)
     failing = targets(again.report, session.fail_on)
-    return found._replace(verdict_after="no-go" if failing else "go")
+    # Judged without the export: its rules' to-dos (a pod's accounts with no CSM) still
+    # stand, and books left unread still keep the file from go.
+    if failing or found.todo:
+        return found._replace(verdict_after="no-go")
+    return found._replace(
+        verdict_after="incomplete" if found.verdict_after == "incomplete" else "go"
+    )
 
 
 def _plan_outputs(values: list[str] | None) -> list[tuple[PlanFormat, str]]:

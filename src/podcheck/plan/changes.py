@@ -65,8 +65,9 @@ class Todo(NamedTuple):
 class Plan(NamedTuple):
     path: str
     org: str
-    verdict_before: Literal["go", "no-go"]
-    verdict_after: Literal["go", "no-go"]
+    # `incomplete`: an export left partly unread, as evaluate says it (never go on it).
+    verdict_before: Literal["go", "no-go", "incomplete"]
+    verdict_after: Literal["go", "no-go", "incomplete"]
     changes: tuple[Change, ...]
     todo: tuple[Todo, ...]
     revised: OrgFile
@@ -77,6 +78,8 @@ class Plan(NamedTuple):
     revised_recommended: OrgFile | None = None
     # How many of the first to-dos come before every change (a pilot kept to one segment).
     leading: int = 0
+    # What of the export was left unread, when the verdict is incomplete (ExportSummary.line).
+    unread: str = ""
 
     @property
     def first(self) -> tuple[Todo, ...]:

@@ -11,7 +11,7 @@ plan makes every targeted rule pass, and undoing one unit of any numeric change 
 of them fail again.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any, Literal
@@ -379,11 +379,59 @@ def with_moves_pending(plan: Plan, rule: str) -> Plan:
     )
 
 
+def with_export_judged(
+    plan: Plan, after: FileReport, fail_on: str, export_rules: Collection[str], load: str | None
+) -> Plan:
+    """The plan checked against the export: `after` is the revised proposal judged with the
+    export measured against it. The planner's oracle judges the file's figures alone, so a
+    change can seem to settle one of the `export_rules` (a pilot cohort holding accounts with
+    no CSM): each still failing in a changed segment is taken off that segment's changes and
+    stays a to-do. The `load` rule's to-dos become the account moves (`with_account_moves`),
+    so they leave the verdict as it was; any other makes it no-go. Segments the plan leaves
+    alone (one that waits for the pilot) keep what the planner said of them."""
+    changed = {c.segment for c in plan.changes if c.segment is not None}
+    left = [r for r in targets(after, fail_on) if r.segment in changed and r.rule in export_rules]
+    if not left:
+        return plan
+    failing: dict[str, set[str]] = {}
+    for result in left:
+        failing.setdefault(result.segment or "", set()).add(result.rule)
+    changes = tuple(_without(c, failing.get(c.segment or "", set())) for c in plan.changes)
+    listed = {(t.rule, t.segment) for t in plan.todo}
+    added = [
+        Todo(r.rule, r.segment, f"{r.pod}: {r.message}" if r.pod else r.message)
+        for r in left
+        if (r.rule, r.segment) not in listed
+    ]
+    after_verdict = plan.verdict_after
+    if any(t.rule != load for t in added):
+        after_verdict = "no-go"
+    return plan._replace(changes=changes, todo=(*plan.todo, *added), verdict_after=after_verdict)
+
+
+def _without(change: Change, codes: set[str]) -> Change:
+    """The change with the rules it does not fix taken off its list (and its message)."""
+    kept = tuple(c for c in change.rules if c not in codes)
+    if kept == change.rules:
+        return change
+    message = change.message
+    listed = f"({', '.join(change.rules)})"
+    if message.endswith(listed):  # a mark-pilot names the rules it settles
+        message = message[: -len(listed)] + f"({', '.join(kept)})"
+    return replace(change, rules=kept, message=message)
+
+
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
     (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures,
     so `--write` leaves the file alone. Accounts nobody in the segment has room for are a
-    hire in the pod that holds them, one change per pod."""
+    hire in the pod that holds them, one change per pod. A segment the plan takes out of
+    pods gets neither: no load rule judges it there."""
+    pods = {s.id for s in plan.revised.pod_segments}
+    moves = moves._replace(
+        moves=tuple(m for m in moves.moves if m.segment in pods),
+        hires=tuple(h for h in moves.hires if h.segment in pods),
+    )
     changes = [
         Change(
             "move-account",

@@ -16,7 +16,7 @@ from podcheck.render import plan_costs_view as money
 from podcheck.render.formats.json import json_value
 from podcheck.render.formats.markdown import cell
 
-_VERDICT = {"go": "GO", "no-go": "NO-GO"}
+_VERDICT = {"go": "GO", "no-go": "NO-GO", "incomplete": "INCOMPLETE"}
 
 
 def _by_segment(items: Sequence[Any]) -> dict[str | None, list[Any]]:
@@ -42,6 +42,8 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         lines += [f"  {line}" for line in money.choice_lines(choice)]
     if plan.verdict_before == "go" and not plan.recommended:
         return [*lines, "  nothing to change: every rule at the gate passes", ""]
+    if plan.verdict_before == "incomplete" and not plan.recommended:
+        return [*lines, f"  {_unread_words(plan)}", ""]
     priced = _priced(plan, cost)
     totals = {t.segment: t for t in plan.totals}
     changes, todo = _by_segment(plan.made), _by_segment(plan.todo)
@@ -73,6 +75,10 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
     after = _VERDICT[plan.verdict_after]
     if plan.verdict_before == "go":
         lines.append("  every rule at the gate passes; the recommended changes make it sustainable")
+    elif plan.verdict_before == "incomplete":
+        lines.append(f"  {_unread_words(plan)}; the recommended changes make it sustainable")
+    elif plan.verdict_after == "incomplete":
+        lines.append(f"  with these changes the proposal would be {after}: {one_line(plan.unread)}")
     elif plan.verdict_after == "go":
         lines.append(f"  with these changes the proposal would be {after}")
     else:
@@ -81,6 +87,14 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         )
     lines += [f"  {line}" for line in money.summary_lines(cost, bool(plan.recommended))]
     return [*lines, ""]
+
+
+def _unread_words(plan: Plan) -> str:
+    """Why a file whose rows read pass every rule is still not go."""
+    return (
+        f"every rule at the gate passes on the rows read, but {one_line(plan.unread)}: "
+        "not go until the export is read whole"
+    )
 
 
 def _segments(plan: Plan) -> list[str | None]:
@@ -230,6 +244,9 @@ def render_markdown(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choic
             lines += _table(plan.recommended, priced)
         if plan.verdict_before == "go" and not plan.recommended:
             lines += ["Nothing to change.", ""]
+        elif plan.verdict_before == "incomplete" or plan.verdict_after == "incomplete":
+            unread = plan.unread[:1].upper() + plan.unread[1:]
+            lines += [f"{cell(unread)}: not go until the export is read whole.", ""]
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 

@@ -309,7 +309,7 @@ def judge_file(
             loaded, chosen.rules, in_force, fail_on=session.fail_on, report=report, verify=False,
             book=book,
         )  # fmt: skip
-        plan = _moves_pending(plan, session)
+        plan = _moves_pending(_export_judged(plan, loaded, session, in_force), session)
         report = report._replace(to_reach_go=to_reach_go(plan, price_plan(plan, loaded.org)))
     return Judged(shown, text, loaded, report, measured, plan, choice, in_force)
 
@@ -360,7 +360,45 @@ def _plan(
         found = choice.chosen.plan
     else:
         found = make_plan(loaded, chosen.rules, waivers, strategy, gate, report=report, book=book)
-    return _with_moves(found, loaded, session), choice
+    found = _with_moves(_export_judged(found, loaded, session, waivers), loaded, session)
+    return _unread(found, report), choice
+
+
+def _unread(found: Plan, report: FileReport) -> Plan:
+    """A plan on an export left partly unread says so as evaluate does: never go on books it
+    could not read (refused rows, or a pod segment with none, unless the plan takes it out
+    of pods)."""
+    summary = report.export
+    if summary is None or not summary.incomplete:
+        return found
+    before = "incomplete" if found.verdict_before == "go" else found.verdict_before
+    pods = {s.id for s in found.revised.pod_segments}
+    still = summary.refused or any(segment in pods for segment in summary.missing)
+    after = "incomplete" if still and found.verdict_after == "go" else found.verdict_after
+    return found._replace(verdict_before=before, verdict_after=after, unread=summary.line)
+
+
+def _export_judged(found: Plan, loaded: LoadedOrg, session: Session, waivers: Any) -> Plan:
+    """The plan's revised proposal judged again with the export measured against it: the
+    planner's oracle reads the file's figures only, so the export's rules are checked here."""
+    if session.export is None or not found.changes:
+        return found
+    from podcheck.accounts import measures
+    from podcheck.judge.engine import evaluate
+    from podcheck.plan.planner import with_export_judged
+
+    chosen = session.settings
+    measured = measures.measure(session.export, found.revised)[0]
+    revised = LoadedOrg(found.revised, loaded.document)
+    after = evaluate(revised, chosen.rules, waivers, chosen.rule_book, export=measured)
+    export_rules = {r.code for r in chosen.rule_book if r.requires == "accounts"}
+    return with_export_judged(found, after, session.fail_on, export_rules, _load_rule(session))
+
+
+def _load_rule(session: Session) -> str | None:
+    """The code of the export's CSM load rule, whose failures the account moves settle."""
+    book = session.settings.rule_book
+    return next((r.code for r in book if r.metric == "export_csm_load"), None)
 
 
 def _moves_pending(found: Plan, session: Session) -> Plan:
@@ -370,8 +408,8 @@ def _moves_pending(found: Plan, session: Session) -> Plan:
         return found
     from podcheck.plan.planner import with_moves_pending
 
-    rule = next((r for r in session.settings.rule_book if r.metric == "export_csm_load"), None)
-    return found if rule is None else with_moves_pending(found, rule.code)
+    rule = _load_rule(session)
+    return found if rule is None else with_moves_pending(found, rule)
 
 
 def _with_moves(found: Plan, loaded: LoadedOrg, session: Session) -> Plan:
@@ -383,11 +421,11 @@ def _with_moves(found: Plan, loaded: LoadedOrg, session: Session) -> Plan:
     from podcheck.plan.planner import with_account_moves
     from podcheck.render.accounts_view import load_limit
 
-    rule = next((r for r in book if r.metric == "export_csm_load"), None)
+    rule = _load_rule(session)
     if rule is None:
         return found
     moves = propose_moves(session.export, loaded.org, load_limit(book))
-    return with_account_moves(found, moves, rule.code)
+    return with_account_moves(found, moves, rule)
 
 
 # An account export: read with the options and the config, measured per org file

@@ -1,0 +1,157 @@
+"""`podcheck plan` with an account export says what evaluate says: INCOMPLETE on books it
+could not read, no account moves in a segment it takes out of pods, and no export rule
+claimed by a change that does not fix it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, CliRunner
+from podcheck.cli.app import app
+
+runner = CliRunner()
+
+BOOKS = "examples/northwind-accounts.csv"
+WINGTIP = "examples/wingtip-pilot-cohort.yaml"
+NORTHWIND = "examples/northwind-pilot-go.yaml"
+TODAY = ["--today", "2026-12-03"]
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [*args, *TODAY])
+
+
+def steps(out: str) -> list[str]:
+    """The plan's required steps as the terminal prints them."""
+    return [x[6:] for x in out.splitlines() if x.startswith("    - ") and "recommended:" not in x]
+
+
+def reach(out: str) -> tuple[list[str], int]:
+    """Evaluate's "To reach go" items and the "(N more)" it counts."""
+    section = out.split("  To reach go\n", 1)[1].split("\n\n", 1)[0]
+    items: list[str] = []
+    for line in section.splitlines():
+        if line.startswith("    - "):
+            items.append(line[6:])
+        else:
+            items[-1] += " " + line.strip()
+    more = re.search(r"for the rest \((\d+) more\)$", items[-1])
+    if more is None:
+        return items, 0
+    return items[:-1], int(more.group(1))
+
+
+# Bug: every export row refused, and the plan said GO / "nothing to change".
+
+
+def test_a_plan_on_books_left_unread_says_incomplete_everywhere() -> None:
+    args = ["plan", WINGTIP, "--accounts", BOOKS]
+    terminal = invoke(*args)
+    assert terminal.exit_code == 2
+    head = terminal.stdout.splitlines()[0]
+    assert head == f"{WINGTIP} · Wingtip Toys: INCOMPLETE"
+    assert "nothing to change" not in terminal.stdout
+    assert "GO" not in terminal.stdout.replace("INCOMPLETE", "")
+    assert "116 of 116 export rows refused" in terminal.stdout
+    data = json.loads(invoke(*args, "-f", "json").stdout)["files"][0]
+    assert (data["verdict_before"], data["verdict_after"]) == ("incomplete", "incomplete")
+    # The same word as evaluate's JSON.
+    judged = json.loads(invoke("evaluate", WINGTIP, "--accounts", BOOKS, "-f", "json").stdout)
+    assert judged["files"][0]["verdict"] == data["verdict_before"]
+    markdown = invoke(*args, "-f", "markdown")
+    assert markdown.exit_code == 2
+    assert "Wingtip Toys: INCOMPLETE → INCOMPLETE" in markdown.stdout
+    assert "Nothing to change." not in markdown.stdout
+
+
+def test_a_plan_without_the_export_is_still_go() -> None:
+    ran = invoke("plan", WINGTIP)
+    assert ran.exit_code == 0
+    assert ran.stdout.splitlines()[:2] == [
+        f"{WINGTIP} · Wingtip Toys: GO",
+        "  nothing to change: every rule at the gate passes",
+    ]
+
+
+# Bug: mid-market left pods (change-model) and the plan still moved its accounts.
+
+
+@pytest.fixture
+def higher_bars(tmp_path: Path) -> Path:
+    config = tmp_path / "thr.yaml"
+    config.write_text("rules: {POD101: {threshold: $50K}, POD103: {threshold: 25}}\n")
+    return config
+
+
+def test_no_account_moves_in_a_segment_the_plan_takes_out_of_pods(
+    higher_bars: Path, tmp_path: Path
+) -> None:
+    args = ["plan", NORTHWIND, "-c", str(higher_bars), "--accounts", BOOKS]
+    data = json.loads(invoke(*args, "-f", "json").stdout)["files"][0]
+    assert [(c["kind"], c["segment"]) for c in data["changes"]] == [("change-model", "mid-market")]
+    assert "POD701" in data["changes"][0]["rules"]
+    assert (data["verdict_before"], data["verdict_after"], data["todo"]) == ("no-go", "go", [])
+    terminal = invoke(*args)
+    assert terminal.exit_code == 0
+    planned = steps(terminal.stdout)
+    assert len(planned) == 1 and "move row" not in terminal.stdout
+    # Evaluate's way to go and the review pack list the same single step.
+    judged = invoke("evaluate", NORTHWIND, "-c", str(higher_bars), "--accounts", BOOKS)
+    items, more = reach(judged.stdout)
+    assert (len(items) + more, items) == (1, planned)
+    page = invoke("report", NORTHWIND, "-c", str(higher_bars), "--accounts", BOOKS, "-o", "-")
+    assert "change mid-market&#39;s model from pod to pool" in page.stdout
+    assert "move accounts from the CSMs over the load bar" not in page.stdout
+    # The revised proposal is go with the export, as the plan said.
+    revised = tmp_path / "revised.yaml"
+    assert invoke(*args, "--write", str(revised)).exit_code == 0
+    after = invoke("evaluate", str(revised), "-c", str(higher_bars), "--accounts", BOOKS)
+    assert after.exit_code == 0, after.stdout
+
+
+# Bug: a drafted pilot's cohort was said to fix the export's rules it still fails.
+
+
+def test_a_change_lists_only_the_export_rules_it_fixes(tmp_path: Path) -> None:
+    draft, revised = tmp_path / "d.yaml", tmp_path / "r.yaml"
+    assert runner.invoke(app, ["init", str(draft), "--accounts", BOOKS]).exit_code == 0
+    args = ["plan", str(draft), "--accounts", BOOKS]
+    data = json.loads(invoke(*args, "-f", "json").stdout)["files"][0]
+    marked = next(c for c in data["changes"] if c["kind"] == "mark-pilot")
+    assert marked["rules"] == ["POD103", "POD203"]
+    assert marked["message"].endswith("(POD103, POD203)")
+    moves = [c for c in data["changes"] if c["kind"] == "move-account"]
+    assert len(moves) == 2 and all(c["rules"] == ["POD701"] for c in moves)
+    assert [t["message"] for t in data["todo"] if t["rule"] == "POD704"] == [
+        "2 of 116 accounts have no CSM (row 91, row 92)",
+        "mm-east: 2 of 28 accounts have no CSM (row 91, row 92)",
+    ]
+    assert data["verdict_after"] == "no-go"
+    first = invoke(*args, "--write", str(revised))
+    assert first.exit_code == 1
+    # What the revised file still fails with the export is what the first plan left to do.
+    judged = invoke("evaluate", str(revised), "--accounts", BOOKS, "-f", "json")
+    failing = {
+        (r["rule"], r["segment"])
+        for r in json.loads(judged.stdout)["files"][0]["results"]
+        if r["status"] == "fail" and r["severity"] == "error"
+    }
+    listed = {(t["rule"], t["segment"]) for t in data["todo"]}
+    listed |= {(c["rules"][0], c["segment"]) for c in moves}
+    assert failing == listed
+    # Planning the revised file again adds no to-do the first plan did not have.
+    again = json.loads(invoke("plan", str(revised), "--accounts", BOOKS, "-f", "json").stdout)
+    assert again["files"][0]["todo"] == data["todo"]
+    # Evaluate's way to go counts the plan's steps, its pending moves as one step.
+    items, more = reach(invoke("evaluate", str(draft), "--accounts", BOOKS).stdout)
+    planned = steps(invoke(*args).stdout)
+    assert len(items) + more == len(planned) - len(moves) + 1
