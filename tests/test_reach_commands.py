@@ -316,3 +316,15 @@ def test_evaluate_json_lists_the_plans_to_dos(example):
     listed = report["todo"] + [item for s in report["segments"] for item in s["todo"]]
     assert report["verdict"] == "no-go" and plan["todo"]
     assert sorted(listed, key=json.dumps) == sorted(plan["todo"], key=json.dumps)
+
+
+def test_a_suggested_command_is_never_broken_across_lines(tmp_path):
+    """However long the file's name and options, the command to copy stays on one line:
+    a line break in it would make a pasted command two, the second chosen by the name."""
+    name = tmp_path / ("o" * 55 + ".yaml")
+    name.write_text((ROOT / "examples" / "contoso-enterprise-no-go.yaml").read_text())
+    args = ["--ignore", "POD801", "--fail-on", "warning", "--today", "2026-01-01"]
+    out = invoke("evaluate", str(name), *args).stdout
+    (line,) = [line for line in out.splitlines() if "for the rest" in line]
+    assert line.startswith("    - podcheck plan ")
+    assert f"{name} --ignore POD801 --fail-on warning --today 2026-01-01 for the rest" in line

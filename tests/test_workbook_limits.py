@@ -270,3 +270,34 @@ def test_rich_and_phonetic_shared_strings_read_as_their_text(tmp_path):
         accounts.ExportOptions(keep_accounts=True),
     )
     assert counted.kept is not None and [a.name for a in counted.kept] == ["Acme"]
+
+
+def test_a_shared_string_nested_in_another_is_refused(tmp_path):
+    """A nested `si` would join its text to the outer string's past the field limit."""
+    chunk = "y" * (LIMIT // 2 + 1)
+    nested = f"<si><t>{chunk}</t><si><t>{chunk}</t></si><t>{chunk}</t></si>"
+    path = book(
+        tmp_path / "nest.xlsx",
+        sheet_xml=sheet('<c r="A2" t="s"><v>0</v></c>'),
+        shared=f'<sst xmlns="{MAIN}">{nested}</sst>',
+    )
+    assert refused(path) == (
+        f"{path}:1:1: error: workbook's shared-string table nests a string in a string"
+    )
+
+
+@pytest.mark.parametrize("part", ["worksheet", "shared-string table"])
+def test_a_part_with_more_element_names_than_any_workbook_is_refused(tmp_path, part):
+    """expat keeps every distinct element name for the whole parse: millions of them took
+    gigabytes from a small file."""
+    names = "".join(f"<e{i}/>" for i in range(workbook.MAX_NAMES + 1))
+    if part == "worksheet":
+        path = book(
+            tmp_path / "names.xlsx",
+            sheet_xml=sheet(ROW).replace("<sheetData>", names + "<sheetData>"),
+        )
+    else:
+        path = book(tmp_path / "names.xlsx", shared=f'<sst xmlns="{MAIN}">{names}</sst>')
+    assert refused(path) == (
+        f"{path}:1:1: error: workbook's {part} uses more than 1,000 element names"
+    )

@@ -35,6 +35,9 @@ MAX_STYLES = 100_000
 # expat holds an unfinished tag or comment whole and scans it again with every chunk fed:
 # one of 300 MB in a sheet ran for minutes. No workbook's tags come near this.
 MAX_TOKEN_BYTES = 256 * 1024
+# expat keeps every distinct element name of a part for the whole parse (and podcheck its
+# local name): 20 million of them took 3.9 GB. A sheet or a string table uses a few dozen.
+MAX_NAMES = 1_000
 # Built-in number formats that are dates or times (ECMA-376, 18.8.30).
 _DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
@@ -53,6 +56,15 @@ class WorkbookError(Exception):
 
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
+
+
+def _new_name(names: dict[str, str], name: str, what: str) -> str:
+    """The local name of an element name not met before in a part, remembered; a part
+    with more distinct names than any workbook writes is refused."""
+    if len(names) >= MAX_NAMES:
+        raise WorkbookError(f"workbook's {what} uses more than {MAX_NAMES:,} element names")
+    found = names[name] = _local(name)
+    return found
 
 
 def _column(ref: str) -> int:
@@ -282,8 +294,10 @@ class _Strings:
         self.size = 0
 
     def start(self, name: str, _: dict[str, str]) -> None:
-        tag = self.names.get(name) or self.names.setdefault(name, _local(name))
+        tag = self.names.get(name) or _new_name(self.names, name, "shared-string table")
         if tag == "si":
+            if self.item:  # an si never holds another: its text would escape the field limit
+                raise WorkbookError("workbook's shared-string table nests a string in a string")
             if len(self.strings) >= MAX_SHARED_STRINGS:
                 raise WorkbookError(f"workbook has more than {MAX_SHARED_STRINGS:,} shared strings")
             self.item, self.phonetic, self.size = True, 0, 0
@@ -293,7 +307,7 @@ class _Strings:
             self.phonetic += 1
 
     def end(self, name: str) -> None:
-        tag = self.names.get(name) or self.names.setdefault(name, _local(name))
+        tag = self.names.get(name) or _new_name(self.names, name, "shared-string table")
         if tag == "t":
             self.collect = False
         elif tag == "rPh":
@@ -347,7 +361,7 @@ class _SheetReader:
     def local(self, name: str) -> str:
         found = self.names.get(name)
         if found is None:
-            found = self.names[name] = name.rpartition(":")[2]
+            found = _new_name(self.names, name, "worksheet")
         return found
 
     def start(self, name: str, attrs: dict[str, str]) -> None:

@@ -163,11 +163,17 @@ def _todo(file: FileReport, segment: str | None) -> list[dict[str, Any]]:
 def _reach(file: FileReport, segment: str | None, plan: str | None) -> list[dict[str, Any]]:
     """The default plan's changes for a segment (None: the org-wide ones), as in plan.md,
     in the plan's order. A change only the plan with the export can name says the command."""
-    command = plan or plan_command(file.path)
-    return [
-        {**s.change, "message": replanned(s.message, command)} if s.replan else s.change
+    changes = [
+        (s, s.change)
         for s in file.to_reach_go
         if s.segment == segment and s.change is not None and not s.recommended
+    ]
+    if not any(s.replan for s, _ in changes):
+        return [change for _, change in changes]
+    command = plan or plan_command(file.path)
+    return [
+        {**change, "message": replanned(s.message, command)} if s.replan else change
+        for s, change in changes
     ]
 
 
@@ -218,7 +224,10 @@ def render(report: Report, options: RenderOptions) -> bytes:
 def render_file(file: FileReport, options: RenderOptions) -> bytes:
     """One file's object, indented to its place in the report."""
     pieces: list[bytes] = []
-    _write_object(_file_fields(file, options.plan_command(file.path)), b"    ", pieces)
+    # The plan's command only where a step names it: quoting it costs every file otherwise.
+    replans = any(step.replan for step in file.to_reach_go)
+    plan = options.plan_command(file.path) if replans else None
+    _write_object(_file_fields(file, plan), b"    ", pieces)
     return b"".join(pieces)
 
 

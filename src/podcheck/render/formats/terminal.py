@@ -182,7 +182,9 @@ def _file(
         console.print()
         console.print(Text("  To reach go", style="bold"))
         for line in reach:
-            _indented(console, Text(f"- {line}"), 4)
+            # Never wrapped: an item may end in a command to copy, and a line break inside
+            # it would make a pasted command two (the second named by the file's name).
+            console.print(Text(f"    - {line}"), soft_wrap=True)
 
 
 def _segment(
