@@ -49,7 +49,7 @@ def _question_lines(question: Question) -> list[list[MarkedText]]:
 # Failures the five questions do not ask about still decide the verdict: they are listed.
 ALSO_FAILING = "Also failing, outside the five questions"
 # Failing warnings do not decide it, and a reviewer should still see them.
-WARNINGS = "Warnings, outside the five questions (they do not change the verdict)"
+WARNINGS = "Warnings, outside the five questions (they do not make the file no-go)"
 
 
 def lines(checklist: Checklist) -> list[list[MarkedText]]:
