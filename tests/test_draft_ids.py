@@ -13,6 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,6 +65,7 @@ names = st.sampled_from(TRICKY) | st.text(
 ).filter(str.strip)
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(names, names), min_size=1, max_size=6))
 def test_every_drafted_id_round_trips_through_validate(tmp_path_factory, pairs):

@@ -62,6 +62,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 @pytest.mark.parametrize("name", COMMANDS)
 def test_a_quote_open_at_the_end_of_the_file_is_one_located_error(tmp_path, name):
     books = northwind(tmp_path / "notes.csv", stray=True)

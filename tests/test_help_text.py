@@ -7,6 +7,7 @@ import sys
 import pytest
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 @pytest.mark.parametrize("width", [60, 80, 120])
 def test_the_map_option_s_help_wraps_between_words(width):
     env = {**os.environ, "COLUMNS": str(width), "TERM": "dumb", "NO_COLOR": "1"}

@@ -122,6 +122,7 @@ RELS_HEAD = (
 )
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 @pytest.mark.parametrize(
     ("part", "what", "limit"),
     [
@@ -166,6 +167,7 @@ def peak_bytes(path: Path) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 def test_ignored_elements_within_the_limits_cost_time_not_memory(tmp_path):
     # 256k elements in each part the reader parses but the sheet: each one was kept.
     filler = b"<x/>" * 262_144
@@ -230,6 +232,7 @@ def test_a_cell_of_exactly_the_field_limit_is_read(tmp_path):
     assert counted.kept is not None and [a.name for a in counted.kept] == [name]
 
 
+@pytest.mark.slow  # a second or more: the full suite (.ci/run) runs it
 def test_a_giant_cell_is_refused_before_it_is_held(tmp_path):
     # 200 MB of one letter in A2, 200 KB zipped: it was gathered whole (600 MB took 1.2 GB).
     head = sheet().replace("</sheetData></worksheet>", '<row r="2"><c r="A2" t="inlineStr"><is><t>')
