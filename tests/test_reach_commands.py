@@ -3,6 +3,7 @@ says what the run said: the same options, the same order, the same costs."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shlex
@@ -328,3 +329,21 @@ def test_a_suggested_command_is_never_broken_across_lines(tmp_path):
     (line,) = [line for line in out.splitlines() if "for the rest" in line]
     assert line.startswith("    - podcheck plan ")
     assert f"{name} --ignore POD801 --fail-on warning --today 2026-01-01 for the rest" in line
+
+
+def test_the_pack_gives_a_policy_to_do_without_the_reason_its_table_gives(tmp_path):
+    """Two pages have no room to say a reason twice: beside the failed rule, and again in
+    "To reach go"; the steps are the same as evaluate's, in the same order."""
+    out = tmp_path / "pack.html"
+    done = invoke("report", "examples/contoso-enterprise-no-go.yaml", "-o", str(out))
+    assert done.exit_code == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index('<section class="to-reach-go">') :]
+    section = section[: section.index("</section>")]
+    required = section[: section.index("</ul>")]  # the recommended changes follow
+    items = [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", required)]
+    assert items[0] == "to do: POD301 write policies.renewal_ownership.written: true"
+    terminal = reach(invoke("evaluate", "examples/contoso-enterprise-no-go.yaml").stdout)
+    assert len(items) == len(terminal)
+    for brief, full in zip(items, terminal, strict=True):
+        assert full.startswith(brief)

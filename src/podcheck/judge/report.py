@@ -115,6 +115,9 @@ class Step(NamedTuple):
     # A to-do's rule and its own words, as the plan's JSON `todo` gives them: a failing rule
     # the plan cannot settle by arithmetic (a policy's to-do also carries its change).
     todo: dict[str, Any] | None = None
+    # The step without the reason a report already gives beside the failed rule (a policy
+    # to write): for the review pack, whose two pages have no room to say it twice.
+    brief: str | None = None
 
 
 class ExportSummary(NamedTuple):
@@ -197,15 +200,23 @@ class FileReport(NamedTuple):
         return bool(self.errors) or (self.export is not None and self.export.incomplete)
 
     def reach_lines(
-        self, limit: int = REACH_LINES, recommended: bool = False, plan: str | None = None
+        self,
+        limit: int = REACH_LINES,
+        recommended: bool = False,
+        plan: str | None = None,
+        brief: bool = False,
     ) -> list[str]:
         """The first steps of the default plan's required changes (with `recommended`, of
         its recommended ones), then where to read the rest. `plan` is the `podcheck plan`
-        command that gives this run's plan (with the options that shaped the verdict)."""
+        command that gives this run's plan (with the options that shaped the verdict); with
+        `brief`, steps leave out the reason the report gives beside the failed rule."""
         if plan is None:
             plan = plan_command(self.path)
         steps = [step for step in self.to_reach_go if step.recommended == recommended]
-        lines = [replanned(s.message, plan) if s.replan else s.message for s in steps[:limit]]
+        lines = [
+            replanned(s.message, plan) if s.replan else (brief and s.brief) or s.message
+            for s in steps[:limit]
+        ]
         if len(steps) > limit:
             lines.append(f"{plan} for the rest ({len(steps) - limit} more)")
         return lines

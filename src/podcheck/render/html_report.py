@@ -310,9 +310,10 @@ def _to_reach_go(
     `command` the `podcheck plan` command that gives the whole of it."""
     if file.verdict != "no-go" or plan is None:
         return {"steps": [], "recommended": [], "planned": {}}
-    # As many steps as the terminal shows; the plan command has the rest.
-    steps = file.reach_lines(plan=command)
-    recommended = file.reach_lines(recommended=True, plan=command)
+    # As many steps as the terminal shows; the plan command has the rest. Brief: the failed
+    # rules table beside them gives each reason.
+    steps = file.reach_lines(plan=command, brief=True)
+    recommended = file.reach_lines(recommended=True, plan=command, brief=True)
     changed = {
         new.id for old, new in zip(org.segments, plan.revised.segments, strict=True) if old != new
     }

@@ -266,7 +266,13 @@ def to_reach_go(plan: Plan, cost: PlanCost | None = None) -> tuple[Step, ...]:
     def todo(item: Todo, said: str) -> Step:
         policy = policies.pop((item.segment, item.rule), None)
         shown = None if policy is None else change(policy)
-        return Step(item.segment, f"{said}{item.rule} {item.message}", shown, todo=_todo(item))
+        # A policy's to-do says its reason after the value; the brief form stops before it.
+        brief = (
+            None if policy is None else f"{said}{item.rule} write {policy.field}: {policy.after}"
+        )
+        return Step(
+            item.segment, f"{said}{item.rule} {item.message}", shown, todo=_todo(item), brief=brief
+        )
 
     first = plan.first
     steps = [todo(t, "first, to do: ") for t in first]
