@@ -140,7 +140,6 @@ def evaluate_command(
     date_order: DateOrderOption = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
-    from podcheck.core.commands import Invocation
     from podcheck.judge.report import Report
     from podcheck.judge.waivers import statuses
     from podcheck.render import formats
@@ -163,23 +162,22 @@ def evaluate_command(
     if shown_format in BINARY_FORMATS and output is None and sys.stdout.isatty():
         usage_error(f"--format {shown_format} writes a workbook: name a file with -o")
     chosen = [shown_format, *(name for name, _ in extras)]
-    session = start_session(
-        RunOptions(
-            config=config,
-            config_ref=config_ref,
-            select=select,
-            ignore=ignore,
-            max_file_bytes=max_file_bytes,
-            fail_on=fail_on.value if fail_on else None,
-            today=today,
-            accounts=accounts,
-            column_map=column_map,
-            show_accounts=show_accounts,
-            date_order=None if date_order is None else date_order.value,
-            # "To reach go" is planned only when an output shows it.
-            reach=any(name in SHOW_TO_REACH_GO for name in chosen),
-        )
+    run_options = RunOptions(
+        config=config,
+        config_ref=config_ref,
+        select=select,
+        ignore=ignore,
+        max_file_bytes=max_file_bytes,
+        fail_on=fail_on.value if fail_on else None,
+        today=today,
+        accounts=accounts,
+        column_map=column_map,
+        show_accounts=show_accounts,
+        date_order=None if date_order is None else date_order.value,
+        # "To reach go" is planned only when an output shows it.
+        reach=any(name in SHOW_TO_REACH_GO for name in chosen),
     )
+    session = start_session(run_options)
     config_changed = config_notice(config, config_ref, shown_format == "github")
     settings = session.settings
     to_terminal = output is None
@@ -189,19 +187,7 @@ def evaluate_command(
     root = formats.repository_root(cwd)
     sarif = next((p for n, p in [(shown_format, output), *extras] if n == "sarif"), None)
     # The options the commands the report suggests must carry to say what this run said.
-    given = Invocation(
-        config=None if config is None else str(config),
-        config_ref=config_ref,
-        select=tuple(select or ()),
-        ignore=tuple(ignore or ()),
-        fail_on=fail_on.value if fail_on else None,
-        today=today,
-        accounts=accounts,
-        column_map=column_map,
-        date_order=None if date_order is None else date_order.value,
-        show_accounts=show_accounts,
-        max_file_bytes=max_file_bytes,
-    )
+    given = run_options.invocation()
     options = RenderOptions(
         color=to_terminal and color_wanted(color),
         width=terminal_width() if to_terminal else 100,

@@ -7,7 +7,6 @@ from podcheck.core.errors import InputErrors
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
     from podcheck.accounts.measures import Book
-    from podcheck.core.commands import Invocation
     from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
     from podcheck.orgfile.loader import LoadedOrg
@@ -63,19 +62,3 @@ def page_shaping(pack: Pack) -> "Shaping":
     run = Report(files=(pack.report,), rules=pack.settings.rules, not_run=pack.settings.not_run)
     lines = tuple(note.text for note in shaping.notes(run) if note.kind != "waiver")
     return Shaping(lines, shaping.thresholds_source(run))
-
-
-def pack_invocation(options: "RunOptions") -> "Invocation":
-    """The options the pack was judged with, which the `podcheck plan` it names carries."""
-    from podcheck.core.commands import Invocation
-
-    return Invocation(
-        config=None if options.config is None else str(options.config),
-        config_ref=options.config_ref,
-        today=options.today,
-        accounts=options.accounts,
-        column_map=options.column_map,
-        date_order=options.date_order,
-        show_accounts=options.show_accounts,
-        max_file_bytes=options.max_file_bytes,
-    )

@@ -21,7 +21,7 @@ from podcheck.cli.options import (
     ShowAccountsOption,
     TodayOption,
 )
-from podcheck.cli.pack import judge_for_pack, pack_invocation, page_shaping
+from podcheck.cli.pack import judge_for_pack, page_shaping
 
 
 class PaperChoice(str, enum.Enum):
@@ -100,7 +100,7 @@ def report_command(
         page_shaping(pack),
         pack.export,
         pack.plan,
-        pack_invocation(options),
+        options.invocation(),
     )
     if as_pdf:
         from podcheck.render.pdf import render_pdf

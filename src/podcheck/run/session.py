@@ -28,6 +28,7 @@ from podcheck.run import CONFIG_NAME
 if TYPE_CHECKING:  # the export and planner modules load only when a run needs them
     from podcheck.accounts import export, measures, tally
     from podcheck.accounts.cells import DateOrder
+    from podcheck.core.commands import Invocation
     from podcheck.plan.changes import Plan, Strategy
 
 Gate = Literal["error", "warning", "never"]
@@ -157,6 +158,25 @@ class RunOptions(NamedTuple):
     # Plan "to reach go" for a no-go file: only where an output shows it.
     reach: bool = False
 
+    def invocation(self) -> Invocation:
+        """These options as the commands a report suggests repeat them, so that each says
+        what this run said."""
+        from podcheck.core.commands import Invocation  # only commands that suggest others
+
+        return Invocation(
+            config=None if self.config is None else str(self.config),
+            config_ref=self.config_ref,
+            select=tuple(self.select or ()),
+            ignore=tuple(self.ignore or ()),
+            fail_on=self.fail_on,
+            today=self.today,
+            accounts=self.accounts,
+            column_map=self.column_map,
+            date_order=self.date_order,
+            show_accounts=self.show_accounts,
+            max_file_bytes=self.max_file_bytes,
+        )
+
 
 class Session(NamedTuple):
     """What every file of one command is judged under, built once by `start`."""
@@ -178,8 +198,6 @@ class Session(NamedTuple):
     def waivers_named(self, paths: Sequence[str]) -> frozenset[int]:
         """The indexes of the waivers in force for any of `paths`, as given on the command
         line: a waiver whose `file:` names none of them is no concern of this run."""
-        if not any(waiver.file for waiver in self.waivers):
-            return frozenset(waiver.index for waiver in self.waivers)
         return frozenset(
             waiver.index
             for path in paths
