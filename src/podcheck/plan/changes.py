@@ -61,6 +61,11 @@ class Todo(NamedTuple):
     segment: str | None
     message: str
 
+    @classmethod
+    def at(cls, rule: str, segment: str | None, pod: str | None, message: str) -> "Todo":
+        """A to-do about `pod` (None: the segment), its message naming the pod first."""
+        return cls(rule, segment, f"{pod}: {message}" if pod else message)
+
 
 class Plan(NamedTuple):
     path: str

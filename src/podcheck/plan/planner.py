@@ -338,8 +338,7 @@ def _person(work: SegmentWork, result: Result, arithmetic: Sequence[str]) -> Non
     measuring, deciding or a person."""
     code = result.rule
     if code not in arithmetic:
-        where = f"{result.pod}: " if result.pod else ""
-        work.todo.append(Todo(code, work.segment.id, f"{where}{result.message}"))
+        work.todo.append(Todo.at(code, work.segment.id, result.pod, result.message))
 
 
 def _org_todo(result: Result, rule: Rule | None, roles: PlanRules) -> tuple[Change | None, Todo]:
@@ -399,7 +398,7 @@ def with_export_judged(
     changes = tuple(_without(c, failing.get(c.segment or "", set())) for c in plan.changes)
     listed = {(t.rule, t.segment) for t in plan.todo}
     added = [
-        Todo(r.rule, r.segment, f"{r.pod}: {r.message}" if r.pod else r.message)
+        Todo.at(r.rule, r.segment, r.pod, r.message)
         for r in left
         if (r.rule, r.segment) not in listed
     ]

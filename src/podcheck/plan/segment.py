@@ -165,8 +165,7 @@ class SegmentWork:
     # The segment's state
 
     def unfixed(self, code: str, pod: str | None, why: str) -> None:
-        where = f"{pod}: " if pod else ""
-        self.todo.append(Todo(code, self.segment.id, f"{where}{why}"))
+        self.todo.append(Todo.at(code, self.segment.id, pod, why))
 
     def set(self, segment: Segment, reshaped: bool = False) -> None:
         """The segment as planned so far; `reshaped`: its pods, their pilot flags or its
