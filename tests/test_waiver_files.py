@@ -174,3 +174,70 @@ def test_diff_judges_waiver_expiry_as_of_today_given(project, monkeypatch):
     now = invoke("diff", "org-design/base.yaml", head, "--today", "2001-07-01", "-f", "json")
     assert then.exit_code == 0 and now.exit_code == 1, (then.stdout, now.stdout)
     assert invoke("diff", "org-design/base.yaml", head, "--today", "not-a-date").exit_code == 2
+
+
+def test_a_star_names_files_in_its_own_folder_only(project, monkeypatch):
+    """The person being gated chooses the path: `org-design/*.yaml` must not waive a file
+    they put in a new folder under it."""
+    nested = project / "org-design" / "legacy"
+    nested.mkdir()
+    (nested / "new-team.yaml").write_text(yaml.safe_dump(org(**LOW_ACV)))
+    monkeypatch.chdir(project)
+    outcome = invoke("evaluate", "org-design/legacy/new-team.yaml", "-f", "json")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert waived(outcome) == []
+    assert [w["state"] for w in json.loads(outcome.stdout)["waivers"]] == ["not-named"]
+    outcome = invoke("evaluate", "org-design/contoso.yaml", "-f", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert waived(outcome) == ["POD101"]
+
+
+def test_a_double_star_folder_names_files_at_any_depth(project, monkeypatch):
+    nested = project / "org-design" / "emea" / "dach"
+    nested.mkdir(parents=True)
+    (nested / "team.yaml").write_text(yaml.safe_dump(org(**LOW_ACV)))
+    (project / "podcheck.yaml").write_text(
+        yaml.safe_dump(
+            {"waivers": [{"rule": "POD101", "file": "org-design/**/*.yaml", "reason": "accepted"}]}
+        )
+    )
+    monkeypatch.chdir(project)
+    for path in ("org-design/emea/dach/team.yaml", "org-design/contoso.yaml"):
+        outcome = invoke("evaluate", path, "-f", "json")
+        assert outcome.exit_code == 0, outcome.stderr
+        assert waived(outcome) == ["POD101"]
+
+
+@pytest.mark.parametrize(
+    ("glob", "path", "named"),
+    [
+        ("org-design/*.yaml", "org-design/a.yaml", True),
+        ("org-design/*.yaml", "org-design/sub/a.yaml", False),
+        ("org-design/legacy-*.yaml", "org-design/legacy-x/a.yaml", False),
+        ("org-design/?.yaml", "org-design/a.yaml", True),
+        ("org-design/[ab].yaml", "org-design/c.yaml", False),
+        ("*", "a.yaml", True),
+        ("*", "org-design/a.yaml", False),
+        ("**/*.yaml", "a.yaml", True),
+        ("**/*.yaml", "x/y/z/a.yaml", True),
+        ("org-design/**/a.yaml", "org-design/a.yaml", True),
+        ("org-design/**/a.yaml", "other/org-design/a.yaml", False),
+        # A file outside the config's folder is named only by its own spelling.
+        ("*.yaml", "../a.yaml", False),
+        ("**/a.yaml", "../a.yaml", False),
+        ("*/a.yaml", "../a.yaml", False),
+        ("../a.yaml", "../a.yaml", True),
+        ("./org-design//a.yaml", "org-design/a.yaml", True),
+        ("/srv/orgs/*.yaml", "/srv/orgs/a.yaml", True),
+        ("/srv/orgs/*.yaml", "/srv/orgs/x/a.yaml", False),
+    ],
+)
+def test_a_glob_is_read_folder_by_folder(glob, path, named):
+    assert waivers.names(glob, path) is named
+
+
+def test_many_double_stars_cost_linear_time():
+    """A hostile glob cannot make matching exponential."""
+    glob = "/".join(["**"] * 200 + ["*.yaml"])
+    path = "/".join(["d"] * 200 + ["a.yml"])
+    assert waivers.names(glob, path) is False

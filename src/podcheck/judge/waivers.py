@@ -43,7 +43,7 @@ class Waiver:
             self.rule == rule
             and (self.segment is None or self.segment == segment)
             and (self.pod is None or self.pod == pod)
-            and (self.file is None or fnmatch.fnmatchcase(_spelling(path), _spelling(self.file)))
+            and (self.file is None or names(self.file, _spelling(path)))
         )
 
     def describe(self) -> str:
@@ -89,8 +89,8 @@ def for_file(waivers: Sequence[Waiver], path: str | None, folder: str) -> tuple[
     for waiver in waivers:
         if waiver.file is None:
             found.append(waiver)
-        elif path is not None and fnmatch.fnmatchcase(
-            _relative(path, folder, absolute=os.path.isabs(waiver.file)), _spelling(waiver.file)
+        elif path is not None and names(
+            waiver.file, _relative(path, folder, absolute=os.path.isabs(waiver.file))
         ):
             found.append(dataclasses.replace(waiver, file=None))
     return tuple(found)
@@ -138,6 +138,34 @@ def statuses(
             state = "unused"
         result.append(WaiverStatus(waiver, state, counts.get(waiver.index, 0)))
     return tuple(result)
+
+
+def names(glob: str, path: str) -> bool:
+    """Whether a waiver's `file:` glob names `path` (both spelt with `/`), folder by folder
+    as a shell or `.gitignore` reads one: `*`, `?` and `[...]` stay within a folder's or
+    file's name, and a `**` folder stands for any number of folders. A wildcard never
+    names `..`: a file outside the config's folder is named only by its own spelling.
+
+    Whoever proposes an org design chooses its path: with `*` crossing folders,
+    `org-design/legacy-*.yaml` would waive `org-design/legacy-new/any.yaml` too.
+    """
+    steps = _spelling(glob).split("/")
+    parts = path.split("/")
+    # reached[j]: the steps matched so far can end just before parts[j]. One pass per
+    # step keeps the time linear in each, whatever the number of `**`.
+    reached = [True] + [False] * len(parts)
+    for step in steps:
+        if step == "**":
+            for j in range(1, len(parts) + 1):
+                reached[j] = reached[j] or (reached[j - 1] and parts[j - 1] != "..")
+            continue
+        wild = any(char in step for char in "*?[")
+        reached = [False] + [
+            reached[j]
+            and (part != ".." and fnmatch.fnmatchcase(part, step) if wild else part == step)
+            for j, part in enumerate(parts)
+        ]
+    return reached[-1]
 
 
 def _spelling(path: str) -> str:
