@@ -142,6 +142,41 @@ def test_pod_names_reused_across_segments_get_unique_ids_that_still_match(tmp_pa
     assert measured.area("enterprise", "enterprise-p1").accounts == 11
 
 
+def test_pods_whose_ids_cannot_say_their_names_are_named_and_read_back(tmp_path):
+    """An id cut to 64 characters, one numbered apart from another segment's, and one made
+    up for a name of no Latin letters say nothing evaluate could match the CRM's name by:
+    the draft gives those pods their `name`, and every row of the export is read back."""
+    long_pod = " ".join(["Strategic Accounts Team"] * 4)  # 95 characters
+    long_segment = "Mid Market EMEA and APAC, the segment with the longest name on record"
+    rows: list[list[Any]] = []
+    for segment, pod in [
+        ("Enterprise", long_pod), ("Enterprise", "Pod Ünïcode ✨"), ("Enterprise", "Поддержка"),
+        (long_segment, "Pod Ünïcode ✨"), (long_segment, long_pod),
+    ]:  # fmt: skip
+        for _ in range(5):
+            n = len(rows)
+            rows.append(
+                [f"A{n:03d}", f"Co {n}", f"AE {n % 2}", f"CSM {n}", segment, pod, "90000", ""]
+            )
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 0, done.stderr
+    data = yaml.safe_load(out.read_text())
+    pods = [pod for segment in data["segments"] for pod in segment["pods"]]
+    assert [pod.get("name") for pod in pods] == [
+        long_pod,
+        None,
+        "Поддержка",
+        "Pod Ünïcode ✨",
+        long_pod,
+    ]
+    assert len({pod["id"] for pod in pods}) == 5 and all(len(p["id"]) <= 64 for p in pods)
+    measured = books(export, out)
+    assert measured.refused == () and measured.rows == 25
+    for segment in data["segments"]:
+        for pod in segment["pods"]:
+            assert measured.area(segment["id"], pod["id"]).accounts == 5
+
+
 def four_segment_rows() -> list[list[Any]]:
     """SMB in a pool (no pod cell), mid-market in 4 pods, enterprise in 2, strategic in 1."""
     rows: list[list[Any]] = []

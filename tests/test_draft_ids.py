@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -87,3 +88,8 @@ def test_every_drafted_id_round_trips_through_validate(tmp_path_factory, pairs):
     # YAML reads each id back as the string written, quoted or plain.
     assert read == [yaml.safe_load(value) for value in ids_written(text)]
     assert all(isinstance(value, str) and value for value in read)
+    # And the export it was drafted from is read back whole: every segment and pod found.
+    judged = runner.invoke(app, ["evaluate", str(draft), "--accounts", str(books), "-f", "json"])
+    assert judged.exit_code == 1, judged.output  # no-go: its policies are unanswered
+    export = json.loads(judged.stdout)["files"][0]["export"]
+    assert export["refused"] == 0 and export["read"] == export["rows"], export

@@ -61,8 +61,8 @@ def slug(label: str, taken: set[str], fallback: str) -> str:
     return found
 
 
-# Display names are cut here (the org format allows 2,000 characters); matching uses the id.
-MAX_NAME = 200
+# The org format's longest name: a name is matched back whole, so it is never cut shorter.
+MAX_NAME = 2_000
 
 
 def _text(value: str) -> str:
@@ -289,13 +289,18 @@ def _segment(
         )
     for number, pod in enumerate(pods.values(), 1):
         # Pod ids are unique in the file; a name another segment took gets this segment's id
-        # in front, which evaluate --accounts matches too.
+        # in front, which evaluate --accounts matches too, where both fit in an id.
         pod_label = pod["label"]
-        if "-".join(label_key(pod_label).split()) in pod_ids:
+        plain = "-".join(label_key(pod_label).split())
+        if plain in pod_ids and len(segment_id) + 1 + len(plain) <= MAX_SLUG - 4:
             pod_label = f"{segment_id} {pod_label}"
         pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}")
+        # An id cut to the format's length, numbered apart or made up for a name of no Latin
+        # letters does not say the CRM's name: the pod's `name` does, for evaluate --accounts.
+        said = {label_key(pod["label"]), label_key(f"{segment_id} {pod['label']}")}
+        name = "" if label_key(pod_id) in said else f", name: {_text(pod['label'])}"
         lines.append(
-            f"      - {{id: {_id(pod_id)}, ae: {pod['ae']}, csm: {pod['csm']}, "
+            f"      - {{id: {_id(pod_id)}{name}, ae: {pod['ae']}, csm: {pod['csm']}, "
             f"accounts: {pod['accounts']}, arr: {_money(pod['cents'])}}}"
             f"   # pod '{_shown(pod['label'])}': {_rows(pod['accounts'])}"
         )

@@ -23,7 +23,7 @@ from podcheck.accounts.tally import (
 )
 from podcheck.core import numbers
 from podcheck.core.errors import InputError
-from podcheck.orgfile.model import OrgFile, Segment
+from podcheck.orgfile.model import OrgFile, Pod, Segment
 
 
 class Area(NamedTuple):
@@ -166,6 +166,15 @@ def _normalised(
     return groups, renewals
 
 
+def _pod_ids(pods: Sequence[Pod]) -> dict[str, str]:
+    """A segment's pods by each name they are matched by: the id, then the pod's `name`."""
+    found = {label_key(pod.id): pod.id for pod in pods}
+    for pod in pods:
+        if pod.name is not None:
+            found.setdefault(label_key(pod.name), pod.id)
+    return found
+
+
 def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     """The export matched with the org's segments and pods; rows naming a segment or pod
     the org does not have are errors (one line per unknown name, at its first row).
@@ -186,7 +195,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         for label in (segment.id, segment.display_name):
             segment_ids.setdefault(label_key(label), segment.id)
         listed = segment.pods
-        pod_ids[segment.id] = {label_key(p.id): p.id for p in listed} if listed else None
+        pod_ids[segment.id] = _pod_ids(listed) if listed else None
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
     # Thousands of groups share a few hundred segment and pod labels: each compared once.
     keys: dict[str, str] = {}
@@ -231,7 +240,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
             refused.add(f"segment '{safe_text(label)}' not in the org file", count)
         else:
             segment_id, pod_label = label.split("\0", 1)
-            known = ", ".join(sorted(pod_ids[segment_id] or {}))
+            known = ", ".join(sorted(set((pod_ids[segment_id] or {}).values())))
             message = (
                 f"unknown pod '{safe_text(pod_label)}' in segment {segment_id} ({rows}); "
                 f"expected one of {known}"

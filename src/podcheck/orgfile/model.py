@@ -224,6 +224,9 @@ class Pod(_Value):
 
     __pydantic_config__ = CLOSED
     id: Slug
+    # The pod's name in the CRM, when its id does not say it: an account export's pod
+    # column is matched by either.
+    name: Text | None = None
     ae: People
     csm: People
     se: People = 0
