@@ -59,6 +59,21 @@ def test_money_decimals_are_exact_and_format_round_trips(whole, cents):
     ) == numbers.parse_money(text)
 
 
+@given(
+    st.integers(min_value=0, max_value=999_999),
+    st.integers(min_value=0, max_value=9_999),
+    st.sampled_from(["", "K", "M"]),
+)
+def test_money_with_decimals_is_exact_and_whole_amounts_are_ints(whole, decimals, suffix):
+    text = f"{whole}.{decimals}{suffix}"
+    scale = {"": 1, "K": 1000, "M": 1_000_000}[suffix]
+    expected = Fraction(f"{whole}.{decimals}") * scale
+    value = numbers.parse_money(text)
+    assert value == expected
+    # "1.2M" is a whole amount: an int, never a Fraction with denominator 1.
+    assert type(value) is (int if expected.denominator == 1 else Fraction)
+
+
 @given(st.text(max_size=20))
 def test_money_parser_accepts_or_raises_amount_error_only(text):
     try:
