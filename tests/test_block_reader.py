@@ -223,3 +223,25 @@ def test_a_run_on_a_block_style_file_does_not_import_pyyaml():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_lines_read_before_give_the_same_values_and_fresh_containers():
+    """A run reads each distinct short line once (block._LINES): a file read again, after
+    other files, gives what libyaml gives, and its lists and mappings are its own."""
+    first = block.read(TYPICAL, "a.yaml")
+    second = block.read(TYPICAL, "b.yaml")
+    assert first is not None and second is not None
+    assert second.data == first.data and second.places == first.places
+    first.data["org"]["name"] = "changed"
+    assert second.data["org"]["name"] == "Benchmark Org 7"
+    shifted = "# one more line on top\n" + TYPICAL
+    assert _agree(shifted)  # the same lines one line lower: marks move with them
+
+
+def test_the_lines_remembered_are_bounded():
+    text = "".join(f"k{n}: {n}\n" for n in range(block._LINES_KEPT + 100))
+    assert block.read(text, "org.yaml") is not None
+    assert len(block._LINES) <= block._LINES_KEPT
+    long_line = "note: " + "x" * block._LINE_REMEMBERED + "\n"
+    assert block.read(long_line, "org.yaml") is not None
+    assert long_line.rstrip("\n") not in block._LINES

@@ -14,7 +14,7 @@ limit reached) returns None, and the file is read by libyaml, which gives the er
 """
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from podcheck.orgfile.source import (
     KEYWORDS,
@@ -46,6 +46,23 @@ _MARKERS = ("---", "...", "%")
 _new = tuple.__new__
 
 
+# How a line reads on its own, whatever stands around it: kinds of line and of value.
+_SKIP = 0  # blank, or a comment
+_ITEM = 1  # `- value` or `- [flow]`: (kind, indent, value kind, column, scalar or flow text)
+_ENTRY = 2  # `key: ...` or `- key: ...`: (kind, indent, value kind, column, scalar or flow
+# text, key, the key's column, whether the line opens a list item)
+_SCALAR, _FLOW, _OPEN = 0, 1, 2  # a value on the line, a one-line list or mapping, none yet
+# A scalar as read: (as written, its style: '' plain or the quote, its value).
+Lexed = tuple[Any, ...] | None
+
+# Org files repeat their lines (the same keys, policies and small values in file after file
+# and pod after pod): a run reads each distinct short line once. Bounded: cleared when full.
+_LINES: dict[str, Lexed] = {}
+_LINES_KEPT = 16_384
+_LINE_REMEMBERED = 200  # longer lines are read each time
+_UNREAD: Any = object()
+
+
 def read(text: str, path: str) -> Document | None:
     """The document, or None when `text` is not in the block style this reader takes."""
     # Printable ASCII and line breaks only: no tab, no carriage return, no other break.
@@ -71,12 +88,22 @@ def read(text: str, path: str) -> Document | None:
     # After a value on a line, the next line may not be indented further than this (it
     # would continue the value over lines, which this reader leaves to libyaml).
     deepest = -1
+    remembered = _LINES.get
     for number, line in enumerate(text.split("\n")):
-        content = line.lstrip(" ")
-        if not content or content[0] == "#":
+        lexed = remembered(line, _UNREAD)
+        if lexed is _UNREAD:
+            lexed = _lex(line)
+            if len(line) <= _LINE_REMEMBERED:
+                if len(_LINES) >= _LINES_KEPT:
+                    _LINES.clear()
+                _LINES[line] = lexed
+        if lexed is None:
+            return None
+        kind = lexed[0]
+        if kind == _SKIP:
             continue
-        indent = len(line) - len(content)
-        dash = content[0] == "-" and (len(content) == 1 or content[1] == " ")
+        indent = lexed[1]
+        dash = kind == _ITEM or lexed[7]
         if waiting is not None:
             key, key_mark = waiting
             waiting = None
@@ -113,17 +140,25 @@ def read(text: str, path: str) -> Document | None:
             indent_now, mapping, sequence, at_now = stack.pop()
             if mapping is None or indent != indent_now:
                 return None
-        if sequence is not None:
-            if len(content) < 3 or content[2] == " ":
-                return None
-            item, column = content[2:], indent + 2
+        if dash:
+            if sequence is None:
+                return None  # a list item among keys
             at = (*at_now, len(sequence))
-            if item[0] == "-" and (len(item) == 1 or item[1] == " "):
-                return None  # a list in a list
-            if item[0] == "[" or item[0] == "{":
+            column = indent + 2
+            if kind == _ENTRY:
+                # `- key: value`: a mapping whose keys stand two columns in.
                 if len(stack) >= MAX_DEPTH:
                     return None
-                flow = _flow(item, number, column)
+                opened: dict[str, Value] = {}
+                sequence.append(opened)
+                places[at] = (_new(Mark, (number, column)), None, None, False)
+                stack.append((indent_now, mapping, sequence, at_now))
+                indent_now, mapping, sequence, at_now = column, opened, None, at
+                indent = column
+            elif lexed[2] == _FLOW:
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                flow = _flow(lexed[4], number, column)
                 if flow is None:
                     return None
                 sequence.append(flow[0])
@@ -133,47 +168,28 @@ def read(text: str, path: str) -> Document | None:
                     places[inner_at] = place
                 deepest = indent
                 continue
-            if ": " in item or item[-1] == ":":
-                # `- key: value`: a mapping whose keys stand two columns in.
-                if len(stack) >= MAX_DEPTH:
-                    return None
-                opened: dict[str, Value] = {}
-                sequence.append(opened)
-                places[at] = (_new(Mark, (number, column)), None, None, False)
-                stack.append((indent_now, mapping, sequence, at_now))
-                indent_now, mapping, sequence, at_now = column, opened, None, at
-                content, indent = item, column
             else:
-                scalar = _scalar(item)
-                if scalar is None:
-                    return None
-                raw, style = scalar
-                sequence.append(_value(raw, style))
+                raw, style, value = lexed[4]
+                sequence.append(value)
                 places[at] = (_new(Mark, (number, column)), None, raw, not style)
                 deepest = indent
                 continue
         assert mapping is not None
-        colon = content.find(":")
-        key = content[:colon]
-        if colon < 1 or key in mapping or not (key.isidentifier() or _KEY.fullmatch(key)):
+        key = lexed[5]
+        if key in mapping:
             return None
-        rest = content[colon + 1 :]
         key_mark = _new(Mark, (number, indent))
-        value = rest.lstrip(" ")
-        if not value or value[0] == "#":
-            if rest and rest[0] != " ":
-                return None
+        held = lexed[2]
+        if held == _OPEN:
             waiting = (key, key_mark)
             deepest = -1
             continue
-        if rest[0] != " ":
-            return None
-        column = indent + colon + 1 + len(rest) - len(value)
+        column = lexed[3]
         at = (*at_now, key)
-        if value[0] == "[" or value[0] == "{":
+        if held == _FLOW:
             if len(stack) >= MAX_DEPTH:
                 return None
-            flow = _flow(value, number, column)
+            flow = _flow(lexed[4], number, column)
             if flow is None:
                 return None
             mapping[key] = flow[0]
@@ -183,22 +199,75 @@ def read(text: str, path: str) -> Document | None:
                 places[inner_at] = place
             deepest = indent
             continue
-        if value[0] in _PLAIN_START and ":" not in value and "#" not in value:
-            raw, style = value.rstrip(" "), ""  # the common value: a plain word or number
-        else:
-            scalar = _scalar(value)
-            if scalar is None:
-                return None
-            raw, style = scalar
-        if style or (raw[:1] not in NUMBER_START and raw not in KEYWORDS):
-            mapping[key] = raw
-        else:
-            mapping[key] = resolve_plain(raw)
+        raw, style, value = lexed[4]
+        mapping[key] = value
         places[at] = (_new(Mark, (number, column)), key_mark, raw, not style)
         deepest = indent
     if waiting is not None or not places:
         return None
     return Document(path, root, places)
+
+
+def _lex(line: str) -> Lexed:
+    """How `line` reads on its own (see _SKIP, _ITEM, _ENTRY); None for a line this reader
+    leaves to libyaml whatever stands around it."""
+    content = line.lstrip(" ")
+    if not content or content[0] == "#":
+        return (_SKIP,)
+    indent = len(line) - len(content)
+    if content[0] == "-" and (len(content) == 1 or content[1] == " "):
+        if len(content) < 3 or content[2] == " ":
+            return None
+        item, column = content[2:], indent + 2
+        if item[0] == "-" and (len(item) == 1 or item[1] == " "):
+            return None  # a list in a list
+        if item[0] == "[" or item[0] == "{":
+            return (_ITEM, indent, _FLOW, column, item)
+        if ": " in item or item[-1] == ":":
+            return _entry(item, indent, column, opens_item=True)
+        scalar = _scalar(item)
+        if scalar is None:
+            return None
+        raw, style = scalar
+        return (_ITEM, indent, _SCALAR, column, (raw, style, _value(raw, style)))
+    return _entry(content, indent, indent, opens_item=False)
+
+
+def _entry(content: str, indent: int, key_column: int, *, opens_item: bool) -> Lexed:
+    """`key: ...` standing at `key_column`, on a line indented `indent` (two less for a
+    `- key: ...` item)."""
+    colon = content.find(":")
+    key = content[:colon]
+    if colon < 1 or not (key.isidentifier() or _KEY.fullmatch(key)):
+        return None
+    rest = content[colon + 1 :]
+    value = rest.lstrip(" ")
+    if not value or value[0] == "#":
+        if rest and rest[0] != " ":
+            return None
+        return (_ENTRY, indent, _OPEN, None, None, key, key_column, opens_item)
+    if rest[0] != " ":
+        return None
+    column = key_column + colon + 1 + len(rest) - len(value)
+    if value[0] == "[" or value[0] == "{":
+        return (_ENTRY, indent, _FLOW, column, value, key, key_column, opens_item)
+    if value[0] in _PLAIN_START and ":" not in value and "#" not in value:
+        raw, style = value.rstrip(" "), ""  # the common value: a plain word or number
+    else:
+        scalar = _scalar(value)
+        if scalar is None:
+            return None
+        raw, style = scalar
+    return (
+        _ENTRY,
+        indent,
+        _SCALAR,
+        column,
+        (raw, style, _value(raw, style)),
+        key,
+        key_column,
+        opens_item,
+    )
 
 
 def _scalar(text: str) -> tuple[str, str] | None:
