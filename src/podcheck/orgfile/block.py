@@ -65,10 +65,8 @@ _UNREAD: Any = object()
 
 def read(text: str, path: str) -> Document | None:
     """The document, or None when `text` is not in the block style this reader takes."""
-    # Printable ASCII and line breaks only: no tab, no carriage return, no other break.
-    if not text.isascii() or not text.replace("\n", " ").isprintable():
-        return None
-    if text.startswith(_MARKERS) or any(f"\n{marker}" in text for marker in _MARKERS):
+    # ASCII only; each line is printable and no document marker (_lex).
+    if not text.isascii():
         return None
     # A line holds at most two values, and one more per comma: a file with fewer lines
     # and commas cannot pass the limit.
@@ -211,6 +209,9 @@ def read(text: str, path: str) -> Document | None:
 def _lex(line: str) -> Lexed:
     """How `line` reads on its own (see _SKIP, _ITEM, _ENTRY); None for a line this reader
     leaves to libyaml whatever stands around it."""
+    # Printable only (no tab, no carriage return, no other break); no document marker.
+    if not line.isprintable() or line.startswith(_MARKERS):
+        return None
     content = line.lstrip(" ")
     if not content or content[0] == "#":
         return (_SKIP,)
