@@ -736,7 +736,7 @@ def test_cells_are_cleaned_up_before_they_are_counted(tmp_path):
     assert load.message == "the heaviest CSM, Dana Diaz, carries 2 accounts, under 35"
     assert result(report, "POD704", "mm", "p1").message == "1 of 3 accounts have no CSM (row 4)"
     assert result(report, "POD706", "mm", "p1").message.startswith(
-        "the busiest month is 2027-01 with 2 renewals for Dana Diaz"
+        "the busiest month is 2027-01 for Dana Diaz, with renewals due: 2"
     )
 
 
