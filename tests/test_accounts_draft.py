@@ -93,6 +93,30 @@ def test_evaluate_on_the_draft_finds_the_counts_it_states(tmp_path):
     assert loads == book_loads
 
 
+def test_a_pod_segment_s_hiring_plan_is_left_to_decide_and_init_says_so(tmp_path):
+    """The export says who is here, not who will be hired: the draft asks for the hiring
+    plan where its policies are asked for, and answering both is what leaves POD203."""
+    from podcheck.cli.app import app
+
+    export, out, done = drafted(tmp_path, crm_rows())
+    assert done.exit_code == 0, done.stderr
+    assert "answer its policies and hiring plans" in done.stderr
+    text = out.read_text()
+    assert "answer the policies and each pod segment's hiring plan" in text
+    assert text.count("    # hiring_plan: {ae: 0, csm: 0}") == 1  # the one pod segment
+
+    def pace() -> str:
+        judged = runner.invoke(app, ["evaluate", str(out), "--accounts", str(export), "-f", "json"])
+        file = json.loads(judged.stdout)["files"][0]
+        return next(r["status"] for r in file["results"] if r["rule"] == "POD203")
+
+    assert pace() == "fail"  # unanswered is not a yes
+    out.write_text(
+        text.replace("    # hiring_plan: {ae: 0, csm: 0}", "    hiring_plan: {ae: 0, csm: 0}")
+    )
+    assert pace() == "pass"
+
+
 def test_a_draft_from_an_export_with_refused_rows_says_so_and_exits_2(tmp_path):
     rows = crm_rows()
     rows[4][6] = "TBD"

@@ -174,7 +174,8 @@ def draft(tally_: Tally, starter: str, source: str, fit: Fit, run: str | None = 
     lines = [
         f"# An org file drafted by podcheck from the account export {_shown(source)}.",
         "# Every figure below was counted from the export; each comment says from what.",
-        "# Check the tiers and models, answer the policies, then run:",
+        "# Check the tiers and models, answer the policies and each pod segment's hiring plan,",
+        "# then run:",
         f"#   {inert.ci_safe(inert.escape(run))}",
     ]
     refused = sum(n for _, n in tally_.refused)
@@ -279,6 +280,14 @@ def _segment(
         f"    headcount: {{ae: {ae}, csm: {csm}}}   # distinct names in the "
         + ("AE and CSM owner columns" if has_ae else "CSM owner column (no AE column: write AEs)"),
     ]
+    if model == "pod":
+        # The export says who is here, not who will be hired: a pace the rules judge
+        # (POD203, POD204) is the team's to write, and unwritten it is no-go.
+        lines += [
+            "    # DECIDE: the hires planned over the next 12 months; the pods are judged on",
+            "    # the AE:CSM ratio they make month by month. Uncomment and write your own:",
+            "    # hiring_plan: {ae: 0, csm: 0}   # no hires: today's ratio holds all year",
+        ]
     if unpodded:
         lines.append(
             f"    # {_rows(unpodded)} with an empty pod cell: counted above, in no pod below"

@@ -64,7 +64,9 @@ def init_command(
             fail([InputError(path, 1, 1, "file exists; use --force to overwrite it")])
         check_outputs([path], [accounts] if accounts else [])
         write_report(path, text)
-        said = f"wrote {inert.escape(path)}; next: answer its policies, then {run}"
+        # The draft from an export leaves each pod segment's hiring plan to the team too.
+        todo = "its policies and hiring plans" if accounts else "its policies"
+        said = f"wrote {inert.escape(path)}; next: answer {todo}, then {run}"
         typer.echo(inert.ci_safe(said), err=True)
     if errors:  # rows the draft could not count: said, and never a clean exit
         fail(errors)

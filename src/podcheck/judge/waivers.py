@@ -143,8 +143,9 @@ def statuses(
 def names(glob: str, path: str) -> bool:
     """Whether a waiver's `file:` glob names `path` (both spelt with `/`), folder by folder
     as a shell or `.gitignore` reads one: `*`, `?` and `[...]` stay within a folder's or
-    file's name, and a `**` folder stands for any number of folders. A wildcard never
-    names `..`: a file outside the config's folder is named only by its own spelling.
+    file's name, and a `**` folder stands for any number of folders, none included. No
+    wildcard stands for `..`: only a glob that spells `../` out names a file outside the
+    config's folder.
 
     Whoever proposes an org design chooses its path: with `*` crossing folders,
     `org-design/legacy-*.yaml` would waive `org-design/legacy-new/any.yaml` too.
