@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from typer.testing import CliRunner
 
-from conftest import CATALOGUE
+from conftest import CATALOGUE, org
 from podcheck.accounts import export as accounts
 from podcheck.accounts.measures import Book
 from podcheck.orgfile.loader import load_org
@@ -199,6 +199,71 @@ def test_pods_whose_ids_cannot_say_their_names_are_named_and_read_back(tmp_path)
     for segment in data["segments"]:
         for pod in segment["pods"]:
             assert measured.area(segment["id"], pod["id"]).accounts == 5
+
+
+def read_back(tmp_path: Path, rows: list[list[Any]]) -> tuple[dict, Book]:
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 0, done.stderr
+    return yaml.safe_load(out.read_text()), books(export, out)
+
+
+def test_an_id_made_up_for_a_name_never_takes_another_pod_s_rows(tmp_path):
+    """A name of no Latin letters gets a made-up id: never one that another pod's CRM name
+    is matched by (ids are matched before names), here `Enterprise Pod 1`'s."""
+    rows = [
+        [f"A{n}", f"Co {n}", "Ann", f"C{n}", "Enterprise", pod, "90000", ""]
+        for n, pod in enumerate(["東京", "Enterprise Pod 1", "Enterprise Pod 1"])
+    ]
+    data, measured = read_back(tmp_path, rows)
+    assert measured.refused == () and measured.rows == 3
+    pods = {pod.get("name", pod["id"]): pod for pod in data["segments"][0]["pods"]}
+    assert pods["東京"]["id"] != "enterprise-pod-1"
+    for pod in pods.values():
+        assert measured.area("enterprise", pod["id"]).accounts == pod["accounts"]
+
+
+def test_a_segment_id_made_up_for_a_name_never_takes_another_segment_s_rows(tmp_path):
+    rows = [
+        ["A1", "Co 1", "Ann", "C1", "Команда", "p1", "90000", ""],
+        ["A2", "Co 2", "Ann", "C2", "segment-1", "p2", "90000", ""],
+    ]
+    data, measured = read_back(tmp_path, rows)
+    assert measured.refused == () and measured.rows == 2
+    ids = {segment["name"]: segment["id"] for segment in data["segments"]}
+    assert ids["segment-1"] == "segment-1" and ids["Команда"] != "segment-1"
+
+
+def test_a_pod_name_never_takes_rows_from_the_pod_whose_id_says_them(tmp_path):
+    """`p1` in the export is `enterprise-p1` by its id, before `p9`'s name `p1`."""
+    from podcheck.cli.app import app
+
+    org_file = tmp_path / "org.yaml"
+    pods = [
+        {"id": "enterprise-p1", "ae": 1, "csm": 1, "accounts": 2, "arr": 180000},
+        {"id": "p9", "name": "p1", "ae": 1, "csm": 1, "accounts": 1, "arr": 90000},
+    ]
+    data = org(
+        **{
+            "segments.0.id": "enterprise",
+            "segments.0.tier": "enterprise",
+            "segments.0.accounts": 3,
+            "segments.0.headcount": {"ae": 2, "csm": 2},
+            "segments.0.pods": pods,
+        }
+    )
+    org_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    rows = [
+        ["A1", "Co 1", "Ann", "C1", "Enterprise", "p1", "90000", ""],
+        ["A2", "Co 2", "Ann", "", "Enterprise", "p1", "90000", ""],
+        ["A3", "Co 3", "Bob", "C2", "Enterprise", "p9", "90000", ""],
+    ]
+    export = write_csv(tmp_path / "books.csv", rows)
+    judged = runner.invoke(
+        app, ["evaluate", str(org_file), "--accounts", str(export), "-f", "json"]
+    )
+    results = json.loads(judged.stdout)["files"][0]["results"]
+    uncovered = {r["pod"]: r["status"] for r in results if r["rule"] == "POD704" and r["pod"]}
+    assert uncovered == {"enterprise-p1": "fail", "p9": "pass"}
 
 
 def four_segment_rows() -> list[list[Any]]:

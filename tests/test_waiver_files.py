@@ -222,6 +222,10 @@ def test_a_double_star_folder_names_files_at_any_depth(project, monkeypatch):
         ("**/*.yaml", "x/y/z/a.yaml", True),
         ("org-design/**/a.yaml", "org-design/a.yaml", True),
         ("org-design/**/a.yaml", "other/org-design/a.yaml", False),
+        # At the end, `**` is what is inside the folder, not a file named as the folder.
+        ("legacy/**", "legacy/a.yaml", True),
+        ("legacy/**", "legacy/x/a.yaml", True),
+        ("legacy/**", "legacy", False),
         # A file outside the config's folder is named only by its own spelling.
         ("*.yaml", "../a.yaml", False),
         ("**/a.yaml", "../a.yaml", False),

@@ -48,17 +48,23 @@ _TIER_WORDS = (
 )
 
 
-def slug(label: str, taken: set[str], fallback: str) -> str:
-    """A slug of `label` not in `taken` (which it joins): lower-case letters, digits, '-'."""
+def slug(label: str, taken: set[str], fallback: str, avoid: frozenset[str] = frozenset()) -> str:
+    """A slug of `label` not in `taken` (which it joins) nor in `avoid`: lower-case letters,
+    digits, '-'."""
     base = "-".join(label_key(label).split())
     base = "".join(c for c in base if c.isascii() and (c.isalnum() or c == "-")).strip("-")
     base = (base or fallback)[: MAX_SLUG - 4].rstrip("-")
     found, n = base, 1
-    while found in taken:
+    while found in taken or found in avoid:
         n += 1
         found = f"{base}-{n}"
     taken.add(found)
     return found
+
+
+def _natural(label: str) -> str:
+    """The id a name would have, whole: as evaluate --accounts compares a name with an id."""
+    return "-".join(label_key(label).split())
 
 
 # The org format's longest name: a name is matched back whole, so it is never cut shorter.
@@ -191,8 +197,12 @@ def draft(tally_: Tally, starter: str, source: str, fit: Fit, run: str | None = 
     lines.append("segments:")
     taken: set[str] = set()
     pod_ids: set[str] = set()
+    # An id evaluate --accounts would match another segment's name by: no other segment's id
+    # may be made, cut or numbered into it (ids are matched before names).
+    named = [_natural(seg["label"]) for seg in segments.values()]
     for index, seg in enumerate(segments.values(), 1):
-        lines += _segment(seg, index, taken, pod_ids, tally_.has_ae)[index == 1 :]
+        others = frozenset(named[: index - 1] + named[index:])
+        lines += _segment(seg, index, taken, pod_ids, tally_.has_ae, others)[index == 1 :]
     return "\n".join(lines) + "\n"
 
 
@@ -250,7 +260,12 @@ def _head(starter: str) -> list[str]:
 
 
 def _segment(
-    seg: Mapping[str, Any], index: int, taken: set[str], pod_ids: set[str], has_ae: bool
+    seg: Mapping[str, Any],
+    index: int,
+    taken: set[str],
+    pod_ids: set[str],
+    has_ae: bool,
+    others: frozenset[str] = frozenset(),
 ) -> list[str]:
     label = seg["label"]
     pods = seg["pods"]
@@ -264,7 +279,7 @@ def _segment(
     tier = _tier(label)
     model = seg["model"]
     shown = _shown(label)
-    segment_id = slug(label, taken, f"segment-{index}")
+    segment_id = slug(label, taken, f"segment-{index}", others)
     arr = numbers.format_money(numbers.normalise(Fraction(cents) / 100))
     lines = [
         "",
@@ -296,14 +311,21 @@ def _segment(
         lines.append(
             "    pods:                     # from the pod column; people counted in their home pod"
         )
+    # What evaluate --accounts matches each pod's CRM name by, before any pod's `name`: the
+    # id it would have, and that id with the segment's in front.
+    said_by = [
+        {_natural(pod["label"]), _natural(f"{segment_id} {pod['label']}")} for pod in pods.values()
+    ]
     for number, pod in enumerate(pods.values(), 1):
         # Pod ids are unique in the file; a name another segment took gets this segment's id
         # in front, which evaluate --accounts matches too, where both fit in an id.
         pod_label = pod["label"]
-        plain = "-".join(label_key(pod_label).split())
+        plain = _natural(pod_label)
         if plain in pod_ids and len(segment_id) + 1 + len(plain) <= MAX_SLUG - 4:
             pod_label = f"{segment_id} {pod_label}"
-        pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}")
+        # An id made up, cut or numbered must not be one another pod's name is matched by.
+        others = frozenset().union(*said_by[: number - 1], *said_by[number:])
+        pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}", others)
         # An id cut to the format's length, numbered apart or made up for a name of no Latin
         # letters does not say the CRM's name: the pod's `name` does, for evaluate --accounts.
         said = {label_key(pod["label"]), label_key(f"{segment_id} {pod['label']}")}

@@ -166,13 +166,26 @@ def _normalised(
     return groups, renewals
 
 
-def _pod_ids(pods: Sequence[Pod]) -> dict[str, str]:
-    """A segment's pods by each name they are matched by: the id, then the pod's `name`."""
-    found = {label_key(pod.id): pod.id for pod in pods}
+class _Pods(NamedTuple):
+    """A segment's pods as an export's pod column finds them: by id, else by `name`."""
+
+    ids: dict[str, str]
+    names: dict[str, str]
+
+    def find(self, segment_id: str, wanted: str) -> str | None:
+        # An id matches before any name, with the segment's id in front too (`ent-p1` for the
+        # CRM's `p1`): a name cannot take rows from the pod whose id says them.
+        ids = self.ids
+        found = ids.get(wanted) or ids.get(label_key(f"{segment_id} {wanted}"))
+        return found or self.names.get(wanted)
+
+
+def _pod_ids(pods: Sequence[Pod]) -> _Pods:
+    names: dict[str, str] = {}
     for pod in pods:
         if pod.name is not None:
-            found.setdefault(label_key(pod.name), pod.id)
-    return found
+            names.setdefault(label_key(pod.name), pod.id)
+    return _Pods({label_key(pod.id): pod.id for pod in pods}, names)
 
 
 def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
@@ -189,11 +202,11 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
     groups, renewals = _normalised(tally_, errors, refused)
     segment_names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
     pod_names = {label_key(k): label_key(v) for k, v in tally_.pod_names.items()}
-    segment_ids: dict[str, str] = {}
-    pod_ids: dict[str, dict[str, str] | None] = {}
+    # Ids first, then names: a segment's name cannot take rows from the one whose id says them.
+    segment_ids = {label_key(segment.id): segment.id for segment in org.segments}
+    pod_ids: dict[str, _Pods | None] = {}
     for segment in org.segments:
-        for label in (segment.id, segment.display_name):
-            segment_ids.setdefault(label_key(label), segment.id)
+        segment_ids.setdefault(label_key(segment.display_name), segment.id)
         listed = segment.pods
         pod_ids[segment.id] = _pod_ids(listed) if listed else None
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
@@ -224,7 +237,7 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         pod_id = (
             pod_label
             if pods is None or not pod_label  # "": the segment's, in none of its pods
-            else pods.get(wanted) or pods.get(label_key(f"{segment_id} {wanted}"))
+            else pods.find(segment_id, wanted)
         )
         if pod_id is None:
             note = unknown.setdefault(("pod", f"{segment_id}\0{pod_label}"), [0, row])
@@ -240,7 +253,8 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
             refused.add(f"segment '{safe_text(label)}' not in the org file", count)
         else:
             segment_id, pod_label = label.split("\0", 1)
-            known = ", ".join(sorted(set((pod_ids[segment_id] or {}).values())))
+            found_pods = pod_ids[segment_id]
+            known = ", ".join(sorted(found_pods.ids.values()) if found_pods else ())
             message = (
                 f"unknown pod '{safe_text(pod_label)}' in segment {segment_id} ({rows}); "
                 f"expected one of {known}"

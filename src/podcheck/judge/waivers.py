@@ -143,7 +143,8 @@ def statuses(
 def names(glob: str, path: str) -> bool:
     """Whether a waiver's `file:` glob names `path` (both spelt with `/`), folder by folder
     as a shell or `.gitignore` reads one: `*`, `?` and `[...]` stay within a folder's or
-    file's name, and a `**` folder stands for any number of folders, none included. No
+    file's name, and a `**` folder stands for any number of folders, none included (but
+    at the end, one at least: `dir/**` is what is inside `dir`). No
     wildcard stands for `..`: only a glob that spells `../` out names a file outside the
     config's folder.
 
@@ -155,10 +156,15 @@ def names(glob: str, path: str) -> bool:
     # reached[j]: the steps matched so far can end just before parts[j]. One pass per
     # step keeps the time linear in each, whatever the number of `**`.
     reached = [True] + [False] * len(parts)
-    for step in steps:
+    for position, step in enumerate(steps):
         if step == "**":
-            for j in range(1, len(parts) + 1):
-                reached[j] = reached[j] or (reached[j - 1] and parts[j - 1] != "..")
+            # One folder or more; none too, except at the end: `org-design/**` names what is
+            # in org-design, not a file called org-design (as `.gitignore` reads it).
+            more = [False] * len(reached)
+            for j in range(1, len(reached)):
+                more[j] = (reached[j - 1] or more[j - 1]) and parts[j - 1] != ".."
+            ends = position == len(steps) - 1
+            reached = more if ends else [now or on for now, on in zip(reached, more, strict=True)]
             continue
         wild = any(char in step for char in "*?[")
         reached = [False] + [
