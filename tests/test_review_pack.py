@@ -247,6 +247,14 @@ def test_printable_hint_is_one_line_however_long_the_path(tmp_path):
     assert str(example) in hints[0]
 
 
+def test_of_several_files_the_printable_hint_names_the_first_not_go():
+    go = str(ROOT / "examples" / "northwind-pilot-go.yaml")
+    nogo = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    out = runner.invoke(app, ["evaluate", go, nogo, "--color", "never"]).stdout
+    hints = [line for line in out.splitlines() if line.startswith("Printable version")]
+    assert hints == [f"Printable version (one file a pack): podcheck report {nogo} -o report.html"]
+
+
 def test_report_json_and_checklist_agree_on_the_run():
     report = run(org())
     assert report.verdict == built(org()).verdict

@@ -48,8 +48,11 @@ def render(report: Report, options: RenderOptions) -> str:
         given = options.invocation or NONE_GIVEN
         # Quoted for a shell, and never wrapped, so that it can be copied from a CI log; with
         # the options the pack takes, so that it judges what this run judged.
-        command = report_command(judged[0].path, given)
-        console.print(Text(f"Printable version: {command}", style="dim"), soft_wrap=True)
+        # A pack prints one file: of several, the first a reader must act on.
+        shown = next((f for f in judged if f.verdict != "go"), judged[0])
+        command = report_command(shown.path, given)
+        label = "Printable version" if len(judged) == 1 else "Printable version (one file a pack)"
+        console.print(Text(f"{label}: {command}", style="dim"), soft_wrap=True)
         left_out = given.unsupported_by_pack
         if left_out:
             # The pack runs the config's rules at its gate: say that it is not this run's.
