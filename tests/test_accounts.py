@@ -328,6 +328,7 @@ def test_a_million_columns_or_a_giant_field_is_one_error(tmp_path):
     assert refused(field).startswith(f"{field}:2:1: error: malformed CSV: field larger than")
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_a_zip_bomb_workbook_is_refused_before_openpyxl_reads_it(tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

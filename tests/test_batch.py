@@ -94,6 +94,7 @@ def test_how_many_workers():
     assert workers_for(["one.yaml"], 4) == 1
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_a_worker_that_dies_ends_the_run_with_one_line_and_no_wait(tmp_path):
     # A renderer that kills its worker stands in for the kernel's out-of-memory killer.
     script = f"""

@@ -240,6 +240,7 @@ def test_usage_errors_are_one_line_and_exit_2(args, names):
     assert lines[0].endswith(" --help'")
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_usage_error_from_the_installed_script_is_one_line(tmp_path):
     done = subprocess.run(
         [installed_script(), "evaluate", "--bogus\x1b[31m", GO],
@@ -285,6 +286,7 @@ def test_input_errors_keep_exit_2_apart_from_internal_errors(tmp_path):
     assert "internal error" not in outcome.stderr
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_installed_console_script_runs_from_any_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     done = subprocess.run(

@@ -44,6 +44,7 @@ def ids_written(text: str) -> list[str]:
     return re.findall(r"\bid: ((?:\"[^\"]*\")|[^,}\s]+)", text)
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_ids_yaml_reads_as_numbers_null_or_booleans_are_quoted_and_validate(tmp_path):
     pairs = [("Mid-Market", pod) for pod in ("1", "null", "true", "false")]
     pairs += [("2024", "p1"), ("null", "p2")]

@@ -47,6 +47,7 @@ def _calls(name: str) -> list[str]:
     return [module for module, names in _called() if name in names]
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_org_files_are_loaded_and_planned_for_a_command_in_one_module():
     assert _calls("load_org") == ["run/session.py"]
     # The planner's own strategies aside, only the run path plans (no renderer, no command).

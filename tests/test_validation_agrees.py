@@ -161,6 +161,7 @@ def _evaluate_in_a_fresh_process(tmp_path, before: str, after: str) -> str:
     return done.stderr.strip()
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_evaluate_builds_no_pydantic_schema_and_imports_no_rich(tmp_path):
     """The start-up budget: a JSON run must not pay for building pydantic schemas or for rich.
 

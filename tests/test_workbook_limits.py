@@ -186,6 +186,7 @@ def test_ignored_elements_within_the_limits_cost_time_not_memory(tmp_path):
     assert peak_bytes(good) < 4_000_000  # 1.1 MB; with its 1.3 million elements held, 44 MB
 
 
+@pytest.mark.slow  # a new process or a large input: the full suite (.ci/run) runs it
 def test_more_cell_styles_than_excel_writes_are_refused(tmp_path):
     xfs = f'<styleSheet xmlns="{MAIN}"><cellXfs>{"<xf/>" * 100_001}</cellXfs></styleSheet>'
     path = book(tmp_path / "styles.xlsx", styles=xfs)
