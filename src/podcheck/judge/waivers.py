@@ -143,10 +143,9 @@ def statuses(
 def names(glob: str, path: str) -> bool:
     """Whether a waiver's `file:` glob names `path` (both spelt with `/`), folder by folder
     as a shell or `.gitignore` reads one: `*`, `?` and `[...]` stay within a folder's or
-    file's name, and a `**` folder stands for any number of folders, none included (but
-    at the end, one at least: `dir/**` is what is inside `dir`). No
-    wildcard stands for `..`: only a glob that spells `../` out names a file outside the
-    config's folder.
+    file's name, and a `**` folder stands for any number of folders, none included (at
+    the end, one at least: `dir/**` is what is inside `dir`). No wildcard stands for `..`:
+    only a glob that spells `../` out names a file outside the config's folder.
 
     Whoever proposes an org design chooses its path: with `*` crossing folders,
     `org-design/legacy-*.yaml` would waive `org-design/legacy-new/any.yaml` too.
