@@ -222,6 +222,21 @@ def test_an_id_made_up_for_a_name_never_takes_another_pod_s_rows(tmp_path):
         assert measured.area("enterprise", pod["id"]).accounts == pod["accounts"]
 
 
+def test_a_name_compared_otherwise_than_it_is_slugged_is_matched_back(tmp_path):
+    """`ß` is compared as `ss` (which `beta ß` would drop): the draft forms a pod's name
+    with its segment's id in front as evaluate does, so each row stays in its own pod."""
+    rows = [
+        ["A1", "Co 1", "Ann", "C1", "Alpha", "SS", "90000", ""],
+        ["A2", "Co 2", "Ann", "C2", "Beta", "ß", "90000", ""],
+        ["A3", "Co 3", "Ann", "C3", "Beta", "beta ss", "90000", ""],
+    ]
+    data, measured = read_back(tmp_path, rows)
+    assert measured.refused == () and measured.rows == 3
+    for segment in data["segments"]:
+        for pod in segment["pods"]:
+            assert measured.area(segment["id"], pod["id"]).accounts == pod["accounts"] == 1
+
+
 def test_a_segment_id_made_up_for_a_name_never_takes_another_segment_s_rows(tmp_path):
     rows = [
         ["A1", "Co 1", "Ann", "C1", "Команда", "p1", "90000", ""],

@@ -67,6 +67,12 @@ def _natural(label: str) -> str:
     return "-".join(label_key(label).split())
 
 
+def _prefixed(segment_id: str, label: str) -> str:
+    """A pod's name with its segment's id in front, as evaluate --accounts forms it: from
+    the name as compared (`ß` is compared as `ss`, which `beta ß` would drop)."""
+    return f"{segment_id} {label_key(label)}"
+
+
 # The org format's longest name: a name is matched back whole, so it is never cut shorter.
 MAX_NAME = 2_000
 
@@ -314,7 +320,8 @@ def _segment(
     # What evaluate --accounts matches each pod's CRM name by, before any pod's `name`: the
     # id it would have, and that id with the segment's in front.
     said_by = [
-        {_natural(pod["label"]), _natural(f"{segment_id} {pod['label']}")} for pod in pods.values()
+        {_natural(pod["label"]), _natural(_prefixed(segment_id, pod["label"]))}
+        for pod in pods.values()
     ]
     for number, pod in enumerate(pods.values(), 1):
         # Pod ids are unique in the file; a name another segment took gets this segment's id
@@ -322,13 +329,13 @@ def _segment(
         pod_label = pod["label"]
         plain = _natural(pod_label)
         if plain in pod_ids and len(segment_id) + 1 + len(plain) <= MAX_SLUG - 4:
-            pod_label = f"{segment_id} {pod_label}"
+            pod_label = _prefixed(segment_id, pod_label)
         # An id made up, cut or numbered must not be one another pod's name is matched by.
         others = frozenset().union(*said_by[: number - 1], *said_by[number:])
         pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}", others)
         # An id cut to the format's length, numbered apart or made up for a name of no Latin
         # letters does not say the CRM's name: the pod's `name` does, for evaluate --accounts.
-        said = {label_key(pod["label"]), label_key(f"{segment_id} {pod['label']}")}
+        said = {label_key(pod["label"]), label_key(_prefixed(segment_id, pod["label"]))}
         name = "" if label_key(pod_id) in said else f", name: {_text(pod['label'])}"
         lines.append(
             f"      - {{id: {_id(pod_id)}{name}, ae: {pod['ae']}, csm: {pod['csm']}, "
