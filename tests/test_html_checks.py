@@ -27,6 +27,9 @@ AXE = TOOLS / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NODE = shutil.which("node")
 
+# Each test starts node, and the axe ones Chromium: seconds, not the quick subset's share.
+pytestmark = pytest.mark.slow
+
 _missing = [
     what
     for what, there in (
