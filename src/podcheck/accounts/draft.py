@@ -335,8 +335,7 @@ def _segment(
         pod_id = slug(pod_label, pod_ids, f"{segment_id}-pod-{number}", others)
         # An id cut to the format's length, numbered apart or made up for a name of no Latin
         # letters does not say the CRM's name: the pod's `name` does, for evaluate --accounts.
-        said = {label_key(pod["label"]), label_key(_prefixed(segment_id, pod["label"]))}
-        name = "" if label_key(pod_id) in said else f", name: {_text(pod['label'])}"
+        name = "" if pod_id in said_by[number - 1] else f", name: {_text(pod['label'])}"
         lines.append(
             f"      - {{id: {_id(pod_id)}{name}, ae: {pod['ae']}, csm: {pod['csm']}, "
             f"accounts: {pod['accounts']}, arr: {_money(pod['cents'])}}}"
