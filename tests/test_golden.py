@@ -93,3 +93,25 @@ def test_json_holds_the_report_object_with_one_line_per_result():
             objects = [json.loads(line) for line in lines if line.startswith('{"rule"')]
             on_lines = [item for item in objects if "severity" in item]  # not the waivers
             assert on_lines == [result_dict(r) for file in subset for r in file.results]
+
+
+@pytest.mark.parametrize("count", [0, 1, 63, 64, 65, 129, 200])
+def test_json_writes_a_long_list_of_results_a_line_each(count):
+    """Results are encoded a batch at a time; every count, batch edges included, gives the
+    report object with one line per result, in order."""
+    import itertools
+    import json
+
+    from podcheck.render.formats.json import render as render_json
+    from podcheck.render.formats.json import report_dict, result_dict
+
+    file = report_for(EXAMPLES[0]).files[0]
+    results = tuple(itertools.islice(itertools.cycle(file.results), count))
+    report = Report(files=(file._replace(results=results),), rules=load_catalogue())
+    text = render_json(report, RenderOptions()).decode("utf-8")
+    assert json.loads(text) == report_dict(report)
+    lines = [line.strip().rstrip(",") for line in text.splitlines()]
+    objects = [json.loads(line) for line in lines if line.startswith('{"rule"')]
+    on_lines = [item for item in objects if "severity" in item]  # not the plan's steps
+    assert on_lines == [result_dict(r) for r in results]
+    assert ('"results": []' in text) == (count == 0)
