@@ -290,15 +290,10 @@ _BATCH = 64
 
 
 def _write_values(values: Sequence[Any], indent: bytes, pieces: list[bytes]) -> None:
-    """`_write_items` for values not yet encoded, a batch of them joined into one piece."""
-    if not values:
-        pieces.append(b"[]")
-        return
-    inner = indent + b"  "
-    between = b",\n" + inner
-    pieces.append(b"[\n" + inner)
-    for start in range(0, len(values), _BATCH):
-        if start:
-            pieces.append(between)
-        pieces.append(between.join([encode(value) for value in values[start : start + _BATCH]]))
-    pieces.append(b"\n" + indent + b"]")
+    """`_write_items` for values not yet encoded, each batch of them joined into one item."""
+    between = b",\n" + indent + b"  "  # as `_write_items` puts between items
+    batches = [
+        between.join([encode(value) for value in values[start : start + _BATCH]])
+        for start in range(0, len(values), _BATCH)
+    ]
+    _write_items(batches, indent, pieces)
