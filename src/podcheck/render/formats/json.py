@@ -284,8 +284,8 @@ def _write_items(items: Sequence[bytes], indent: bytes, pieces: list[bytes]) -> 
     pieces.append(b"\n" + indent + b"]")
 
 
-# Values encoded at a time before they are joined: orjson gives each its own page, which a
-# piece kept until the final join holds on to (a report of 5,000 results held 20 MB).
+# How many values are encoded before they are joined: orjson gives each its own page, which
+# a piece kept until the report's final join holds on to (5,000 results held 20 MB).
 _BATCH = 64
 
 
