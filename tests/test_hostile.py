@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, CliRunner, dump_yaml, git, installed_script, org
+from podcheck import __version__
 from podcheck.cli.app import app
 from podcheck.render.formats import FORMATS
 
@@ -460,6 +461,28 @@ def test_ctrl_c_while_the_cli_loads_is_one_line_and_130():
     assert done.returncode == 130
     assert done.stderr.decode() == "podcheck: interrupted\n"
     assert done.stdout == b""
+
+
+_FROZEN_AT_EXIT = """
+import atexit, gc, sys
+
+# Runs once main has returned, before the interpreter's last walk for cycles.
+atexit.register(lambda: sys.stderr.write(f"frozen {gc.get_freeze_count()}\\n"))
+sys.argv = ["podcheck", "--version"]
+from podcheck.entry import main
+
+main()
+"""
+
+
+def test_the_entry_point_leaves_its_objects_to_the_process_exit():
+    """The run's objects are frozen before the interpreter exits, so its last collection
+    skips them; the output is whole all the same."""
+    done = subprocess.run([sys.executable, "-c", _FROZEN_AT_EXIT], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().strip().endswith(__version__)
+    frozen = done.stderr.decode().split()
+    assert frozen[0] == "frozen" and int(frozen[1]) > 1_000
 
 
 # Two processes under other output encodings: an environment, not an input; slow.
