@@ -8,6 +8,7 @@ last two an export uses is told by a day over 12 somewhere in it, else by `--dat
 from __future__ import annotations
 
 import datetime
+import re
 from fractions import Fraction
 from typing import Literal
 
@@ -72,6 +73,28 @@ def parse_cents(text: str) -> int | Fraction:
         raise numbers.AmountError("expected an amount in ASCII digits")
     value = numbers.parse_money(written)
     return numbers.normalise(Fraction(value) * 100)
+
+
+# The cells `parse_cents` reads first, one per line: whole dollars, or dollars and cents,
+# with no leading zero and fewer than _MAX_DIGITS digits before any dot.
+_DOLLARS = f"(?:[1-9][0-9]{{0,{_MAX_DIGITS - 2}}}|0)"
+_WHOLE_COLUMN = re.compile(f"(?:{_DOLLARS}\n)*{_DOLLARS}")
+_CENTS_COLUMN = re.compile(f"(?:{_DOLLARS}\\.[0-9][0-9]\n)*{_DOLLARS}\\.[0-9][0-9]")
+
+
+def plain_cents(cells: list[str]) -> list[int] | None:
+    """Every cell's cents when all are written in one of the forms CRMs export most, all
+    `48250` or all `48250.00`; None otherwise. One pattern over the column and `int` on
+    each cell: what `parse_cents` gives them, at a fraction of its cost a cell."""
+    column = "\n".join(cells)
+    if _CENTS_COLUMN.fullmatch(column):
+        found = list(map(int, column.replace(".", "").split("\n")))
+    elif _WHOLE_COLUMN.fullmatch(column):
+        found = [int(dollars) * 100 for dollars in column.split("\n")]
+    else:
+        return None
+    # A cell holding a line break is more than one line of the column.
+    return found if len(found) == len(cells) else None
 
 
 def _plain(text: str) -> int | None:
