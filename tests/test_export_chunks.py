@@ -180,14 +180,15 @@ def test_the_regular_chunks_of_a_clean_export_are_checked_at_once(monkeypatch):
     monkeypatch.setattr(tally._Counter, "at_once", noted)
     rows = [
         [f"Customer {n}", f"{40_000 + n}.00", "mid-market", "p1", "CSM A", "AE", "2027-03-15"]
-        for n in range(12)
+        for n in range(16)
     ]
     counted = tally.tally("books.csv", rows, NO_ID, floor=30_000)
-    # The first chunk reads a date not met before, one row at a time; the rest need not.
+    # The first chunk reads a date not met before, one row at a time, and so does the next
+    # (one chunk goes row by row before the next try); the rest need not.
     assert checked == [False, True, True]
     (group,) = counted.groups.values()
-    assert group[:4] == [12, sum(4_000_000 + n * 100 for n in range(12)), 0, 2]
-    assert counted.renewals == {("mid-market", "p1", "CSM A", "2027-03"): 12}
+    assert group[:4] == [16, sum(4_000_000 + n * 100 for n in range(16)), 0, 2]
+    assert counted.renewals == {("mid-market", "p1", "CSM A", "2027-03"): 16}
 
 
 @pytest.mark.parametrize("again_at", [5, 13])
@@ -260,11 +261,27 @@ def test_any_other_column_is_left_to_the_cell_by_cell_reader(column):
 
 def test_a_cell_once_read_as_no_date_is_counted_unread_wherever_it_comes_again(monkeypatch):
     monkeypatch.setattr(tally, "CHUNK_ROWS", 2)
-    due = ["soon", "2027-03-15", "soon", "soon", "2027-03-15", ""]
+    # The second chunk goes row by row after the first (see `_Counter.add`), the third at once.
+    due = ["soon", "2027-03-15", "", "", "soon", "soon", "2027-03-15", ""]
     rows = [
         [f"Customer {n}", "45000", "mid", "p1", "CSM", "AE", cell] for n, cell in enumerate(due)
     ]
     counted = tally.tally("books.csv", rows, NO_ID, floor=30_000, renewal_needed=False)
     assert counted.unread == (("renewal date not a date", 3),)
     assert counted.renewals == {("mid", "p1", "CSM", "2027-03"): 2}
-    assert next(iter(counted.groups.values()))[0] == 6
+    assert next(iter(counted.groups.values()))[0] == 8
+
+
+def test_every_duplicate_names_its_first_row_as_the_export_goes_on(monkeypatch):
+    """The first rows are looked up in an index made at the first duplicate and kept up to
+    date: with rows given later in the same chunk, and in chunks after it."""
+    monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+    ids = ["id0", "id1", "id2", "id3", "id4", "id1", "id5", "id5"]
+    ids += ["id6", "id7", "id8", "id9", "id8", "id10", "id11", "id12"]
+    rows = [[f"Customer {n}", "45000", "mid", "p1", "CSM", "AE", "", i] for n, i in enumerate(ids)]
+    counted = tally.tally("books.csv", rows, FULL, floor=30_000)
+    assert [(e.line, e.message) for e in counted.errors] == [
+        (7, "account id: duplicate 'id1' (first given at row 3)"),
+        (9, "account id: duplicate 'id5' (first given at row 8)"),
+        (14, "account id: duplicate 'id8' (first given at row 12)"),
+    ]

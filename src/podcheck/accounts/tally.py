@@ -246,12 +246,20 @@ class _Counter:
         # the row a duplicate was first given at. A set is less memory to reach than a
         # dict of rows: 200,000 rows tally in a tenth less time.
         self.given: list[tuple[Sequence[str], Sequence[int]]] = []
+        # The log as a dict, made the first time a duplicate is named and then kept up to
+        # date: (entries of the log in it, rows of the last of them).
+        self.first_rows: dict[str, int] = {}
+        self.indexed = (0, 0)
         self.months: dict[str, str | Slashed] = {}  # a renewal cell -> its month, "" if no date
         self.shown_order: dict[DateOrder, int] = {}  # the order a date shows -> its first row
         self.kept: list[Kept] | None = [] if keep_accounts else None
         self.floor_cents = numbers.normalise(Fraction(floor) * 100)
         self.width = max(i for i in columns if i is not None) + 1
         self.number = first_row - 1  # the last row counted
+        # After a chunk that could not be checked at once, this many go row by row before
+        # the next try (doubling to 64, back to 1 on success): an export irregular all
+        # through (a duplicate or a new date in every chunk) wastes few column passes.
+        self.skip, self.backoff = 0, 1
         self.blank = 0
         self.last_row = first_row + MAX_ROWS
         # Cells as the column passes take them.
@@ -264,7 +272,14 @@ class _Counter:
         if not chunk:
             return
         first = self.number + 1
-        accepted = self.at_once(chunk, first)
+        accepted = None
+        if self.skip:
+            self.skip -= 1
+        else:
+            accepted = self.at_once(chunk, first)
+            self.skip, self.backoff = (
+                (0, 1) if accepted is not None else (self.backoff, min(2 * self.backoff, 64))
+            )
         if accepted is None:
             accepted = self.one_by_one(chunk, first)
         self.number += len(chunk)
@@ -284,11 +299,9 @@ class _Counter:
         keys = names if self.key_of is None else list(map(str.strip, map(self.key_of, chunk)))
         if not all(keys):
             return None
-        seen = self.seen
-        if not seen.isdisjoint(keys):
-            return None
-        cents = amounts(list(map(self.arr_of, chunk)))
-        if cents is None:
+        # The cheaper checks first: a chunk refused late would be read twice.
+        fresh = set(keys)
+        if len(fresh) < size or not self.seen.isdisjoint(fresh):
             return None
         months: Iterable[str | Slashed] = repeat("", size)
         not_dates = 0
@@ -305,11 +318,10 @@ class _Counter:
             # Cells once read as no date ("" remembered), unread as they were then.
             not_dates = known.count("") - dues.count("")
             months = cast(list[str | Slashed], known)  # no None is left
-        given = len(seen)
-        seen.update(keys)
-        if len(seen) - given < size:  # an account given twice in the chunk
-            seen.difference_update(keys)
+        cents = amounts(list(map(self.arr_of, chunk)))
+        if cents is None:
             return None
+        self.seen |= fresh
         rows = range(first, first + size)
         self.given.append((keys, rows))
         if not_dates:
@@ -429,12 +441,15 @@ class _Counter:
 
     def first_given(self, key: str) -> int:
         """The row an account (or id) already seen was given at."""
-        for keys, rows in self.given:
-            try:
-                return rows[keys.index(key)]
-            except ValueError:
-                continue
-        raise KeyError(key)
+        entries, done = self.indexed
+        given = self.given
+        # The last entry indexed may have grown since (a chunk read row by row).
+        for position in range(max(entries - 1, 0), len(given)):
+            keys, rows = given[position]
+            start = done if position == entries - 1 else 0
+            self.first_rows.update(zip(keys[start:], rows[start:], strict=True))
+        self.indexed = (len(given), len(given[-1][0]))
+        return self.first_rows[key]
 
     def count(
         self,
