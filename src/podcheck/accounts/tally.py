@@ -174,15 +174,9 @@ class TooMuch(Exception):
 # which alone writes errors. The tally of 200,000 rows takes a sixth less CPU time so.
 CHUNK_ROWS = 512
 
-# One chunk's accepted rows, column by column: group keys, cents, row numbers, account
-# names (stripped) and renewal months ("" for none).
-_Accepted = tuple[
-    Sequence[tuple[str, str, str, str]],
-    Sequence[int | Fraction],
-    Sequence[int],
-    Sequence[str],
-    Iterable[str | Slashed],
-]
+# One chunk's accepted rows, each as (group key, cents, row number, account name stripped,
+# renewal month or "").
+_Accepted = Iterable[tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]]
 
 
 def tally(
@@ -283,7 +277,7 @@ class _Counter:
         if accepted is None:
             accepted = self.one_by_one(chunk, first)
         self.number += len(chunk)
-        self.count(*accepted)
+        self.count(accepted)
 
     def at_once(self, chunk: Sequence[Sequence[str]], first: int) -> _Accepted | None:
         """The chunk's rows, checked column by column; None unless every row is regular: as
@@ -326,7 +320,7 @@ class _Counter:
         self.given.append((keys, rows))
         if not_dates:
             self.unread.add("renewal date not a date", not_dates)
-        return self.group_keys(chunk), cents, rows, names, months
+        return zip(self.group_keys(chunk), cents, rows, names, months, strict=True)
 
     def group_keys(self, chunk: Sequence[Sequence[str]]) -> list[tuple[str, str, str, str]]:
         """(segment, pod, AE, CSM) of each row as the cells are written; AE "" without one."""
@@ -350,11 +344,8 @@ class _Counter:
         given_keys: list[str] = []
         given_rows: list[int] = []
         self.given.append((given_keys, given_rows))
-        keys: list[tuple[str, str, str, str]] = []
-        amounts: list[int | Fraction] = []
-        rows: list[int] = []
-        names: list[str] = []
-        due_months: list[str | Slashed] = []
+        accepted: list[tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]]
+        accepted = []
         for number, row in enumerate(chunk, first):
             if number >= last_row:
                 if number == last_row:
@@ -432,12 +423,9 @@ class _Counter:
                         shown_order.setdefault(shown, number)
                     if len(months) < _DATES_REMEMBERED:
                         months[due] = month
-            keys.append((row[i_seg], row[i_pod], row[i_ae] if i_ae is not None else "", row[i_csm]))
-            amounts.append(cents)
-            rows.append(number)
-            names.append(name)
-            due_months.append(month)
-        return keys, amounts, rows, names, due_months
+            group = (row[i_seg], row[i_pod], row[i_ae] if i_ae is not None else "", row[i_csm])
+            accepted.append((group, cents, number, name, month))
+        return accepted
 
     def first_given(self, key: str) -> int:
         """The row an account (or id) already seen was given at."""
@@ -451,18 +439,11 @@ class _Counter:
         self.indexed = (len(given), len(given[-1][0]))
         return self.first_rows[key]
 
-    def count(
-        self,
-        keys: Sequence[tuple[str, str, str, str]],
-        cents: Sequence[int | Fraction],
-        rows: Sequence[int],
-        names: Sequence[str],
-        months: Iterable[str | Slashed],
-    ) -> None:
+    def count(self, accepted: _Accepted) -> None:
         """Accepted rows into the counters: their groups, and their CSMs' renewals."""
         groups, group_of, due_by_csm = self.groups, self.groups.get, self.due_by_csm
         floor_cents, kept = self.floor_cents, self.kept
-        for key, amount, number, name, month in zip(keys, cents, rows, names, months, strict=True):
+        for key, amount, number, name, month in accepted:
             group = group_of(key)
             if group is None:
                 if len(groups) >= MAX_GROUPS:
