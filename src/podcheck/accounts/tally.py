@@ -174,9 +174,9 @@ class TooMuch(Exception):
 # which alone writes errors. The tally of 200,000 rows takes a sixth less CPU time so.
 CHUNK_ROWS = 512
 
-# One chunk's accepted rows, each as (group key, cents, row number, account name stripped,
-# renewal month or "").
-_Accepted = Iterable[tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]]
+# An accepted row: (group key, cents, row number, account name stripped, renewal month or "").
+_Row = tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]
+_Accepted = Iterable[_Row]
 
 
 def tally(
@@ -281,9 +281,9 @@ class _Counter:
 
     def at_once(self, chunk: Sequence[Sequence[str]], first: int) -> _Accepted | None:
         """The chunk's rows, checked column by column; None unless every row is regular: as
-        wide as the header, named, with an account (or id) not given before, an amount in
-        one plain form, and a renewal cell empty or a date already read. Nothing is counted
-        unless the chunk is accepted whole."""
+        wide as the header, named, with an account (or id) not given before, an amount, and a
+        renewal cell empty or a date already read. Nothing is counted unless the chunk is
+        accepted whole."""
         size = len(chunk)
         if first + size > self.last_row or min(map(len, chunk)) < self.width:
             return None
@@ -344,8 +344,7 @@ class _Counter:
         given_keys: list[str] = []
         given_rows: list[int] = []
         self.given.append((given_keys, given_rows))
-        accepted: list[tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]]
-        accepted = []
+        accepted: list[_Row] = []
         for number, row in enumerate(chunk, first):
             if number >= last_row:
                 if number == last_row:
