@@ -102,6 +102,7 @@ def test_chunks_checked_at_once_count_as_rows_checked_one_by_one(
     }
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tally, "CHUNK_ROWS", chunk)
+        patch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", chunk)
         patch.setattr(tally, "MAX_ROWS", max_rows)
         at_once = _counted(rows, columns, **options)
         patch.setattr(tally._Counter, "at_once", lambda self, chunk, first: None)
@@ -149,6 +150,7 @@ def test_a_chunk_with_any_irregular_row_counts_as_row_by_row(kind, renewal_neede
         rows[at + 4] = change(rows[at + 4], rows)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(tally, "CHUNK_ROWS", 4)
+            patch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 4)
             at_once = _counted(rows, FULL, renewal_needed=renewal_needed)
             patch.setattr(tally._Counter, "at_once", lambda self, chunk, first: None)
             one_by_one = _counted(rows, FULL, renewal_needed=renewal_needed)
@@ -157,6 +159,7 @@ def test_a_chunk_with_any_irregular_row_counts_as_row_by_row(kind, renewal_neede
 
 def test_rows_past_the_limit_count_as_row_by_row(monkeypatch):
     monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 4)
     monkeypatch.setattr(tally, "MAX_ROWS", 6)
     rows = [_regular(n) for n in range(14)]
     counted = _counted(rows, FULL)
@@ -177,6 +180,8 @@ def test_the_regular_chunks_of_a_clean_export_are_checked_at_once(monkeypatch):
         return found
 
     monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 4)
     monkeypatch.setattr(tally._Counter, "at_once", noted)
     rows = [
         [f"Customer {n}", f"{40_000 + n}.00", "mid-market", "p1", "CSM A", "AE", "2027-03-15"]
@@ -195,6 +200,7 @@ def test_the_regular_chunks_of_a_clean_export_are_checked_at_once(monkeypatch):
 def test_a_duplicate_names_the_row_the_account_was_first_given_at(monkeypatch, again_at):
     """In the chunk that gave it, or a chunk later."""
     monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 4)
     rows = [[f"Customer {n}", "45000", "mid", "p1", "CSM", "AE", "", f"id{n}"] for n in range(14)]
     rows.insert(again_at - 2, ["Again", "45000", "mid", "p1", "CSM", "AE", "", "id1"])
     counted = tally.tally("books.csv", rows, FULL, floor=30_000)
@@ -261,6 +267,7 @@ def test_any_other_column_is_left_to_the_cell_by_cell_reader(column):
 
 def test_a_cell_once_read_as_no_date_is_counted_unread_wherever_it_comes_again(monkeypatch):
     monkeypatch.setattr(tally, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 2)
     # The second chunk goes row by row after the first (see `_Counter.add`), the third at once.
     due = ["soon", "2027-03-15", "", "", "soon", "soon", "2027-03-15", ""]
     rows = [
@@ -276,6 +283,7 @@ def test_every_duplicate_names_its_first_row_as_the_export_goes_on(monkeypatch):
     """The first rows are looked up in an index made at the first duplicate and kept up to
     date: with rows given later in the same chunk, and in chunks after it."""
     monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 4)
     ids = ["id0", "id1", "id2", "id3", "id4", "id1", "id5", "id5"]
     ids += ["id6", "id7", "id8", "id9", "id8", "id10", "id11", "id12"]
     rows = [[f"Customer {n}", "45000", "mid", "p1", "CSM", "AE", "", i] for n, i in enumerate(ids)]
@@ -285,3 +293,22 @@ def test_every_duplicate_names_its_first_row_as_the_export_goes_on(monkeypatch):
         (9, "account id: duplicate 'id5' (first given at row 8)"),
         (14, "account id: duplicate 'id8' (first given at row 12)"),
     ]
+
+
+def test_chunks_going_row_by_row_hold_fewer_rows(monkeypatch):
+    """After a chunk that could not be checked at once, the next is read smaller."""
+    sizes: list[int] = []
+    one_by_one = tally._Counter.one_by_one
+
+    def noted(self, chunk, first):
+        sizes.append(len(chunk))
+        return one_by_one(self, chunk, first)
+
+    monkeypatch.setattr(tally, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tally, "ROW_BY_ROW_CHUNK_ROWS", 2)
+    monkeypatch.setattr(tally._Counter, "one_by_one", noted)
+    rows = [_regular(n) for n in range(10)]
+    rows[1] = [*rows[1][:6], "2027-03-15", rows[1][7]]  # a date not read yet: row by row
+    counted = tally.tally("books.csv", rows, FULL, floor=30_000)
+    assert sizes == [4, 2]  # then at once again: rows 8 to 11
+    assert next(iter(counted.groups.values()))[0] == 10

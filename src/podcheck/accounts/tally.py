@@ -173,6 +173,10 @@ class TooMuch(Exception):
 # is checked by passes over its columns that run in C; any other is checked row by row,
 # which alone writes errors. The tally of 200,000 rows takes a sixth less CPU time so.
 CHUNK_ROWS = 512
+# While chunks go row by row (see `_Counter.add`), fewer rows are held: 512 rows and what is
+# made of them outgrow the processor's cache, and an export irregular all through (unique
+# renewal timestamps) took 15% more CPU time than reading it a row at a time; 64, the same.
+ROW_BY_ROW_CHUNK_ROWS = 64
 
 # An accepted row: (group key, cents, row number, account name stripped, renewal month or "").
 _Row = tuple[tuple[str, str, str, str], int | Fraction, int, str, str | Slashed]
@@ -202,7 +206,8 @@ def tally(
     while True:
         chunk: list[Sequence[str]] = []
         try:
-            chunk.extend(islice(source, CHUNK_ROWS))  # keeps the rows read if the reader fails
+            # extend keeps the rows read if the reader fails
+            chunk.extend(islice(source, ROW_BY_ROW_CHUNK_ROWS if counter.skip else CHUNK_ROWS))
         except Exception:
             # The rows before a bad line count first, as they would one at a time: a limit
             # they reach is what the export is refused for.
