@@ -78,7 +78,7 @@ def _counted(rows: list[list[str]], columns: tally.Columns, **options: Any) -> A
         return type(exc).__name__, str(exc)
     return [
         list(value.items()) if isinstance(value, dict) else value
-        for value in found._replace(columns=None)
+        for value in found
     ]
 
 
