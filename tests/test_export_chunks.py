@@ -76,10 +76,7 @@ def _counted(rows: list[list[str]], columns: tally.Columns, **options: Any) -> A
         found = tally.tally("books.csv", rows, columns, floor=30_000, **options)
     except (tally.TooMuch, tally.DateOrderUnknown) as exc:
         return type(exc).__name__, str(exc)
-    return [
-        list(value.items()) if isinstance(value, dict) else value
-        for value in found
-    ]
+    return [list(value.items()) if isinstance(value, dict) else value for value in found]
 
 
 @settings(deadline=None)
