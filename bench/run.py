@@ -53,12 +53,19 @@ _MEASURE = (
 
 @dataclass(frozen=True)
 class Timing:
-    seconds: float  # wall, median
-    cpu: float  # user + system, median
+    """One tool's runs in a scenario: each round's figures, in round order."""
+
+    walls: tuple[float, ...]  # wall seconds
+    cpus: tuple[float, ...]  # user + system seconds
     peak_mb: float  # the largest of the runs
-    # Each round's figures, in round order, for ratios taken round by round.
-    walls: tuple[float, ...] = ()
-    cpus: tuple[float, ...] = ()
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
 
 
 @dataclass(frozen=True)
@@ -100,16 +107,7 @@ def measure_together(tools: dict[str, Tool], runs: int, env: dict[str, str]) -> 
             walls[name].append(wall)
             cpus[name].append(cpu)
             peaks[name].append(peak)
-    return {
-        name: Timing(
-            statistics.median(walls[name]),
-            statistics.median(cpus[name]),
-            max(peaks[name]),
-            tuple(walls[name]),
-            tuple(cpus[name]),
-        )
-        for name in tools
-    }
+    return {name: Timing(tuple(walls[name]), tuple(cpus[name]), max(peaks[name])) for name in tools}
 
 
 def typical_org(index: int = 0, *, go: bool = True) -> dict:
