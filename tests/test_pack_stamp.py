@@ -67,10 +67,21 @@ def test_without_an_export_the_stamp_names_none(tmp_path):
 
 def test_a_workbooks_digest_is_of_its_bytes(tmp_path):
     book = write_xlsx(tmp_path / "accounts.xlsx", book_rows())
-    counted = accounts.read_export(str(book), accounts.ExportOptions())
+    counted = accounts.read_export(str(book), accounts.ExportOptions(digest=True))
     assert counted.digest == _short(book.read_bytes())
-    csv_counted = accounts.read_export(str(BOOKS), accounts.ExportOptions())
+    csv_counted = accounts.read_export(str(BOOKS), accounts.ExportOptions(digest=True))
     assert csv_counted.digest == _short(BOOKS.read_bytes())
+
+
+def test_an_export_is_hashed_only_when_its_digest_is_asked_for(tmp_path):
+    """Only the pack shows the digest: evaluate and plan read the export without hashing it."""
+    book = write_xlsx(tmp_path / "accounts.xlsx", book_rows())
+    for path in (book, BOOKS):
+        unasked = accounts.read_export(str(path), accounts.ExportOptions())
+        asked = accounts.read_export(str(path), accounts.ExportOptions(digest=True))
+        assert unasked.digest is None
+        assert asked.digest == _short(path.read_bytes())
+        assert unasked._replace(digest=asked.digest) == asked
 
 
 def test_a_large_csvs_digest_is_of_every_byte_it_tallied(tmp_path):
@@ -82,7 +93,7 @@ def test_a_large_csvs_digest_is_of_every_byte_it_tallied(tmp_path):
     books.write_bytes(b"\xef\xbb\xbf" + lines[0] + body * (3 * accounts.DIGEST_CHUNK // len(body)))
     with books.open("ab") as more:
         more.write(b"\n\n\n")
-    counted = accounts.read_export(str(books), accounts.ExportOptions())
+    counted = accounts.read_export(str(books), accounts.ExportOptions(digest=True))
     assert counted.digest == _short(books.read_bytes())
 
 
@@ -110,7 +121,7 @@ def test_rows_added_after_the_tally_are_not_in_the_digest(tmp_path, monkeypatch)
             more.write(b"Late Co,001LATE,45000,mm,p1,Ann,Dana,2027-03-01\n")
 
     _changing_the_file_once_read(monkeypatch, append)
-    counted = accounts.read_export(str(books), accounts.ExportOptions())
+    counted = accounts.read_export(str(books), accounts.ExportOptions(digest=True))
     assert books.read_bytes() != judged
     assert counted.digest == _short(judged)
 
@@ -120,7 +131,7 @@ def test_a_workbook_renamed_over_the_path_is_not_stamped_for_the_one_judged(tmp_
     judged = book.read_bytes()
     other = write_xlsx(tmp_path / "other.xlsx", book_rows()[:5])
     _changing_the_file_once_read(monkeypatch, lambda: other.replace(book))
-    counted = accounts.read_export(str(book), accounts.ExportOptions())
+    counted = accounts.read_export(str(book), accounts.ExportOptions(digest=True))
     assert book.read_bytes() != judged
     assert counted.digest == _short(judged)
     assert counted.rows == len(book_rows())

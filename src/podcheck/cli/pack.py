@@ -34,7 +34,8 @@ def judge_for_pack(path: str, options: "RunOptions") -> Pack:
     from podcheck.review.scorecard import digest
     from podcheck.run.session import judge_file
 
-    session = start_session(options)
+    # The pack's stamp names the export by its digest.
+    session = start_session(options._replace(export_digest=True))
     try:
         judged = judge_file(path, session)
     except InputErrors as exc:

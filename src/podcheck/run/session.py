@@ -157,6 +157,8 @@ class RunOptions(NamedTuple):
     keep_accounts: bool = False
     # Plan "to reach go" for a no-go file: only where an output shows it.
     reach: bool = False
+    # Hash the account export: only the review pack's stamp shows its digest.
+    export_digest: bool = False
 
     def invocation(self) -> Invocation:
         """These options as the commands a report suggests repeat them, so that each says
@@ -222,6 +224,7 @@ def start(options: RunOptions) -> Session:
                 chosen.rules,
                 keep_accounts=options.keep_accounts,
                 date_order=options.date_order,
+                digest=options.export_digest,
             )
         except ValueError as exc:  # a bad --map
             raise UsageError(str(exc)) from None
@@ -468,9 +471,10 @@ def read_for_run(
     *,
     keep_accounts: bool = False,
     date_order: DateOrder | None = None,
+    digest: bool = False,
 ) -> tally.Tally:
     """The export named by --accounts, read with --map over the config's `accounts:` section
-    (and --date-order over its `date_order`).
+    (and --date-order over its `date_order`); with `digest`, its SHA-256 is taken too.
 
     ValueError for a bad --map; InputErrors when the export is refused.
     """
@@ -488,6 +492,7 @@ def read_for_run(
         renewal_needed=any(rule.metric in RENEWAL_METRICS for rule in rules),
         segment_names=(config.segments if config else None) or {},
         pod_names=(config.pods if config else None) or {},
+        digest=digest,
     )
     return export.read_export(path, options)
 
