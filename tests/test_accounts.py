@@ -419,6 +419,16 @@ def test_rebalancing_prefers_a_csm_in_the_same_pod_and_counts_what_cannot_move(t
     assert [(m.to_csm, m.to_pod) for m in plan.moves] == [("Small", "p1"), ("Other", "p2")]
     full = moves.propose_moves(tally, loaded_org().org, 3)
     assert full.unplaced > 0
+    # Only the move into p2 takes the account to another pod, and so to another AE.
+    assert [m.changes_pod for m in plan.moves] == [False, True]
+
+
+def test_a_move_changes_pods_only_between_two_pods_as_compared():
+    move = moves.Move("row 2", 40_000, "mm", "Big", "Pod 1", "Small", "pod-1")
+    assert not move.changes_pod  # one pod, written two ways
+    assert move._replace(to_pod="p2").changes_pod
+    assert not move._replace(from_pod="no pod").changes_pod  # into a pod from none
+    assert not move._replace(to_pod="no pod").changes_pod
 
 
 def test_rebalancing_needs_the_accounts_kept(tmp_path):

@@ -87,7 +87,13 @@ def test_the_commands_evaluate_suggests_carry_the_export():
     plan = invoke(*suggested(command))
     assert plan.exit_code == 1
     assert "nothing to change" not in plan.stdout
-    assert "move row 12 ($77,170) from Priya Shah (mm-north) to Lee Park (mm-west)" in plan.stdout
+    moved = next(line for line in plan.stdout.splitlines() if "move row 12" in line)
+    # Lee Park is in another pod: the account's AE hands it over too, the one who resists.
+    assert moved.strip() == (
+        "- move row 12 ($77,170) from Priya Shah (mm-north) to Lee Park (mm-west); it changes "
+        "pods: its AE hands it to mm-west's AE too, and the article warns the AE who built it "
+        "will resist"
+    )
 
 
 def test_for_the_rest_carries_the_selection_and_counts_what_that_plan_lists():

@@ -24,6 +24,12 @@ class Move(NamedTuple):
     to_csm: str
     to_pod: str
 
+    @property
+    def changes_pod(self) -> bool:
+        """Whether the account leaves one pod for another (not into or out of none)."""
+        ends = (self.from_pod, self.to_pod)
+        return _NO_POD not in ends and label_key(self.from_pod) != label_key(self.to_pod)
+
 
 class Hire(NamedTuple):
     """CSMs a pod needs for the accounts no CSM of its segment has room for."""

@@ -420,6 +420,17 @@ def _without(change: Change, codes: set[str]) -> Change:
     return replace(change, rules=kept, message=message)
 
 
+def _pod_change(move: Any) -> str:
+    """What a move into another pod asks beyond the CSM: in a pod, AE and CSM share the
+    book, so the account's AE hands it over too, and that AE is the one who objects."""
+    if not move.changes_pod:
+        return ""
+    return (
+        f"; it changes pods: its AE hands it to {move.to_pod}'s AE too, and the article warns "
+        "the AE who built it will resist"
+    )
+
+
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
     (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures,
@@ -443,7 +454,7 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
             move.to_csm,
             (rule,),
             f"move {move.account} ({format_money(move.arr)}) from {move.from_csm} "
-            f"({move.from_pod}) to {move.to_csm} ({move.to_pod})",
+            f"({move.from_pod}) to {move.to_csm} ({move.to_pod}){_pod_change(move)}",
         )
         for move in moves.moves
     ]
