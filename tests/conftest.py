@@ -68,6 +68,15 @@ def _share_bytecode_with_subprocesses() -> None:
 _share_bytecode_with_subprocesses()
 
 
+@pytest.fixture(autouse=True)
+def _at_the_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in the repository's root, wherever pytest was started: outputs name
+    files relative to where podcheck runs (annotations and SARIF from the repository's
+    root), and the tests name the examples from there. A test that needs another folder
+    changes to it itself."""
+    monkeypatch.chdir(ROOT)
+
+
 def _import_hypothesis_unrewritten() -> ModuleType:
     """Import hypothesis from its installed bytecode, not through pytest's assertion rewriter.
 

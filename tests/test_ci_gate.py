@@ -299,6 +299,8 @@ def test_diff_of_two_files(tmp_path):
         "fixed: POD101 acv-floor [error] mm ($20,000 → $50,000): ACV $50,000 meets" in back.stdout
     )
     assert "segment mm: verdict NO-GO → GO; ACV $20,000 → $50,000" in back.stdout
+    # The file's own line says the change with the arrow its segments use.
+    assert back.stdout.startswith(f"{base}: NO-GO → GO\n")
     warning_only = invoke("diff", str(base), str(base))
     assert warning_only.exit_code == 0 and "no change in results" in warning_only.stdout
     markdown = invoke("diff", str(base), str(head), "-f", "markdown").stdout

@@ -155,6 +155,10 @@ def test_init_writes_a_starter_that_validates_and_refuses_to_overwrite(tmp_path)
     assert "file exists; use --force" in again.stderr
     assert invoke("init", str(target), "--force").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.yaml"]
+    # A folder is no place for the starter either; the message speaks of a file, not a report.
+    folder = invoke("init", str(tmp_path))
+    assert folder.exit_code == 2
+    assert folder.stderr == f"{tmp_path}:1:1: error: is a directory; name a file to write to\n"
 
 
 def test_fresh_starter_is_no_go_until_its_policies_are_answered(tmp_path):

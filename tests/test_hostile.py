@@ -628,6 +628,11 @@ def test_fail_on_config_change(loosened):
     git(loosened, "checkout", "-q", "HEAD~1", "--", "podcheck.yaml")
     same = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
     assert same.exit_code == 0 and "notice" not in same.stderr
+    # Without a revision to compare with, the option would guard nothing: refused, not ignored.
+    needs = "podcheck: error: --fail-on-config-change needs --config-ref REF"
+    for command in (["evaluate", "org.yaml"], ["diff", "--base-ref", "HEAD~1", "org.yaml"]):
+        alone = invoke(*command, "--fail-on-config-change")
+        assert alone.exit_code == 2 and alone.stderr.startswith(needs)
 
 
 def test_no_config_at_the_ref_means_the_catalogue(loosened):
@@ -659,6 +664,15 @@ def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
     )
     assert done.returncode == 1, done.stderr
     assert b"POD101" in done.stdout
+    # A push has no base: fail-on-config-change then has nothing to compare, and the gate
+    # still judges the files by the working tree's config.
+    env.update(PODCHECK_CONFIG_REF="", PODCHECK_FAIL_ON_CONFIG_CHANGE="true")
+    env.pop("GITHUB_BASE_REF", None)
+    pushed = subprocess.run(
+        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
+    )
+    assert pushed.returncode == 0, pushed.stderr  # the loosened config waives POD101
+    assert b"--fail-on-config-change needs" not in pushed.stderr
 
 
 def test_base_version_errors_exit_2_under_their_ref_name(loosened):

@@ -70,6 +70,15 @@ def test_utf8_bom_is_accepted():
     assert source.parse(text, "org.yaml").data == {"version": 1}
 
 
+def test_an_export_named_as_the_org_file_is_pointed_at_accounts():
+    header = "Account,ARR,Segment,Pod,CSM\nAcme,40000,mm,p1,Dana\n"
+    expected = "expected a mapping at the top level, got a single value"
+    assert errors_of("books.csv", header) == [
+        f"books.csv:1:1: error: {expected}; an account export is read with --accounts EXPORT"
+    ]
+    assert errors_of("books.yaml", header) == [f"books.yaml:1:1: error: {expected}"]
+
+
 def test_control_character_is_an_error():
     errors = errors_of("org.yaml", "version: 1\norg: {name: \x07}\n")
     assert errors[0].startswith("org.yaml:2:")

@@ -330,6 +330,10 @@ def test_cli_stamps_the_pack_with_today_and_the_config(tmp_path):
     assert "2027-02-01 · podcheck" in checklist_page and "no config" in checklist_page
     bad = runner.invoke(app, ["report", str(REVIEW_FIXTURE), "--today", "tomorrow"])
     assert bad.exit_code == 2 and "--today expects a date" in bad.stderr
+    # Written as asked, but no such day: the message says so rather than how to write it.
+    no_day = runner.invoke(app, ["report", str(REVIEW_FIXTURE), "--today", "2026-02-30"])
+    assert no_day.exit_code == 2
+    assert no_day.stderr == "podcheck: error: --today: 2026-02-30 is not a day of the calendar\n"
 
 
 def test_exceptions_list_waivers_and_waived_items_are_never_ticked():
@@ -456,7 +460,11 @@ def test_shares_are_rounded_to_two_places_as_other_figures(share, written):
 
 
 @pytest.mark.slow
-def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
+@pytest.mark.parametrize(
+    ("asked", "named"),
+    [(["report"], "-o report.html"), (["checklist", "-f", "html"], "-o checklist.html")],
+)
+def test_html_is_never_dumped_into_a_terminal(tmp_path, asked, named):
     import os
     import pty
     import subprocess
@@ -464,7 +472,7 @@ def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
 
     leader, follower = pty.openpty()
     example = ROOT / "examples" / "northwind-pilot-go.yaml"
-    command = [sys.executable, "-m", "podcheck", "report", str(example)]
+    command = [sys.executable, "-m", "podcheck", *asked, str(example)]
     shown = b""
     try:
         done = subprocess.Popen(
@@ -483,7 +491,7 @@ def test_report_refuses_to_dump_html_into_a_terminal(tmp_path):
     finally:
         os.close(leader)
     assert done.returncode == 2
-    assert "-o report.html" in stderr and stderr.count("\n") == 1
+    assert named in stderr and stderr.count("\n") == 1
     assert b"<html" not in shown and list(tmp_path.iterdir()) == []
     # Piped, or with -o -, the page goes to standard output as asked.
     piped = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)

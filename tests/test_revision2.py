@@ -67,6 +67,11 @@ def test_pod202_enterprise_parity_follows_the_hiring_plan():
     found = result(run(data), "POD202", "mm")
     assert found.status == "fail"
     assert "over 1:1 in month 1" in found.message
+    # No CSMs today is said as "today", as a month of the plan is named.
+    data = org(**{"segments.0.tier": "enterprise", "segments.0.headcount.csm": 0})
+    data["segments"][0].pop("pods", None)
+    found = result(run(data), "POD202", "mm")
+    assert found.message == "no CSMs in an enterprise segment today: there is no one to pair with"
 
 
 def test_pod206_trailing_ratio_from_history():

@@ -1,10 +1,18 @@
 """`podcheck checklist`: the decision checklist for the review meeting."""
 
+import sys
 from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, color_wanted, config_notice, emit, terminal_width
+from podcheck.cli.common import (
+    check_outputs,
+    color_wanted,
+    config_notice,
+    emit,
+    terminal_width,
+    usage_error,
+)
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
@@ -47,6 +55,12 @@ def checklist_command(
     from podcheck.review import checklist as checklist_model
     from podcheck.run.session import RunOptions
 
+    if output_format is ChecklistFormat.html and output is None and sys.stdout.isatty():
+        # As `report`: a page of HTML is for a browser or a printer, not for a terminal.
+        usage_error(
+            "checklist --format html writes a page of HTML: name a file with -o, e.g. "
+            "-o checklist.html (-o - writes it to standard output)"
+        )
     output = None if output == STDOUT else output
     check_outputs([output], [file], accounts, config)
     options = RunOptions(

@@ -80,6 +80,16 @@ def load_settings(
         bad_input(exc)
 
 
+def check_config_change_option(fail_on_config_change: bool, config_ref: str | None) -> None:
+    """--fail-on-config-change compares with the config at --config-ref: without one it
+    would compare nothing, and a gate that looks guarded would not be."""
+    if fail_on_config_change and config_ref is None:
+        usage_error(
+            "--fail-on-config-change needs --config-ref REF, the revision whose config the "
+            "working tree's is compared with"
+        )
+
+
 def config_notice(config_path: Path | None, config_ref: str | None, github: bool) -> bool:
     """Say on stderr if the working tree's config differs from the one the gate uses;
     True when it does."""

@@ -8,6 +8,7 @@ import typer
 
 from podcheck.cli.common import (
     bad_input,
+    check_config_change_option,
     config_notice,
     exit_code,
     report_errors,
@@ -55,6 +56,7 @@ def diff_command(
     from podcheck.run import git
     from podcheck.run.session import RunOptions, file_report
 
+    check_config_change_option(fail_on_config_change, config_ref)
     session = start_session(
         RunOptions(
             config=config,

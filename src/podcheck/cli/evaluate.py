@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from podcheck.cli.common import (
+    check_config_change_option,
     check_outputs,
     color_wanted,
     config_notice,
@@ -147,6 +148,7 @@ def evaluate_command(
     from podcheck.run.batch import Job
     from podcheck.run.session import RunOptions
 
+    check_config_change_option(fail_on_config_change, config_ref)
     extras = parse_outputs(output_formats)
     if output == STDOUT:
         output = None

@@ -71,8 +71,8 @@ def enterprise_ae_csm_ratio(subject: Subject, params: Params) -> Measurement:
             details={"tier": segment.tier},
         )
     today = _ratio(subject)
-    if today.outcome is not None:
-        return today
+    if today.outcome is not None:  # no CSMs today: "today", where a month of the plan is named
+        return today._replace(details={**today.details, "month": 0})
     if subject.judged().marked:
         return today._replace(case="cohort_today")
     projected = ratios(segment, 12)

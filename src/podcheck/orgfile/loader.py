@@ -55,7 +55,10 @@ def _check_shape(document: Document) -> None:
     if not isinstance(data, dict):
         got = "a list" if isinstance(data, list) else "a single value"
         # Not an org file at all, perhaps a token file linked in: none of it is repeated.
-        raise InputErrors([document.error((), f"expected a mapping at the top level, got {got}")])
+        problem = f"expected a mapping at the top level, got {got}"
+        if document.path.lower().endswith((".csv", ".tsv")):  # an export named as an org file
+            problem += "; an account export is read with --accounts EXPORT"
+        raise InputErrors([document.error((), problem)])
     version = data.get("version")
     if "version" in data and (type(version) is not int or version not in SUPPORTED_VERSIONS):
         raise InputErrors([document.error(("version",), _version_problem(document, version))])

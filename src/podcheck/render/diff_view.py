@@ -84,7 +84,7 @@ def _segment_line(change: SegmentChange) -> str:
 def render_text(report: DiffReport) -> str:
     lines: list[str] = []
     for file in report.files:
-        lines.append(f"{file.path}: {_verdict(file.base_verdict)} -> {_verdict(file.head_verdict)}")
+        lines.append(f"{file.path}: {_verdict(file.base_verdict)} → {_verdict(file.head_verdict)}")
         if file.base_note:
             lines.append(f"  note: {file.base_note}")
         for segment in file.segments:

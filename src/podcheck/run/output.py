@@ -71,7 +71,7 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
     except OSError as exc:
         return f"cannot write file: {(exc.strerror or type(exc).__name__).lower()}"
     if mode is not None and stat.S_ISDIR(mode):
-        return "is a directory; name a file to write the report to"
+        return "is a directory; name a file to write to"
     for source in inputs:
         if source is None:
             continue

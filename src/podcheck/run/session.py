@@ -132,6 +132,10 @@ def today(value: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
+        digits = value.replace("-", "")
+        if len(value) == 10 and value[4::3] == "--" and digits.isascii() and digits.isdigit():
+            # Written as asked, but no such day (2026-02-30): say so, not how to write it.
+            raise UsageError(f"--today: {value} is not a day of the calendar") from None
         raise UsageError("--today expects a date written YYYY-MM-DD") from None
 
 
