@@ -184,3 +184,27 @@ def test_a_criterion_with_its_bar_as_a_placeholder_loads():
     text = RULE.replace("CRITERION", "ACV of at least {threshold}")
     (rule,) = catalogue.load_rule_file("rules/ok.yaml", text)
     assert rule.criterion_label == "ACV of at least $30K"
+
+
+def test_a_rules_summary_says_the_configured_bar_wherever_it_is_shown(tmp_path):
+    """The summary states the catalogue's bar ("fewer than 35"): beside a configured 25, the
+    rules table, `explain`, SARIF's rule descriptions and the terminal's "why" say both."""
+    import json
+
+    config = _config(tmp_path, "rules: {POD103: {threshold: 25}}\n")
+    said = "Each CSM carries fewer than 35 accounts (the catalogue's bar; the config sets 25)."
+    table = runner.invoke(app, ["rules", "--config", config])
+    assert table.exit_code == 0 and said in _words(table.stdout)
+    explained = runner.invoke(app, ["explain", "POD103", "--config", config])
+    assert explained.exit_code == 0 and f"  {said}\n" in explained.stdout
+    contoso = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    sarif = json.loads(_cli("evaluate", contoso, "-c", config, "-f", "sarif"))
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["POD103"]["shortDescription"]["text"] == said
+    assert rules["POD101"]["shortDescription"]["text"] == (
+        "Average contract value is high enough to pay for a dedicated pair."
+    )
+    assert f"why: {said}" in _words(_cli("evaluate", contoso, "-c", config))
+    # With the catalogue's bars, the summary reads as written.
+    plain = runner.invoke(app, ["explain", "POD103"]).stdout
+    assert "  Each CSM carries fewer than 35 accounts.\n" in plain

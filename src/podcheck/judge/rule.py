@@ -100,6 +100,15 @@ class Rule:
         return units.write(self.unit, self.threshold)
 
     @cached_property
+    def summary_in_force(self) -> str:
+        """The summary, which states the catalogue's bar, with the bar a config set in its
+        place: "fewer than 35" beside a bar of 25 would say two things."""
+        if self.threshold == self.default_threshold:
+            return self.summary
+        kept = self.summary.removesuffix(".")
+        return f"{kept} (the catalogue's bar; the config sets {self.threshold_text})."
+
+    @cached_property
     def criterion_label(self) -> str | None:
         """Its pilot criterion's label with the bar in force: the rule data write the bar as
         `{threshold}`, so a config that moves it moves the label too."""

@@ -50,7 +50,7 @@ def rules_table(rules: Sequence[Rule], width: int = 100) -> str:
     on the lines below, indented and wrapped, so that 80 columns hold it without cutting a word.
     """
     rows = [
-        (r.code, r.name, r.severity, ", ".join(r.scope), threshold_text(r), r.summary)
+        (r.code, r.name, r.severity, ", ".join(r.scope), threshold_text(r), r.summary_in_force)
         for r in rules
     ]
     headers = ("code", "name", "severity", "scope", "passes when", "what it checks")
@@ -107,7 +107,7 @@ def explain(rule: Rule, width: int = 88) -> str:
     lines = [
         f"{rule.code} {rule.name}",
         "",
-        f"  {rule.summary}",
+        f"  {rule.summary_in_force}",
         "",
         f"  severity:    {rule.severity}",
         f"  scope:       {', '.join(rule.scope)}",

@@ -28,7 +28,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
+        "shortDescription": {"text": rule.summary_in_force},
         "fullDescription": {"text": rule.rationale},
         "help": {
             "text": f"Passes when: {threshold_text(rule)}. {rule.rationale} Source: {rule.source}.",

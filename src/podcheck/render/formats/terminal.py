@@ -273,8 +273,5 @@ def _failure(console: Console, result: Result, rule: Rule) -> None:
     evidence.append(" · needed ", style="dim")
     evidence.append(expectation(rule.compare, rule.unit, result.threshold))
     _indented(console, evidence, 6)
-    why = f"why: {rule.summary}"
-    if rule.threshold != rule.default_threshold:
-        # The summary states the catalogue's bar; say that this run's bar is another.
-        why += f" (the catalogue's bar; the config sets {write(rule.unit, rule.threshold)})"
+    why = f"why: {rule.summary_in_force}"
     _indented(console, Text(why, style="dim"), 6)
