@@ -187,6 +187,12 @@ def test_enterprise_at_1_2_gets_a_recommended_one_to_one(tmp_path: Path) -> None
     _, required_only, _ = _written(ENTERPRISE_AT_1_2, tmp_path)
     assert required_only == ENTERPRISE_AT_1_2
     assert found["recommended"][0]["rules"] == ["POD202"]
+    # Without --write there is nothing for it to add to: refused, not ignored.
+    alone = CliRunner().invoke(app, ["plan", str(tmp_path / "org.yaml"), "--include-recommended"])
+    assert alone.exit_code == 2
+    assert alone.stderr == (
+        "podcheck: error: --include-recommended needs --write FILE: it adds to what is written\n"
+    )
 
 
 def test_recommended_are_required_under_fail_on_warning() -> None:

@@ -116,6 +116,8 @@ def plan_command(
 
     if write is not None and len(files) != 1:
         usage_error("--write takes one input file")
+    if include_recommended and write is None:  # it says what --write writes, nothing else
+        usage_error("--include-recommended needs --write FILE: it adds to what is written")
     if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
     output = None if output == STDOUT else output
