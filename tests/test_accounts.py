@@ -113,6 +113,19 @@ def export(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return write_csv(tmp_path / "accounts.csv", book_rows(), **VARIANTS[request.param])
 
 
+def test_an_invisible_character_does_not_split_a_csm_in_two(tmp_path):
+    """`Dana\u200bDiaz` on half of Dana Diaz's rows would make two CSMs of 20 accounts each,
+    both under the bar: the zero-width space is a space, the joiners and BOM nothing."""
+    rows = book_rows()
+    variants = ["Dana\u200bDiaz", "\ufeffDana Diaz", "Dana\u2060 Diaz", "Dana Diaz\u200b"]
+    dana = [row for row in rows if row[6] == "Dana Diaz"]
+    for index, row in enumerate(dana[::2]):
+        row[6] = variants[index % len(variants)]
+    load = result(judge(write_csv(tmp_path / "accounts.csv", rows)), "POD701", "mm")
+    assert (load.status, load.actual) == ("fail", 40)
+    assert load.message.startswith("Dana Diaz carries 40 accounts")
+
+
 def test_every_format_finds_the_overloaded_csm_by_name(export):
     report = judge(export)
     assert report.errors == ()

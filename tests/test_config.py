@@ -83,6 +83,22 @@ def test_bad_config_is_a_located_input_error(tmp_path, text, error):
     assert any(str(e).endswith(error) or error in str(e) for e in caught.value.errors), caught.value
 
 
+def test_a_long_unknown_code_is_not_compared_with_every_code(tmp_path, monkeypatch):
+    """Comparing costs the product of the lengths: a 4 MB code took minutes and 1.5 GB. No
+    code is near one that long, so none is compared and none suggested."""
+    compared: list[str] = []
+    edits = config._edits
+    monkeypatch.setattr(config, "_edits", lambda a, b: compared.append(a) or edits(a, b))
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, f"rules:\n  POD{'1' * 100_000}: {{enabled: false}}\n")
+    (error,) = caught.value.errors
+    assert error.message.startswith("unknown rule 'POD1111") and "did you mean" not in str(error)
+    assert len(str(error)) < 200 and compared == []
+    with pytest.raises(InputErrors, match="did you mean 'POD103'"):
+        rules_from(tmp_path, "rules:\n  POD013: {threshold: 30}\n")
+    assert compared  # a short one still is
+
+
 def test_org_file_cannot_carry_thresholds():
     data = org()
     data["rules"] = {"POD101": {"threshold": 1}}

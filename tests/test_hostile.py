@@ -46,15 +46,17 @@ HOSTILE = {
     "azure-command": "x ##vso[task.complete result=Succeeded]done ##VSO[task.setvariable]y",
     "bidi": "\u202eog-on\u202c \u2066x\u2069",
     "line-separators": "a\u2028::error::b\u2029c",
+    "unicode-blank-command": "\u00a0::error::forged \u3000::stop-commands::t",
     "non-characters": "a\ufffeb\uffff",
+    "invisible": "Priya\u200bShah\u2060 \ufeffx",
     "vertical-tab": "a\x0bb\x0cc",
     "rich-markup": "[bold green]GO[/bold green] [link=http://x]y[/link]",
     "xml": "<![CDATA[x]]> </testcase> &amp; <error/>",
 }
 # Characters no output may carry from an input (newline and tab are the formats' own).
 UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\u2028\u2029\ufffe\uffff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\u2028\u2029\ufeff\ufffe\uffff]"
 )
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 GITHUB_LINE = re.compile(r"::(error|warning|notice) [^\n]*?::[^\n]*")
@@ -239,6 +241,10 @@ def test_hostile_file_names_are_inert(tmp_path, monkeypatch):
         "c ##[add-mask]x.yaml",
         "d\u202e.yaml",
         "::warning::f.yaml",
+        # The runner trims every Unicode blank before it looks for `::`.
+        "\u00a0::error title=forged::g.yaml",
+        "\u3000::stop-commands::h.yaml",
+        "\u205f\u2003::add-mask::i.yaml",
     ]
     for name in names:
         (tmp_path / name).write_text(yaml.safe_dump(org(**{"segments.0.acv": 20000})))

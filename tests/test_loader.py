@@ -58,6 +58,16 @@ def test_accepted_forms_have_exact_values():
     assert isinstance(mid.hiring_plan, HiringTotals)
 
 
+def test_digits_of_other_scripts_are_not_read_as_numbers():
+    """`"$৪৪K"` is Bengali 44, which reads as 88 to a reviewer: only 0-9 make a number."""
+    base = (FIXTURES / "positive" / "forms.yaml").read_text()
+    for written, field in (('"$৪৪K"', "acv"), ('"১,১১২"', "accounts")):
+        text = re.sub(rf"(?m)^(    {field}: ).*$", rf"\g<1>{written}", base, count=1)
+        assert text != base
+        (error,) = errors_of("f.yaml", text)
+        assert f"{field}: expected" in error and written.strip('"') in error
+
+
 def test_not_utf8_points_at_the_byte():
     raw = b"version: 1\norg:\n  name: caf\xe9\n"
     with pytest.raises(InputErrors) as caught:

@@ -305,3 +305,17 @@ def test_a_part_with_more_element_names_than_any_workbook_is_refused(tmp_path, p
     assert refused(path) == (
         f"{path}:1:1: error: workbook's {part} uses more than 1,000 element names"
     )
+
+
+def test_a_reference_past_the_last_column_is_refused_in_bounded_time(tmp_path):
+    """A column's number grows with each letter of its reference: 250,000 letters would cost
+    minutes. No worksheet has a column past XFD, three letters."""
+    long = inline("A" * 250_000 + "2", "x")
+    path = book(tmp_path / "refs.xlsx", sheet_xml=sheet(ROW + long * 40))
+    message = refused(path)
+    assert message.endswith("error: worksheet cell reference past the last column (XFD)")
+    assert "AAAA" not in message
+    # The last column itself is read, and a cell there is past any export's header.
+    last = book(tmp_path / "xfd.xlsx", sheet_xml=sheet(ROW + inline("XFD2", "x")))
+    assert accounts.read_export(str(last), accounts.ExportOptions()).rows == 1
+    assert workbook._column("XFD1") == 16_383 and workbook._column("AB12") == 27

@@ -129,3 +129,24 @@ def test_a_hostile_org_name_is_text_never_a_formula(start, tmp_path):
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/"):
                     assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+
+
+def test_text_a_spreadsheet_would_read_as_a_control_character_is_written_as_typed(tmp_path):
+    """A spreadsheet reads `_x001B_` in a cell as ESC (OOXML's escape): an org name written
+    that way must come back as those seven characters, not as the control character."""
+    import re
+    import zipfile
+
+    data = yaml.safe_load(CONTOSO.read_text())
+    data["org"]["name"] = "_x001B_[31mRed_x000D_::error::x _X0041_ _x12_"
+    source = tmp_path / "escapes.yaml"
+    source.write_text(yaml.safe_dump(data, sort_keys=False))
+    target = tmp_path / "evaluate.xlsx"
+    _run("evaluate", str(source), "-f", "xlsx", "-o", str(target))
+    with zipfile.ZipFile(target) as archive:
+        xml = b"".join(
+            archive.read(name) for name in archive.namelist() if name.startswith("xl/")
+        ).decode()
+    # Every `_xHHHH_` left in the parts is an escaped underscore followed by the text typed.
+    assert "_x005F_x001B_[31mRed_x005F_x000D_::error::x _x005F_X0041_ _x12_" in xml
+    assert not [m for m in re.findall(r"_[xX][0-9A-Fa-f]{4}_", xml) if m != "_x005F_"]

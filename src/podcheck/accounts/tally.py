@@ -133,8 +133,16 @@ class RowErrors:
         return tuple(self.found)
 
 
+# Invisible characters no name needs: a zero-width space is a space, the word joiners and
+# the byte-order mark are nothing. `Priya\u200bShah` must not be a second CSM beside
+# `Priya Shah`, taking half her accounts out of her load.
+_INVISIBLE = {0x200B: " ", **dict.fromkeys(range(0x2060, 0x2065)), 0xFEFF: None}
+
+
 def person(cell: str) -> str:
     """An owner cell as a name; "" when it names nobody."""
+    if not cell.isascii():
+        cell = cell.translate(_INVISIBLE)
     name = cell.strip()
     return "" if name.lower() in NOBODY else name
 

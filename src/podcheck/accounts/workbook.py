@@ -67,14 +67,20 @@ def _new_name(names: dict[str, str], name: str, what: str) -> str:
     return found
 
 
+# A worksheet's last column is XFD: no reference has more letters.
+_MOST_LETTERS = 3
+
+
 def _column(ref: str) -> int:
-    """0-based column of a cell reference such as `AB12`."""
+    """0-based column of a cell reference such as `AB12`; WorkbookError past column XFD."""
     if ref[1:2].isdigit() and "A" <= ref[0] <= "Z":  # most exports fit in columns A to Z
         return ord(ref[0]) - 65
     index = 0
-    for char in ref:
+    for position, char in enumerate(ref):
         if not "A" <= char <= "Z":
             break
+        if position == _MOST_LETTERS:  # checked before the number grows with every letter
+            raise WorkbookError("worksheet cell reference past the last column (XFD)")
         index = index * 26 + ord(char) - 64
     return index - 1
 

@@ -3,8 +3,10 @@
 Org files, configs and file names come from the person being gated, and every output may
 end up in a terminal or a CI log. One table says which characters are never written as
 they are: C0 and C1 controls (ESC, NUL, CR...), DEL, bidirectional overrides and
-isolates, line and paragraph separators, the non-characters U+FFFE/U+FFFF and lone
-surrogates (undecodable file-name bytes). `escape` writes them as visible escapes
+isolates, line and paragraph separators, the invisible zero-width space, word joiner and
+byte-order mark (which make `Priya\\u200bShah` look like `Priya Shah`), the non-characters
+U+FFFE/U+FFFF and lone surrogates (undecodable file-name bytes). The zero-width joiner and
+non-joiner stay: scripts and emoji need them. `escape` writes them as visible escapes
 (`\\x1b`, `\\u202e`); each format calls it and adds its own escaping on top.
 
 CI runners also obey workflow commands: GitHub's runner acts on `::name` at the start
@@ -19,15 +21,17 @@ from collections.abc import Iterable
 
 # Tab and newline are kept only where a format allows them (`keep`).
 _UNSAFE_CLASS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\u2028\u2029\ud800-\udfff\ufffe\uffff"
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
 )
 _UNSAFE = {
     "": re.compile(f"[\t\n{_UNSAFE_CLASS}]"),
     "\n": re.compile(f"[\t{_UNSAFE_CLASS}]"),
     "\n\t": re.compile(f"[{_UNSAFE_CLASS}]"),
 }
-_LINE_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*):(?=:)", re.MULTILINE)
+# The runner trims every Unicode blank (.NET's TrimStart: no-break and em spaces, U+3000...)
+# before it looks for `::`: any of them, or colour codes, may stand in front.
+_LINE_COMMAND = re.compile(r"^((?:[^\S\n]|\x1b\[[0-9;]*m)*):(?=:)", re.MULTILINE)
 # `##[` (GitHub) and `##vso[` (Azure Pipelines, case-insensitive) act anywhere in a line.
 _ANYWHERE_COMMAND = re.compile(r"##((?:vso)?)\[", re.IGNORECASE)
 
@@ -64,7 +68,7 @@ def unsafe(text: str, keep: str = "") -> bool:
 def ci_safe(text: str) -> str:
     """A finished text in which no line can be read as a workflow command.
 
-    `::` at the start of a line (after blanks or colour codes) becomes `: :`; `##[` and
+    `::` at the start of a line (after blanks of any kind or colour codes) becomes `: :`; `##[` and
     `##vso[` anywhere become `## [` and `## vso[`.
     """
     if "##" in text:

@@ -17,14 +17,16 @@ _MAX_AMOUNT_CHARS = 40
 # No contract or book is worth a trillion dollars; larger figures are typing mistakes.
 MAX_MONEY = 10**12
 
-# Commas must group thousands: "1,5M" (a decimal comma) must not read as 15M.
+# Commas must group thousands: "1,5M" (a decimal comma) must not read as 15M. Digits are
+# ASCII only ([0-9], not \d): "৪৪" (Bengali 44, which looks like 88) is no amount to read.
 _MONEY = re.compile(
-    r"\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.(?P<frac>\d+))?(?P<suffix>[kKmM])?"
+    r"\$?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.(?P<frac>[0-9]+))?"
+    r"(?P<suffix>[kKmM])?"
 )
 # A count written with separators, as CRM exports print them: "1,234", never "1,23,4".
-COUNT_PATTERN = r"^\d{1,3}(,\d{3})+$"
+COUNT_PATTERN = r"^[0-9]{1,3}(,[0-9]{3})+$"
 _COUNT = re.compile(COUNT_PATTERN)
-_PCT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s?%")
+_PCT = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s?%")
 _SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
 
 

@@ -171,6 +171,8 @@ def apply_config(
 
 
 def _suggest(code: str, codes: Iterable[str]) -> str:
+    if len(code) > _LONGEST_TYPO:  # no code is near it, and comparing costs its length squared
+        return ""
     wanted, known = code.upper(), list(codes)
     # A code's typo is a digit swapped or mistyped: POD013 is POD103, which difflib ranks
     # below POD801; for a code, the fewest edits (a swap counting one) wins.
@@ -183,6 +185,8 @@ def _suggest(code: str, codes: Iterable[str]) -> str:
 
 
 _CODE = re.compile(r"POD\d+")
+# Codes are six characters (POD103); a name this long is no typo of one.
+_LONGEST_TYPO = 16
 
 
 def _edits(left: str, right: str) -> int:

@@ -272,6 +272,13 @@ def _put(cell: Any, value: Any, number_format: str | None) -> None:
         cell.quotePrefix = True  # and a spreadsheet shows it as typed, never evaluates it
 
 
+# A spreadsheet reads `_x001B_` in a cell as the character U+001B: OOXML's way to hold what
+# XML cannot. Text that happens to read so has its underscore written `_x005F_` (an escaped
+# underscore), so that the cell shows it as typed and no control character comes back.
+_OOXML_ESCAPE = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+
+
 def _cell_text(text: str) -> str:
-    """Text a workbook can hold: control characters (which XML refuses) escaped visibly."""
-    return inert.escape(text)[:32_000]
+    """Text a workbook can hold: control characters (which XML refuses) escaped visibly, and
+    nothing a spreadsheet would read back as one."""
+    return _OOXML_ESCAPE.sub("_x005F_", inert.escape(text))[:32_000]
