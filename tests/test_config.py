@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOGUE, org, result, run
-from podcheck.core.errors import InputErrors
+from podcheck.core.errors import MAX_ERRORS_PER_FILE, InputErrors
 from podcheck.judge import catalogue
 from podcheck.run import config
 
@@ -97,6 +97,13 @@ def test_a_long_unknown_code_is_not_compared_with_every_code(tmp_path, monkeypat
     with pytest.raises(InputErrors, match="did you mean 'POD103'"):
         rules_from(tmp_path, "rules:\n  POD013: {threshold: 30}\n")
     assert compared  # a short one still is
+    # Nor are the codes past the errors a run shows: 2,000 unknown codes, 50 compared.
+    compared.clear()
+    many = "".join(f"  POD{index:06d}: {{}}\n" for index in range(2_000))
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, "rules:\n" + many)
+    assert len(set(compared)) == MAX_ERRORS_PER_FILE
+    assert str(caught.value.errors[-1]).endswith("... and 1950 more errors")
 
 
 def test_org_file_cannot_carry_thresholds():

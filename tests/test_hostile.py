@@ -233,6 +233,19 @@ def test_report_and_projection_are_inert(hostile):
     assert_inert(projection.stdout)
 
 
+def test_usage_errors_quoting_hostile_arguments_are_inert(tmp_path, monkeypatch):
+    """click's usage errors quote the arguments as given: a file name from the pull request."""
+    monkeypatch.chdir(tmp_path)
+    named = "z##[error]PWN##vso[task.setvariable variable=gate]pass.yaml"
+    extra = invoke("checklist", "a.yaml", named)
+    assert extra.exit_code == 2 and "unexpected extra argument" in extra.stderr
+    option = invoke("evaluate", "--##[error]x.yaml")
+    assert option.exit_code == 2 and "no such option" in option.stderr
+    for outcome in (extra, option):
+        assert_inert(outcome.stderr)
+        assert len(outcome.stderr.splitlines()) == 1
+
+
 def test_hostile_file_names_are_inert(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     names = [

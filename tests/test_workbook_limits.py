@@ -319,3 +319,18 @@ def test_a_reference_past_the_last_column_is_refused_in_bounded_time(tmp_path):
     last = book(tmp_path / "xfd.xlsx", sheet_xml=sheet(ROW + inline("XFD2", "x")))
     assert accounts.read_export(str(last), accounts.ExportOptions()).rows == 1
     assert workbook._column("XFD1") == 16_383 and workbook._column("AB12") == 27
+
+
+def test_a_lowercase_reference_is_read_and_one_without_a_column_refused(tmp_path):
+    """A cell whose reference names no column was dropped unseen, and its row's account with
+    it: some writers put `d37` for `D37`, which is read; `37D` names no column."""
+    lower = "".join(inline(f"{c}2", v) for c, v in zip("abcdef", VALUES, strict=True))
+    read = accounts.read_export(
+        str(book(tmp_path / "lower.xlsx", sheet_xml=sheet(lower))), accounts.ExportOptions()
+    )
+    assert read.rows == 1 and sum(group[0] for group in read.groups.values()) == 1
+    digits_first = "".join(inline(f"2{c}", v) for c, v in zip("ABCDEF", VALUES, strict=True))
+    path = book(tmp_path / "digits.xlsx", sheet_xml=sheet(digits_first))
+    assert refused(path).endswith(
+        "error: worksheet cell reference without a column letter; refused"
+    )

@@ -12,6 +12,7 @@ formula (starting with = + - @) prefixed with an apostrophe.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import islice, repeat
@@ -133,17 +134,45 @@ class RowErrors:
         return tuple(self.found)
 
 
-# Invisible characters no name needs: a zero-width space is a space, the word joiners and
-# the byte-order mark are nothing. `Priya\u200bShah` must not be a second CSM beside
-# `Priya Shah`, taking half her accounts out of her load.
-_INVISIBLE = {0x200B: " ", **dict.fromkeys(range(0x2060, 0x2065)), 0xFEFF: None}
+# What prints as nothing beyond format characters: Hangul and Khmer fillers, the blank
+# Braille pattern, the combining grapheme joiner and variation selectors.
+_UNSEEN_MARKS = frozenset(
+    [
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    ]
+)
+
+
+def _as_seen(char: str) -> str:
+    """A character of a name as it separates words: a blank or an invisible break (a
+    zero-width space or joiner, which a CRM shows between two words) is a space; a soft
+    hyphen, a control or a filler is nothing."""
+    if char.isspace():
+        return " "
+    kind = unicodedata.category(char)
+    if kind == "Cf":
+        return "" if char == "\xad" else " "
+    return "" if kind == "Cc" or ord(char) in _UNSEEN_MARKS else char
 
 
 def person(cell: str) -> str:
-    """An owner cell as a name; "" when it names nobody."""
-    if not cell.isascii():
-        cell = cell.translate(_INVISIBLE)
-    name = cell.strip()
+    """An owner cell as a name, the way a reader sees it; "" when it names nobody.
+
+    One person is one name however the cell spells its blanks: runs of spaces, no-break and
+    other Unicode spaces and invisible breaks (zero-width spaces and joiners) are one space,
+    compatibility forms are composed (NFKC), and what prints as nothing within a word (soft
+    hyphens, fillers, variation selectors) is dropped. `Priya\u200cShah` or `Priya  Shah` on
+    half of Priya Shah's rows must not make a second CSM, taking half her accounts out of
+    her load. (A look-alike letter from another script still makes another name.)
+    """
+    if cell.isascii():
+        name = " ".join(cell.split())
+    else:
+        composed = unicodedata.normalize("NFKC", cell)
+        name = " ".join("".join(map(_as_seen, composed)).split())
     return "" if name.lower() in NOBODY else name
 
 

@@ -72,16 +72,20 @@ _MOST_LETTERS = 3
 
 
 def _column(ref: str) -> int:
-    """0-based column of a cell reference such as `AB12`; WorkbookError past column XFD."""
+    """0-based column of a cell reference such as `AB12` (or `ab12`, as some writers put
+    it); WorkbookError past column XFD, or for a reference with no column: its cell would
+    be dropped unseen, and with it a row's account."""
     if ref[1:2].isdigit() and "A" <= ref[0] <= "Z":  # most exports fit in columns A to Z
         return ord(ref[0]) - 65
     index = 0
-    for position, char in enumerate(ref):
+    for position, char in enumerate(ref.upper()):
         if not "A" <= char <= "Z":
             break
         if position == _MOST_LETTERS:  # checked before the number grows with every letter
             raise WorkbookError("worksheet cell reference past the last column (XFD)")
         index = index * 26 + ord(char) - 64
+    if index == 0:
+        raise WorkbookError("worksheet cell reference without a column letter; refused")
     return index - 1
 
 
@@ -376,7 +380,8 @@ class _SheetReader:
             ref = attrs.get("r")
             if ref:
                 # Most references are A1 to Z9999...: the column is its letter's.
-                column = _LETTERS.get(ref[0], -1) if ref[1:2].isdigit() else _column(ref)
+                found = _LETTERS.get(ref[0]) if ref[1:2].isdigit() else None
+                column = _column(ref) if found is None else found
             else:
                 column = len(self.row)
             self.cell = (column, attrs.get("t", "n"), attrs.get("s"))

@@ -18,6 +18,7 @@ from typing import Any
 import click
 from typer.core import TyperGroup
 
+from podcheck.core import inert
 from podcheck.core.errors import one_line
 
 EXIT_INPUT_ERROR = 2
@@ -36,12 +37,16 @@ def usage_line(error: click.UsageError) -> str:
     message = one_line(error.format_message().strip()).rstrip(".")
     message = message[:1].lower() + message[1:]
     command = error.ctx.command_path if error.ctx is not None else "podcheck"
-    return f"podcheck: error: {message}; see '{one_line(command)} --help'"
+    # The message quotes the arguments as given: file names from the pull request, which may
+    # carry a CI log command (`##[error]`).
+    return inert.ci_safe(f"podcheck: error: {message}; see '{one_line(command)} --help'")
 
 
 def internal_line(exc: BaseException) -> str:
     detail = one_line(f"{type(exc).__name__}: {exc}")
-    return f"podcheck: internal error: {detail} (run again with --debug for the traceback)"
+    return inert.ci_safe(
+        f"podcheck: internal error: {detail} (run again with --debug for the traceback)"
+    )
 
 
 class OneLineGroup(TyperGroup):
@@ -69,7 +74,7 @@ class OneLineGroup(TyperGroup):
             sys.stderr.write("podcheck: interrupted\n")
             sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as exc:
-            sys.stderr.write(f"podcheck: error: {one_line(exc.format_message())}\n")
+            sys.stderr.write(inert.ci_safe(f"podcheck: error: {one_line(exc.format_message())}\n"))
             sys.exit(exc.exit_code)
         # Without standalone mode click returns the code of an Exit and a command's result.
         sys.exit(outcome if isinstance(outcome, int) else 0)
