@@ -164,7 +164,7 @@ def person(cell: str) -> str:
     One person is one name however the cell spells its blanks: runs of spaces, no-break and
     other Unicode spaces and invisible breaks (zero-width spaces and joiners) are one space,
     compatibility forms are composed (NFKC), and what prints as nothing within a word (soft
-    hyphens, fillers, variation selectors) is dropped. `Priya\u200cShah` or `Priya  Shah` on
+    hyphens, fillers, variation selectors) is dropped. `Priya\\u200cShah` or `Priya  Shah` on
     half of Priya Shah's rows must not make a second CSM, taking half her accounts out of
     her load. (A look-alike letter from another script still makes another name.)
     """
