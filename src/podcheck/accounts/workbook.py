@@ -74,9 +74,8 @@ _MOST_LETTERS = 3
 def _column(ref: str) -> int:
     """0-based column of a cell reference such as `AB12` (or `ab12`, as some writers put
     it); WorkbookError past column XFD, or for a reference with no column: its cell would
-    be dropped unseen, and with it a row's account."""
-    if ref[1:2].isdigit() and "A" <= ref[0] <= "Z":  # most exports fit in columns A to Z
-        return ord(ref[0]) - 65
+    be dropped unseen, and with it a row's account. (The sheet reader takes `A1` to `Z9...`
+    from `_LETTERS` before it calls this.)"""
     index = 0
     for position, char in enumerate(ref.upper()):
         if not "A" <= char <= "Z":

@@ -171,12 +171,11 @@ def apply_config(
 
 
 def _suggest(code: str, codes: Iterable[str], found: Sequence[object] = ()) -> str:
-    """ "; did you mean 'POD103'?" for an unknown `code`, or "". `found` are the errors so far:
-    past the ones a run shows, none is worked out (a config of 180,000 unknown codes took
-    minutes)."""
-    if len(found) >= MAX_ERRORS_PER_FILE:
-        return ""
-    if len(code) > _LONGEST_TYPO:  # no code is near it, and comparing costs its length squared
+    """The "did you mean" that ends an unknown `code`'s error, or "". `found` are the errors
+    so far: none is worked out past the ones a run shows (180,000 unknown codes took
+    minutes), nor for a code too long to be a typo of one (comparing costs the product of
+    the lengths)."""
+    if len(found) >= MAX_ERRORS_PER_FILE or len(code) > _LONGEST_TYPO:
         return ""
     wanted, known = code.upper(), list(codes)
     # A code's typo is a digit swapped or mistyped: POD013 is POD103, which difflib ranks
