@@ -322,6 +322,20 @@ def test_defer_moves_ae_hires_later_and_past_month_12() -> None:
     assert "{month: 13, ae:" in revised or "month: 13" in revised
 
 
+def test_a_deferral_names_only_the_rules_that_fail() -> None:
+    # 6 AEs and 7 CSMs, hiring 3 and 1: the pace fails (POD203); the peak ratio of 1.125:1
+    # passes POD204's 1.2:1 and must not be named beside its figure as if broken.
+    text = org(
+        "  - id: ent\n    tier: enterprise\n    model: pod\n    acv: 80000\n    accounts: 140\n"
+        "    headcount: {ae: 6, csm: 7}\n    hiring_plan: {ae: 3, csm: 1}\n    pod_count: 6\n"
+    )
+    plan = make_plan(load_org("defer.yaml", text), CATALOGUE, strategy="defer")
+    (change,) = [c for c in plan.numeric if c.kind == "defer-ae"]
+    assert change.rules == ("POD203",)
+    assert "POD203: 3 AE to 1 CSM hires" in change.message
+    assert "POD204" not in change.message
+
+
 def test_rebalance_moves_accounts_to_pods_with_room() -> None:
     plan, _, _, _ = _plan_for(HELD_OUT["pods-with-room"], "rebalance")
     (change,) = plan.numeric

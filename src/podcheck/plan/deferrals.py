@@ -37,15 +37,17 @@ def defer_hires(work: SegmentWork) -> None:
         kept = 0  # the rest falls back to hiring CSMs
     if kept == plan.ae:
         return
+    # Only the rules that fail: a passing one named beside its figure reads as broken.
+    failing = work.fixed(segment, codes)
     work.set(replace(segment, hiring_plan=replace(plan, ae=kept)))
     moved = plan.ae - kept
     work.changes.append(
         Change(
             "defer-ae", segment.id, None, None, moved, f"{work.where}.hiring_plan.ae",
-            plan.ae, kept, work.fixed(segment, codes) if trial(kept) else codes,
+            plan.ae, kept, failing,
             f"defer {moved} AE hire{'s' if moved != 1 else ''} past month 12: "
             f"{plan.ae} → {kept} in the next 12 months "
-            f"({work.ratio_words(segment, work.segment, codes)})",
+            f"({work.ratio_words(segment, work.segment, failing)})",
         )
     )  # fmt: skip
 
