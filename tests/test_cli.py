@@ -349,7 +349,11 @@ def test_readme_rule_table_lists_every_rule_as_configured_by_default():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in load_catalogue():
-        row = f"| {rule.code} | {rule.name} | {rule.severity} | {', '.join(rule.scope)} | {threshold_text(rule)} |"
+        # The summary too: the table is where a reader first learns whose bar a rule applies.
+        row = (
+            f"| {rule.code} | {rule.name} | {rule.severity} | {', '.join(rule.scope)} "
+            f"| {threshold_text(rule)} | {rule.summary} |\n"
+        )
         assert row in readme, row
 
 
