@@ -654,6 +654,29 @@ def test_fail_on_config_change(loosened):
         assert alone.exit_code == 2 and alone.stderr.startswith(needs)
 
 
+def test_a_tag_cannot_stand_in_for_the_base_branch(loosened):
+    # The base branch as a clone sees it, then a pull request that pushes a tag of the same
+    # short name with the loosened config: git would read the tag first.
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    git(loosened, "tag", "origin/main", "HEAD")
+    for command in (
+        ["evaluate", "org.yaml", "--config-ref", "origin/main", "--fail-on-config-change"],
+        ["diff", "--base-ref", "origin/main", "org.yaml"],
+        ["plan", "org.yaml", "--config-ref", "origin/main"],
+    ):
+        refused = invoke(*command)
+        assert refused.exit_code == 2, command
+        line = refused.stderr.strip()
+        assert "\n" not in line and "'origin/main' is ambiguous" in line, line
+        assert "refs/remotes/origin/main and refs/tags/origin/main" in line
+    # The name in full is the base's config: the gate stays closed.
+    full = invoke("evaluate", "org.yaml", "--config-ref", "refs/remotes/origin/main", "-f", "json")
+    assert full.exit_code == 1
+    # The same name for the same commit is no ambiguity.
+    git(loosened, "tag", "-f", "origin/main", "HEAD~1")
+    assert invoke("evaluate", "org.yaml", "--config-ref", "origin/main").exit_code == 1
+
+
 def test_no_config_at_the_ref_means_the_catalogue(loosened):
     git(loosened, "rm", "-q", "podcheck.yaml")
     git(loosened, "commit", "-q", "-m", "no config")

@@ -5,6 +5,7 @@ and a timeout.
 """
 
 import os
+import re
 import subprocess
 
 from podcheck.core import paths
@@ -23,12 +24,48 @@ def _git(folder: str, *args: str, option: str) -> subprocess.CompletedProcess[by
         raise UsageError(f"{option} needs git: {type(exc).__name__}") from None
 
 
-def _commit(folder: str, ref: str, option: str, what: str) -> None:
+def _commit(folder: str, ref: str, option: str, what: str) -> str:
+    """The commit `ref` names, as its full id; refused when the name is ambiguous."""
     if ref.startswith("-"):  # git would read it as an option
         raise UsageError(f"{option}: a revision cannot start with '-'")
+    _unambiguous(folder, ref, option)
     check = _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", option=option)
     if check.returncode != 0:
         raise UsageError(f"{option}: {ref!r} is not a commit in the repository of {what}")
+    return check.stdout.decode("ascii", "replace").strip()
+
+
+def _unambiguous(folder: str, ref: str, option: str) -> None:
+    """Refuse a short name that several refs answer to, with different commits.
+
+    git reads `origin/main` as the tag `refs/tags/origin/main` before the remote branch
+    `refs/remotes/origin/main`, and a pull request can push such a tag: the base it names
+    would then be the pull request's own.
+    """
+    # The refs a name can mean, in git's order (gitrevisions(7)); a name already in full
+    # means itself, and so does a name with revision syntax (`main~1`), read from its ref.
+    if ref.startswith("refs/") or not _REF_NAME.fullmatch(ref):
+        return
+    meant = {f"refs/{ref}", f"refs/tags/{ref}", f"refs/heads/{ref}", f"refs/remotes/{ref}"}
+    meant.add(f"refs/remotes/{ref}/HEAD")
+    listed = _git(
+        folder, "for-each-ref", "--format=%(refname) %(*objectname) %(objectname)", option=option
+    )
+    found: dict[str, str] = {}
+    for line in listed.stdout.decode("utf-8", "replace").splitlines():
+        name, peeled, target = (line.split(" ") + ["", ""])[:3]
+        if name in meant:
+            found[name] = peeled or target  # a tag's commit, not the tag object
+    if len(set(found.values())) > 1:
+        names = " and ".join(sorted(found))
+        raise UsageError(
+            f"{option}: {ref!r} is ambiguous: {names} point at different commits; "
+            "name the one you mean in full (e.g. refs/remotes/origin/main)"
+        )
+
+
+# A plain ref name: what git could look up among refs/ (no revision syntax, no path).
+_REF_NAME = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 def toplevel(folder: str, option: str) -> str:
@@ -66,8 +103,8 @@ def read_at(
             raise paths.refuse(shown, exc.errors[0].message) from None
     folder = os.path.dirname(os.path.abspath(path))
     name = os.path.basename(path)
-    _commit(folder, ref, option, path)
-    spec = f"{ref}:./{name}"
+    # Every read is of the commit the name had when it was checked, whatever moves after.
+    spec = f"{_commit(folder, ref, option, path)}:./{name}"
     kind = _git(folder, "cat-file", "-t", spec, option=option)
     if kind.returncode != 0:
         return None
