@@ -215,6 +215,34 @@ def test_output_through_a_link_out_of_the_working_directory_is_refused(tmp_path,
     assert outside.read_text(encoding="utf-8") == "keep\n"
 
 
+@pytest.mark.parametrize("target", [".git/hooks/pre-commit", ".git/config", "sub/.git/HEAD"])
+def test_output_through_a_link_into_a_git_folder_is_refused(target, tmp_path, monkeypatch):
+    # A link committed in a pull request where the workflow writes its SARIF: the report
+    # would replace a hook (kept executable, run at the next commit) or git's config.
+    monkeypatch.chdir(tmp_path)
+    hook = tmp_path / target
+    hook.parent.mkdir(parents=True)
+    hook.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    hook.chmod(0o755)
+    Path("podcheck.sarif").symlink_to(target)
+    for args in (["-o", "podcheck.sarif"], ["--output-format", "sarif=podcheck.sarif"]):
+        done = invoke("evaluate", str(GO), *args)
+        assert done.exit_code == 2
+        assert done.stderr == (
+            "podcheck.sarif:1:1: error: is a symbolic link into a .git folder; refused\n"
+        )
+    assert hook.read_text(encoding="utf-8") == "#!/bin/sh\nexit 0\n"
+
+
+def test_a_report_replacing_an_executable_file_is_not_executable(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("report.json").write_text("old\n", encoding="utf-8")
+    Path("report.json").chmod(0o754)
+    assert invoke("evaluate", str(GO), "-f", "json", "-o", "report.json").exit_code == 0
+    assert Path("report.json").stat().st_mode & 0o777 == 0o644
+    assert '"verdict": "go"' in Path("report.json").read_text(encoding="utf-8")
+
+
 # diff --base-ref and the repository boundary
 
 

@@ -33,8 +33,9 @@ def write_atomic(path: str, text: str | bytes) -> None:
         else:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(text)
-        # mkstemp creates the file private; give it the mode a plain open() would have.
-        os.chmod(temporary, _existing_mode(target) or 0o666 & ~_umask())
+        # mkstemp creates the file private; give it the mode a plain open() would have. A
+        # report is never a program: an execute bit the replaced file had is not kept.
+        os.chmod(temporary, (_existing_mode(target) or 0o666 & ~_umask()) & 0o666)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -59,8 +60,8 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
 
     A regular file (or a new one) is replaced whole; a character device (/dev/null, a
     terminal) or a pipe is written by opening it. Refused: a directory, a block device or
-    a socket, a link to outside the working directory, and any of the files being read
-    (org files, the account export, the config).
+    a socket, a link to outside the working directory or into a .git folder, and any of
+    the files being read (org files, the account export, the config).
     """
     if path in STREAMS:
         return None
@@ -82,9 +83,18 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
         return None
     if mode is not None and not stat.S_ISREG(mode):
         return "is not a regular file, a character device or a pipe; refused"
-    if paths.through_link(path) and not paths.inside(path):
-        return "is a symbolic link to outside the working directory; refused"
+    if paths.through_link(path):
+        if not paths.inside(path):
+            return "is a symbolic link to outside the working directory; refused"
+        # A link committed in a pull request would have the report replace git's own files:
+        # its config, or a hook that a later commit runs.
+        if _in_git_folder(os.path.realpath(path)):
+            return "is a symbolic link into a .git folder; refused"
     return None
+
+
+def _in_git_folder(real: str) -> bool:
+    return any(part.casefold() == ".git" for part in Path(real).parts)
 
 
 def written_twice(paths: Iterable[str]) -> str | None:
