@@ -123,6 +123,9 @@ def test_an_invisible_character_does_not_split_a_csm_in_two(tmp_path):
         *("Dana\u200cDiaz", "Dana Diaz\u200d", "Da\u00adna Diaz", "Dana\u00a0Diaz"),
         *("Dana  Diaz", "Dana Diaz\u3164", "Dana Diaz\ufe0f", "Dana\u3000Diaz"),
         *("Dana Diaz\U000e0020", "Dana Diaz\u2800", "Dana \u180eDiaz", "Ｄａｎａ Diaz"),
+        # Inside a word, and in another case: a spreadsheet shows the same name.
+        *("Da\u200bna Diaz", "Dana Di\u2060az", "Dana Dia\U000e0020z", "dana diaz"),
+        *("DANA DIAZ", "DanaDiaz", "Dana Di az"),
     ]
     dana = [row for row in rows if row[6] == "Dana Diaz"]
     for index, row in enumerate(dana[::2]):
@@ -130,6 +133,20 @@ def test_an_invisible_character_does_not_split_a_csm_in_two(tmp_path):
     load = result(judge(write_csv(tmp_path / "accounts.csv", rows)), "POD701", "mm")
     assert (load.status, load.actual) == ("fail", 40)
     assert load.message.startswith("Dana Diaz carries 40 accounts")
+    # Her renewals are hers however spelt, and a plan moves her accounts under one name.
+    assert result(judge(write_csv(tmp_path / "a.csv", rows)), "POD706", "mm", "p1").actual == 8
+
+
+def test_a_person_is_spelt_as_the_export_first_spells_them():
+    from podcheck.accounts.tally import identity, spellings
+
+    assert spellings(["Dana Diaz", "Eli Ng", "dana  diaz", "DanaDiaz", "eli ng", "Eli Ng"]) == {
+        "dana  diaz": "Dana Diaz",
+        "DanaDiaz": "Dana Diaz",
+        "eli ng": "Eli Ng",
+    }
+    assert identity("Ｄａｎａ Diaz") != identity("Dana Diaz")  # `person` composes first
+    assert identity("Dana Diaz") == identity("dana diaz") == identity("DanaDiaz")
 
 
 def test_every_format_finds_the_overloaded_csm_by_name(export):

@@ -17,8 +17,6 @@ from podcheck.accounts.tally import (
     Reasons,
     RowErrors,
     Tally,
-    cleaned,
-    person,
     safe_text,
 )
 from podcheck.core import numbers
@@ -142,7 +140,7 @@ def _normalised(
     segment's accounts not yet in a pod still count in its segment's figures."""
     groups: dict[BookKey, list[Any]] = {}
     for raw, (count, cents, below, row, examples) in tally_.groups.items():
-        key = cleaned(raw)
+        key = tally_.cleaned(raw)
         if not key[0]:
             rows = f"{count:,} row{'s' if count != 1 else ''}"
             column = tally_.columns.segment + 1
@@ -160,7 +158,7 @@ def _normalised(
                 found[4] = sorted(found[4] + examples)[:EXAMPLES]
     renewals: dict[BookKey, int] = {}
     for (segment, pod, csm, month), count in tally_.renewals.items():
-        key = (segment.strip(), pod.strip(), person(csm), month)
+        key = (segment.strip(), pod.strip(), tally_.owner(csm), month)
         if key[2]:
             renewals[key] = renewals.get(key, 0) + count
     return groups, renewals

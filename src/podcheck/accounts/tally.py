@@ -101,10 +101,21 @@ class Tally(NamedTuple):
     pod_names: Mapping[str, str] = {}
     # The first 12 hex digits of the SHA-256 of the file's bytes, which the pack is stamped with.
     digest: str | None = None
+    # Owners' other spellings -> the one first given (`spellings`).
+    same_person: Mapping[str, str] = {}
 
     @property
     def data_rows(self) -> int:
         return self.rows - self.blank
+
+    def owner(self, cell: str) -> str:
+        """An AE or CSM cell as the person's name, spelt as the export first spells it."""
+        name = person(cell)
+        return self.same_person.get(name, name)
+
+    def cleaned(self, key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+        """A group's (segment, pod, AE, CSM) cells, each owner by one spelling."""
+        return key[0].strip(), key[1].strip(), self.owner(key[2]), self.owner(key[3])
 
 
 class RowErrors:
@@ -178,6 +189,23 @@ def person(cell: str) -> str:
 
 def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
     return key[0].strip(), key[1].strip(), person(key[2]), person(key[3])
+
+
+def identity(name: str) -> str:
+    """Who a name (as `person` reads it) is: its characters, case folded, without blanks.
+    An invisible break inside a word (`Pri\u200bya`) reads as a space, and `priya shah`
+    is the same CSM: neither may take half a book out of her load."""
+    return "".join(name.casefold().split())
+
+
+def spellings(names: Iterable[str]) -> dict[str, str]:
+    """Each other spelling of a person mapped to the first one given."""
+    first: dict[str, str] = {}
+    other: dict[str, str] = {}
+    for name in names:
+        if name and (seen := first.setdefault(identity(name), name)) != name:
+            other[name] = seen
+    return other
 
 
 # Dates repeat across an export: this many are remembered once checked.
@@ -536,6 +564,11 @@ class _Counter:
         }
         order = _date_order(self.date_order, self.shown_order, renewals, self.renewal_needed)
         columns = self.columns
+        # Groups in the order of their first rows: a person is spelt as first given.
+        same = spellings(person(name) for key in self.groups for name in (key[2], key[3]))
+        kept = self.kept
+        if kept is not None and same:
+            kept = [k._replace(csm=same[k.csm]) if k.csm in same else k for k in kept]
         return Tally(
             path=self.path,
             groups=self.groups,
@@ -548,11 +581,12 @@ class _Counter:
             has_renewal=columns.renewal is not None,
             show_accounts=show_accounts,
             columns=columns,
-            kept=tuple(self.kept) if self.kept is not None else None,
+            kept=tuple(kept) if kept is not None else None,
             blank=self.blank,
             refused=self.refused.final(),
             unread=self.unread.final(),
             date_order=order,
+            same_person=same,
         )
 
 

@@ -53,7 +53,7 @@ def _unambiguous(folder: str, ref: str, option: str) -> None:
     )
     found: dict[str, str] = {}
     for line in listed.stdout.decode("utf-8", "replace").splitlines():
-        name, peeled, target = (line.split(" ") + ["", ""])[:3]
+        name, peeled, target = [*line.split(" "), "", ""][:3]
         if name in meant:
             found[name] = peeled or target  # a tag's commit, not the tag object
     if len(set(found.values())) > 1:
