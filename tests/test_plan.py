@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CliRunner, load_yaml
+from conftest import ROOT, CliRunner, load_yaml
 from podcheck.cli.app import app
 from podcheck.judge.engine import evaluate
 from podcheck.judge.report import REACH_LINES
@@ -334,6 +334,18 @@ def test_a_deferral_names_only_the_rules_that_fail() -> None:
     assert change.rules == ("POD203",)
     assert "POD203: 3 AE to 1 CSM hires" in change.message
     assert "POD204" not in change.message
+
+
+def test_a_rule_only_several_changes_fix_is_listed_on_them() -> None:
+    # Contoso's projected ratio passes with any one of its new CSMs left out: no single
+    # change is needed for it, yet it fails in evaluate and passes after the plan.
+    contoso = ROOT / "examples" / "contoso-enterprise-no-go.yaml"
+    outcome = CliRunner().invoke(app, ["plan", str(contoso), "-f", "json"])
+    changes = json.loads(outcome.stdout)["files"][0]["changes"]
+    fixing = [c for c in changes if "POD204" in c["rules"]]
+    assert [(c["kind"], c["pod"]) for c in fixing] == [("launch-csm", "ent-3"), ("hire-csm", None)]
+    markdown = CliRunner().invoke(app, ["plan", str(contoso), "-f", "markdown"]).stdout
+    assert markdown.count("POD203, POD204 |") == 1 and markdown.count("POD103, POD204 |") == 1
 
 
 def test_rebalance_moves_accounts_to_pods_with_room() -> None:

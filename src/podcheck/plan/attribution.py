@@ -1,5 +1,6 @@
 """Every rule a change fixes: the targeted rules that fail again when the change is undone
-(a CSM at launch that fixes the ratio today and the projected ratio lists both)."""
+(a CSM at launch that fixes the ratio today and the projected ratio lists both), and a rule
+that only several changes together fix, on each of them."""
 
 from dataclasses import replace
 
@@ -38,6 +39,29 @@ def attribute(work: SegmentWork, fixed: tuple[str, ...]) -> None:
             found.update(c for c in fixed if not work.pod_passes(undone, at, undone.pods[at], (c,)))
         if found != set(change.rules):
             work.changes[position] = replace(change, rules=tuple(sorted(found)))
+    for code in fixed:
+        if not any(code in change.rules for change in work.changes):
+            _together(work, code, pods)
+
+
+def _together(work: SegmentWork, code: str, pods: dict[str, int]) -> None:
+    """A fixed rule no single change is needed for (Contoso's projected ratio passes with
+    any one of four CSMs left out): listed on the changes, last first, without which it
+    fails again, so that the reader sees what fixed it."""
+    segment: Segment | None = work.segment
+    undone: list[int] = []
+    for position in reversed(range(len(work.changes))):
+        change = work.changes[position]
+        earlier = _undone(segment, change, pods) if segment is not None else None
+        if earlier is None:
+            continue
+        segment = earlier
+        undone.append(position)
+        if not work.segment_passes(segment, (code,)):
+            for at in undone:
+                listed = work.changes[at]
+                work.changes[at] = replace(listed, rules=tuple(sorted({*listed.rules, code})))
+            return
 
 
 def _undone(segment: Segment, change: Change, pods: dict[str, int]) -> Segment | None:
