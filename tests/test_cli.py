@@ -417,3 +417,30 @@ def test_a_selection_of_rules_that_cannot_fail_the_gate_is_refused(options):
     assert "no rule that can fail the gate" in refused.stderr
     # Saying there is no gate is a choice, not a silent pass.
     assert invoke("evaluate", *options, "--fail-on", "never", nogo).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "starts"),
+    [
+        ("evaluate", "scorecard.xlsx", b"PK"),
+        ("evaluate", "report.json", b"{"),
+        ("evaluate", "podcheck.sarif", b'{\n  "$schema"'),
+        ("evaluate", "results.xml", b"<?xml"),
+        ("evaluate", "summary.md", b"## "),
+        ("plan", "plan.xlsx", b"PK"),
+        ("plan", "plan.json", b"{"),
+        ("checklist", "checklist.html", b"<!DOCTYPE html>"),
+        ("checklist", "checklist.md", b"## Decision checklist"),
+    ],
+)
+def test_an_output_named_for_a_format_gets_it(command, name, starts, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    org = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    done = CliRunner().invoke(app, [command, org, "-o", name])
+    assert done.exit_code in (0, 1), done.output
+    assert (tmp_path / name).read_bytes().lstrip(b"\n").startswith(starts)
+    # A format given says what is written, whatever the name.
+    given = CliRunner().invoke(app, [command, org, "-f", "terminal", "-o", "x" + name])
+    assert given.exit_code in (0, 1)
+    assert not (tmp_path / ("x" + name)).read_bytes().lstrip(b"\n").startswith(starts)

@@ -10,6 +10,8 @@ from podcheck.cli.common import (
     color_wanted,
     config_notice,
     emit,
+    format_given,
+    named_format,
     terminal_width,
     usage_error,
 )
@@ -35,7 +37,10 @@ from podcheck.cli.pack import judge_for_pack, page_shaping
 def checklist_command(
     file: Annotated[str, typer.Argument(help="Org file; '-' reads standard input.")],
     output_format: Annotated[
-        ChecklistFormat, typer.Option("--format", "-f", help="Output format.")
+        ChecklistFormat,
+        typer.Option(
+            "--format", "-f", help="Output format (default: from -o's suffix, else terminal)."
+        ),
     ] = ChecklistFormat.terminal,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -55,6 +60,9 @@ def checklist_command(
     from podcheck.review import checklist as checklist_model
     from podcheck.run.session import RunOptions
 
+    if not format_given("output_format"):  # `-o checklist.md` asks for Markdown
+        named = named_format(output, ChecklistFormat.__members__)
+        output_format = ChecklistFormat(named or "terminal")
     if output_format is ChecklistFormat.html and output is None and sys.stdout.isatty():
         # As `report`: a page of HTML is for a browser or a printer, not for a terminal.
         usage_error(

@@ -21,6 +21,8 @@ from podcheck.core.errors import InputError, InputErrors, UsageError
 from podcheck.render.formats import BINARY_FORMATS, FORMATS
 
 if TYPE_CHECKING:  # imported for real inside the commands, to keep --help fast
+    from collections.abc import Iterable
+
     from podcheck.judge.report import FileReport
     from podcheck.judge.rulebook import Settings
     from podcheck.run.session import RunOptions, Session
@@ -190,10 +192,48 @@ def write_report(path: str, text: str | bytes) -> None:
         fail([InputError(path, 1, 1, f"cannot write file: {reason}")])
 
 
-def resolve_format(name: str) -> str:
+def resolve_format(name: str, output: str | None = None) -> str:
+    """`--format auto`: what the output file's name asks for, else GitHub's annotations in
+    GitHub Actions, else the terminal report."""
     if name != AUTO:
         return name
+    named = named_format(output, [*FORMATS, *BINARY_FORMATS])
+    if named is not None:
+        return named
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
+
+
+# What an output file's name says it holds: `-o scorecard.xlsx` wants a workbook, not the
+# terminal report in a file named like one.
+_BY_SUFFIX = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def named_format(output: str | None, formats: "Iterable[str]") -> str | None:
+    """The format among `formats` that the name of `output` asks for, if any."""
+    if output is None or output == STDOUT:
+        return None
+    found = _BY_SUFFIX.get(os.path.splitext(output)[1].lower())
+    return found if found in set(formats) else None
+
+
+def format_given(option: str) -> bool:
+    """Whether the running command's `option` was given, rather than left at its default."""
+    import click
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return True
+    return context.get_parameter_source(option) is not ParameterSource.DEFAULT
 
 
 def exit_code(code: int, config_refused: bool) -> int:

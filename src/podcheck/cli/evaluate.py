@@ -160,7 +160,7 @@ def evaluate_command(
     )
     if jobs is not None and jobs > (most := JOBS_PER_CPU * (os.cpu_count() or 1)):
         jobs = most
-    shown_format = resolve_format(output_format.value)
+    shown_format = resolve_format(output_format.value, output)
     if shown_format in BINARY_FORMATS and output is None and sys.stdout.isatty():
         usage_error(f"--format {shown_format} writes a workbook: name a file with -o")
     chosen = [shown_format, *(name for name, _ in extras)]

@@ -10,6 +10,8 @@ from podcheck.cli.common import (
     bad_input,
     check_outputs,
     config_notice,
+    format_given,
+    named_format,
     start_session,
     usage_error,
     write_report,
@@ -67,7 +69,10 @@ def plan_command(
         ),
     ] = PlanStrategy.hire,
     output_format: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+        PlanFormat,
+        typer.Option(
+            "--format", "-f", help="Output format (default: from -o's suffix, else terminal)."
+        ),
     ] = PlanFormat.terminal,
     output: Annotated[
         Optional[str],  # noqa: UP045
@@ -121,6 +126,8 @@ def plan_command(
     if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
     output = None if output == STDOUT else output
+    if not format_given("output_format"):  # `-o plan.xlsx` asks for a workbook
+        output_format = PlanFormat(named_format(output, PlanFormat.__members__) or "terminal")
     extras = _plan_outputs(output_formats)
     if output_format is PlanFormat.xlsx and output is None and sys.stdout.isatty():
         usage_error("--format xlsx writes a workbook: name a file with -o")
