@@ -77,9 +77,17 @@ def test_failing_answers_are_no_with_their_evidence():
 @pytest.mark.parametrize(
     ("missing", "number", "says"),
     [
-        ("policies.coverage_plan", 3, "policies.coverage_plan (documented, backup)"),
-        ("policies.renewal_ownership", 4, "policies.renewal_ownership.written"),
-        ("policies.comp", 5, "policies.comp (ae_metrics, csm_metrics)"),
+        (
+            "policies.coverage_plan",
+            3,
+            "the file does not say policies.coverage_plan (documented, backup)",
+        ),
+        (
+            "policies.renewal_ownership",
+            4,
+            "the file does not say policies.renewal_ownership.written",
+        ),
+        ("policies.comp", 5, "the file does not say policies.comp (ae_metrics, csm_metrics)"),
     ],
 )
 def test_questions_the_file_cannot_answer_are_open(missing, number, says):
@@ -92,8 +100,12 @@ def test_questions_the_file_cannot_answer_are_open(missing, number, says):
 def test_no_pod_segment_leaves_the_economics_open():
     segment = dict(org()["segments"][0], model="named")
     made = built(org(segments=[segment]))
-    assert made.questions[0].answer == "open"
-    assert made.questions[0].missing == "no segment is proposed with model: pod"
+    # Every question is open for that reason, never a rule "turned off in the config": the
+    # rules that answer them run only beside pod segments.
+    assert [q.answer for q in made.questions] == ["open"] * 5
+    assert {q.missing for q in made.questions} == {
+        "no segment is proposed with model: pod, so there is no pair to ask it of"
+    }
     assert made.pilots == ()
 
 

@@ -33,7 +33,7 @@ def _question_lines(question: Question) -> list[list[MarkedText]]:
         ]
     ]
     if question.answer == "open":
-        lines.append([(f"      open: the file does not say {question.missing}", "open")])
+        lines.append([(f"      open: {question.missing}", "open")])
     for evidence in question.evidence:
         mark = "✓" if evidence.passed else "~" if evidence.waiver else "✗"
         waived = f" (waived: {evidence.waiver})" if evidence.waiver else ""
@@ -148,7 +148,7 @@ def render_markdown(checklist: Checklist) -> str:
             f"- [{'x' if question.ticked else ' '}] **{question.number}. {cell(question.text)}**"
         )
         if question.answer == "open":
-            out.append(f"  - _Open: the file does not say {cell(question.missing)}._")
+            out.append(f"  - _Open: {cell(question.missing)}._")
         for evidence in question.evidence:
             mark = "✓" if evidence.passed else "~" if evidence.waiver else "✗"
             waived = f" _(waived: {cell(evidence.waiver)})_" if evidence.waiver else ""

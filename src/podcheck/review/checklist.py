@@ -38,7 +38,7 @@ class Question:
     text: str
     answer: Answer
     evidence: tuple[Evidence, ...]
-    missing: str = ""  # what the file would need to say, for an open question
+    missing: str = ""  # why an open question is open: what the file would need to say
 
     @property
     def ticked(self) -> bool:
@@ -104,24 +104,29 @@ QUESTIONS = (
 
 
 def _missing(org: OrgFile, number: int) -> str:
-    """What the file leaves unsaid for a question, or '' when it has the facts."""
+    """Why a question stays open, as a sentence's clause, or '' when the file has the
+    facts."""
     policies = org.policies
-    if number in (1, 2) and not org.pod_segments:
-        return "no segment is proposed with model: pod"
+    if not org.pod_segments:  # the rules that answer it run only beside pod segments
+        return "no segment is proposed with model: pod, so there is no pair to ask it of"
     if number == 3 and (
         policies.coverage_plan is None or policies.coverage_plan.documented is None
     ):
-        return "policies.coverage_plan (documented, backup)"
+        return _unsaid("policies.coverage_plan (documented, backup)")
     if number == 4 and (
         policies.renewal_ownership is None or policies.renewal_ownership.written is None
     ):
-        return "policies.renewal_ownership.written"
+        return _unsaid("policies.renewal_ownership.written")
     if number == 5 and (
         policies.comp is None
         or (policies.comp.ae_metrics is None and policies.comp.csm_metrics is None)
     ):
-        return "policies.comp (ae_metrics, csm_metrics)"
+        return _unsaid("policies.comp (ae_metrics, csm_metrics)")
     return ""
+
+
+def _unsaid(field: str) -> str:
+    return f"the file does not say {field}"
 
 
 def _evidence(
