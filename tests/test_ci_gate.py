@@ -490,3 +490,23 @@ def test_action_command_runs_against_a_repository(repository, tmp_path):
         ).returncode
         == 0
     )
+
+
+def test_a_run_refused_whole_is_annotated_in_github_format(tmp_path, monkeypatch):
+    # A pull request that breaks the config or the export stops the run before any file is
+    # judged: in GitHub's format that is an annotation on the file, beside the log's line.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    (tmp_path / "podcheck.yaml").write_text("rules:\n  POD999: {}\n")
+    (tmp_path / "books.csv").write_text("Account Name,ARR\nx,1\n")
+    config = invoke("evaluate", GO, "-f", "github")
+    assert config.exit_code == 2
+    assert config.stdout.startswith("::error file=podcheck.yaml,line=2,col=3,title=podcheck%3A")
+    assert config.stdout.count("\n") == 1
+    assert config.stderr == "podcheck.yaml:2:3: error: unknown rule 'POD999'\n"
+    (tmp_path / "podcheck.yaml").unlink()
+    export = invoke("evaluate", GO, "--accounts", "books.csv", "-f", "github")
+    assert export.exit_code == 2
+    assert export.stdout.startswith("::error file=books.csv,line=1,col=1,")
+    # Other formats write nothing to standard output: there is no report to write.
+    assert invoke("evaluate", GO, "--accounts", "books.csv", "-f", "json").stdout == ""

@@ -130,14 +130,20 @@ def report_errors(report: "FileReport") -> "FileReport":
     return report
 
 
-def start_session(options: "RunOptions") -> "Session":
+def start_session(options: "RunOptions", annotate: bool = False) -> "Session":
     """The run's session: settings, date, gate and export, built once; exit 2 if the
-    config, the options or the export are refused."""
+    config, the options or the export are refused (with `annotate`, each refused input is
+    a GitHub annotation on standard output too)."""
     from podcheck.run import session as run
 
     try:
         return run.start(options)
     except (InputErrors, UsageError) as exc:
+        if annotate and isinstance(exc, InputErrors):
+            from podcheck.render.formats.github import refusal_annotations
+
+            for line in refusal_annotations(exc.errors, os.getcwd()):
+                typer.echo(line)
         bad_input(exc)
 
 

@@ -179,7 +179,7 @@ def evaluate_command(
         # "To reach go" is planned only when an output shows it.
         reach=any(name in SHOW_TO_REACH_GO for name in chosen),
     )
-    session = start_session(run_options)
+    session = start_session(run_options, annotate=shown_format == "github" and output is None)
     config_changed = config_notice(config, config_ref, shown_format == "github")
     settings = session.settings
     to_terminal = output is None

@@ -6,7 +6,10 @@ cannot break out of its annotation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from podcheck.core import inert
+from podcheck.core.errors import InputError
 from podcheck.judge.report import Report
 from podcheck.render.formats import RenderOptions, relative_uri
 from podcheck.review.shaping import notes
@@ -31,6 +34,27 @@ def escape_property(text: str) -> str:
 def annotation(command: str, message: str, **properties: object) -> str:
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
     return f"::{command} {props}::{escape_data(message)}"
+
+
+def refusal_annotations(errors: Sequence[InputError], cwd: str) -> list[str]:
+    """A run refused whole (its config, its export, an option) as error annotations, so
+    that a pull request that breaks one sees it on its files, not only in the log."""
+    from urllib.parse import unquote
+
+    from podcheck.render.formats import repository_root
+
+    root = repository_root(cwd)
+    return [
+        annotation(
+            "error",
+            error.message,
+            file=unquote(relative_uri(error.path, cwd, root)),
+            line=error.line,
+            col=error.column,
+            title="podcheck: input error: the run stopped",
+        )
+        for error in errors
+    ]
 
 
 def render(report: Report, options: RenderOptions) -> str:
