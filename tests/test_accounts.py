@@ -285,7 +285,7 @@ def test_every_bad_row_is_one_line_and_the_rest_is_judged(tmp_path):
         f"{path}:2:3: error: ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
         "got 'n/a'",
         f"{path}:4:2: error: account id: duplicate '00100002' (first given at row 3)",
-        f"{path}:9:8: error: renewal: expected a date written YYYY-MM-DD or M/D/YYYY, "
+        f"{path}:9:8: error: renewal: expected a date written YYYY-MM-DD, M/D/YYYY or D/M/YYYY, "
         "got '2027-02-30'",
         f"{path}:7:4: error: segment: unknown segment 'emea' (1 row); expected one of mm",
         f"{path}:8:5: error: pod: unknown pod 'p9' in segment mm (1 row); "

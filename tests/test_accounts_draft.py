@@ -77,6 +77,21 @@ def test_the_draft_validates_and_agrees_with_the_books_on_every_shared_figure(tm
     assert "# DECIDE: are renewal ownership rules written down" in text
 
 
+def test_a_renewal_evaluate_cannot_read_is_not_counted_in_the_draft(tmp_path):
+    # `evaluate --accounts` refuses a row whose renewal is no date (POD706 needs it): the
+    # draft must not state the account, or its first run says the books hold fewer.
+    rows = messy_rows()
+    rows[-1][7] = "Q3 FY27"
+    export, out, done = drafted(tmp_path, rows)
+    assert done.exit_code == 2
+    assert "error: renewal: expected a date written YYYY-MM-DD" in done.stderr
+    data = yaml.safe_load(out.read_text())
+    measured = books(export, out)
+    for segment in data["segments"]:
+        assert segment["accounts"] == measured.area(segment["id"]).accounts
+    assert data["segments"][1]["accounts"] == 29
+
+
 def test_evaluate_on_the_draft_finds_the_counts_it_states(tmp_path):
     from podcheck.cli.app import app
 

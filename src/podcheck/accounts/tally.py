@@ -477,11 +477,15 @@ class _Counter:
                         month, shown = read_date(due.strip(), date_order)
                     except ValueError:
                         if renewal_needed:
-                            written = ORDER_NAMES[date_order] if date_order else "M/D/YYYY"
+                            written = (
+                                f"YYYY-MM-DD or {ORDER_NAMES[date_order]}"
+                                if date_order
+                                else "YYYY-MM-DD, M/D/YYYY or D/M/YYYY"
+                            )
                             errors.add(
                                 number,
                                 i_renewal + 1,
-                                f"renewal: expected a date written YYYY-MM-DD or {written}, "
+                                f"renewal: expected a date written {written}, "
                                 f"got '{safe_text(due.strip())}'",
                             )
                             refused.add("renewal date not a date")

@@ -82,8 +82,10 @@ def _drafted(
 
     settings = load_settings(None)
     try:
-        # No rule reads the draft's export, so a renewal date never costs a row here.
-        counted = read_for_run(path, column_map, False, settings.accounts, ())
+        # Read as the `evaluate --accounts` it suggests reads it, with the rules in force: a
+        # renewal date that run cannot read costs the row there, and so here, or the draft
+        # would state accounts its first run says the export does not hold.
+        counted = read_for_run(path, column_map, False, settings.accounts, settings.rules)
     except ValueError as exc:  # a bad --map
         usage_error(str(exc))
     except InputErrors as exc:
