@@ -572,8 +572,8 @@ def policy_results(org: dict[str, Any], rollout: str, pod_segments: list[Segment
     ae_nrr = any(norm_metric(m) in NRR_NAMES for m in comp.get("ae_metrics") or [])
     csm_nrr = any(norm_metric(m) in NRR_NAMES for m in comp.get("csm_metrics") or [])
     out[("POD322", None, None)] = status(ae_nrr and csm_nrr)
-    # POD331: collaboration_norms has all three.
-    norms = set(policies.get("collaboration_norms") or [])
+    # POD331: collaboration_norms has all three, compared as comp metrics are.
+    norms = {norm_metric(n.strip()) for n in policies.get("collaboration_norms") or []}
     out[("POD331", None, None)] = status(all(n in norms for n in NORMS))
     # POD402: total pod count over all pod segments < max (every pod, cohort or not).
     out[("POD402", None, None)] = status(sum(s.pod_total() for s in pod_segments) < PODS_MAX)

@@ -160,7 +160,15 @@ def shared_nrr(subject: Subject, params: Params) -> Measurement:
     return Measurement(both, _COMP_AT, case=case, details=details)
 
 
+def norm_key(name: str) -> str:
+    """A written pod norm as POD331 compares it, as comp metrics are: lower-cased, blanks
+    and hyphens as `_` (`Weekly-Sync` and `weekly sync` are `weekly_sync`)."""
+    return "_".join(name.lower().replace("-", " ").split())
+
+
 @metric("collaboration_norms", scopes=("org",))
 def collaboration_norms(subject: Subject, params: Params) -> Measurement:
     norms = subject.org.policies.collaboration_norms
-    return Measurement(_normalised(norms), ("policies", "collaboration_norms"))
+    return Measurement(
+        sorted({norm_key(name) for name in norms or ()}), ("policies", "collaboration_norms")
+    )
