@@ -170,6 +170,38 @@ def test_pct_threshold_is_a_whole_percentage(tmp_path, written, used):
     assert next(rule for rule in rules if rule.code == "POD503").threshold == used
 
 
+@pytest.mark.parametrize(
+    ("code", "written", "used"),
+    [
+        ("POD201", "1.2", Fraction(6, 5)),
+        ("POD201", '"1.2:1"', Fraction(6, 5)),
+        ("POD201", '"1.5 : 1"', Fraction(3, 2)),
+        ("POD404", '"3x"', 3),
+        ("POD404", '"2.5×"', Fraction(5, 2)),
+        ("POD404", "4", 4),
+    ],
+)
+def test_a_bar_may_be_written_as_podcheck_rules_writes_it(tmp_path, code, written, used):
+    rules = rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
+    assert next(rule for rule in rules if rule.code == code).threshold == used
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "error"),
+    [
+        ("POD201", '"3x"', "POD201: expected a ratio such as 1.2 or \"1.2:1\", got '3x'"),
+        ("POD201", '"1.2:2"', "POD201: expected a ratio such as 1.2 or \"1.2:1\", got '1.2:2'"),
+        ("POD404", '"1.2:1"', "POD404: expected a multiple such as 3 or \"3x\", got '1.2:1'"),
+        ("POD404", '"03x"', "POD404: expected a multiple such as 3 or \"3x\", got '03x'"),
+        ("POD404", "-1", "POD404: expected a number >= 0, got -1"),
+    ],
+)
+def test_a_bar_in_other_words_is_refused(tmp_path, code, written, error):
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
+    assert str(caught.value).endswith("podcheck.yaml:2:23: error: " + error)
+
+
 def test_pct_threshold_refuses_a_fraction_with_a_hint(tmp_path):
     with pytest.raises(InputErrors) as caught:
         rules_from(tmp_path, "rules:\n  POD503: {threshold: 0.25}\n")

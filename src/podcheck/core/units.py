@@ -4,6 +4,7 @@ A rule names its unit; thresholds from rule files and config files are coerced w
 unit's parser, and every formatter prints actual and threshold values with its writer.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -93,6 +94,29 @@ def _pct(value: Any) -> Any:
     return numbers.parse_pct(value)
 
 
+def _written_as(pattern: "re.Pattern[str]", example: str) -> Callable[[Any], Any]:
+    """A number, or the text a report writes it as (`"1.2:1"` for a ratio, `"3x"` for a
+    multiple): a config may copy a bar from `podcheck rules`."""
+
+    def parse(value: Any) -> Any:
+        if not isinstance(value, str):
+            if numbers.is_number(value):
+                return numbers.parse_number(value)
+            raise numbers.AmountError(f"expected {example}, got {numbers.describe(value)}")
+        text = value.strip()
+        match = pattern.fullmatch(text) if len(text) <= 32 else None
+        if match is None or (len(match["whole"]) > 1 and match["whole"].startswith("0")):
+            raise numbers.AmountError(f"expected {example}, got {numbers.describe(value)}")
+        return numbers.normalise(Fraction(match["number"]))
+
+    return parse
+
+
+_NUMBER = r"(?P<number>(?P<whole>[0-9]+)(?:\.[0-9]+)?)"
+_ratio = _written_as(re.compile(_NUMBER + r" ?: ?1"), 'a ratio such as 1.2 or "1.2:1"')
+_multiple = _written_as(re.compile(_NUMBER + r" ?[x×]"), 'a multiple such as 3 or "3x"')
+
+
 class Unit(NamedTuple):
     parse: Callable[[Any], Any]
     write: Callable[[Any], str]
@@ -102,10 +126,10 @@ UNITS: Mapping[str, Unit] = {
     "money": Unit(numbers.parse_money, numbers.format_money),
     "count": Unit(numbers.parse_number, numbers.format_plain),
     "number": Unit(numbers.parse_number, numbers.format_plain),
-    "ratio": Unit(numbers.parse_number, numbers.format_ratio),
+    "ratio": Unit(_ratio, numbers.format_ratio),
     "share": Unit(_share, numbers.format_share),
     "pct": Unit(_pct, numbers.format_pct),
-    "multiple": Unit(numbers.parse_number, lambda v: f"{numbers.format_plain(v)}x"),
+    "multiple": Unit(_multiple, lambda v: f"{numbers.format_plain(v)}x"),
     "days": Unit(numbers.parse_number, _plural("day")),
     "months": Unit(numbers.parse_number, _plural("month")),
     "pods": Unit(numbers.parse_number, _plural("pod")),
