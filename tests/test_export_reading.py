@@ -72,3 +72,14 @@ def test_reading_everything_stops_a_byte_past_the_limit(tmp_path):
         with pytest.raises(export._Refused, match="larger than the 1,000-byte limit"):
             guarded.read()
         assert raw.tell() == 1_001
+
+
+def test_the_reasons_left_out_are_counted_in_words():
+    from podcheck.judge.report import ExportSummary
+
+    reasons = tuple((f"reason {n}", 1) for n in range(5))
+    assert ExportSummary("a.csv", 9, 5, reasons[:4]).why().endswith("; 1 more reason")
+    assert ExportSummary("a.csv", 9, 5, reasons).why().endswith("; 2 more reasons")
+    assert ExportSummary("a.csv", 9, 3, reasons[:3]).why() == (
+        "1 row: reason 0; 1 row: reason 1; 1 row: reason 2"
+    )

@@ -24,7 +24,6 @@ from podcheck.cli.options import (
     IgnoreOption,
     MaxFileBytesOption,
     SelectOption,
-    TodayOption,
 )
 from podcheck.core.errors import InputErrors, UsageError
 
@@ -47,7 +46,10 @@ def diff_command(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     max_file_bytes: MaxFileBytesOption = None,
-    today: TodayOption = None,
+    today: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--today", help="Judge waiver expiry as of this date (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
     """Show what a proposal changes: rules that newly fail or pass, verdicts that move."""
     from podcheck.judge.report import FileReport

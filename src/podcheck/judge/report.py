@@ -146,7 +146,8 @@ class ExportSummary(NamedTuple):
         """The reasons, grouped: "300 rows: renewal date not a date"."""
         parts = [f"{n:,} row{'s' if n != 1 else ''}: {reason}" for reason, n in self.reasons]
         if len(parts) > limit:
-            parts[limit:] = [f"{len(parts) - limit} more reasons"]
+            more = len(parts) - limit
+            parts[limit:] = [f"{more} more reason{'s' if more != 1 else ''}"]
         return "; ".join(parts)
 
     @property

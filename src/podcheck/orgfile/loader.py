@@ -159,13 +159,19 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
         "string_too_short": "expected a non-empty string",
         "string_too_long": f"expected at most {ctx.get('max_length')} characters",
         "string_pattern_mismatch": error.get("msg") or "expected text in the documented form",
-        "too_short": f"expected at least {ctx.get('min_length')} entry",
+        "too_short": f"expected at least {_entries(ctx.get('min_length'))}",
         "too_long": f"expected at most {ctx.get('max_length')} entries",
     }.get(kind, str(error.get("msg", "invalid value")).lower())
     return f"{expected}, got {_got(error.get('input'), node)}"
 
 
+def _entries(count: Any) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
+
+
 def _got(value: Any, node: source.Node | None) -> str:
+    if isinstance(value, (list, tuple)) and not value:
+        return "an empty list"
     if isinstance(value, str) and node is not None and not node.plain:
         return f"the string {inert.excerpt(value)}"
     if node is not None and node.plain and node.raw is not None:
