@@ -191,7 +191,8 @@ def test_enterprise_at_1_2_gets_a_recommended_one_to_one(tmp_path: Path) -> None
     alone = CliRunner().invoke(app, ["plan", str(tmp_path / "org.yaml"), "--include-recommended"])
     assert alone.exit_code == 2
     assert alone.stderr == (
-        "podcheck: error: --include-recommended needs --write FILE: it adds to what is written\n"
+        "podcheck: error: --include-recommended needs --write FILE: it adds to what is written; "
+        "see 'podcheck plan --help'\n"
     )
 
 

@@ -345,7 +345,10 @@ def test_cli_stamps_the_pack_with_today_and_the_config(tmp_path):
     # Written as asked, but no such day: the message says so rather than how to write it.
     no_day = runner.invoke(app, ["report", str(REVIEW_FIXTURE), "--today", "2026-02-30"])
     assert no_day.exit_code == 2
-    assert no_day.stderr == "podcheck: error: --today: 2026-02-30 is not a day of the calendar\n"
+    assert no_day.stderr == (
+        "podcheck: error: --today: 2026-02-30 is not a day of the calendar; "
+        "see 'podcheck report --help'\n"
+    )
 
 
 def test_exceptions_list_waivers_and_waived_items_are_never_ticked():

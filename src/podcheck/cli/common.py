@@ -35,9 +35,19 @@ def fail(errors: list[InputError] | tuple[InputError, ...]) -> NoReturn:
 
 
 def usage_error(message: str) -> NoReturn:
-    from podcheck.core import inert
+    """A usage error a command finds itself, said as click says its own: one line that
+    names the command whose --help tells more."""
+    import click
 
-    typer.echo(inert.ci_safe(f"podcheck: error: {inert.escape(message)}"), err=True)
+    from podcheck.core import inert
+    from podcheck.core.errors import one_line
+
+    context = click.get_current_context(silent=True)
+    # The command as the user types it, whatever name the program was started under.
+    named = context is not None and context.parent is not None and context.info_name
+    command = f"podcheck {one_line(named)}" if named else "podcheck"
+    line = f"podcheck: error: {inert.escape(message)}; see '{command} --help'"
+    typer.echo(inert.ci_safe(line), err=True)
     raise typer.Exit(EXIT_INPUT_ERROR)
 
 
