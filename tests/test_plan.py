@@ -348,6 +348,18 @@ def test_a_rule_only_several_changes_fix_is_listed_on_them() -> None:
     assert markdown.count("POD203, POD204 |") == 1 and markdown.count("POD103, POD204 |") == 1
 
 
+def test_a_hire_for_a_rule_that_passes_as_proposed_says_why() -> None:
+    # Contoso's hiring pace passes as proposed; the CSMs launched today lower its base, and
+    # the plan's extra hire is for that: said beside the rule evaluate calls passing.
+    contoso = ROOT / "examples" / "contoso-enterprise-no-go.yaml"
+    changes = json.loads(CliRunner().invoke(app, ["plan", str(contoso), "-f", "json"]).stdout)
+    (hire,) = [c for c in changes["files"][0]["changes"] if c["kind"] == "hire-csm"]
+    assert hire["message"].endswith("; POD203 passes as proposed and fails with the changes above)")
+    # A pace that fails as proposed is fixed without those words.
+    plan, _, _, _ = _plan_for(HELD_OUT["totals-breaches"], "hire")
+    assert "as proposed" not in plan.numeric[0].message
+
+
 def test_rebalance_moves_accounts_to_pods_with_room() -> None:
     plan, _, _, _ = _plan_for(HELD_OUT["pods-with-room"], "rebalance")
     (change,) = plan.numeric

@@ -77,6 +77,7 @@ def _raise_total(
             needs.append(Fraction(plan.ae) / (1 + Fraction(pace.threshold)))
     guess = max(ceil(max(needs)) - plan.csm, 0) if needs else None
     extra = least(trial, 0, MAX_PEOPLE, guess)
+    caused = work.made_to_fail(codes)  # before this change joins the ones above
     if not extra:
         if extra is None:
             work.unfixed(codes[0], None, "no CSM hiring total passes")
@@ -88,7 +89,8 @@ def _raise_total(
             plan.csm, plan.csm + extra, tuple(codes),
             f"hire {extra} more CSM{'s' if extra != 1 else ''} over the next 12 months: "
             f"{plan.csm} → {plan.csm + extra} "
-            f"({work.ratio_words(segment, work.segment, tuple(codes))})",
+            f"({work.ratio_words(segment, work.segment, tuple(codes))}"
+            f"{caused})",
         )
     )  # fmt: skip
 
@@ -131,6 +133,7 @@ class _Monthly:
         if not extra[PLAN_MONTHS]:
             return
         revised = self.with_extra(extra)
+        caused = work.made_to_fail(codes)  # before these changes join the ones above
         work.set(revised)
         fixed = tuple(codes)
         ratio_fixed = [c for c in fixed if c in work.roles.hiring_ratio]
@@ -164,7 +167,8 @@ class _Monthly:
                     "hire-csm", segment.id, None, month, added,
                     month_field(work.where, plan, month, "csm"),
                     before, before + added, fixed,
-                    f"hire {added} more CSM{'s' if added != 1 else ''} in month {month} ({why})",
+                    f"hire {added} more CSM{'s' if added != 1 else ''} in month {month} "
+                    f"({why}{caused})",
                 )
             )  # fmt: skip
 

@@ -202,6 +202,17 @@ class SegmentWork:
                 parts.append(f"{code}: the ratio becomes {format_ratio(Fraction(ae, csm))}")
         return "; ".join(parts) or ", ".join(fixed)
 
+    def made_to_fail(self, codes: Sequence[str]) -> str:
+        """Words for the rules among `codes` that pass as proposed and fail only with the
+        plan's earlier changes (CSMs launched today lower the hiring pace's base): a reader
+        who saw them pass in `evaluate` must see why the plan touches them."""
+        caused = [code for code in codes if code not in self.codes]
+        if not caused or not self.changes:
+            return ""
+        named = ", ".join(caused)
+        verb = "passes" if len(caused) == 1 else "pass"
+        return f"; {named} {verb} as proposed and fails with the changes above"
+
     def ratio_words(self, before: Segment, after: Segment, codes: Sequence[str]) -> str:
         """The figure that failed and what it becomes, e.g. 'POD204: peak 1.33:1 → 1.2:1'."""
         parts = []
