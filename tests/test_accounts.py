@@ -149,6 +149,27 @@ def test_a_person_is_spelt_as_the_export_first_spells_them():
     assert identity("Dana Diaz") == identity("dana diaz") == identity("DanaDiaz")
 
 
+def test_a_workbook_is_read_from_the_first_sheet_a_reader_sees(tmp_path):
+    # A hidden first sheet of small books before the real one: Excel opens on the second,
+    # so the reviewer sees Dana Diaz's 40 accounts while the hidden sheet would be judged.
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    hidden = workbook.active
+    hidden.title = "old"
+    hidden.append(HEADER)
+    hidden.append(book_rows()[0])
+    hidden.sheet_state = "hidden"
+    shown = workbook.create_sheet("books")
+    shown.append(HEADER)
+    for row in book_rows():
+        shown.append(row)
+    workbook.active = 1
+    workbook.save(tmp_path / "books.xlsx")
+    load = result(judge(tmp_path / "books.xlsx"), "POD701", "mm")
+    assert (load.status, load.actual) == ("fail", 40)
+
+
 def test_every_format_finds_the_overloaded_csm_by_name(export):
     report = judge(export)
     assert report.errors == ()

@@ -1,4 +1,4 @@
-"""The first worksheet of an .xlsx workbook, streamed as rows of text.
+"""The first visible worksheet of an .xlsx workbook, streamed as rows of text.
 
 A workbook is a zip of XML parts. This reads the ones it needs with the standard library's
 expat parser, building no tree: the workbook and its relationships (to find the first
@@ -195,12 +195,14 @@ class Workbook:
             tag = _local(tag)
             if tag == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 epoch = _EPOCH_1904
-            elif tag == "sheet" and first is None:
+            elif tag == "sheet" and first is None and attrs.get("state", "visible") == "visible":
+                # The first sheet a reader sees: a hidden one before it would be judged
+                # while the reviewer looks at another.
                 first = next((v for k, v in attrs.items() if _local(k) == "id"), None)
 
         _parse(self.archive, book, "xl/workbook.xml", start)
         if first is None or first not in rels:
-            raise WorkbookError("workbook has no worksheet")
+            raise WorkbookError("workbook has no visible worksheet")
         sheet = rels[first][1]
         by_type = {kind.rpartition("/")[2]: path for kind, path in rels.values()}
         for path in (sheet, by_type.get("sharedStrings"), by_type.get("styles")):
