@@ -149,3 +149,21 @@ def test_the_plan_sheet_lists_the_to_dos(tmp_path: Path) -> None:
     kinds = [row[header.index("kind")] for row in rows[1:]]
     assert kinds and kinds[0] == "to-do"
     assert KEPT in rows[1][header.index("message")]
+
+
+def test_a_write_that_changes_nothing_says_so(tmp_path: Path) -> None:
+    # Northwind with its export: the plan's changes are account moves, made in the CRM,
+    # and to-dos; the file written is the file as it was, and the run says so.
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    target = tmp_path / "revised.yaml"
+    org, export = examples / "northwind-pilot-go.yaml", examples / "northwind-accounts.csv"
+    result = CliRunner().invoke(
+        app, ["plan", str(org), "--accounts", str(export), "--write", str(target)]
+    )
+    assert result.exit_code == 1, result.output
+    assert target.read_bytes() == org.read_bytes()
+    assert f"{target}: the file as it was: none of the plan's changes" in result.stderr
+    # A write that changes the file says nothing of the kind.
+    source, changed = _write(tmp_path, 80)
+    done = CliRunner().invoke(app, ["plan", str(source), "--write", str(changed)])
+    assert done.exit_code == 0 and "the file as it was" not in done.stderr

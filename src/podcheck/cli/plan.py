@@ -236,6 +236,11 @@ def _write_revised(
         raise typer.Exit(EXIT_INPUT_ERROR) from None
     assert again.report is not None  # judged
     write_report(write, written)
+    if written == judged.text:  # only moves made in the CRM, or to-dos: said, not implied
+        from podcheck.core import inert
+
+        said = f"{write}: the file as it was: none of the plan's changes is made in the file"
+        typer.echo(inert.ci_safe(inert.escape(said)), err=True)
     failing = targets(again.report, session.fail_on)
     # Judged without the export: its rules' to-dos (a pod's accounts with no CSM) still
     # stand, and books left unread still keep the file from go.
