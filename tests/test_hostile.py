@@ -717,6 +717,32 @@ def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
     assert b"--fail-on-config-change needs" not in pushed.stderr
 
 
+def test_the_action_names_the_base_in_full(loosened, tmp_path):
+    # The pull request pushed a tag named like the base, with the loosened config; the base
+    # branch as the checkout fetched it holds the strict one.
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    git(loosened, "tag", "origin/main", "HEAD")
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "evaluate")
+    env = {
+        **os.environ,
+        "PODCHECK": installed_script(),
+        "PODCHECK_FILES": "org*.yaml",
+        "PODCHECK_FAIL_ON": "error",
+        "PODCHECK_SARIF": "",
+        "PODCHECK_CONFIG_REF": "",
+        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "true",
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+    }
+    done = subprocess.run(
+        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"read from refs/remotes/origin/main" in done.stdout
+    assert b"POD101" in done.stdout
+
+
 def test_base_version_errors_exit_2_under_their_ref_name(loosened):
     (loosened / "org.yaml").write_text("version: [\n")
     git(loosened, "commit", "-q", "-am", "broken")
