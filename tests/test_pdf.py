@@ -109,7 +109,8 @@ def test_without_the_extra_one_line_names_it(monkeypatch, tmp_path):
     done = CliRunner().invoke(app, ["report", str(example), "-o", str(target)])
     assert done.exit_code == 2
     assert done.stderr == (
-        "podcheck: error: PDF output needs the pdf extra: pip install 'podcheck[pdf]'\n"
+        "podcheck: error: PDF output needs the pdf extra: pip install 'podcheck[pdf]'; "
+        "see 'podcheck report --help'\n"
     )
     assert not target.exists()
 
