@@ -743,6 +743,64 @@ def test_the_action_names_the_base_in_full(loosened, tmp_path):
     assert b"POD101" in done.stdout
 
 
+@pytest.mark.parametrize("written", ["origin/main~0", "origin/main^0", "origin/main^{commit}"])
+def test_a_tag_cannot_stand_in_for_the_base_behind_revision_syntax(loosened, written):
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    git(loosened, "tag", "origin/main", "HEAD")
+    refused = invoke("evaluate", "org.yaml", "--config-ref", written)
+    assert refused.exit_code == 2
+    assert f"{written!r} is ambiguous: refs/remotes/origin/main and refs/tags/origin/main" in (
+        refused.stderr
+    )
+
+
+def test_a_branch_named_like_the_bases_abbreviated_id_is_refused(loosened):
+    base = subprocess.run(
+        ["git", "rev-parse", "--short=7", "HEAD~1"], cwd=loosened, capture_output=True, text=True
+    ).stdout.strip()
+    assert invoke("evaluate", "org.yaml", "--config-ref", base).exit_code == 1  # the base
+    git(loosened, "branch", base, "HEAD")  # the pull request's loosened config
+    refused = invoke("evaluate", "org.yaml", "--config-ref", base)
+    assert refused.exit_code == 2
+    assert f"ambiguous: refs/heads/{base} and maybe an abbreviated commit id" in refused.stderr
+
+
+def test_a_tag_of_a_tag_on_the_same_commit_is_no_ambiguity(loosened):
+    git(loosened, "branch", "rel", "HEAD~1")
+    git(loosened, "tag", "-a", "-m", "inner", "inner", "HEAD~1")
+    git(loosened, "tag", "-a", "-m", "outer", "rel", "inner")
+    assert invoke("evaluate", "org.yaml", "--config-ref", "rel").exit_code == 1
+
+
+def test_a_folder_made_to_look_like_a_repository_is_not_read_as_one(loosened, tmp_path):
+    # The pull request commits a bare repository's files into a folder, with a "base" whose
+    # config opens the gate: git's own search from that folder would read the base there.
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q", "-b", "main")
+    (other / "podcheck.yaml").write_text("fail_on: never\n")
+    git(other, "add", ".")
+    git(other, "commit", "-q", "-m", "open")
+    fake = loosened / "org-design"
+    subprocess.run(["git", "clone", "-q", "--bare", str(other), str(fake)], check=True)
+    for step in (
+        ["update-ref", "refs/remotes/origin/main", "HEAD"],
+        ["config", "core.bare", "false"],
+        ["config", "core.worktree", "."],  # paths read from the folder itself
+    ):
+        subprocess.run(["git", "--git-dir", str(fake), *step], check=True)
+    (fake / "org.yaml").write_text((loosened / "org.yaml").read_text())
+    (fake / "podcheck.yaml").write_text("fail_on: never\n")
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    head = invoke(
+        "evaluate", "org-design/org.yaml", "--config", "org-design/podcheck.yaml",
+        "--config-ref", "refs/remotes/origin/main",
+    )  # fmt: skip
+    # Read from the repository the command runs in, whose base has no such config: refused.
+    assert head.exit_code == 2, head.stdout
+    assert "--config 'org-design/podcheck.yaml' is not in refs/remotes/origin/main" in head.stderr
+
+
 def test_base_version_errors_exit_2_under_their_ref_name(loosened):
     (loosened / "org.yaml").write_text("version: [\n")
     git(loosened, "commit", "-q", "-am", "broken")
