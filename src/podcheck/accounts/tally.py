@@ -183,7 +183,9 @@ def person(cell: str) -> str:
         name = " ".join(cell.split())
     else:
         composed = unicodedata.normalize("NFKC", cell)
-        name = " ".join("".join(map(_as_seen, composed)).split())
+        # Composed again once the unseen are out: `e\u034f\u0301` is `é` as a reader sees it.
+        seen = unicodedata.normalize("NFKC", "".join(map(_as_seen, composed)))
+        name = " ".join(seen.split())
     return "" if name.lower() in NOBODY else name
 
 
@@ -195,7 +197,10 @@ def identity(name: str) -> str:
     """Who a name (as `person` reads it) is: its characters, case folded, without blanks.
     An invisible break inside a word (`Pri\u200bya`) reads as a space, and `priya shah`
     is the same CSM: neither may take half a book out of her load."""
-    return "".join(name.casefold().split())
+    joined = "".join(name.casefold().split())
+    # Composed once the blanks are out: an accent parted from its letter by an invisible
+    # break (`Rene\u200d\u0301e`) is the same `é`.
+    return joined if joined.isascii() else unicodedata.normalize("NFKC", joined)
 
 
 def spellings(names: Iterable[str]) -> dict[str, str]:
