@@ -234,6 +234,20 @@ def test_output_through_a_link_into_a_git_folder_is_refused(target, tmp_path, mo
     assert hook.read_text(encoding="utf-8") == "#!/bin/sh\nexit 0\n"
 
 
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/stderr"])
+def test_output_through_a_link_in_the_tree_to_a_device_is_refused(device, tmp_path, monkeypatch):
+    # Committed where the workflow writes its SARIF: the report would be dropped, or poured
+    # into the log. The device named as such is still written to.
+    monkeypatch.chdir(tmp_path)
+    Path("podcheck.sarif").symlink_to(device)
+    done = invoke("evaluate", str(GO), "--output-format", "sarif=podcheck.sarif")
+    assert done.exit_code == 2
+    assert done.stderr == (
+        "podcheck.sarif:1:1: error: is a symbolic link to outside the working directory; refused\n"
+    )
+    assert invoke("evaluate", str(GO), "-o", "/dev/null").exit_code == 0
+
+
 def test_a_report_replacing_an_executable_file_is_not_executable(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("report.json").write_text("old\n", encoding="utf-8")

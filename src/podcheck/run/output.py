@@ -79,6 +79,11 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
         with contextlib.suppress(OSError):
             if os.path.samefile(path, source):
                 return "is one of the input files; refused, it would be overwritten"
+    if paths.through_link(path) and not paths.inside(path) and _named_inside(path):
+        # A link put in the working directory (committed in a pull request) that leads out
+        # of it, to a file or to a device: `podcheck.sarif` -> /dev/stderr would pour the
+        # report into the log, -> /dev/null drop it. A device named as such stays writable.
+        return "is a symbolic link to outside the working directory; refused"
     if mode is not None and _opened(mode):
         return None
     if mode is not None and not stat.S_ISREG(mode):
@@ -91,6 +96,13 @@ def refusal(path: str, inputs: Iterable[str | None]) -> str | None:
         if _in_git_folder(os.path.realpath(path)):
             return "is a symbolic link into a .git folder; refused"
     return None
+
+
+def _named_inside(path: str) -> bool:
+    """Whether `path`, as written (its links not followed), is in the working directory."""
+    here = os.getcwd()
+    written = os.path.normpath(os.path.join(here, path))
+    return os.path.commonpath([written, here]) == here
 
 
 def _in_git_folder(real: str) -> bool:
