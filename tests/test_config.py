@@ -194,6 +194,11 @@ def test_a_bar_may_be_written_as_podcheck_rules_writes_it(tmp_path, code, writte
         ("POD404", '"1.2:1"', "POD404: expected a multiple such as 3 or \"3x\", got '1.2:1'"),
         ("POD404", '"03x"', "POD404: expected a multiple such as 3 or \"3x\", got '03x'"),
         ("POD404", "-1", "POD404: expected a number >= 0, got -1"),
+        (
+            "POD201",
+            '"99999999999999999999999999999:1"',
+            "POD201: expected a ratio such as 1.2 or \"1.2:1\", got '99999999999999999999999999999:1'",
+        ),
     ],
 )
 def test_a_bar_in_other_words_is_refused(tmp_path, code, written, error):

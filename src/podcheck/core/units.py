@@ -112,7 +112,9 @@ def _written_as(pattern: "re.Pattern[str]", example: str) -> Callable[[Any], Any
     return parse
 
 
-_NUMBER = r"(?P<number>(?P<whole>[0-9]+)(?:\.[0-9]+)?)"
+# As many digits as a number the YAML reader takes: a longer one would pass a report's
+# exact figures a number JSON cannot hold.
+_NUMBER = r"(?P<number>(?P<whole>[0-9]{1,15})(?:\.[0-9]{1,15})?)"
 _ratio = _written_as(re.compile(_NUMBER + r" ?: ?1"), 'a ratio such as 1.2 or "1.2:1"')
 _multiple = _written_as(re.compile(_NUMBER + r" ?[x×]"), 'a multiple such as 3 or "3x"')
 
