@@ -444,3 +444,17 @@ def test_an_output_named_for_a_format_gets_it(command, name, starts, tmp_path, m
     given = CliRunner().invoke(app, [command, org, "-f", "terminal", "-o", "x" + name])
     assert given.exit_code in (0, 1)
     assert not (tmp_path / ("x" + name)).read_bytes().lstrip(b"\n").startswith(starts)
+
+
+def test_an_output_named_for_a_format_the_command_cannot_write_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    org = str(ROOT / "examples" / "northwind-pilot-go.yaml")
+    for command, name in (("checklist", "x.json"), ("plan", "x.sarif"), ("evaluate", "r.html")):
+        done = CliRunner().invoke(app, [command, org, "-o", name])
+        assert done.exit_code == 2
+        assert done.stderr.startswith(f"podcheck: error: -o '{name}': its name asks for ")
+        assert not (tmp_path / name).exists()
+    # In GitHub Actions, annotations go to standard output only: a file gets the report.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert CliRunner().invoke(app, ["evaluate", org, "-o", "r.log"]).exit_code == 0
+    assert not (tmp_path / "r.log").read_text().startswith("::")

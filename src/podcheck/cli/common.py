@@ -209,14 +209,17 @@ def write_report(path: str, text: str | bytes) -> None:
 
 
 def resolve_format(name: str, output: str | None = None) -> str:
-    """`--format auto`: what the output file's name asks for, else GitHub's annotations in
-    GitHub Actions, else the terminal report."""
+    """`--format auto`: what the output file's name asks for; else, for standard output,
+    GitHub's annotations in GitHub Actions (the runner reads them there, never in a file),
+    else the terminal report."""
     if name != AUTO:
         return name
     named = named_format(output, [*FORMATS, *BINARY_FORMATS])
     if named is not None:
         return named
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
+    if output is None or output == STDOUT:
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
+    return "terminal"
 
 
 # What an output file's name says it holds: `-o scorecard.xlsx` wants a workbook, not the
@@ -234,11 +237,20 @@ _BY_SUFFIX = {
 
 
 def named_format(output: str | None, formats: "Iterable[str]") -> str | None:
-    """The format among `formats` that the name of `output` asks for, if any."""
+    """The format among `formats` that the name of `output` asks for, if any; a name that
+    asks for one the command cannot write is a usage error, not a file of another kind."""
     if output is None or output == STDOUT:
         return None
     found = _BY_SUFFIX.get(os.path.splitext(output)[1].lower())
-    return found if found in set(formats) else None
+    if found is None:
+        return None
+    choices = list(formats)
+    if found not in choices:
+        usage_error(
+            f"-o {output!r}: its name asks for {found}, which this command does not write; "
+            f"choose a format with -f ({', '.join(choices)})"
+        )
+    return found
 
 
 def format_given(option: str) -> bool:
