@@ -178,6 +178,25 @@ def test_a_workbook_is_read_from_the_first_sheet_a_reader_sees(tmp_path):
     assert (load.status, load.actual) == ("fail", 40)
 
 
+def test_a_formula_with_no_saved_value_is_refused_by_its_cell(tmp_path):
+    # A workbook a program wrote with formulas (as openpyxl does) holds no value for them:
+    # a CSM cell read as empty would make the account uncovered, an ARR cell no amount.
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in book_rows():
+        sheet.append(row)
+    sheet["D3"] = "=D2"
+    workbook.save(tmp_path / "books.xlsx")
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "books.xlsx")
+    (error,) = refused.value.errors
+    assert (error.line, error.column) == (3, 4)
+    assert error.message.startswith("worksheet cell D3 (row 3, column 4) holds a formula with")
+
+
 def test_every_format_finds_the_overloaded_csm_by_name(export):
     report = judge(export)
     assert report.errors == ()
@@ -721,13 +740,21 @@ def test_workbook_cells_keep_their_types_and_formulas_are_never_run_or_echoed(tm
         ["Gamma", "a3", "$45K", "mm", "p1", "Ann", "Dana Diaz", datetime.date(2027, 2, 11)],
     ]
     export = write_xlsx(tmp_path / "a.xlsx", rows)
+    # A formula has no value without a spreadsheet to run it, and none is run: the cell is
+    # named, never its formula, and the export is not judged on a CSM it cannot see.
+    with pytest.raises(InputErrors) as refused:
+        accounts.read_export(str(export), accounts.ExportOptions(keep_accounts=True))
+    (error,) = refused.value.errors
+    assert error.message.startswith("worksheet cell G3 (row 3, column 7) holds a formula")
+    assert "HYPERLINK" not in error.message and "http" not in error.message
+    rows[1][6] = "Dana Diaz"
+    export = write_xlsx(tmp_path / "b.xlsx", rows)
     tally = accounts.read_export(str(export), accounts.ExportOptions(keep_accounts=True))
     assert tally.errors == ()
     assert tally.kept is not None
-    # A formula has no value without a spreadsheet to run it: the account has no CSM.
     assert [(a.csm, a.arr_cents) for a in tally.kept] == [
         ("Dana Diaz", 5_200_000),
-        ("", 4_825_050),
+        ("Dana Diaz", 4_825_050),
         ("Dana Diaz", 4_500_000),
     ]
     assert tally.renewals == {("mm", "p1", "Dana Diaz", "2027-02"): 2}

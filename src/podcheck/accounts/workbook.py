@@ -363,6 +363,7 @@ class _SheetReader:
         self.row: list[str] = []
         self.cell: tuple[int, str, str | None] | None = None  # column, type, style
         self.inline = False
+        self.formula = False  # the cell being read holds a formula
         self.parts: list[str] | None = None  # text being collected, of a v or an inline t
         self.size = 0  # its length so far, to stop at the field limit
 
@@ -387,6 +388,9 @@ class _SheetReader:
                 column = len(self.row)
             self.cell = (column, attrs.get("t", "n"), attrs.get("s"))
             self.value: str | None = None
+            self.formula = False
+        elif tag == "f":
+            self.formula = True
         elif tag == "v" or (tag == "t" and self.inline):
             if self.cell is not None and self.cell[0] < self.width and self.parts is None:
                 self.parts, self.size = [], 0
@@ -440,6 +444,18 @@ class _SheetReader:
                 if column > len(row):
                     row += [""] * (column - len(row))
                 value = self.value
+                # No value, or an empty one not of a text result (`<v/>`, as a program that
+                # writes formulas leaves it).
+                if self.formula and (value is None or (not value and kind != "str")):
+                    # Its value was never calculated and saved (a workbook written by a
+                    # program): what a spreadsheet would show cannot be read.
+                    raise WorkbookError(
+                        f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, "
+                        f"column {column + 1:,}) holds a formula with no saved value; open the "
+                        "workbook in a spreadsheet and save it, or export it as CSV",
+                        self.number,
+                        column + 1,
+                    )
                 if value is None:
                     row.append("")
                 elif kind == "inlineStr":
