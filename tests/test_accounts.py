@@ -320,6 +320,16 @@ def test_bad_map_options_are_refused():
 # ---- Bad rows ------------------------------------------------------------------------
 
 
+def test_an_empty_arr_cell_is_said_to_be_empty(tmp_path):
+    rows = book_rows()
+    rows[0][2] = "  "
+    path = write_csv(tmp_path / "a.csv", rows)
+    assert [str(e) for e in judge(path).errors] == [
+        f"{path}:2:3: error: ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
+        "got an empty cell",
+    ]
+
+
 def test_every_bad_row_is_one_line_and_the_rest_is_judged(tmp_path):
     rows = book_rows()
     rows[0][2] = "n/a"  # row 2: ARR

@@ -462,8 +462,8 @@ class _Counter:
                 errors.add(
                     number,
                     i_arr + 1,
-                    "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, "
-                    f"got '{safe_text(row[i_arr].strip())}'",
+                    "ARR: expected an amount such as 48250, $48,250 or 48250.00 USD, got "
+                    + (f"'{safe_text(cell)}'" if (cell := row[i_arr].strip()) else "an empty cell"),
                 )
                 refused.add("ARR not an amount")
                 continue
