@@ -146,13 +146,17 @@ class RowErrors:
 
 
 # What prints as nothing beyond format characters: Hangul and Khmer fillers, the blank
-# Braille pattern, the combining grapheme joiner and variation selectors.
+# Braille pattern, the combining grapheme joiner, variation selectors, and the code points
+# Unicode reserves to be ignored when shown (default-ignorable, not yet assigned).
 _UNSEEN_MARKS = frozenset(
     [
         *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0),
         *range(0x180B, 0x1810),
         *range(0xFE00, 0xFE10),
-        *range(0xE0100, 0xE01F0),
+        *range(0xFFF0, 0xFFF9),
+        *range(0x1BCA0, 0x1BCA4),
+        *range(0x1D173, 0x1D17B),
+        *range(0xE0000, 0xE1000),
     ]
 )
 
@@ -160,13 +164,17 @@ _UNSEEN_MARKS = frozenset(
 def _as_seen(char: str) -> str:
     """A character of a name as it separates words: a blank or an invisible break (a
     zero-width space or joiner, which a CRM shows between two words) is a space; a soft
-    hyphen, a control or a filler is nothing."""
+    hyphen, a control, a filler or a code point no font draws is nothing."""
     if char.isspace():
         return " "
     kind = unicodedata.category(char)
     if kind == "Cf":
         return "" if char == "\xad" else " "
-    return "" if kind == "Cc" or ord(char) in _UNSEEN_MARKS else char
+    return "" if kind in ("Cc", "Cn") or ord(char) in _UNSEEN_MARKS else char
+
+
+# Controls among ASCII: what a cell shows as nothing (DEL, backspace, escape...).
+_ASCII_UNSEEN = {code: None for code in (*range(0x20), 0x7F) if not chr(code).isspace()}
 
 
 def person(cell: str) -> str:
@@ -180,6 +188,8 @@ def person(cell: str) -> str:
     her load. (A look-alike letter from another script still makes another name.)
     """
     if cell.isascii():
+        if not cell.isprintable():
+            cell = cell.translate(_ASCII_UNSEEN)
         name = " ".join(cell.split())
     else:
         composed = unicodedata.normalize("NFKC", cell)
@@ -194,13 +204,20 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 
 def identity(name: str) -> str:
-    """Who a name (as `person` reads it) is: its characters, case folded, without blanks.
-    An invisible break inside a word (`Pri\u200bya`) reads as a space, and `priya shah`
-    is the same CSM: neither may take half a book out of her load."""
+    """Who a name (as `person` reads it) is: its letters, case folded, without blanks or
+    accents. An invisible break inside a word (`Pri\u200bya`) reads as a space, and
+    `priya shah`, `Prìya Shah` or `Pri\u0307ya` (a dot drawn over the i's own) are the
+    same CSM: none may take half a book out of her load. Names that differ only in blanks
+    or accents are one person: a load then reads too high, never too low."""
     joined = "".join(name.casefold().split())
-    # Composed once the blanks are out: an accent parted from its letter by an invisible
-    # break (`Rene\u200d\u0301e`) is the same `é`.
-    return joined if joined.isascii() else unicodedata.normalize("NFKC", joined)
+    if joined.isascii():
+        return joined
+    letters = unicodedata.normalize("NFKD", joined).translate(_DOTLESS)
+    return "".join(char for char in letters if not unicodedata.combining(char))
+
+
+# Letters NFKD leaves whole that print as another with a mark added or dropped.
+_DOTLESS = str.maketrans({"ı": "i", "ȷ": "j"})
 
 
 def spellings(names: Iterable[str]) -> dict[str, str]:
