@@ -801,6 +801,35 @@ def test_a_folder_made_to_look_like_a_repository_is_not_read_as_one(loosened, tm
     assert "--config 'org-design/podcheck.yaml' is not in refs/remotes/origin/main" in head.stderr
 
 
+def test_a_ref_named_in_full_must_exist(loosened):
+    # Without the remote branch (a shallow checkout), git would go on to a tag the pull
+    # request pushed under the same name: refs/tags/refs/remotes/origin/main.
+    git(loosened, "tag", "refs/remotes/origin/main", "HEAD")
+    refused = invoke("evaluate", "org.yaml", "--config-ref", "refs/remotes/origin/main")
+    assert refused.exit_code == 2
+    assert "there is no ref 'refs/remotes/origin/main' in the repository" in refused.stderr
+
+
+def test_a_folder_link_does_not_choose_which_base_file_is_read(loosened):
+    # The base holds config/podcheck.yaml (strict) and legacy/podcheck.yaml (open); the pull
+    # request makes config a link to legacy: the base's config/podcheck.yaml is the bar.
+    (loosened / "config").mkdir()
+    (loosened / "legacy").mkdir()
+    (loosened / "config" / "podcheck.yaml").write_text("rules:\n  POD101: {threshold: $60K}\n")
+    (loosened / "legacy" / "podcheck.yaml").write_text("fail_on: never\n")
+    git(loosened, "add", ".")
+    git(loosened, "commit", "-q", "-m", "configs")
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(loosened, "rm", "-q", "-r", "config")
+    (loosened / "config").symlink_to("legacy")
+    done = invoke(
+        "evaluate", "org.yaml", "--config", "config/podcheck.yaml",
+        "--config-ref", "refs/remotes/origin/main", "--fail-on-config-change", "-f", "json",
+    )  # fmt: skip
+    assert done.exit_code == 1, done.stderr  # POD101 at the base's $60K
+    assert "the working tree changes config/podcheck.yaml" in done.stderr
+
+
 def test_base_version_errors_exit_2_under_their_ref_name(loosened):
     (loosened / "org.yaml").write_text("version: [\n")
     git(loosened, "commit", "-q", "-am", "broken")

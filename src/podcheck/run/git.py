@@ -95,7 +95,17 @@ def _unambiguous(repo: Repository, ref: str, commit: str, option: str) -> None:
     then be the pull request's own.
     """
     name = _SUFFIX.split(ref, maxsplit=1)[0]
-    if not name or name.startswith("refs/"):  # `@{...}`, or a ref named in full
+    if not name:  # `@{...}`: the branch checked out
+        return
+    if name.startswith("refs/"):
+        # Named in full, it must exist: else git goes on to `refs/tags/refs/remotes/...`,
+        # a tag a pull request can push.
+        listed = _git(repo, "for-each-ref", "--format=%(refname)", name, option=option)
+        if name not in os.fsdecode(listed.stdout).splitlines():
+            raise UsageError(
+                f"{option}: there is no ref {name!r} in the repository (fetch it first: "
+                "actions/checkout with fetch-depth 0)"
+            )
         return
     # The refs a name can mean, in git's order (gitrevisions(7)).
     meant = [f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}"]
@@ -121,6 +131,10 @@ def _unambiguous(repo: Repository, ref: str, commit: str, option: str) -> None:
         )
 
 
+def _within(path: str, top: str) -> bool:
+    return os.path.commonpath([path, top]) == top
+
+
 def _peeled(repo: Repository, full: str, option: str) -> str:
     """The commit a ref leads to, through any tags (a tag of a tag too)."""
     done = _git(repo, "rev-parse", "--verify", "--quiet", f"{full}^{{commit}}", option=option)
@@ -143,13 +157,19 @@ def read_at(
             paths.check_link(path, root)
         except InputErrors as exc:
             raise paths.refuse(shown, exc.errors[0].message) from None
+    here = os.getcwd()
     folder = os.path.dirname(os.path.abspath(path))
-    repo = _find(os.getcwd(), option) or _find(folder, option)
+    repo = _find(here, option) or _find(folder, option)
     if repo is None:
         raise UsageError(f"{option}: {folder or '.'} is not inside a git repository")
-    # Where the file stands in the work tree, its folder's links followed as git would.
-    where = os.path.join(os.path.realpath(folder), os.path.basename(path))
-    relative = os.path.relpath(where, os.path.realpath(repo.top))
+    # The path as written, from where the command runs: a link in the working tree (the
+    # pull request's) must not choose which of the base's files is read.
+    top = os.path.realpath(repo.top)
+    if _within(os.path.realpath(here), top):
+        written = os.path.normpath(os.path.join(os.path.realpath(here), path))
+    else:  # run from outside the repository: the file's folder is where it stands
+        written = os.path.join(os.path.realpath(folder), os.path.basename(path))
+    relative = os.path.relpath(written, top)
     if relative == ".." or relative.startswith(".." + os.sep):
         raise paths.refuse(shown, "is outside the repository the command runs in; refused")
     # Every read is of the commit the name had when it was checked, whatever moves after.
