@@ -201,6 +201,21 @@ def test_a_formula_with_no_saved_value_is_refused_by_its_cell(tmp_path):
     assert error.message.startswith("worksheet cell D3 (row 3, column 4) holds a formula with")
 
 
+def test_a_workbook_string_is_read_as_a_spreadsheet_shows_it(tmp_path):
+    # `_x0061_` is OOXML's escape for `a`: a spreadsheet shows `Dana Di_x0061_z` as Dana
+    # Diaz, and so must the tally, or half her rows make another CSM.
+    rows = book_rows()
+    dana = [row for row in rows if row[6] == "Dana Diaz"]
+    for row in dana[::2]:
+        row[6] = "Dana Di_x0061_z"
+    rows[0][0] = "Acme_x005F_x0041_"  # an escaped underscore: the text `Acme_x0041_`
+    export = write_xlsx(tmp_path / "books.xlsx", rows)
+    load = result(judge(export), "POD701", "mm")
+    assert (load.status, load.actual) == ("fail", 40)
+    tally = accounts.read_export(str(export), accounts.ExportOptions(keep_accounts=True))
+    assert tally.kept is not None and tally.kept[0].name == "Acme_x0041_"
+
+
 def test_every_format_finds_the_overloaded_csm_by_name(export):
     report = judge(export)
     assert report.errors == ()

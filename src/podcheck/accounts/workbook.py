@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -215,7 +216,7 @@ class Workbook:
         reader = _Strings()
         _parse(self.archive, part, "shared-string table", reader.start, reader.end, reader.text)
         self.long = reader.long
-        return reader.strings
+        return [_unescape(text) if "_x" in text else text for text in reader.strings]
 
     def _date_styles(self, part: str) -> frozenset[int]:
         """The cell styles (indexes into cellXfs) whose number format is a date."""
@@ -273,7 +274,9 @@ class Workbook:
             return found
         if kind == "b":
             return "TRUE" if text == "1" else "FALSE"
-        if kind in ("str", "e", "d", "inlineStr") or not text.isascii():
+        if kind == "str":  # a formula's text result
+            return _unescape(text) if "_x" in text else text
+        if kind in ("e", "d", "inlineStr") or not text.isascii():
             # float() would read Arabic-Indic or full-width digits; as text, they are refused.
             return text
         try:
@@ -459,7 +462,7 @@ class _SheetReader:
                 if value is None:
                     row.append("")
                 elif kind == "inlineStr":
-                    row.append(value)
+                    row.append(_unescape(value) if "_x" in value else value)
                 else:
                     try:
                         row.append(self.book.value(kind, style, value))
@@ -473,6 +476,20 @@ class _SheetReader:
     def take(self) -> list[list[str]]:
         ready, self.ready = self.ready, []
         return ready
+
+
+# OOXML's escape for a character XML cannot hold, or any other: `_x000D_`, `_x0061_` (an
+# `a`), `_x005F_` for an underscore that would otherwise start one.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """A string cell's text as a spreadsheet shows it: `Priya Sh_x0061_h` is `Priya Shah`,
+    and must be the same CSM."""
+    decoded = _ESCAPED.sub(lambda found: chr(int(found[1], 16)), text)
+    # A character beyond the first plane is escaped as two halves; a lone half is shown
+    # as the replacement character.
+    return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _is_date(code: str) -> bool:
