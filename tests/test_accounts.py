@@ -216,6 +216,32 @@ def test_a_workbook_string_is_read_as_a_spreadsheet_shows_it(tmp_path):
     assert tally.kept is not None and tally.kept[0].name == "Acme_x0041_"
 
 
+def test_a_number_format_showing_other_text_is_refused(tmp_path):
+    # Eve's name shown as Dana's: `;;;"Dana Diaz"` makes a spreadsheet show Dana Diaz on rows
+    # the tally would give Eve, taking half of Dana's book out of her load unseen.
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in book_rows():
+        sheet.append(row)
+    sheet["G4"] = "Eve Ray"
+    sheet["G4"].number_format = ';;;"Dana Diaz"'
+    sheet["A2"].number_format = '0;-0;0;"#"@'  # shows its own text, marked: read as it is
+    workbook.save(tmp_path / "books.xlsx")
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "books.xlsx")
+    (error,) = refused.value.errors
+    assert error.message == (
+        "worksheet cell G4 (row 4, column 7) has a number format that shows other text than "
+        "it holds; refused"
+    )
+    sheet["G4"].number_format = "General"
+    workbook.save(tmp_path / "plain.xlsx")
+    assert judge(tmp_path / "plain.xlsx").errors == ()
+
+
 def test_every_format_finds_the_overloaded_csm_by_name(export):
     report = judge(export)
     assert report.errors == ()

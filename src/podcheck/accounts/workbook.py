@@ -180,7 +180,7 @@ class Workbook:
         self.sheet = sheet
         self.long: set[int] = set()  # shared strings over the field limit
         self.shared = self._shared(strings, max_strings_bytes) if strings else []
-        self.dates = self._date_styles(styles) if styles else frozenset()
+        self.dates, self.disguised = self._styles(styles) if styles else (frozenset(), frozenset())
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
         book = "xl/workbook.xml"
@@ -218,8 +218,9 @@ class Workbook:
         self.long = reader.long
         return [_unescape(text) if "_x" in text else text for text in reader.strings]
 
-    def _date_styles(self, part: str) -> frozenset[int]:
-        """The cell styles (indexes into cellXfs) whose number format is a date."""
+    def _styles(self, part: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The cell styles (indexes into cellXfs) whose number format is a date, and those
+        whose format shows other text than a text cell holds (`;;;"Priya Shah"`)."""
         _check_size(self.archive, part, MAX_STYLES_BYTES, "styles")
         custom: dict[int, str] = {}
         formats: list[int] = []
@@ -245,11 +246,13 @@ class Workbook:
                 in_xfs = False
 
         _parse(self.archive, part, "styles", start, end)
-        return frozenset(
+        dates = frozenset(
             index
             for index, number in enumerate(formats)
             if number in _DATE_FORMATS or (number in custom and _is_date(custom[number]))
         )
+        hiding = {number for number, code in custom.items() if _hides_text(code)}
+        return dates, frozenset(i for i, number in enumerate(formats) if number in hiding)
 
     def rows(self, width: int, max_rows: int) -> Iterator[list[str]]:
         """The sheet's rows from the first, as text, `width` cells at most; a row the sheet
@@ -435,7 +438,7 @@ class _SheetReader:
             self.inline = False
             if self.cell is not None:
                 self.value = "".join(self.parts or ())
-                self.cell = (self.cell[0], "inlineStr", None)
+                self.cell = (self.cell[0], "inlineStr", self.cell[2])
             self.parts = None
         elif tag == "rPh":
             self.inline = True
@@ -459,6 +462,19 @@ class _SheetReader:
                         self.number,
                         column + 1,
                     )
+                if (
+                    kind in _TEXT_KINDS
+                    and style is not None
+                    and style.isdigit()
+                    and int(style) in self.book.disguised
+                ):
+                    raise WorkbookError(
+                        f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, "
+                        f"column {column + 1:,}) has a number format that shows other text than "
+                        "it holds; refused",
+                        self.number,
+                        column + 1,
+                    )
                 if value is None:
                     row.append("")
                 elif kind == "inlineStr":
@@ -478,6 +494,9 @@ class _SheetReader:
         return ready
 
 
+# The cell types that hold text.
+_TEXT_KINDS = frozenset({"s", "str", "inlineStr"})
+
 # OOXML's escape for a character XML cannot hold, or any other: `_x000D_`, `_x0061_` (an
 # `a`), `_x005F_` for an underscore that would otherwise start one.
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -490,6 +509,27 @@ def _unescape(text: str) -> str:
     # A character beyond the first plane is escaped as two halves; a lone half is shown
     # as the replacement character.
     return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _hides_text(code: str) -> bool:
+    """Whether a number format shows a text cell as other text: its fourth section, the one
+    for text, exists and leaves out the cell's own (`@`), as `;;;"Priya Shah"` or `;;;`."""
+    sections, quoted, escaped = [""], False, False
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            sections.append("")
+            continue
+        elif char == "@" and not quoted:
+            sections[-1] += "@"
+            continue
+        sections[-1] += " "  # what else the section shows does not matter here
+    return len(sections) >= 4 and "@" not in sections[3]
 
 
 def _is_date(code: str) -> bool:
