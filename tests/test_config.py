@@ -129,6 +129,14 @@ def test_malformed_rule_file_is_refused_at_load():
     unknown = bad.replace("metric: acv", "metric: vibes")
     with pytest.raises(InputErrors, match="unknown metric 'vibes'"):
         catalogue.load_rule_file("rules/bad.yaml", unknown)
+    # A word threshold names its choices, and its bar is among them.
+    choice = bad.replace("scope: [pod]", "scope: [segment]").replace("{nope}", "p")
+    choice = choice.replace("metric: acv", "metric: tier").replace("unit: money", "unit: choice")
+    with pytest.raises(InputErrors, match="needs its choices"):
+        catalogue.load_rule_file("rules/bad.yaml", choice.replace("threshold: 1", "threshold: x"))
+    stray = choice.replace("threshold: 1", "threshold: [smb]\n  choices: [mid-market]")
+    with pytest.raises(InputErrors, match="'smb' is not one of its choices"):
+        catalogue.load_rule_file("rules/bad.yaml", stray)
 
 
 @pytest.mark.parametrize(
@@ -205,6 +213,58 @@ def test_a_bar_in_other_words_is_refused(tmp_path, code, written, error):
     with pytest.raises(InputErrors) as caught:
         rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
     assert str(caught.value).endswith("podcheck.yaml:2:23: error: " + error)
+
+
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ('"mid-market, enterprise or strategic"', ["mid-market", "enterprise", "strategic"]),
+        ('"enterprise or strategic"', ["enterprise", "strategic"]),
+        ("enterprise", ["enterprise"]),
+        ("[mid-market, enterprise]", ["mid-market", "enterprise"]),
+    ],
+)
+def test_a_choice_may_be_written_as_podcheck_rules_writes_it(tmp_path, written, used):
+    rules = rules_from(tmp_path, f"rules:\n  POD102: {{threshold: {written}}}\n")
+    assert next(rule for rule in rules if rule.code == "POD102").threshold == used
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "error"),
+    [
+        (
+            "POD407",
+            "banana",
+            "POD407: 'banana' is not one of none, ai-agent, pool, named, pod, swarm",
+        ),
+        (
+            "POD102",
+            "[enterprise, stratgic]",
+            "POD102: 'stratgic' is not one of smb, mid-market, enterprise, strategic; "
+            "did you mean 'strategic'?",
+        ),
+        ("POD303", "shared", "POD303: 'shared' is not one of ae, csm, joint"),
+    ],
+)
+def test_a_choice_the_rule_cannot_mean_is_refused(tmp_path, code, written, error):
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
+    assert str(caught.value).endswith("podcheck.yaml:2:23: error: " + error)
+
+
+def test_the_choices_are_the_values_the_org_file_may_hold():
+    from typing import get_args
+
+    from podcheck.judge.report import PilotAction
+    from podcheck.orgfile.model import CoverageModel, Owner, Tier
+
+    choices = {rule.code: set(rule.choices) for rule in CATALOGUE if rule.choices is not None}
+    assert choices == {
+        "POD102": set(get_args(Tier)),
+        "POD303": set(get_args(Owner)),
+        "POD407": set(get_args(CoverageModel)),
+        "POD507": set(get_args(PilotAction)),
+    }
 
 
 def test_pct_threshold_refuses_a_fraction_with_a_hint(tmp_path):

@@ -43,7 +43,14 @@ def _text_list(value: Any) -> list[str]:
 
 
 def _choice_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) and value else _text_list(value)
+    """One choice or a list of them; a text may list them as `podcheck rules` writes them
+    (`mid-market, enterprise or strategic`)."""
+    if isinstance(value, str) and value.strip():
+        return [part for part in _CHOICES_APART.split(value.strip()) if part]
+    return _text_list(value)
+
+
+_CHOICES_APART = re.compile(r"\s*,\s*(?:or\s+)?|\s+or\s+")
 
 
 def _flag(value: Any) -> bool:

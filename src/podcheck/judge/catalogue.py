@@ -65,6 +65,8 @@ class RuleDefinition:
     compare: Compare
     threshold: Any = None
     unit: str
+    # Every value a `choice` threshold may name: a config's is checked against them.
+    choices: list[str] | None = None
     params: dict[str, Any] = field(default_factory=dict)
     summary: Text
     messages: dict[str, Text]
@@ -156,6 +158,7 @@ def load_rule_file(path: str, text: str) -> list[Rule]:
                 source=definition.source,
                 default_severity=definition.severity,
                 default_threshold=threshold,
+                choices=tuple(definition.choices) if definition.choices is not None else None,
             )
         )
     if errors:
@@ -179,6 +182,13 @@ def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
             UNITS[rule.unit].parse(rule.threshold)
         except numbers.AmountError as exc:
             yield "threshold", str(exc)
+    if (rule.unit == "choice") != (rule.choices is not None):
+        yield "choices", "a `choice` threshold needs its choices, and only it has them"
+    elif rule.choices is not None and rule.threshold is not None:
+        chosen = rule.threshold if isinstance(rule.threshold, list) else [rule.threshold]
+        for value in chosen:
+            if value not in rule.choices:
+                yield "threshold", f"'{value}' is not one of its choices"
     for name, value in rule.params.items():
         if not numbers.is_number(value):
             yield "params", f"param '{name}' must be a number"

@@ -89,6 +89,8 @@ class Rule:
     source: str
     default_severity: Severity
     default_threshold: Any
+    # The values a word threshold may name (a `choice` unit's tiers, models, actions).
+    choices: tuple[str, ...] | None = None
 
     @property
     def family(self) -> str:
