@@ -360,6 +360,19 @@ def test_a_hire_for_a_rule_that_passes_as_proposed_says_why() -> None:
     assert "as proposed" not in plan.numeric[0].message
 
 
+def test_a_plan_that_stays_no_go_always_says_what_is_left(tmp_path, monkeypatch) -> None:
+    # A config bar no arithmetic reaches: the plan names the rule, never a bare NO-GO.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "podcheck.yaml").write_text("rules:\n  POD102: {threshold: enterprise}\n")
+    northwind = ROOT / "examples" / "northwind-pilot-go.yaml"
+    outcome = CliRunner().invoke(app, ["plan", str(northwind), "-f", "json"])
+    assert outcome.exit_code == 1
+    (found,) = json.loads(outcome.stdout)["files"]
+    assert found["verdict_after"] == "no-go"
+    assert [(t["rule"], t["segment"]) for t in found["todo"]] == [("POD102", "mid-market")]
+    assert found["todo"][0]["message"].startswith("no change podcheck can make passes it: ")
+
+
 def test_rebalance_moves_accounts_to_pods_with_room() -> None:
     plan, _, _, _ = _plan_for(HELD_OUT["pods-with-room"], "rebalance")
     (change,) = plan.numeric
