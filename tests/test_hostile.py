@@ -644,6 +644,12 @@ def test_fail_on_config_change(loosened):
     failed = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
     assert failed.exit_code == 1
     assert "differs from the one at --config-ref" in failed.stderr
+    # In GitHub's format the failed check says why on the pull request, not only in the log.
+    annotated = invoke(
+        "evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change", "-f", "github"
+    )
+    assert annotated.exit_code == 1
+    assert "::error title=podcheck%3A config changed::the config differs" in annotated.stdout
     git(loosened, "checkout", "-q", "HEAD~1", "--", "podcheck.yaml")
     same = invoke("evaluate", "org.yaml", "--config-ref", "HEAD~1", "--fail-on-config-change")
     assert same.exit_code == 0 and "notice" not in same.stderr

@@ -264,13 +264,17 @@ def format_given(option: str) -> bool:
     return context.get_parameter_source(option) is not ParameterSource.DEFAULT
 
 
-def exit_code(code: int, config_refused: bool) -> int:
+def exit_code(code: int, config_refused: bool, github: bool = False) -> int:
+    """The run's exit code, 1 when it would pass but the config changed and that fails it
+    (said on standard error, and in GitHub's format as an error annotation too: the check
+    fails, and the pull request must show why)."""
     if config_refused and code == 0:
-        typer.echo(
-            "podcheck: error: the config differs from the one at --config-ref "
-            "(--fail-on-config-change)",
-            err=True,
-        )
+        said = "the config differs from the one at --config-ref (--fail-on-config-change)"
+        typer.echo(f"podcheck: error: {said}", err=True)
+        if github:
+            from podcheck.render.formats.github import annotation
+
+            typer.echo(annotation("error", said, title="podcheck: config changed"))
         return 1
     return code
 

@@ -235,4 +235,5 @@ def evaluate_command(
             sys.stdout.buffer.write(text)
         else:
             sys.stdout.write(text)
-    raise typer.Exit(exit_code(report.exit_code, config_changed and fail_on_config_change))
+    github = shown_format == "github" and output is None
+    raise typer.Exit(exit_code(report.exit_code, config_changed and fail_on_config_change, github))
