@@ -162,6 +162,7 @@ def test_share_threshold_is_a_fraction_or_a_percentage(tmp_path, written, used):
         ("30", 'POD203: expected a share from 0 to 1, got 30; write 0.3 or "30%" for 30%'),
         ('"20"', "POD203: expected a share such as 0.2 or \"20%\", got '20'"),
         ('"150%"', "POD203: expected a percentage from 0 to 100, got 150"),
+        ('"at most 25%"', "POD203: expected a share such as 0.2 or \"20%\", got 'at most 25%'"),
     ],
 )
 def test_share_threshold_refuses_a_bare_percentage_with_a_hint(tmp_path, written, error):
@@ -265,6 +266,30 @@ def test_the_choices_are_the_values_the_org_file_may_hold():
         "POD407": set(get_args(CoverageModel)),
         "POD507": set(get_args(PilotAction)),
     }
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "used"),
+    [("POD104", '"90 days"', 90), ("POD205", '"6 months"', 6), ("POD401", '"3 pods"', 3),
+     ("POD401", '"1 pod"', 1), ("POD402", "8", 8), ("POD601", '"3 models"', 3)],
+)  # fmt: skip
+def test_a_count_may_be_written_with_its_noun(tmp_path, code, written, used):
+    rules = rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
+    assert next(rule for rule in rules if rule.code == code).threshold == used
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "error"),
+    [
+        ("POD401", "2.5", 'POD401: expected a whole number of pods such as 3 or "3 pods", got 2.5'),
+        ("POD104", '"90 months"', "POD104: expected a whole number of days such as 3 or"),
+        ("POD331", "[]", "POD331: expected a list of names, got an empty list"),
+    ],
+)
+def test_a_count_in_other_words_is_refused(tmp_path, code, written, error):
+    with pytest.raises(InputErrors) as caught:
+        rules_from(tmp_path, f"rules:\n  {code}: {{threshold: {written}}}\n")
+    assert "podcheck.yaml:2:23: error: " + error in str(caught.value)
 
 
 def test_pct_threshold_refuses_a_fraction_with_a_hint(tmp_path):

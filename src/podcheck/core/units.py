@@ -20,6 +20,24 @@ def _plural(word: str) -> Callable[[Any], str]:
     return write
 
 
+def _whole(word: str) -> Callable[[Any], Any]:
+    """A whole number of `word`s, written 90 or as `podcheck rules` writes it ("90 days")."""
+    pattern = re.compile(rf"(?P<number>[0-9]{{1,15}}) ?{word}s?")
+    example = f'a whole number of {word}s such as 3 or "3 {word}s"'
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            match = pattern.fullmatch(value.strip()) if len(value) <= 40 else None
+            if match is None:
+                raise numbers.AmountError(f"expected {example}, got {numbers.describe(value)}")
+            value = int(match["number"])
+        if isinstance(value, bool) or not numbers.is_number(value) or value != int(value):
+            raise numbers.AmountError(f"expected {example}, got {numbers.describe(value)}")
+        return numbers.parse_number(int(value))
+
+    return parse
+
+
 def _names(value: Any) -> str:
     return ", ".join(str(item) for item in value) if value else "none"
 
@@ -39,7 +57,8 @@ def _owners(value: Any) -> str:
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         return list(value)
-    raise numbers.AmountError(f"expected a list of names, got {numbers.describe(value)}")
+    got = "an empty list" if value == [] else numbers.describe(value)
+    raise numbers.AmountError(f"expected a list of names, got {got}")
 
 
 def _choice_list(value: Any) -> list[str]:
@@ -71,7 +90,15 @@ def _share(value: Any) -> Any:
     A bare number above 1 is refused: `20` for a 20% threshold would otherwise mean 2000%.
     """
     if isinstance(value, str) and value.strip().endswith("%"):
-        return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
+        try:
+            return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
+        except numbers.AmountError as exc:
+            if "such as" not in str(exc):  # a percentage out of range: said as it is
+                raise
+            # Not a percentage at all: the example is a share's, as a bare 18 is refused.
+            raise numbers.AmountError(
+                f'expected a share such as 0.2 or "20%", got {numbers.describe(value)}'
+            ) from None
     if numbers.is_number(value) and value > 1:
         shown = numbers.format_plain(value)
         share = numbers.format_plain(Fraction(value) / 100)
@@ -139,10 +166,10 @@ UNITS: Mapping[str, Unit] = {
     "share": Unit(_share, numbers.format_share),
     "pct": Unit(_pct, numbers.format_pct),
     "multiple": Unit(_multiple, lambda v: f"{numbers.format_plain(v)}x"),
-    "days": Unit(numbers.parse_number, _plural("day")),
-    "months": Unit(numbers.parse_number, _plural("month")),
-    "pods": Unit(numbers.parse_number, _plural("pod")),
-    "models": Unit(numbers.parse_number, _plural("model")),
+    "days": Unit(_whole("day"), _plural("day")),
+    "months": Unit(_whole("month"), _plural("month")),
+    "pods": Unit(_whole("pod"), _plural("pod")),
+    "models": Unit(_whole("model"), _plural("model")),
     "choice": Unit(_choice_list, _choices),
     "names": Unit(_text_list, _names),
     "flag": Unit(_flag, lambda v: "yes" if v else "no"),
