@@ -458,3 +458,9 @@ def test_an_output_named_for_a_format_the_command_cannot_write_is_refused(tmp_pa
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert CliRunner().invoke(app, ["evaluate", org, "-o", "r.log"]).exit_code == 0
     assert not (tmp_path / "r.log").read_text().startswith("::")
+
+
+def test_the_projection_names_month_0_as_today():
+    contoso = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    chart = CliRunner().invoke(app, ["project", contoso]).stdout
+    assert "first past 1.2:1 today (month 0)" in chart

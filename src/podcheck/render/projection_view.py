@@ -112,11 +112,16 @@ def chart_lines(projection: SegmentProjection) -> list[list[StyledText]]:
     if over is None:
         summary = f"  stays within {format_plain(limit)}:1"
     else:
-        summary = f"  first past {format_plain(limit)}:1 in month {over}"
+        summary = f"  first past {format_plain(limit)}:1 {_when(over)}"
     if pooled_month is not None:
-        summary += f"; at or past {format_plain(pooled)}:1 in month {pooled_month}"
+        summary += f"; at or past {format_plain(pooled)}:1 {_when(pooled_month)}"
     lines.append([(summary, "heading")])
     return lines
+
+
+def _when(month: int) -> str:
+    """A month of the table as the rules name it: month 0 is today's headcount."""
+    return "today (month 0)" if month == 0 else f"in month {month}"
 
 
 def render_terminal(view: ProjectionView, color: bool, width: int) -> str:
