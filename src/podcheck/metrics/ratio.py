@@ -138,7 +138,7 @@ def hiring_pace(subject: Subject, params: Params) -> Measurement:
     "projected_ratio",
     scopes=("segment",),
     details=("cohort", "pooled_at"),
-    cases=("pooled", "no_csm", "cohort"),
+    cases=("pooled", "no_csm", "cohort", "no_plan"),
 )
 def projected_ratio(subject: Subject, params: Params) -> Measurement:
     """The ratio after each month 1 to 12 of the hiring plan: its peak decides.
@@ -162,7 +162,8 @@ def projected_ratio(subject: Subject, params: Params) -> Measurement:
             pooled = pooled or order(ratio, pooled_at) >= 0
             seen = ratio
     details = {"pooled_at": format_ratio(pooled_at)}
-    case = "pooled" if pooled else None
+    # Without a plan, today's ratio is all there is: said so, never "month 1 of the plan".
+    case = "no_plan" if subject.seg().hiring_plan is None else "pooled" if pooled else None
     return Measurement(None, at, series=series, case=case, details=details)  # type: ignore[arg-type]
 
 
