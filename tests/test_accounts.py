@@ -182,9 +182,8 @@ def test_a_workbook_is_read_from_the_first_sheet_a_reader_sees(tmp_path):
     assert (load.status, load.actual) == ("fail", 40)
 
 
-def test_a_formula_with_no_saved_value_is_refused_by_its_cell(tmp_path):
-    # A workbook a program wrote with formulas (as openpyxl does) holds no value for them:
-    # a CSM cell read as empty would make the account uncovered, an ARR cell no amount.
+def _book_workbook() -> tuple[Any, Any]:
+    """The books as an openpyxl workbook, to be changed before it is saved."""
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -192,6 +191,13 @@ def test_a_formula_with_no_saved_value_is_refused_by_its_cell(tmp_path):
     sheet.append(HEADER)
     for row in book_rows():
         sheet.append(row)
+    return workbook, sheet
+
+
+def test_a_formula_with_no_saved_value_is_refused_by_its_cell(tmp_path):
+    # A workbook a program wrote with formulas (as openpyxl does) holds no value for them:
+    # a CSM cell read as empty would make the account uncovered, an ARR cell no amount.
+    workbook, sheet = _book_workbook()
     sheet["D3"] = "=D2"
     workbook.save(tmp_path / "books.xlsx")
     with pytest.raises(InputErrors) as refused:
@@ -219,13 +225,7 @@ def test_a_workbook_string_is_read_as_a_spreadsheet_shows_it(tmp_path):
 def test_a_number_format_showing_other_text_is_refused(tmp_path):
     # Eve's name shown as Dana's: `;;;"Dana Diaz"` makes a spreadsheet show Dana Diaz on rows
     # the tally would give Eve, taking half of Dana's book out of her load unseen.
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(HEADER)
-    for row in book_rows():
-        sheet.append(row)
+    workbook, sheet = _book_workbook()
     sheet["G4"] = "Eve Ray"
     sheet["G4"].number_format = ';;;"Dana Diaz"'
     sheet["A2"].number_format = '0;-0;0;"#"@'  # shows its own text, marked: read as it is

@@ -694,40 +694,8 @@ def test_no_config_at_the_ref_means_the_catalogue(loosened):
     assert "POD101" in rules  # not ignored: the head's config is not used
 
 
-def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
-    step = next(s for s in action["runs"]["steps"] if s.get("id") == "evaluate")
-    env = {
-        **os.environ,
-        "PODCHECK": installed_script(),
-        "PODCHECK_FILES": "org*.yaml",
-        "PODCHECK_FAIL_ON": "error",
-        "PODCHECK_SARIF": "",
-        "PODCHECK_CONFIG_REF": "HEAD~1",
-        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "false",
-        "GITHUB_OUTPUT": str(tmp_path / "out"),
-    }
-    done = subprocess.run(
-        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
-    )
-    assert done.returncode == 1, done.stderr
-    assert b"POD101" in done.stdout
-    # A push has no base: fail-on-config-change then has nothing to compare, and the gate
-    # still judges the files by the working tree's config.
-    env.update(PODCHECK_CONFIG_REF="", PODCHECK_FAIL_ON_CONFIG_CHANGE="true")
-    env.pop("GITHUB_BASE_REF", None)
-    pushed = subprocess.run(
-        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
-    )
-    assert pushed.returncode == 0, pushed.stderr  # the loosened config waives POD101
-    assert b"--fail-on-config-change needs" not in pushed.stderr
-
-
-def test_the_action_names_the_base_in_full(loosened, tmp_path):
-    # The pull request pushed a tag named like the base, with the loosened config; the base
-    # branch as the checkout fetched it holds the strict one.
-    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
-    git(loosened, "tag", "origin/main", "HEAD")
+def _action_step(repo: Path, tmp_path: Path, **inputs: str) -> subprocess.CompletedProcess:
+    """The action's evaluate step, run by bash in `repo` as the runner runs it."""
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "evaluate")
     env = {
@@ -737,12 +705,34 @@ def test_the_action_names_the_base_in_full(loosened, tmp_path):
         "PODCHECK_FAIL_ON": "error",
         "PODCHECK_SARIF": "",
         "PODCHECK_CONFIG_REF": "",
-        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "true",
-        "GITHUB_BASE_REF": "main",
+        "PODCHECK_FAIL_ON_CONFIG_CHANGE": "false",
         "GITHUB_OUTPUT": str(tmp_path / "out"),
     }
-    done = subprocess.run(
-        ["bash", "-c", step["run"]], cwd=loosened, env=env, capture_output=True, timeout=120
+    env.pop("GITHUB_BASE_REF", None)
+    env.update(inputs)
+    return subprocess.run(
+        ["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, timeout=120
+    )
+
+
+def test_the_action_reads_the_bar_from_the_base(loosened, tmp_path):
+    done = _action_step(loosened, tmp_path, PODCHECK_CONFIG_REF="HEAD~1")
+    assert done.returncode == 1, done.stderr
+    assert b"POD101" in done.stdout
+    # A push has no base: fail-on-config-change then has nothing to compare, and the gate
+    # still judges the files by the working tree's config.
+    pushed = _action_step(loosened, tmp_path, PODCHECK_FAIL_ON_CONFIG_CHANGE="true")
+    assert pushed.returncode == 0, pushed.stderr  # the loosened config waives POD101
+    assert b"--fail-on-config-change needs" not in pushed.stderr
+
+
+def test_the_action_names_the_base_in_full(loosened, tmp_path):
+    # The pull request pushed a tag named like the base, with the loosened config; the base
+    # branch as the checkout fetched it holds the strict one.
+    git(loosened, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    git(loosened, "tag", "origin/main", "HEAD")
+    done = _action_step(
+        loosened, tmp_path, PODCHECK_FAIL_ON_CONFIG_CHANGE="true", GITHUB_BASE_REF="main"
     )
     assert done.returncode == 1, done.stderr
     assert b"read from refs/remotes/origin/main" in done.stdout
