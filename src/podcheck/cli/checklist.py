@@ -10,8 +10,8 @@ from podcheck.cli.common import (
     color_wanted,
     config_notice,
     emit,
-    format_given,
     named_format,
+    option_given,
     terminal_width,
     usage_error,
 )
@@ -60,7 +60,7 @@ def checklist_command(
     from podcheck.review import checklist as checklist_model
     from podcheck.run.session import RunOptions
 
-    if not format_given("output_format"):  # `-o checklist.md` asks for Markdown
+    if not option_given("output_format"):  # `-o checklist.md` asks for Markdown
         named = named_format(output, ChecklistFormat.__members__)
         output_format = ChecklistFormat(named or "terminal")
     if output_format is ChecklistFormat.html and output is None and sys.stdout.isatty():

@@ -253,7 +253,7 @@ def named_format(output: str | None, formats: "Iterable[str]") -> str | None:
     return found
 
 
-def format_given(option: str) -> bool:
+def option_given(option: str) -> bool:
     """Whether the running command's `option` was given, rather than left at its default."""
     import click
     from click.core import ParameterSource

@@ -10,8 +10,8 @@ from podcheck.cli.common import (
     bad_input,
     check_outputs,
     config_notice,
-    format_given,
     named_format,
+    option_given,
     start_session,
     usage_error,
     write_report,
@@ -126,7 +126,7 @@ def plan_command(
     if write in (STDOUT, ""):  # standard output holds the plan itself
         usage_error("--write needs a file name for the revised proposal")
     output = None if output == STDOUT else output
-    if not format_given("output_format"):  # `-o plan.xlsx` asks for a workbook
+    if not option_given("output_format"):  # `-o plan.xlsx` asks for a workbook
         output_format = PlanFormat(named_format(output, PlanFormat.__members__) or "terminal")
     extras = _plan_outputs(output_formats)
     if output_format is PlanFormat.xlsx and output is None and sys.stdout.isatty():
@@ -237,8 +237,6 @@ def _write_revised(
     assert again.report is not None  # judged
     write_report(write, written)
     if written == judged.text:  # only moves made in the CRM, or to-dos: said, not implied
-        from podcheck.core import inert
-
         said = f"{write}: the file as it was: none of the plan's changes is made in the file"
         typer.echo(inert.ci_safe(inert.escape(said)), err=True)
     failing = targets(again.report, session.fail_on)
