@@ -258,6 +258,7 @@ def test_a_choice_may_be_written_as_podcheck_rules_writes_it(tmp_path, written, 
             "did you mean 'strategic'?",
         ),
         ("POD303", "shared", "POD303: 'shared' is not one of ae, csm, joint"),
+        ("POD102", '","', "POD102: expected a list of names, got ','"),
     ],
 )
 def test_a_choice_the_rule_cannot_mean_is_refused(tmp_path, code, written, error):

@@ -85,10 +85,16 @@ def _export_csv(groups: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-def _judge(case: dict[str, Any], tmp_path: Path) -> FileReport:
+def _judge(case: dict[str, Any], tmp_path: Path, code: str) -> FileReport:
     data = org(**(case.get("set") or {}))
     if "export" not in case:
-        return run(data)
+        if "threshold" not in case:
+            return run(data)
+        # The bar a config sets, read as the config reads it.
+        from dataclasses import replace
+
+        bar = units.threshold(BY_CODE[code].unit, case["threshold"])
+        return run(data, [replace(r, threshold=bar) if r.code == code else r for r in CATALOGUE])
     export = _export_csv(case["export"], tmp_path / "accounts.csv")
     tally = accounts.read_export(str(export), accounts.ExportOptions())
     loaded = load_org("org.yaml", dump_yaml(data, sort_keys=False))
@@ -110,9 +116,10 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path):
         "contains",
         "actual",
         "verdict",
+        "threshold",
     }
     assert set(case) <= allowed, f"unknown keys {set(case) - allowed}"
-    report = _judge(case, tmp_path)
+    report = _judge(case, tmp_path, code)
     found = result(report, code, case.get("segment"), case.get("pod"))
     assert found.status == case["status"], found.message
     if "message" in case:

@@ -65,7 +65,9 @@ def _choice_list(value: Any) -> list[str]:
     """One choice or a list of them; a text may list them as `podcheck rules` writes them
     (`mid-market, enterprise or strategic`)."""
     if isinstance(value, str) and value.strip():
-        return [part for part in _CHOICES_APART.split(value.strip()) if part]
+        parts = [part for part in _CHOICES_APART.split(value.strip()) if part]
+        if parts:
+            return list(dict.fromkeys(parts))
     return _text_list(value)
 
 
