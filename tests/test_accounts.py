@@ -222,24 +222,72 @@ def test_a_workbook_string_is_read_as_a_spreadsheet_shows_it(tmp_path):
     assert tally.kept is not None and tally.kept[0].name == "Acme_x0041_"
 
 
-def test_a_number_format_showing_other_text_is_refused(tmp_path):
-    # Eve's name shown as Dana's: `;;;"Dana Diaz"` makes a spreadsheet show Dana Diaz on rows
-    # the tally would give Eve, taking half of Dana's book out of her load unseen.
+@pytest.mark.parametrize(
+    ("cell", "value", "format_code"),
+    [
+        ("G4", "Eve Ray", ';;;"Dana Diaz"'),  # Eve's row shown as Dana's
+        ("G4", "Eve Ray", ';;;"Dana Diaz"_@'),  # `_@` is a space, not the text
+        ("G4", "Eve Ray", ';;;"Dana Diaz"*@'),  # `*@` fills with @
+        ("G4", "Eve Ray", ';;;"Dana Diaz"[$@-409]'),
+        ("G4", "Eve Ray", ";;;"),  # hidden
+        ("G4", 7, ";;;"),  # a number shown as nothing: a CSM named 7
+        ("G4", 1, '"Dana Diaz";;;'),  # a number shown as a name
+    ],
+)
+def test_a_number_format_showing_other_than_the_cell_is_refused(tmp_path, cell, value, format_code):
+    # What a spreadsheet shows is what a reviewer checks: a cell shown as other than it
+    # holds would move rows between CSMs unseen, or cover an account with nobody.
     workbook, sheet = _book_workbook()
-    sheet["G4"] = "Eve Ray"
-    sheet["G4"].number_format = ';;;"Dana Diaz"'
+    sheet[cell] = value
+    sheet[cell].number_format = format_code
     sheet["A2"].number_format = '0;-0;0;"#"@'  # shows its own text, marked: read as it is
+    sheet["C2"].number_format = '#,##0;(#,##0);"-"'  # an amount, a zero shown as a dash
     workbook.save(tmp_path / "books.xlsx")
     with pytest.raises(InputErrors) as refused:
         judge(tmp_path / "books.xlsx")
     (error,) = refused.value.errors
     assert error.message == (
-        "worksheet cell G4 (row 4, column 7) has a number format that shows other text than "
+        f"worksheet cell {cell} (row 4, column 7) has a number format that shows other than "
         "it holds; refused"
     )
-    sheet["G4"].number_format = "General"
+    sheet[cell].number_format = "General"
+    sheet[cell] = "Dana Diaz"
     workbook.save(tmp_path / "plain.xlsx")
     assert judge(tmp_path / "plain.xlsx").errors == ()
+
+
+def test_a_conditional_formats_number_format_is_not_the_cells(tmp_path):
+    # A `numFmt` under `dxfs` belongs to a conditional format: read as the cell's, an `@`
+    # there with the cell's own id would hide the `;;;"Dana Diaz"` the cell really has.
+    workbook, sheet = _book_workbook()
+    sheet["G4"] = "Eve Ray"
+    sheet["G4"].number_format = ';;;"Dana Diaz"'
+    workbook.save(tmp_path / "books.xlsx")
+    with zipfile.ZipFile(tmp_path / "books.xlsx") as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    styles = parts["xl/styles.xml"].decode()
+    assert 'numFmtId="164"' in styles
+    dxf = '<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="@"/></dxf></dxfs>'
+    styles = re.sub(r"<dxfs[^>]*/>|<dxfs.*?</dxfs>", "", styles, flags=re.S)
+    parts["xl/styles.xml"] = styles.replace("</cellXfs>", "</cellXfs>" + dxf, 1).encode()
+    with zipfile.ZipFile(tmp_path / "edited.xlsx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "edited.xlsx")
+    assert "has a number format that shows other than it holds" in str(refused.value)
+
+
+def test_an_error_value_is_no_name(tmp_path):
+    workbook, sheet = _book_workbook()
+    sheet["G4"] = "#N/A"
+    sheet["G4"].data_type = "e"
+    workbook.save(tmp_path / "books.xlsx")
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "books.xlsx")
+    assert refused.value.errors[0].message.startswith(
+        "worksheet cell G4 (row 4, column 7) holds an error"
+    )
 
 
 def test_every_format_finds_the_overloaded_csm_by_name(export):

@@ -20,7 +20,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
 
 from podcheck.accounts.export import MAX_FIELD_CHARS
@@ -180,6 +180,8 @@ class Workbook:
         self.sheet = sheet
         self.long: set[int] = set()  # shared strings over the field limit
         self.shared = self._shared(strings, max_strings_bytes) if strings else []
+        # Each custom-formatted style's sections, as `_shown` reduces them.
+        self.shown: dict[int, list[str]] = {}
         self.dates, self.disguised = self._styles(styles) if styles else (frozenset(), frozenset())
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
@@ -224,26 +226,27 @@ class Workbook:
         _check_size(self.archive, part, MAX_STYLES_BYTES, "styles")
         custom: dict[int, str] = {}
         formats: list[int] = []
-        in_xfs = False
+        # Where the parser is: cellXfs' styles, and numFmts' formats (a conditional format's
+        # own `numFmt`, under dxfs, is not a cell's).
+        inside = {"cellXfs": False, "numFmts": False}
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal in_xfs
             tag = _local(tag)
-            if tag == "cellXfs":
-                in_xfs = True
-            elif tag == "xf" and in_xfs:
+            if tag in inside:
+                inside[tag] = True
+            elif tag == "xf" and inside["cellXfs"]:
                 if len(formats) >= MAX_STYLES:
                     raise WorkbookError(f"workbook has more than {MAX_STYLES:,} cell styles")
-                formats.append(int(attrs.get("numFmtId", "0")))
-            elif tag == "numFmt":
+                formats.append(_format_id(attrs.get("numFmtId", "0")))
+            elif tag == "numFmt" and inside["numFmts"]:
                 if len(custom) >= MAX_STYLES:
                     raise WorkbookError(f"workbook has more than {MAX_STYLES:,} number formats")
-                custom[int(attrs.get("numFmtId", "0"))] = attrs.get("formatCode", "")
+                custom[_format_id(attrs.get("numFmtId", "0"))] = attrs.get("formatCode", "")
 
         def end(tag: str) -> None:
-            nonlocal in_xfs
-            if _local(tag) == "cellXfs":
-                in_xfs = False
+            tag = _local(tag)
+            if tag in inside:
+                inside[tag] = False
 
         _parse(self.archive, part, "styles", start, end)
         dates = frozenset(
@@ -251,8 +254,14 @@ class Workbook:
             for index, number in enumerate(formats)
             if number in _DATE_FORMATS or (number in custom and _is_date(custom[number]))
         )
-        hiding = {number for number, code in custom.items() if _hides_text(code)}
-        return dates, frozenset(i for i, number in enumerate(formats) if number in hiding)
+        self.shown = {
+            index: _shown(custom[number])
+            for index, number in enumerate(formats)
+            if number in custom
+        }
+        return dates, frozenset(
+            index for index, shown in self.shown.items() if _disguises_text(shown)
+        )
 
     def rows(self, width: int, max_rows: int) -> Iterator[list[str]]:
         """The sheet's rows from the first, as text, `width` cells at most; a row the sheet
@@ -462,19 +471,10 @@ class _SheetReader:
                         self.number,
                         column + 1,
                     )
-                if (
-                    kind in _TEXT_KINDS
-                    and style is not None
-                    and style.isdigit()
-                    and int(style) in self.book.disguised
-                ):
-                    raise WorkbookError(
-                        f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, "
-                        f"column {column + 1:,}) has a number format that shows other text than "
-                        "it holds; refused",
-                        self.number,
-                        column + 1,
-                    )
+                if kind == "e":
+                    self.refuse(column, "holds an error value, not what it should")
+                if style is not None and style.isdigit() and self._disguised(kind, int(style)):
+                    self.refuse(column, "has a number format that shows other than it holds")
                 if value is None:
                     row.append("")
                 elif kind == "inlineStr":
@@ -488,6 +488,27 @@ class _SheetReader:
         elif tag == "row":
             self.ready.append(self.row if any(self.row) else [])
             self.row = []
+
+    def _disguised(self, kind: str, style: int) -> bool:
+        """Whether the cell's number format shows it as other than it holds."""
+        if kind in _TEXT_KINDS:
+            return style in self.book.disguised
+        shown = self.book.shown.get(style)
+        if shown is None or kind not in ("n", "d") or not self.value:
+            return False
+        try:
+            number = float(self.value)
+        except ValueError:
+            return False
+        return _disguises_number(shown, number)
+
+    def refuse(self, column: int, why: str) -> NoReturn:
+        raise WorkbookError(
+            f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, column "
+            f"{column + 1:,}) {why}; refused",
+            self.number,
+            column + 1,
+        )
 
     def take(self) -> list[list[str]]:
         ready, self.ready = self.ready, []
@@ -511,25 +532,79 @@ def _unescape(text: str) -> str:
     return decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def _hides_text(code: str) -> bool:
-    """Whether a number format shows a text cell as other text: its fourth section, the one
-    for text, exists and leaves out the cell's own (`@`), as `;;;"Priya Shah"` or `;;;`."""
-    sections, quoted, escaped = [""], False, False
-    for char in code:
-        if escaped:
-            escaped = False
-        elif char == "\\" and not quoted:
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == ";" and not quoted:
+def _format_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise WorkbookError("a cell style names a number format that is not a number")
+    return int(text)
+
+
+def _shown(code: str) -> list[str]:
+    """What each section of a number format shows, reduced to kinds: `@` the cell's text,
+    `0` the number (a digit placeholder, General or a date part), `L` other words (quoted or
+    escaped text, a fill, a `[$...]` label), `p` punctuation only; "" shows nothing."""
+    sections = [""]
+    position, size = 0, len(code)
+    while position < size:
+        char = code[position]
+        position += 1
+        if char == ";":
             sections.append("")
-            continue
-        elif char == "@" and not quoted:
+        elif char == '"':
+            end = code.find('"', position)
+            end = size if end < 0 else end
+            sections[-1] += _kind(code[position:end])
+            position = end + 1
+        elif char in "\\*":  # an escaped character, or a fill that repeats one
+            sections[-1] += _kind(code[position : position + 1])
+            position += 1
+        elif char == "_":  # a space the width of the next character
+            position += 1
+        elif char == "[":
+            end = code.find("]", position)
+            end = size if end < 0 else end
+            inner = code[position:end]
+            if inner.startswith("$"):  # a currency or locale label: its text is shown
+                sections[-1] += _kind(inner[1:].partition("-")[0])
+            position = end + 1
+        elif char == "@":
             sections[-1] += "@"
-            continue
-        sections[-1] += " "  # what else the section shows does not matter here
-    return len(sections) >= 4 and "@" not in sections[3]
+        elif char in "0#?" or char.lower() in "dmyhs":
+            sections[-1] += "0"
+        elif code[position - 1 : position + 6].lower() == "general":
+            sections[-1] += "0"
+            position += 6
+        elif char.isalnum():
+            sections[-1] += "L"
+        elif not char.isspace():
+            sections[-1] += "p"
+    return sections
+
+
+def _kind(text: str) -> str:
+    return "L" if any(char.isalnum() for char in text) else "p" if text.strip() else ""
+
+
+def _disguises_text(shown: list[str]) -> bool:
+    """Whether a text cell is shown as other text: the format's text section (its fourth,
+    or the one holding `@`) is more than the cell's own text, as `;;;"Priya Shah"`, `;;;`
+    or `;;;"Priya Shah"_@` are."""
+    if len(shown) >= 4:
+        text = shown[3]
+    else:
+        text = next((section for section in shown if "@" in section), "@")
+    return text.replace("p", "") != "@" or "L" in text
+
+
+def _disguises_number(shown: list[str], value: float) -> bool:
+    """Whether a number cell is shown without its number: the section for its sign shows
+    words instead (`"Priya Shah";;;`), or nothing (`;;;`)."""
+    if value < 0 and len(shown) >= 2:
+        section = shown[1]
+    elif value == 0 and len(shown) >= 3:
+        section = shown[2]
+    else:
+        section = shown[0]
+    return "0" not in section and (section == "" or "L" in section)
 
 
 def _is_date(code: str) -> bool:
