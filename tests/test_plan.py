@@ -371,6 +371,10 @@ def test_a_plan_that_stays_no_go_always_says_what_is_left(tmp_path, monkeypatch)
     assert found["verdict_after"] == "no-go"
     assert [(t["rule"], t["segment"]) for t in found["todo"]] == [("POD102", "mid-market")]
     assert found["todo"][0]["message"].startswith("no change podcheck can make passes it: ")
+    # Evaluate's "to reach go" says the same.
+    judged = CliRunner().invoke(app, ["evaluate", str(northwind), "-f", "json"])
+    (segment,) = [s for s in json.loads(judged.stdout)["files"][0]["segments"] if s["todo"]]
+    assert [t["rule"] for t in segment["todo"]] == ["POD102"]
 
 
 def test_rebalance_moves_accounts_to_pods_with_room() -> None:

@@ -118,6 +118,8 @@ def make_plan(
         todo = [t for t in todo if t.segment is not None or t.rule in still]
         todo += _unsettled(left_over, changes, todo)
     elif failing:
+        # Not judged again: a failing rule nothing speaks of stays a to-do, as `plan` says.
+        todo += _unsettled([r for r in failing if r.segment not in waits], changes, todo)
         verdict_after = "no-go" if todo else "go"
     recommended: list[Change] = []
     with_recommended = revised
