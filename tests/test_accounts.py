@@ -278,6 +278,52 @@ def test_a_conditional_formats_number_format_is_not_the_cells(tmp_path):
     assert "has a number format that shows other than it holds" in str(refused.value)
 
 
+def test_a_hidden_column_read_is_refused(tmp_path):
+    # A hidden CSM column before the one a reviewer sees would be the one judged.
+    workbook, sheet = _book_workbook()
+    sheet.column_dimensions["G"].hidden = True
+    workbook.save(tmp_path / "books.xlsx")
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "books.xlsx")
+    assert str(refused.value).endswith(
+        "books.xlsx:1:1: error: worksheet column 7 (the csm column) is hidden; unhide it, or "
+        "leave it out of the export"
+    )
+    sheet.column_dimensions["G"].hidden = False
+    sheet.column_dimensions["J"].hidden = True  # a column podcheck does not read
+    workbook.save(tmp_path / "other.xlsx")
+    assert judge(tmp_path / "other.xlsx").errors == ()
+
+
+def test_a_formula_a_workbook_recalculates_on_opening_is_refused(tmp_path):
+    # Its saved value (Sam Patel) is not what a spreadsheet shows once it recalculates.
+    import zipfile
+
+    workbook, _ = _book_workbook()
+    workbook.save(tmp_path / "books.xlsx")
+    with zipfile.ZipFile(tmp_path / "books.xlsx") as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = re.search(r'<c r="G4"[^>]*>.*?</c>', sheet_xml, flags=re.S)
+    assert cell is not None
+    formula = '<c r="G4" t="str"><f>"Dana Diaz"</f><v>Sam Patel</v></c>'
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(cell[0], formula).encode()
+    # As Excel saves it: no recalculation asked for (openpyxl asks for one).
+    book = re.sub(r"<calcPr[^>]*/>", "", parts["xl/workbook.xml"].decode())
+    for recalc, name in ((False, "saved.xlsx"), (True, "recalc.xlsx")):
+        edited = book.replace("</workbook>", '<calcPr fullCalcOnLoad="1"/></workbook>')
+        parts["xl/workbook.xml"] = (edited if recalc else book).encode()
+        with zipfile.ZipFile(tmp_path / name, "w") as target:
+            for part, data in parts.items():
+                target.writestr(part, data)
+    assert judge(tmp_path / "saved.xlsx").errors == ()  # Excel saved it: its value stands
+    with pytest.raises(InputErrors) as refused:
+        judge(tmp_path / "recalc.xlsx")
+    assert "cell G4 (row 4, column 7) holds a formula the workbook calculates again" in str(
+        refused.value
+    )
+
+
 def test_an_error_value_is_no_name(tmp_path):
     workbook, sheet = _book_workbook()
     sheet["G4"] = "#N/A"

@@ -444,6 +444,15 @@ def _read_workbook(raw: io.BufferedReader, shown: str, options: ExportOptions) -
             if not header:
                 raise _refuse(shown, 1, "export is empty; expected a header row")
             columns = map_columns(header, options.columns, shown)
+            # A column the reviewer cannot see is not the one they checked.
+            for field, index in columns._asdict().items():
+                if index is not None and book.hidden_column(index):
+                    raise _refuse(
+                        shown,
+                        1,
+                        f"worksheet column {index + 1:,} (the {field.replace('_', ' ')} column) "
+                        "is hidden; unhide it, or leave it out of the export",
+                    )
             # Only the columns read.
             book_rows = book.rows(max(i for i in columns if i is not None) + 1, tally.MAX_ROWS)
             next(book_rows, None)  # the header

@@ -176,12 +176,17 @@ class Workbook:
 
     def __init__(self, archive: zipfile.ZipFile, max_strings_bytes: int) -> None:
         self.archive = archive
+        # A workbook a spreadsheet calculates again on opening: a formula's saved value
+        # may not be what it shows.
+        self.recalculated = False
         sheet, strings, styles, self.epoch = self._parts()
         self.sheet = sheet
         self.long: set[int] = set()  # shared strings over the field limit
         self.shared = self._shared(strings, max_strings_bytes) if strings else []
         # Each custom-formatted style's sections, as `_shown` reduces them.
         self.shown: dict[int, list[str]] = {}
+        # The sheet's hidden columns, 1-based ranges, as its reader finds them.
+        self.hidden: list[tuple[int, int]] = []
         self.dates, self.disguised = self._styles(styles) if styles else (frozenset(), frozenset())
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
@@ -198,6 +203,8 @@ class Workbook:
             tag = _local(tag)
             if tag == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 epoch = _EPOCH_1904
+            elif tag == "calcPr" and attrs.get("fullCalcOnLoad") in ("1", "true"):
+                self.recalculated = True
             elif tag == "sheet" and first is None and attrs.get("state", "visible") == "visible":
                 # The first sheet a reader sees: a hidden one before it would be judged
                 # while the reviewer looks at another.
@@ -212,6 +219,14 @@ class Workbook:
             if path is not None and path not in self.archive.NameToInfo:
                 raise WorkbookError("workbook names a part it does not hold")
         return sheet, by_type.get("sharedStrings"), by_type.get("styles"), epoch
+
+    def hide(self, low: str, high: str) -> None:
+        if low.isdigit() and high.isdigit() and len(self.hidden) < MAX_STYLES:
+            self.hidden.append((int(low), int(high)))
+
+    def hidden_column(self, index: int) -> bool:
+        """Whether the sheet hides its 0-based column `index` (as its header row is read)."""
+        return any(low <= index + 1 <= high for low, high in self.hidden)
 
     def _shared(self, part: str, max_bytes: int) -> list[str]:
         _check_size(self.archive, part, max_bytes, "shared-string table")
@@ -409,6 +424,8 @@ class _SheetReader:
         elif tag == "v" or (tag == "t" and self.inline):
             if self.cell is not None and self.cell[0] < self.width and self.parts is None:
                 self.parts, self.size = [], 0
+        elif tag == "col" and attrs.get("hidden") in ("1", "true"):
+            self.book.hide(attrs.get("min", ""), attrs.get("max", ""))
         elif tag == "is":
             self.inline = True
         elif tag == "rPh":  # a phonetic run is not the cell's text
@@ -464,15 +481,19 @@ class _SheetReader:
                 if self.formula and (value is None or (not value and kind != "str")):
                     # Its value was never calculated and saved (a workbook written by a
                     # program): what a spreadsheet would show cannot be read.
-                    raise WorkbookError(
-                        f"worksheet cell {_letters(column)}{self.number} (row {self.number:,}, "
-                        f"column {column + 1:,}) holds a formula with no saved value; open the "
-                        "workbook in a spreadsheet and save it, or export it as CSV",
-                        self.number,
-                        column + 1,
+                    self.refuse(
+                        column,
+                        "holds a formula with no saved value (open the workbook in a "
+                        "spreadsheet and save it, or export it as CSV)",
                     )
                 if kind == "e":
                     self.refuse(column, "holds an error value, not what it should")
+                if self.formula and self.book.recalculated:
+                    self.refuse(
+                        column,
+                        "holds a formula the workbook calculates again on opening, so its "
+                        "saved value may not be what it shows",
+                    )
                 if style is not None and style.isdigit() and self._disguised(kind, int(style)):
                     self.refuse(column, "has a number format that shows other than it holds")
                 if value is None:
