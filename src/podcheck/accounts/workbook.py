@@ -183,11 +183,11 @@ class Workbook:
         self.sheet = sheet
         self.long: set[int] = set()  # shared strings over the field limit
         self.shared = self._shared(strings, max_strings_bytes) if strings else []
-        # Each custom-formatted style's sections, as `_shown` reduces them.
-        self.shown: dict[int, list[str]] = {}
         # The sheet's hidden columns, 1-based ranges, as its reader finds them.
         self.hidden: list[tuple[int, int]] = []
-        self.dates, self.disguised = self._styles(styles) if styles else (frozenset(), frozenset())
+        # Date styles, and each custom-formatted style's sections as `_shown` reduces them.
+        self.dates, self.shown = self._styles(styles) if styles else (frozenset(), {})
+        self.disguised = frozenset(i for i, shown in self.shown.items() if _disguises_text(shown))
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
         book = "xl/workbook.xml"
@@ -235,9 +235,9 @@ class Workbook:
         self.long = reader.long
         return [_unescape(text) if "_x" in text else text for text in reader.strings]
 
-    def _styles(self, part: str) -> tuple[frozenset[int], frozenset[int]]:
-        """The cell styles (indexes into cellXfs) whose number format is a date, and those
-        whose format shows other text than a text cell holds (`;;;"Priya Shah"`)."""
+    def _styles(self, part: str) -> tuple[frozenset[int], dict[int, list[str]]]:
+        """The cell styles (indexes into cellXfs) whose number format is a date, and what
+        each style with a custom format shows (`_shown`)."""
         _check_size(self.archive, part, MAX_STYLES_BYTES, "styles")
         custom: dict[int, str] = {}
         formats: list[int] = []
@@ -269,14 +269,12 @@ class Workbook:
             for index, number in enumerate(formats)
             if number in _DATE_FORMATS or (number in custom and _is_date(custom[number]))
         )
-        self.shown = {
+        shown = {
             index: _shown(custom[number])
             for index, number in enumerate(formats)
             if number in custom
         }
-        return dates, frozenset(
-            index for index, shown in self.shown.items() if _disguises_text(shown)
-        )
+        return dates, shown
 
     def rows(self, width: int, max_rows: int) -> Iterator[list[str]]:
         """The sheet's rows from the first, as text, `width` cells at most; a row the sheet
