@@ -184,13 +184,14 @@ def check_outputs(
     file, the export, the config)."""
     from podcheck.run import CONFIG_NAME
     from podcheck.run.output import refusal, written_twice
+    from podcheck.run.session import find_config
 
     named = [path for path in outputs if path is not None]
     if "" in named:
         usage_error("an output path is empty; name a file to write to")
     if (twice := written_twice(named)) is not None:  # the second would replace or follow it
         usage_error(f"two outputs go to {twice!r}; give each output its own file")
-    inputs = [*files, accounts, str(config or CONFIG_NAME)]
+    inputs = [*files, accounts, str(find_config(config) or CONFIG_NAME)]
     for path in named:
         if path != STDOUT and (reason := refusal(path, inputs)) is not None:
             fail([InputError(path, 1, 1, reason)])

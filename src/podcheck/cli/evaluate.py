@@ -222,6 +222,7 @@ def evaluate_command(
         fail_on=session.fail_on,
         waivers=statuses(settings.waivers, used, session.as_of, session.waivers_named(files)),
         not_run=settings.not_run,
+        config_above=settings.found_above,
     )
     slots = list(by_file)
     for index in [*range(1, len(outputs)), 0]:  # the files named first, standard output last

@@ -59,7 +59,13 @@ class FailOnChoice(str, enum.Enum):
 ConfigOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
     typer.Option(
-        "--config", "-c", help=f"Config file (default: ./{CONFIG_NAME} if present).", dir_okay=False
+        "--config",
+        "-c",
+        help=(
+            f"Config file (default: the nearest {CONFIG_NAME} from here up to the "
+            "repository's root)."
+        ),
+        dir_okay=False,
     ),
 ]
 FailOnOption = Annotated[
@@ -117,8 +123,9 @@ ConfigRefOption = Annotated[
     typer.Option(
         "--config-ref",
         help=(
-            f"Read the config ({CONFIG_NAME} or --config) as it is at this git revision, "
-            "e.g. the pull request's base, so that the pull request cannot change its own gate."
+            f"Read the config (--config, else the nearest {CONFIG_NAME}) as it is at this git "
+            "revision, e.g. the pull request's base, so that the pull request cannot change its "
+            "own gate."
         ),
     ),
 ]

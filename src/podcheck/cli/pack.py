@@ -60,6 +60,11 @@ def page_shaping(pack: Pack) -> "Shaping":
     from podcheck.render.html_report import Shaping
     from podcheck.review import shaping
 
-    run = Report(files=(pack.report,), rules=pack.settings.rules, not_run=pack.settings.not_run)
+    run = Report(
+        files=(pack.report,),
+        rules=pack.settings.rules,
+        not_run=pack.settings.not_run,
+        config_above=pack.settings.found_above,
+    )
     lines = tuple(note.text for note in shaping.notes(run) if note.kind != "waiver")
     return Shaping(lines, shaping.thresholds_source(run))

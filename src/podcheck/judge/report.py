@@ -273,6 +273,8 @@ class Report(NamedTuple):
     version: str = __version__
     # Rules of the catalogue this run left out, and why: select, ignore or config.
     not_run: tuple[tuple[str, str], ...] = ()
+    # The config's path when it was found above the working directory (Settings.found_above).
+    config_above: str | None = None
 
     @property
     def overrides(self) -> tuple[Override, ...]:

@@ -88,6 +88,9 @@ class Settings(NamedTuple):
     not_run: tuple[tuple[str, NotRunReason], ...] = ()
     # the config's `accounts:` section (podcheck.accounts.export.AccountsConfig)
     accounts: Any = None
+    # The config's path when none was named and it was found in a folder above the
+    # working directory (every format says so: the bar is not the working directory's).
+    found_above: str | None = None
 
     @property
     def rule_book(self) -> tuple[Rule, ...]:

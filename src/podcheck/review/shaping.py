@@ -25,7 +25,7 @@ _WHY = {
 class Note(NamedTuple):
     """One thing that shaped the verdict, in one line."""
 
-    kind: str  # not-run, override, waiver, not-judged, gate
+    kind: str  # config, not-run, override, waiver, not-judged, gate
     text: str
 
 
@@ -35,11 +35,14 @@ JUDGED_MONTHS = 12
 
 
 def notes(report: Report) -> tuple[Note, ...]:
-    """Every note for a run, in a fixed order: not run, overrides, waivers, hires the rules
-    do not read, gate."""
+    """Every note for a run, in a fixed order: a config found above the working directory,
+    not run, overrides, waivers, hires the rules do not read, gate."""
+    found: list[Note] = []
+    if report.config_above is not None:
+        found.append(Note("config", config_line(report.config_above)))
     # Rules on account exports wait for an export; without one there is nothing to say.
     chosen = [(code, why) for code, why in report.not_run if why != "no-export"]
-    found = [Note("not-run", text) for text in not_run_lines(chosen)]
+    found += [Note("not-run", text) for text in not_run_lines(chosen)]
     found += [Note("override", override_line(o)) for o in report.overrides]
     found += [Note("waiver", waiver_line(w)) for w in report.waivers if w.state == "applied"]
     named = len(report.files) > 1
@@ -50,6 +53,13 @@ def notes(report: Report) -> tuple[Note, ...]:
     if gate:
         found.append(Note("gate", gate))
     return tuple(found)
+
+
+def config_line(path: str) -> str:
+    return (
+        f"the config is {path}, the nearest podcheck.yaml above the working directory "
+        "(name another with --config)"
+    )
 
 
 def not_run_lines(not_run: Sequence[tuple[str, str]]) -> list[str]:

@@ -41,17 +41,57 @@ def split(values: list[str] | None) -> list[str] | None:
     return [part for value in values for part in value.split(",")]
 
 
+def config_candidates() -> tuple[str, ...]:
+    """Where a run looks for podcheck.yaml when no config is named, nearest first: the
+    working directory, then each folder above it up to the repository's root (the folder
+    holding `.git`), so that a run from `org-design/` is judged by the bar CI uses at the
+    root. Outside a repository, the working directory alone: a podcheck.yaml that someone
+    left in a shared folder above must not set the bar."""
+    try:
+        folder = os.getcwd()
+    except OSError:  # the working directory was removed
+        return (CONFIG_NAME,)
+    found = [CONFIG_NAME]
+    up = ""
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return (CONFIG_NAME,)
+        folder, up = parent, os.path.join(up, os.pardir)
+        found.append(os.path.join(up, CONFIG_NAME))
+    return tuple(found)
+
+
 def find_config(given: Path | None) -> Path | None:
-    """The config file a run uses: the one given, else ./podcheck.yaml when it exists."""
-    return given or (Path(CONFIG_NAME) if Path(CONFIG_NAME).is_file() else None)
+    """The config file a run uses: the one given, else the nearest of
+    `config_candidates` that exists."""
+    if given is not None:
+        return given
+    for candidate in config_candidates():
+        if os.path.isfile(candidate):
+            return Path(candidate)
+    return None
 
 
-def _ref_config(config_path: Path | None, ref: str) -> tuple[str, str | None]:
-    """The config's name at `ref` and its text there (None when it has none)."""
+class _RefConfig(NamedTuple):
+    """The config at a git revision: the path it was looked for at, its name there
+    (`REF:path`), and its text (None when the revision has none)."""
+
+    path: str
+    name: str
+    text: str | None
+
+
+def _ref_config(config_path: Path | None, ref: str) -> _RefConfig:
+    """The config named, else the nearest of `config_candidates`, as it is at `ref`."""
     from podcheck.run import git
 
-    path = str(config_path or CONFIG_NAME)
-    return f"{ref}:{path}", git.read_at(ref, path, source.DEFAULT_MAX_BYTES, "--config-ref")
+    paths = (str(config_path),) if config_path is not None else config_candidates()
+    for path in paths:
+        text = git.read_at(ref, path, source.DEFAULT_MAX_BYTES, "--config-ref")
+        if text is not None:
+            return _RefConfig(path, f"{ref}:{path}", text)
+    return _RefConfig(paths[0], f"{ref}:{paths[0]}", None)
 
 
 def settings(
@@ -77,13 +117,15 @@ def _settings_and_config(
     ignore: list[str] | None,
     max_file_bytes: int | None,
     config_ref: str | None,
-) -> tuple[Settings, str | None]:
-    """`settings`, and the text of the config they come from (None without one)."""
+) -> tuple[Settings, str | None, str]:
+    """`settings`, the text of the config they come from (None without one), and the
+    config's path (where it would be, without one)."""
     catalogue = rulebook.load_catalogue()
     chosen = Settings(catalogue, book=catalogue)
     text: str | None = None
+    path = str(config_path or CONFIG_NAME)
     if config_ref is not None:
-        name, text = _ref_config(config_path, config_ref)
+        path, name, text = _ref_config(config_path, config_ref)
         if text is None and config_path is not None:
             # A config named on the command line must be the base's: a name the pull
             # request chose, absent at the base, must not fall back to the defaults.
@@ -93,25 +135,28 @@ def _settings_and_config(
 
             found, document = config.parse_config(name, text)
             chosen = config.settings_from(catalogue, found, document)
-    elif (path := find_config(config_path)) is not None:
+    elif (found_path := find_config(config_path)) is not None:
         from podcheck.run import config
 
-        text = source.read(str(path))[1]
-        found, document = config.parse_config(str(path), text)
+        path = str(found_path)
+        text = source.read(path)[1]
+        found, document = config.parse_config(path, text)
         chosen = config.settings_from(catalogue, found, document)
+    if text is not None and config_path is None and path != CONFIG_NAME:
+        chosen = chosen._replace(found_above=path)
     try:
         chosen = chosen.narrowed(split(select), split(ignore))
     except InputErrors as exc:  # the options, not a file, are wrong
         raise UsageError(exc.errors[0].message) from None
     if max_file_bytes is not None:
         chosen = chosen._replace(max_file_bytes=max_file_bytes)
-    return chosen, text
+    return chosen, text, path
 
 
 def config_change(config_path: Path | None, config_ref: str) -> str | None:
     """A notice when the working tree's config differs from the one at `config_ref`."""
-    name, base = _ref_config(config_path, config_ref)
-    path = str(config_path or CONFIG_NAME)
+    _, name, base = _ref_config(config_path, config_ref)
+    path = str(find_config(config_path) or CONFIG_NAME)
     try:
         head: str | None = source.read(path)[1]
     except InputErrors:  # absent or unreadable: it is not used either way
@@ -214,7 +259,7 @@ class Session(NamedTuple):
 def start(options: RunOptions) -> Session:
     """The session of one command: the date, the settings, and the export, read once."""
     as_of = today(options.today)
-    chosen, config_text = _settings_and_config(
+    chosen, config_text, config_path = _settings_and_config(
         options.config, options.select, options.ignore, options.max_file_bytes, options.config_ref
     )
     export = None
@@ -258,8 +303,7 @@ def start(options: RunOptions) -> Session:
         export=export,
         reach=options.reach,
         config_text=config_text,
-        # Where the config is, or would be: ./podcheck.yaml unless one is named.
-        config_folder=os.path.dirname(os.path.abspath(options.config or CONFIG_NAME)),
+        config_folder=os.path.dirname(os.path.abspath(config_path)),
     )
 
 
