@@ -155,3 +155,52 @@ def test_a_change_lists_only_the_export_rules_it_fixes(tmp_path: Path) -> None:
     items, more = reach(invoke("evaluate", str(draft), "--accounts", BOOKS).stdout)
     planned = steps(invoke(*args).stdout)
     assert len(items) + more == len(planned) - len(moves) + 1
+
+
+# Bug: the plan hired a CSM into mm-north and moved mm-north's accounts out to mm-west; and
+# with --strategy rebalance moved two accounts to mm-south in the file and to mm-west in
+# the CRM.
+
+
+def _northwind(tmp_path: Path, *, rollout: str = "org-wide") -> str:
+    """Northwind with mm-north's 36 accounts (as the export has them) in the file too."""
+    text = (ROOT / NORTHWIND).read_text()
+    text = text.replace("accounts: 112", "accounts: 120").replace(
+        "rollout: pilot", f"rollout: {rollout}"
+    )
+    text = text.replace(
+        "{id: mm-north, ae: 1, csm: 1, accounts: 28,", "{id: mm-north, ae: 1, csm: 1, accounts: 36,"
+    )
+    path = tmp_path / "northwind.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def _moves(path: str, *options: str) -> tuple[list[dict], list[dict]]:
+    done = invoke("plan", path, "--accounts", BOOKS, *options, "-f", "json")
+    changes = json.loads(done.stdout)["files"][0]["changes"]
+    return [c for c in changes if c["kind"] == "move-account"], changes
+
+
+def test_the_accounts_go_to_the_csm_the_plan_hires_in_their_pod(tmp_path: Path) -> None:
+    path = _northwind(tmp_path)
+    moves, changes = _moves(path)
+    hire = [c for c in changes if c["kind"] == "launch-csm"]
+    assert [(c["pod"], c["count"]) for c in hire] == [("mm-north", 1)]
+    assert len(moves) == 2  # Priya Shah's 36 down to 34: the fewest moves still
+    assert {(m["pod"], m["before"], m["after"]) for m in moves} == {
+        ("mm-north", "Priya Shah", "the new CSM")
+    }
+    assert all("changes pods" not in m["message"] for m in moves)
+    printed = invoke("plan", path, "--accounts", BOOKS).stdout
+    assert "move row 12 ($77,170) from Priya Shah (mm-north) to the new CSM (mm-north)" in printed
+    assert "mm-west" not in printed
+
+
+def test_the_crm_moves_follow_the_plans_moves_between_pods(tmp_path: Path) -> None:
+    moves, changes = _moves(_northwind(tmp_path), "--strategy", "rebalance")
+    between = [c for c in changes if c["kind"] == "move-accounts"]
+    assert [(c["pod"], c["count"]) for c in between] == [("mm-north", 2)]
+    assert "to pod mm-south" in between[0]["message"]
+    assert [(m["before"], m["after"]) for m in moves] == [("Priya Shah", "Maria Lopez")] * 2
+    assert all("to Maria Lopez (mm-south)" in m["message"] for m in moves)

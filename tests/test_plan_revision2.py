@@ -321,12 +321,48 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
     )
     (found,) = json.loads(ran.stdout)["files"]
     account_changes = [c for c in found["changes"] if c["rules"] == ["POD701"]]
-    # No CSM of the pod segment has room (34 is the most under 35): one hire, for mm-east.
+    # No CSM of today's pods has room (34 is the most under 35), but the plan forms a third
+    # pod for the pilot: its new CSM takes the 10 accounts over Ida Holm's bar, and no
+    # other CSM is hired.
+    (formed,) = [c for c in found["changes"] if c["kind"] == "add-pod"]
+    assert "mid-market-pod-3" in formed["message"]
+    assert [(c["kind"], c["before"], c["after"]) for c in account_changes] == [
+        ("move-account", "Ida Holm", "the new CSM")
+    ] * 10, ran.stdout
+    assert all("(mid-market-pod-3); it changes pods" in c["message"] for c in account_changes)
+    assert not any(c["segment"] == "smb" for c in found["changes"])
+    assert not any("hire a CSM" in t["message"] for t in found["todo"])
+
+    # With a third pod already in the file, the plan changes nothing there: the accounts
+    # nobody has room for are a hire, for the pod that holds them.
+    source.write_text(
+        org.replace("accounts: 78", "accounts: 98")
+        .replace("{ae: 2, csm: 3}", "{ae: 3, csm: 4}")
+        .replace(
+            "      - {id: mm-west,",
+            "      - {id: mm-north, ae: 1, csm: 1, accounts: 20}\n      - {id: mm-west,",
+        ),
+        encoding="utf-8",
+    )
+    export = _export(
+        tmp_path / "accounts.csv",
+        [
+            ("Mid-Market", "mm-east", "Ida Holm", 44),
+            ("Mid-Market", "mm-north", "Ola Nes", 34),
+            ("Mid-Market", "mm-west", "Jon Berg", 34),
+            ("SMB", "smb-pool", "Kai Moe", 49),
+            ("SMB", "smb-pool", "Liv Dahl", 49),
+        ],
+    )
+    ran = CliRunner().invoke(
+        app, ["plan", str(source), "--accounts", str(export), "--format", "json"]
+    )
+    (found,) = json.loads(ran.stdout)["files"]
+    account_changes = [c for c in found["changes"] if c["rules"] == ["POD701"]]
     assert [c["message"] for c in account_changes] == [
         "hire 1 CSM for pod mm-east (44 → 22 accounts per CSM)"
     ], ran.stdout
     assert not any(c["segment"] == "smb" for c in found["changes"])
-    assert not any("hire a CSM" in t["message"] for t in found["todo"])
 
 
 def test_a_strategic_segment_gets_a_recommended_swarm(tmp_path: Path) -> None:
