@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from podcheck.cli.app import app
 from podcheck.judge.engine import evaluate
 from podcheck.judge.rulebook import load_catalogue
@@ -377,3 +378,26 @@ def test_a_strategic_segment_gets_a_recommended_swarm(tmp_path: Path) -> None:
     )  # fmt: skip
     _, written, _ = _written(text, tmp_path, "--include-recommended")
     assert "    model: swarm\n" in written and _verdict(written) == "go"
+
+
+# Bug: a pilot in two segments, one of which cannot carry pods: the plan takes that one
+# out of pods, which also settles the one-segment pilot rule, and no change named it.
+
+
+def test_a_change_of_model_lists_the_org_rules_it_settles(tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "northwind-pilot-go.yaml").read_text()
+    smb = text.index("id: smb")
+    path = tmp_path / "two-pilots.yaml"
+    path.write_text(text[:smb] + text[smb:].replace("model: pool", "model: pod"))
+    judged = json.loads(_run("evaluate", str(path), "-f", "json").stdout)["files"][0]
+    failing = {r["rule"] for r in judged["results"] if r["status"] == "fail" and not r["segment"]}
+    assert "POD406" in failing
+    (change,) = json.loads(_run("plan", str(path), "-f", "json").stdout)["files"][0]["changes"]
+    assert change["kind"] == "change-model" and change["segment"] == "smb"
+    assert "POD406" in change["rules"] and "POD101" in change["rules"]
+    (reach,) = next(s for s in judged["segments"] if s["id"] == "smb")["to_reach_go"]
+    assert "POD406" in reach["rules"]
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, [*args, "--today", "2026-12-03"])

@@ -114,6 +114,10 @@ def make_plan(
         # An org rule stops applying when no pod segment is left: nothing to do for it.
         still = {r.rule for r in left_over if r.segment is None}
         changes = [c for c in changes if c.segment is not None or c.rules[0] in still]
+        settled = {r.rule for r in failing if r.segment is None} - still
+        if settled:
+            undo = LoadedOrg(revised, document), org, rules, waivers, book
+            changes = _credit_org_rules(changes, settled, *undo)
         leading = sum(1 for t in todo[:leading] if t.rule in still)
         todo = [t for t in todo if t.segment is not None or t.rule in still]
         todo += _unsettled(left_over, changes, todo)
@@ -143,6 +147,32 @@ def make_plan(
         revised_recommended=with_recommended,
         leading=leading,
     )
+
+
+def _credit_org_rules(
+    changes: list[Change],
+    settled: set[str],
+    revised: LoadedOrg,
+    org: OrgFile,
+    rules: Sequence[Rule],
+    waivers: Sequence[Waiver],
+    book: Sequence[Rule],
+) -> list[Change]:
+    """Org rules the plan settles by taking a segment out of pods (a pilot in two segments,
+    one of which cannot carry pods) listed on each `change-model` without which they fail
+    again, so that the reader sees what fixed them."""
+    before = {segment.id: segment for segment in org.segments}
+    found = []
+    for change in changes:
+        if change.kind == "change-model":
+            segments = [before[s.id] if s.id == change.segment else s for s in revised.org.segments]
+            undone = LoadedOrg(replace(revised.org, segments=segments), revised.document)
+            judged = evaluate(undone, rules, waivers, book)
+            again = {r.rule for r in judged.results if r.segment is None and r.status == "fail"}
+            if settled & again:
+                change = replace(change, rules=tuple(sorted({*change.rules, *(settled & again)})))
+        found.append(change)
+    return found
 
 
 def _unsettled(
