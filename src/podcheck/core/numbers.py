@@ -153,6 +153,12 @@ def count_parser(maximum: int) -> Callable[[object], int]:
     return parse_count
 
 
+def is_pct_text(text: str) -> bool:
+    """Whether `text` is written as a percentage (`18%`, `18.5 %`), whatever its range."""
+    text = text.strip()
+    return len(text) <= _MAX_AMOUNT_CHARS and _PCT.fullmatch(text) is not None
+
+
 def parse_pct(value: object) -> Number:
     """Parse a percentage written `18`, `18.5` or `"18%"`; it must lie in 0..100.
 
@@ -170,7 +176,7 @@ def parse_pct(value: object) -> Number:
             )
     elif isinstance(value, str):
         text = value.strip()
-        match = _PCT.fullmatch(text) if len(text) <= _MAX_AMOUNT_CHARS else None
+        match = _PCT.fullmatch(text) if is_pct_text(text) else None
         if match is None:
             raise AmountError(
                 f'expected a percentage from 0 to 100 such as 18 or "18%", got {describe(value)}'

@@ -91,16 +91,10 @@ def _share(value: Any) -> Any:
 
     A bare number above 1 is refused: `20` for a 20% threshold would otherwise mean 2000%.
     """
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
-        except numbers.AmountError as exc:
-            if "such as" not in str(exc):  # a percentage out of range: said as it is
-                raise
-            # Not a percentage at all: the example is a share's, as a bare 18 is refused.
-            raise numbers.AmountError(
-                f'expected a share such as 0.2 or "20%", got {numbers.describe(value)}'
-            ) from None
+    # A percentage out of range is said as parse_pct says it; text that is no percentage
+    # at all gets a share's example below, as a bare 18 does.
+    if isinstance(value, str) and numbers.is_pct_text(value):
+        return numbers.normalise(Fraction(numbers.parse_pct(value)) / 100)
     if numbers.is_number(value) and value > 1:
         shown = numbers.format_plain(value)
         share = numbers.format_plain(Fraction(value) / 100)
