@@ -5,7 +5,7 @@ unit's parser, and every formatter prints actual and threshold values with its w
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -234,3 +234,18 @@ def expectation(compare: str, unit: str, threshold: Any) -> str:
     if compare == "empty":
         return "none"
     return _EXPECTATIONS[compare].format(write(unit, threshold))
+
+
+def unknown_choice(values: Iterable[str], choices: Sequence[str]) -> str | None:
+    """Why a `choice` threshold names what its rule cannot mean (`banana` for a model), with
+    the nearest choice when one is close; None when every value is a choice."""
+    import difflib  # only while a config or a rule file is checked
+
+    from podcheck.core import inert
+
+    for value in values:
+        if value not in choices:
+            close = difflib.get_close_matches(value, choices, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return f"{inert.excerpt(value)} is not one of {', '.join(choices)}{hint}"
+    return None

@@ -186,9 +186,8 @@ def _check_definition(rule: RuleDefinition) -> Iterator[tuple[str, str]]:
         yield "choices", "a `choice` threshold needs its choices, and only it has them"
     elif rule.choices is not None and rule.threshold is not None:
         chosen = rule.threshold if isinstance(rule.threshold, list) else [rule.threshold]
-        for value in chosen:
-            if value not in rule.choices:
-                yield "threshold", f"'{value}' is not one of its choices"
+        if (unknown := units.unknown_choice(chosen, rule.choices)) is not None:
+            yield "threshold", unknown
     for name, value in rule.params.items():
         if not numbers.is_number(value):
             yield "params", f"param '{name}' must be a number"

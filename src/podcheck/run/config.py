@@ -162,8 +162,7 @@ def apply_config(
             except numbers.AmountError as exc:
                 errors.append(config_error(document, (*here, "threshold"), f"{code}: {exc}"))
                 continue
-            unknown = _unknown_choice(rule, threshold)
-            if unknown is not None:
+            if rule.choices and (unknown := units.unknown_choice(threshold, rule.choices)):
                 errors.append(config_error(document, (*here, "threshold"), f"{code}: {unknown}"))
                 continue
         overrides[code] = replace(
@@ -172,18 +171,6 @@ def apply_config(
     if errors:
         raise InputErrors(errors)
     return tuple(overrides.get(rule.code, rule) for rule in catalogue), frozenset(disabled)
-
-
-def _unknown_choice(rule: Rule, threshold: Any) -> str | None:
-    """Why a word threshold names what the rule cannot mean (`banana` for a model), or None."""
-    if rule.choices is None:
-        return None
-    for value in threshold:
-        if value not in rule.choices:
-            close = difflib.get_close_matches(value, rule.choices, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            return f"{inert.excerpt(value)} is not one of {', '.join(rule.choices)}{hint}"
-    return None
 
 
 def _suggest(code: str, codes: Iterable[str], found: Sequence[object] = ()) -> str:
