@@ -129,6 +129,9 @@ def test_an_invisible_character_does_not_split_a_csm_in_two(tmp_path):
         # Controls, code points no font draws, a dot drawn over the i's own, an accent.
         *("Dana Diaz\x7f", "Dana\x01Diaz", "Dana Di\u2065az", "Dana Di\U000e0002az"),
         *("Dana Di\u0307az", "Dana D\u0131\u0307az", "Dána Diaz"),
+        # Letters of other scripts that look like Latin ones: Cyrillic a, Greek A and a, and
+        # Cyrillic D-like letters would pass as her name in a CRM's list.
+        *("Dan\u0430 Diaz", "D\u0430n\u0430 Di\u0430z", "DANA DI\u0391Z", "Dana Di\u03b1z"),
     ]
     dana = [row for row in rows if row[6] == "Dana Diaz"]
     assert len(variants) < len(dana)  # every variant on a row of hers, one row kept as is
@@ -150,6 +153,10 @@ def test_a_person_is_spelt_as_the_export_first_spells_them():
         "eli ng": "Eli Ng",
     }
     assert identity("Ｄａｎａ Diaz") == identity("Dana Diaz")  # compatibility forms composed
+    # Look-alike letters of other scripts read as the Latin ones; other names stay apart.
+    assert identity("Priya Sh\u0430h") == identity("\u0420riya \u0405\u04bb\u0430\u04bb")
+    assert identity("Priya Sh\u0430h") == identity("Priya Shah")
+    assert identity("Прия Шах") != identity("Priya Shah")
     assert identity("Dana Diaz") == identity("dana diaz") == identity("DanaDiaz")
     # An invisible character between a letter and its accent parts nothing.
     from podcheck.accounts.tally import person

@@ -205,15 +205,32 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 def identity(name: str) -> str:
     """Who a name (as `person` reads it) is: its letters, case folded, without blanks or
-    accents. An invisible break inside a word (`Pri\u200bya`) reads as a space, and
-    `priya shah`, `Prìya Shah` or `Pri\u0307ya` (a dot drawn over the i's own) are the
-    same CSM: none may take half a book out of her load. Names that differ only in blanks
-    or accents are one person: a load then reads too high, never too low."""
+    accents, each letter that looks like a Latin one read as that one. An invisible break
+    inside a word (`Pri\u200bya`) reads as a space, and `priya shah`, `Prìya Shah`,
+    `Pri\u0307ya` (a dot drawn over the i's own) or `Priya Sh\u0430h` (a Cyrillic a) are
+    the same CSM: none may take half a book out of her load. Names that differ only in
+    blanks, accents or look-alike letters are one person: a load then reads too high,
+    never too low."""
     joined = "".join(name.casefold().split())
     if joined.isascii():
         return joined
     letters = unicodedata.normalize("NFKD", joined).translate(_DOTLESS)
-    return "".join(char for char in letters if not unicodedata.combining(char))
+    bare = "".join(char for char in letters if not unicodedata.combining(char))
+    return bare if bare.isascii() else _as_latin(bare).casefold()
+
+
+def _as_latin(text: str) -> str:
+    """`text` with each letter that Unicode lists as confusable with an ASCII letter
+    (Cyrillic "а", Greek "Ρ") written as that letter."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    table: dict[str | int, str | int | None] = {}
+    for item in found:
+        plain = [glyph["c"] for glyph in item["homoglyphs"] if glyph["c"].isascii()]
+        if plain:
+            table[item["character"]] = plain[0]
+    return text.translate(str.maketrans(table)) if table else text
 
 
 # Letters NFKD leaves whole that print as another with a mark added or dropped.
