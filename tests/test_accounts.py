@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from conftest import CATALOGUE, CliRunner, dump_yaml, org, rendered_text, result, run
 from podcheck.accounts import export as accounts
 from podcheck.accounts import measures, moves
+from podcheck.accounts.moves import Rebalancing
 from podcheck.accounts.tally import MAX_ERRORS, Columns, parse_cents, safe_text
 from podcheck.core.errors import InputErrors
 from podcheck.judge.report import FileReport
@@ -663,12 +664,57 @@ def test_rebalancing_prefers_a_csm_in_the_same_pod_and_counts_what_cannot_move(t
     assert [m.changes_pod for m in plan.moves] == [False, True]
 
 
-def test_a_move_changes_pods_only_between_two_pods_as_compared():
-    move = moves.Move("row 2", 40_000, "mm", "Big", "Pod 1", "Small", "pod-1")
-    assert not move.changes_pod  # one pod, written two ways
+def test_a_move_changes_pods_only_between_two_pods():
+    move = moves.Move("row 2", 40_000, "mm", "Big", "p1", "Small", "p1")
+    assert not move.changes_pod
     assert move._replace(to_pod="p2").changes_pod
-    assert not move._replace(from_pod="no pod").changes_pod  # into a pod from none
-    assert not move._replace(to_pod="no pod").changes_pod
+    assert not move._replace(from_pod="").changes_pod  # into a pod from none
+    assert not move._replace(to_pod="").changes_pod
+
+
+def test_rebalancing_reads_pods_as_the_export_is_measured(tmp_path):
+    # The CRM calls p1 "North" (the config's `pods:`), and writes "P2" for p2: the moves
+    # name the file's pods, and a move between North and p1 stays in the pod.
+    rows = [[f"A{i}", str(i), "40000", "mm", "North", "Ann", "Big", ""] for i in range(36)]
+    rows += [[f"B{i}", f"b{i}", "40000", "mm", "p1", "Ann", "Small", ""] for i in range(33)]
+    rows += [[f"C{i}", f"c{i}", "40000", "mm", "P2", "Bob", "Other", ""] for i in range(2)]
+    tally = accounts.read_export(
+        str(write_csv(tmp_path / "a.csv", rows)),
+        accounts.ExportOptions(keep_accounts=True, pod_names={"North": "p1"}),
+    )
+    plan = moves.propose_moves(tally, loaded_org().org, 35)
+    assert [(m.from_pod, m.to_csm, m.to_pod) for m in plan.moves] == [
+        ("p1", "Small", "p1"),
+        ("p1", "Other", "p2"),
+    ]
+    assert [m.changes_pod for m in plan.moves] == [False, True]
+
+
+def test_a_load_is_counted_over_the_whole_export_as_the_rule_counts_it(tmp_path):
+    # Big carries 30 accounts in pod p1 and 30 in a pool: 60 in all, as POD701 counts
+    # them. Only the pod accounts move; what the pod segment cannot take is a hire, and a
+    # load the moves cannot bring under the bar is said, never dropped.
+    pool = {"id": "smb", "tier": "smb", "model": "pool", "acv": 9000, "accounts": 30}
+    with_pool = loaded_org(org(**{"segments.1": {**pool, "headcount": {"ae": 1, "csm": 1}}})).org
+
+    def book(pod: int, pooled: int, other: int) -> Rebalancing:
+        rows = [[f"A{i}", str(i), "40000", "mm", "p1", "Ann", "Big", ""] for i in range(pod)]
+        rows += [[f"S{i}", f"s{i}", "9000", "smb", "", "Ann", "Big", ""] for i in range(pooled)]
+        rows += [[f"C{i}", f"c{i}", "40000", "mm", "p2", "Bob", "Other", ""] for i in range(other)]
+        tally = accounts.read_export(
+            str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions(keep_accounts=True)
+        )
+        return moves.propose_moves(tally, with_pool, 35)
+
+    plan = book(30, 30, 30)
+    assert [m.to_csm for m in plan.moves] == ["Other"] * 4  # Other's book up to 34
+    assert [(h.pod, h.added, h.accounts) for h in plan.hires] == [("p1", 1, 26)]
+    assert plan.overloaded == ()  # 60 - 4 moved - 22 to the hire = 34
+    # 5 pod accounts and 40 pooled: the pooled ones alone keep Big over the bar, so no pod
+    # account moves (that would empty her pod book and settle nothing).
+    left = book(5, 40, 30)
+    assert (left.moves, left.hires) == ((), ())
+    assert left.overloaded == (("Big", 45, 40),)
 
 
 def test_rebalancing_needs_the_accounts_kept(tmp_path):

@@ -193,7 +193,9 @@ def test_the_accounts_go_to_the_csm_the_plan_hires_in_their_pod(tmp_path: Path) 
     }
     assert all("changes pods" not in m["message"] for m in moves)
     printed = invoke("plan", path, "--accounts", BOOKS).stdout
-    assert "move row 12 ($77,170) from Priya Shah (mm-north) to the new CSM (mm-north)" in printed
+    assert (
+        "move row 12 ($77,170) from Priya Shah (mm-north) to the new CSM for mm-north\n" in printed
+    )
     assert "mm-west" not in printed
 
 
@@ -204,3 +206,132 @@ def test_the_crm_moves_follow_the_plans_moves_between_pods(tmp_path: Path) -> No
     assert "to pod mm-south" in between[0]["message"]
     assert [(m["before"], m["after"]) for m in moves] == [("Priya Shah", "Maria Lopez")] * 2
     assert all("to Maria Lopez (mm-south)" in m["message"] for m in moves)
+
+
+# Bug: a CSM over the bar with accounts in a pool too: each segment's moves saw her under
+# it, the plan moved nothing, dropped POD701's to-do and said GO with exit 0.
+
+_THREE_PODS = """version: 1
+org: {name: Test Org, rollout: pilot, ratio_review_months: 6}
+policies:
+  renewal_ownership: {written: true, document: https://wiki.example.com/x, process_owner: csm,
+    commercial_owner: ae, expansion: joint, expansion_attribution: true}
+  coverage_plan: {documented: true, backup: cross-pod}
+  comp: {ae_metrics: [new_arr, NRR], csm_metrics: [nrr, gross_retention]}
+  collaboration_norms: [weekly_sync, shared_account_notes, late_stage_attendance]
+segments:
+  - id: mid-market
+    tier: mid-market
+    model: pod
+    acv: 48000
+    accounts: 90
+    onboarding_days: 100
+    headcount: {ae: 3, csm: 3}
+    hiring_plan: {ae: 0, csm: 0}
+    pods:
+      - {id: p1, name: North, ae: 1, csm: 1, accounts: 30}
+      - {id: p2, ae: 1, csm: 1, accounts: 30}
+      - {id: p3, ae: 1, csm: 1, accounts: 30}
+  - id: smb
+    tier: smb
+    model: pool
+    acv: 9000
+    accounts: 30
+    headcount: {ae: 1, csm: 1}
+"""
+
+
+def _books(path: Path, rows: list[tuple[str, str, str, int]]) -> str:
+    lines = ["Account Name,Customer Success Manager,Segment,Pod,Annual Recurring Revenue"]
+    for csm, segment, pod, count in rows:
+        lines += [f"{csm}-{pod}-{i},{csm},{segment},{pod},48000" for i in range(count)]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_a_load_held_up_by_pool_accounts_is_moved_or_stays_a_to_do(tmp_path: Path) -> None:
+    org = tmp_path / "org.yaml"
+    org.write_text(_THREE_PODS)
+    books = [("Ann", "mid-market", "p1", 30), ("Bob", "mid-market", "p2", 30)]
+    books += [("Cy", "mid-market", "p3", 30), ("Ann", "smb", "", 30)]
+    export = _books(tmp_path / "a.csv", books)
+    assert invoke("evaluate", str(org), "--accounts", export).exit_code == 1
+    planned = invoke("plan", str(org), "--accounts", export, "-f", "json")
+    found = json.loads(planned.stdout)["files"][0]
+    # Ann's 60 down to 34: 8 of her pod accounts to Bob and Cy, and a hire for the rest.
+    moved = [c for c in found["changes"] if c["kind"] == "move-account"]
+    assert len(moved) == 8 and {c["before"] for c in moved} == {"Ann"}
+    hire = [c["message"] for c in found["changes"] if c["kind"] == "launch-csm"]
+    assert hire == ["hire 1 CSM for pod p1 (22 → 11 accounts per CSM)"]
+    # The hire is counted in the segment's totals as in its changes.
+    assert [(t["segment"], t["csm_before"], t["csm_after"]) for t in found["totals"]] == [
+        ("mid-market", 3, 4)
+    ]
+    # With 40 accounts in the pool, no move in the pods brings her under: a to-do, NO-GO.
+    export = _books(tmp_path / "b.csv", [*books[:3], ("Ann", "smb", "", 40)])
+    planned = invoke("plan", str(org), "--accounts", export)
+    assert planned.exit_code == 1
+    assert "with these changes the proposal would still be NO-GO" in planned.stdout
+    assert "POD701 Ann carries 70 accounts, 40 of them outside the pod segments" in planned.stdout
+    assert "move row" not in planned.stdout
+
+
+def test_a_hire_for_accounts_in_no_pod_says_so(tmp_path: Path) -> None:
+    org = tmp_path / "org.yaml"
+    org.write_text(_THREE_PODS)
+    books = [("Ann", "mid-market", "p1", 30), ("Bob", "mid-market", "p2", 30)]
+    books += [("Cy", "mid-market", "p3", 30), ("Zed", "mid-market", "", 58)]
+    printed = invoke("plan", str(org), "--accounts", _books(tmp_path / "a.csv", books)).stdout
+    assert "hire 1 CSM for mid-market's accounts in no pod (46 → 23 accounts per CSM)" in printed
+    assert "move row 92 ($48,000) from Zed (no pod) to Ann (p1)\n" in printed
+    assert "for pod  (" not in printed
+
+
+def test_moves_read_the_pods_as_the_export_is_measured(tmp_path: Path) -> None:
+    # The CRM calls p1 "North" (the pod's name in the file): a move to the CSM the plan
+    # hires for p1 stays in the pod, with no AE handover.
+    org = tmp_path / "org.yaml"
+    org.write_text(_THREE_PODS.replace("rollout: pilot", "rollout: org-wide"))
+    books = [("Ann", "mid-market", "North", 36), ("Bob", "mid-market", "p2", 30)]
+    books += [("Cy", "mid-market", "p3", 24)]
+    export = _books(tmp_path / "a.csv", books)
+    data = org.read_text().replace(
+        "{id: p1, name: North, ae: 1, csm: 1, accounts: 30}",
+        "{id: p1, name: North, ae: 1, csm: 1, accounts: 36}",
+    )
+    org.write_text(data.replace("accounts: 90", "accounts: 96"))
+    planned = invoke("plan", str(org), "--accounts", export)
+    lines = [line for line in steps(planned.stdout) if line.startswith("move ")]
+    assert lines and all(line.endswith("to the new CSM for p1") for line in lines), lines
+    assert all("(North)" not in line and "changes pods" not in line for line in lines)
+
+
+def test_a_csm_named_like_a_hire_is_told_apart(tmp_path: Path) -> None:
+    # A real CSM called "the new CSM" beside the one the plan hires for p1: each move
+    # says which of the two takes the account.
+    org = tmp_path / "org.yaml"
+    text = _THREE_PODS.replace("rollout: pilot", "rollout: org-wide")
+    org.write_text(
+        text.replace("accounts: 90", "accounts: 125").replace("accounts: 30}", "accounts: 65}", 1)
+    )
+    books = [("Ann", "mid-market", "p1", 60), ("the new CSM", "mid-market", "p1", 5)]
+    books += [("Bob", "mid-market", "p2", 30), ("Cy", "mid-market", "p3", 30)]
+    export = _books(tmp_path / "a.csv", books)
+    moved = [
+        s for s in steps(invoke("plan", str(org), "--accounts", export).stdout) if "move " in s
+    ]
+    hired = [s for s in moved if s.endswith(" to the new CSM for p1")]
+    named = [s for s in moved if s.endswith(" to the new CSM (p1)")]
+    assert hired and named and len(hired) + len(named) == len(moved) == 26
+
+
+def test_a_run_from_a_removed_folder_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    ran = invoke("evaluate", str(ROOT / NORTHWIND))
+    assert ran.exit_code == 2
+    assert ran.stderr.startswith("podcheck: error: the working directory no longer exists")

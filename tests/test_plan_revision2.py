@@ -330,7 +330,8 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
     assert [(c["kind"], c["before"], c["after"]) for c in account_changes] == [
         ("move-account", "Ida Holm", "the new CSM")
     ] * 10, ran.stdout
-    assert all("(mid-market-pod-3); it changes pods" in c["message"] for c in account_changes)
+    new_pod = "to the new CSM for mid-market-pod-3; it changes pods"
+    assert all(new_pod in c["message"] for c in account_changes)
     assert not any(c["segment"] == "smb" for c in found["changes"])
     assert not any("hire a CSM" in t["message"] for t in found["todo"])
 

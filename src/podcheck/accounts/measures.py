@@ -186,57 +186,75 @@ def _pod_ids(pods: Sequence[Pod]) -> _Pods:
     return _Pods({label_key(pod.id): pod.id for pod in pods}, names)
 
 
-def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
-    """The export matched with the org's segments and pods; rows naming a segment or pod
-    the org does not have are errors (one line per unknown name, at its first row).
+class Resolver:
+    """Where an export's segment and pod cells put a row in an org file.
 
     Names are matched by `label_key`, after the export's own names are mapped through the
     config's `segments:` and `pods:` (a CRM's `Commercial` for the file's `mid-market`); a
-    pod id may also be the segment's id and the pod's name (`enterprise-p1` for `p1`)."""
+    pod id may also be the segment's id and the pod's name (`enterprise-p1` for `p1`).
+    Measuring an export and planning its moves read rows through the same resolver.
+    """
+
+    def __init__(self, tally_: Tally, org: OrgFile) -> None:
+        self.segment_names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
+        self.pod_names = {label_key(k): label_key(v) for k, v in tally_.pod_names.items()}
+        # Ids first, then names: a segment's name cannot take rows from the one whose id
+        # says them.
+        self.segment_ids = {label_key(segment.id): segment.id for segment in org.segments}
+        self.pod_ids: dict[str, _Pods | None] = {}
+        for segment in org.segments:
+            self.segment_ids.setdefault(label_key(segment.display_name), segment.id)
+            listed = segment.pods
+            self.pod_ids[segment.id] = _pod_ids(listed) if listed else None
+        # Thousands of groups share a few hundred segment and pod labels: each compared once.
+        self.keys: dict[str, str] = {}
+
+    def _compared(self, label: str) -> str:
+        found = self.keys.get(label)
+        if found is None:
+            found = self.keys[label] = label_key(label)
+        return found
+
+    def segment(self, label: str) -> str | None:
+        """The id of the segment a segment cell names, or None for one the org lacks."""
+        wanted = self._compared(label)
+        return self.segment_ids.get(self.segment_names.get(wanted, wanted))
+
+    def pod(self, segment_id: str, label: str) -> str | None:
+        """The id of the pod a pod cell names in a segment ("" for none of its pods, and the
+        cell as written in a segment that lists none), or None for one it lacks."""
+        pods = self.pod_ids[segment_id]
+        if pods is None or not label:
+            return label
+        wanted = self._compared(label)
+        # A pod id may carry its segment's id in front (`ent-p1` for the CRM's `p1`), as
+        # pod ids are unique in the file while CRMs reuse pod names across segments.
+        return pods.find(segment_id, self.pod_names.get(wanted, wanted))
+
+
+def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
+    """The export matched with the org's segments and pods (see `Resolver`); rows naming a
+    segment or pod the org does not have are errors (one line per unknown name, at its
+    first row)."""
     errors = RowErrors(tally_.path)
     refused = Reasons()
     for reason, count in tally_.refused:
         refused.add(reason, count)
     groups, renewals = _normalised(tally_, errors, refused)
-    segment_names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
-    pod_names = {label_key(k): label_key(v) for k, v in tally_.pod_names.items()}
-    # Ids first, then names: a segment's name cannot take rows from the one whose id says them.
-    segment_ids = {label_key(segment.id): segment.id for segment in org.segments}
-    pod_ids: dict[str, _Pods | None] = {}
-    for segment in org.segments:
-        segment_ids.setdefault(label_key(segment.display_name), segment.id)
-        listed = segment.pods
-        pod_ids[segment.id] = _pod_ids(listed) if listed else None
+    where = Resolver(tally_, org)
+    pod_ids = where.pod_ids
     unknown: dict[tuple[str, str], list[int]] = {}  # label -> [rows, first row]
-    # Thousands of groups share a few hundred segment and pod labels: each compared once.
-    keys: dict[str, str] = {}
-
-    def compared(label: str) -> str:
-        found = keys.get(label)
-        if found is None:
-            found = keys[label] = label_key(label)
-        return found
 
     # Resolve every group to (segment id, pod id), in the export's row order.
     resolved: dict[BookKey, tuple[str, str]] = {}
     for key, (count, _, _, row, _) in sorted(groups.items(), key=lambda kv: kv[1][3]):
         segment_label, pod_label = key[0], key[1]
-        wanted = compared(segment_label)
-        segment_id = segment_ids.get(segment_names.get(wanted, wanted))
+        segment_id = where.segment(segment_label)
         if segment_id is None:
             note = unknown.setdefault(("segment", segment_label), [0, row])
             note[0] += count
             continue
-        pods = pod_ids[segment_id]
-        wanted = compared(pod_label)
-        wanted = pod_names.get(wanted, wanted)
-        # A pod id may carry its segment's id in front (`ent-p1` for the CRM's `p1`), as
-        # pod ids are unique in the file while CRMs reuse pod names across segments.
-        pod_id = (
-            pod_label
-            if pods is None or not pod_label  # "": the segment's, in none of its pods
-            else pods.find(segment_id, wanted)
-        )
+        pod_id = where.pod(segment_id, pod_label)
         if pod_id is None:
             note = unknown.setdefault(("pod", f"{segment_id}\0{pod_label}"), [0, row])
             note[0] += count
@@ -266,8 +284,8 @@ def measure(tally_: Tally, org: OrgFile) -> tuple[Book, tuple[InputError, ...]]:
         if csm:
             loads[csm] = loads.get(csm, 0) + groups[key][0]
     by_segment: dict[str, list[BookKey]] = {s.id: [] for s in org.segments}
-    for key, where in resolved.items():
-        by_segment[where[0]].append(key)
+    for key, (segment_id, _) in resolved.items():
+        by_segment[segment_id].append(key)
     due: _Due = {}
     for (segment_label, pod_label, csm, month), count in renewals.items():
         due.setdefault((segment_label, pod_label), []).append(((csm, month), count))

@@ -7,38 +7,39 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from podcheck.accounts.measures import label_key
+from podcheck.accounts.measures import Resolver
 from podcheck.accounts.tally import Tally, safe_text
 from podcheck.core import numbers
 from podcheck.orgfile.model import OrgFile, Pod, Segment
 
 
 class Move(NamedTuple):
-    """One account moved from an overloaded CSM to one with room."""
+    """One account moved from an overloaded CSM to one with room; pods by their ids in the
+    org file ("" for none of the segment's pods)."""
 
     account: str  # the account's name with --show-accounts, else its row
     arr: numbers.Number
     segment: str
     from_csm: str
     from_pod: str
-    to_csm: str
+    to_csm: str  # for a CSM the plan hires, how the plan names them ("new CSM 2")
     to_pod: str
+    hired: bool = False  # to a CSM the plan hires
 
     @property
     def changes_pod(self) -> bool:
         """Whether the account leaves one pod for another (not into or out of none)."""
-        ends = (self.from_pod, self.to_pod)
-        return _NO_POD not in ends and label_key(self.from_pod) != label_key(self.to_pod)
+        return bool(self.from_pod and self.to_pod) and self.from_pod != self.to_pod
 
 
 class Hire(NamedTuple):
     """CSMs a pod needs for the accounts no CSM of its segment has room for."""
 
     segment: str
-    pod: str
+    pod: str  # "" for the segment's accounts in none of its pods
     added: int
     accounts: int  # the pod's accounts after the moves
-    csms: int  # the pod's CSMs today
+    csms: int  # the pod's CSMs, with those the plan hires
 
 
 class Rebalancing(NamedTuple):
@@ -46,24 +47,25 @@ class Rebalancing(NamedTuple):
     # Accounts that no CSM of the segment has room for: a hire, not a move.
     unplaced: int
     hires: tuple[Hire, ...] = ()
-
-
-# How an account with an empty pod cell (in none of its segment's pods) is shown.
-_NO_POD = "no pod"
+    # CSMs still at or over the bar after the moves: (name, load, accounts outside the pod
+    # segments), which keep them there and which the moves leave alone.
+    overloaded: tuple[tuple[str, int, int], ...] = ()
 
 
 def propose_moves(
     tally_: Tally, org: OrgFile, limit: int, revised: OrgFile | None = None
 ) -> Rebalancing:
-    """The fewest moves that bring every CSM under `limit` accounts, within each segment.
+    """The fewest moves that bring every CSM under `limit` accounts.
 
-    Each overloaded CSM gives away exactly the accounts over the bar (limit - 1 is the
-    most a CSM may keep), so no plan has fewer moves. Largest accounts move first: each
-    move then takes the most ARR off the overloaded book, so pod books even out too. The
-    receiving CSM is one in the account's pod when one has room (an account changes pods
-    only when it must), then one in a pod the plan gives accounts to, then the one with
-    the most room, then by name. Accounts no CSM has room for are counted as unplaced.
-    The tally must have been made with `keep_accounts`.
+    A CSM's load is counted over the whole export, as the load rule counts it; only
+    accounts of pod segments move, each within its segment. Each overloaded CSM gives away
+    exactly the accounts over the bar (limit - 1 is the most a CSM may keep), so no plan
+    has fewer moves. Largest accounts move first: each move then takes the most ARR off the
+    overloaded book, so pod books even out too. The receiving CSM is one in the account's
+    pod when one has room (an account changes pods only when it must), then one in a pod
+    the plan gives accounts to, then the one with the most room, then by name. Accounts no
+    CSM has room for are counted as unplaced. Rows are placed by `measures.Resolver`, as
+    the export is measured. The tally must have been made with `keep_accounts`.
 
     `revised` is the proposal as the plan leaves it: the CSMs it adds to a pod are there
     to receive accounts (empty books, before anyone else in that pod), and the pods it
@@ -73,46 +75,50 @@ def propose_moves(
     if tally_.kept is None:
         raise ValueError("propose_moves needs a tally made with keep_accounts=True")
     keep = limit - 1
-    names = {label_key(k): label_key(v) for k, v in tally_.segment_names.items()}
-
-    def named(label: str) -> str:
-        wanted = label_key(label)
-        return names.get(wanted, wanted)
-
+    where = Resolver(tally_, org)
+    # Each account's segment and pod ids, when the org has them (others are refused rows).
+    placed: dict[str, list[tuple[Any, str]]] = {}
+    loads: dict[str, int] = {}
+    pod_segments = {segment.id for segment in org.pod_segments}
+    movable: dict[str, int] = {}  # each CSM's accounts in pod segments, not yet moved
+    for account in tally_.kept:
+        segment_id = where.segment(account.segment)
+        pod_id = None if segment_id is None else where.pod(segment_id, account.pod)
+        if segment_id is None or pod_id is None or not account.csm:
+            continue
+        loads[account.csm] = loads.get(account.csm, 0) + 1
+        placed.setdefault(segment_id, []).append((account, pod_id))
+        if segment_id in pod_segments:
+            movable[account.csm] = movable.get(account.csm, 0) + 1
     moves: list[Move] = []
     hires: list[Hire] = []
     unplaced = 0
+    hired_away: dict[str, int] = {}  # each donor's accounts left to a hire
     shown: dict[str, str] = {}  # the CSMs the plan hires, as moves name them
-    # The pod load bar is for pods: a pool's or a named model's CSMs are not in one.
+    # The pod load bar is for pods: a pool's or a named model's accounts do not move.
     for segment in org.pod_segments:
-        ids = {label_key(s) for s in (segment.id, segment.display_name)}
-        accounts = [a for a in tally_.kept if a.csm and named(a.segment) in ids]
-        loads: dict[str, int] = {}
+        accounts = placed.get(segment.id, [])
         home: dict[str, dict[str, int]] = {}
-        for account in accounts:
-            loads[account.csm] = loads.get(account.csm, 0) + 1
+        for account, pod_id in accounts:
             pods = home.setdefault(account.csm, {})
-            pods[account.pod] = pods.get(account.pod, 0) + 1
+            pods[pod_id] = pods.get(pod_id, 0) + 1
         home_pod = {
             csm: min(p.items(), key=lambda kv: (-kv[1], kv[0]))[0] for csm, p in home.items()
         }
         gaining: set[str] = set()
         if revised is not None:
-            labels = {label_key(a.pod): a.pod for a in accounts}
             for pod, added, grows in _planned(segment, revised):
-                label = labels.get(label_key(pod.id)) or labels.get(label_key(pod.name or ""))
-                label = label or pod.id
                 if grows:
-                    gaining.add(label)
+                    gaining.add(pod.id)
                 for number in range(1, added + 1):
-                    # A key no name from an export can be: the tally strips control codes.
+                    # A key no name from an export can be: the tally drops control codes.
                     hired = f"\0{pod.id}\0{number}"
                     shown[hired] = "the new CSM" if added == 1 else f"new CSM {number}"
-                    loads[hired], home_pod[hired] = 0, label
+                    loads[hired], home_pod[hired] = 0, pod.id
         left: dict[str, int] = {}  # accounts nobody had room for, by the pod they stay in
-        pod_of = {id(a): a.pod for a in accounts}
+        pod_of = {id(account): pod_id for account, pod_id in accounts}
         by_csm: dict[str, list[Any]] = {}
-        for account in accounts:
+        for account, _ in accounts:
             by_csm.setdefault(account.csm, []).append(account)
         # CSMs with room, as (load, name) heaps: per home pod and over the whole segment.
         # An entry whose load is no longer the CSM's is stale and skipped when reached, so
@@ -121,40 +127,48 @@ def propose_moves(
         in_pod: dict[str, list[tuple[int, str]]] = {}
         planned: list[tuple[int, str]] = []  # in the pods the plan gives accounts to
         anywhere: list[tuple[int, str]] = []
-        for csm, load in loads.items():
+        for csm, pod_id in home_pod.items():
+            load = loads[csm]
             if load < keep:
-                in_pod.setdefault(home_pod[csm], []).append((load, csm))
+                in_pod.setdefault(pod_id, []).append((load, csm))
                 anywhere.append((load, csm))
-                if home_pod[csm] in gaining:
+                if pod_id in gaining:
                     planned.append((load, csm))
         for heap in (*in_pod.values(), planned, anywhere):
             heapq.heapify(heap)
 
-        for donor in sorted(loads, key=lambda c: (-loads[c], c)):
+        for donor in sorted(by_csm, key=lambda c: (-loads[c], c)):
             excess = loads[donor] - keep
-            if excess <= 0:
+            # Accounts outside the pod segments alone keep the donor over the bar: moving
+            # the pod accounts would empty a pod book and settle nothing.
+            if excess <= 0 or loads[donor] - movable[donor] > keep:
                 continue
             own = sorted(by_csm[donor], key=lambda a: (-a.arr_cents, a.row))
             for account in own[:excess]:
+                from_pod = pod_of[id(account)]
                 # One in the account's pod with room first, then in a pod the plan gives
                 # accounts to, then the one with most room.
                 target = (
-                    _roomiest(in_pod.get(account.pod, []), loads, keep)
+                    _roomiest(in_pod.get(from_pod, []), loads, keep)
                     or _roomiest(planned, loads, keep)
                     or _roomiest(anywhere, loads, keep)
                 )
                 if target is None:
                     unplaced += 1
-                    left[account.pod] = left.get(account.pod, 0) + 1
+                    left[from_pod] = left.get(from_pod, 0) + 1
+                    hired_away[donor] = hired_away.get(donor, 0) + 1
+                    movable[donor] -= 1
                     continue
                 loads[donor] -= 1
+                movable[donor] -= 1
                 loads[target] += 1
+                to_pod = home_pod[target]
                 if loads[target] < keep:
-                    heapq.heappush(in_pod[home_pod[target]], (loads[target], target))
+                    heapq.heappush(in_pod[to_pod], (loads[target], target))
                     heapq.heappush(anywhere, (loads[target], target))
-                    if home_pod[target] in gaining:
+                    if to_pod in gaining:
                         heapq.heappush(planned, (loads[target], target))
-                pod_of[id(account)] = home_pod[target]
+                pod_of[id(account)] = to_pod
                 moves.append(
                     Move(
                         account=safe_text(account.name)
@@ -163,13 +177,22 @@ def propose_moves(
                         arr=numbers.normalise(Fraction(account.arr_cents) / 100),
                         segment=segment.id,
                         from_csm=safe_text(donor),
-                        from_pod=safe_text(account.pod) or _NO_POD,
+                        from_pod=from_pod,
                         to_csm=shown.get(target) or safe_text(target),
-                        to_pod=safe_text(home_pod[target]) or _NO_POD,
+                        to_pod=to_pod,
+                        hired=target in shown,
                     )
                 )
         hires += _hires(segment.id, left, Counter(pod_of.values()), home_pod, keep)
-    return Rebalancing(tuple(moves), unplaced, tuple(hires))
+    # Loads still over the bar once the hires take the accounts nobody had room for: the
+    # accounts outside the pod segments keep them there.
+    after = {csm: load - hired_away.get(csm, 0) for csm, load in loads.items()}
+    overloaded = tuple(
+        (safe_text(csm), load, load - movable.get(csm, 0))
+        for csm, load in sorted(after.items(), key=lambda kv: (-kv[1], kv[0]))
+        if load > keep
+    )
+    return Rebalancing(tuple(moves), unplaced, tuple(hires), overloaded)
 
 
 def _planned(segment: Segment, revised: OrgFile) -> list[tuple[Pod, int, bool]]:

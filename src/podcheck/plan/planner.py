@@ -488,12 +488,24 @@ def _pod_change(move: Any) -> str:
     )
 
 
+def _move_message(move: Any) -> str:
+    """`move row 12 ($77,170) from Priya Shah (mm-north) to Lee Park (mm-west)...`; a CSM the
+    plan hires is named by the pod that hires them, never as a person of the export."""
+    source = f"move {move.account} ({format_money(move.arr)}) from {move.from_csm} "
+    source += f"({move.from_pod or 'no pod'})"
+    if move.hired:
+        return f"{source} to {move.to_csm} for {move.to_pod}{_pod_change(move)}"
+    return f"{source} to {move.to_csm} ({move.to_pod or 'no pod'}){_pod_change(move)}"
+
+
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
     (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures,
     so `--write` leaves the file alone. Accounts nobody in the segment has room for are a
-    hire in the pod that holds them, one change per pod. A segment the plan takes out of
-    pods gets neither: no load rule judges it there."""
+    hire in the pod that holds them, one change per pod, counted in the segment's totals. A
+    segment the plan takes out of pods gets neither: no load rule judges it there. A CSM the
+    moves leave over the bar (held there by accounts outside the pod segments) stays a
+    to-do."""
     pods = {s.id for s in plan.revised.pod_segments}
     moves = moves._replace(
         moves=tuple(m for m in moves.moves if m.segment in pods),
@@ -503,33 +515,63 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
         Change(
             "move-account",
             move.segment,
-            move.from_pod,
+            move.from_pod or None,
             None,
             1,
             None,
             move.from_csm,
             move.to_csm,
             (rule,),
-            f"move {move.account} ({format_money(move.arr)}) from {move.from_csm} "
-            f"({move.from_pod}) to {move.to_csm} ({move.to_pod}){_pod_change(move)}",
+            _move_message(move),
         )
         for move in moves.moves
     ]
     for hire in moves.hires:
         before = format_plain(Fraction(hire.accounts, hire.csms)) if hire.csms else "no CSM"
         after = format_plain(Fraction(hire.accounts, hire.csms + hire.added))
+        where = f"pod {hire.pod}" if hire.pod else f"{hire.segment}'s accounts in no pod"
         changes.append(
             Change(
-                "launch-csm", hire.segment, hire.pod, None, hire.added, None, hire.csms,
-                hire.csms + hire.added, (rule,),
-                f"hire {hire.added} CSM{'s' if hire.added != 1 else ''} for pod {hire.pod} "
+                "launch-csm", hire.segment, hire.pod or None, None, hire.added, None,
+                hire.csms, hire.csms + hire.added, (rule,),
+                f"hire {hire.added} CSM{'s' if hire.added != 1 else ''} for {where} "
                 f"({before} → {after} accounts per CSM)",
             )
         )  # fmt: skip
-    # The moves and hires settle the load rule's failures.
+    # The moves and hires settle the load rule's failures, but for CSMs they leave over it.
     todo = [t for t in plan.todo if t.rule != rule]
+    todo += [
+        Todo(
+            rule,
+            None,
+            f"{csm} carries {load} accounts, {outside} of them outside the pod segments: no "
+            "move between pods brings the load under the bar",
+        )
+        for csm, load, outside in moves.overloaded
+    ]
     after = plan.verdict_after if not todo else "no-go"
     leading = sum(1 for t in plan.first if t.rule != rule)
     return plan._replace(
-        changes=(*plan.changes, *changes), todo=tuple(todo), verdict_after=after, leading=leading
+        changes=(*plan.changes, *changes),
+        todo=tuple(todo),
+        verdict_after=after,
+        leading=leading,
+        totals=_with_hires(plan, moves.hires),
     )
+
+
+def _with_hires(plan: Plan, hires: Sequence[Any]) -> tuple[Total, ...]:
+    """The segments' totals at launch with the CSMs the export's books add."""
+    added: dict[str, int] = {}
+    for hire in hires:
+        added[hire.segment] = added.get(hire.segment, 0) + hire.added
+    if not added:
+        return plan.totals
+    known = {t.segment: t for t in plan.totals}
+    totals = []
+    for segment in plan.revised.segments:
+        ae, csm = segment.headcount.ae, segment.headcount.csm
+        total = known.get(segment.id) or Total(segment.id, ae, ae, csm, csm)
+        if segment.id in known or segment.id in added:
+            totals.append(total._replace(csm_after=total.csm_after + added.get(segment.id, 0)))
+    return tuple(totals)

@@ -258,6 +258,12 @@ class Session(NamedTuple):
 
 def start(options: RunOptions) -> Session:
     """The session of one command: the date, the settings, and the export, read once."""
+    try:
+        os.getcwd()  # paths are shown, and waivers matched, from there
+    except FileNotFoundError:
+        raise UsageError(
+            "the working directory no longer exists; run podcheck from a folder that does"
+        ) from None
     as_of = today(options.today)
     chosen, config_text, config_path = _settings_and_config(
         options.config, options.select, options.ignore, options.max_file_bytes, options.config_ref
