@@ -306,22 +306,22 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
         "  - id: smb\n    tier: smb\n    model: pool\n    acv: 8000\n    accounts: 98\n"
         "    headcount: {ae: 1, csm: 2}\n"
     )
-    source = tmp_path / "org.yaml"
-    source.write_text(org, encoding="utf-8")
-    export = _export(
-        tmp_path / "accounts.csv",
-        [
-            ("Mid-Market", "mm-east", "Ida Holm", 44),
-            ("Mid-Market", "mm-west", "Jon Berg", 34),
-            ("SMB", "smb-pool", "Kai Moe", 49),
-            ("SMB", "smb-pool", "Liv Dahl", 49),
-        ],
+    pool = [("SMB", "smb-pool", "Kai Moe", 49), ("SMB", "smb-pool", "Liv Dahl", 49)]
+
+    def planned(text: str, books: list[tuple[str, str, str, int]]) -> tuple[dict, list[dict]]:
+        """The plan's JSON for the file, and its changes for the export's load rule."""
+        source = tmp_path / "org.yaml"
+        source.write_text(text, encoding="utf-8")
+        export = _export(tmp_path / "accounts.csv", [*books, *pool])
+        ran = CliRunner().invoke(
+            app, ["plan", str(source), "--accounts", str(export), "--format", "json"]
+        )
+        (found,) = json.loads(ran.stdout)["files"]
+        return found, [c for c in found["changes"] if c["rules"] == ["POD701"]]
+
+    found, account_changes = planned(
+        org, [("Mid-Market", "mm-east", "Ida Holm", 44), ("Mid-Market", "mm-west", "Jon Berg", 34)]
     )
-    ran = CliRunner().invoke(
-        app, ["plan", str(source), "--accounts", str(export), "--format", "json"]
-    )
-    (found,) = json.loads(ran.stdout)["files"]
-    account_changes = [c for c in found["changes"] if c["rules"] == ["POD701"]]
     # No CSM of today's pods has room (34 is the most under 35), but the plan forms a third
     # pod for the pilot: its new CSM takes the 10 accounts over Ida Holm's bar, and no
     # other CSM is hired.
@@ -329,7 +329,7 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
     assert "mid-market-pod-3" in formed["message"]
     assert [(c["kind"], c["before"], c["after"]) for c in account_changes] == [
         ("move-account", "Ida Holm", "the new CSM")
-    ] * 10, ran.stdout
+    ] * 10
     new_pod = "to the new CSM for mid-market-pod-3; it changes pods"
     assert all(new_pod in c["message"] for c in account_changes)
     assert not any(c["segment"] == "smb" for c in found["changes"])
@@ -337,33 +337,19 @@ def test_plan_accounts_counts_pod_segments_only_and_hires_per_pod(tmp_path: Path
 
     # With a third pod already in the file, the plan changes nothing there: the accounts
     # nobody has room for are a hire, for the pod that holds them.
-    source.write_text(
+    third = (
         org.replace("accounts: 78", "accounts: 98")
         .replace("{ae: 2, csm: 3}", "{ae: 3, csm: 4}")
         .replace(
             "      - {id: mm-west,",
             "      - {id: mm-north, ae: 1, csm: 1, accounts: 20}\n      - {id: mm-west,",
-        ),
-        encoding="utf-8",
+        )
     )
-    export = _export(
-        tmp_path / "accounts.csv",
-        [
-            ("Mid-Market", "mm-east", "Ida Holm", 44),
-            ("Mid-Market", "mm-north", "Ola Nes", 34),
-            ("Mid-Market", "mm-west", "Jon Berg", 34),
-            ("SMB", "smb-pool", "Kai Moe", 49),
-            ("SMB", "smb-pool", "Liv Dahl", 49),
-        ],
-    )
-    ran = CliRunner().invoke(
-        app, ["plan", str(source), "--accounts", str(export), "--format", "json"]
-    )
-    (found,) = json.loads(ran.stdout)["files"]
-    account_changes = [c for c in found["changes"] if c["rules"] == ["POD701"]]
+    books = [("Mid-Market", "mm-east", "Ida Holm", 44), ("Mid-Market", "mm-north", "Ola Nes", 34)]
+    found, account_changes = planned(third, [*books, ("Mid-Market", "mm-west", "Jon Berg", 34)])
     assert [c["message"] for c in account_changes] == [
         "hire 1 CSM for pod mm-east (44 → 22 accounts per CSM)"
-    ], ran.stdout
+    ]
     assert not any(c["segment"] == "smb" for c in found["changes"])
 
 
