@@ -444,6 +444,9 @@ def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # As from a terminal, whatever started pytest: a shell's background job ignores
+        # Ctrl-C, and a child would inherit that.
+        preexec_fn=_ctrl_c_delivered,
     )
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     deadline = time.monotonic() + 60
@@ -456,8 +459,15 @@ def test_ctrl_c_ends_a_parallel_run_with_130(tmp_path):
     assert stderr.decode().strip() == "podcheck: interrupted"
 
 
+def _ctrl_c_delivered() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 _CTRL_C_WHILE_LOADING = """
 import os, signal, sys
+
+# As from a terminal, whatever started pytest (a background job ignores Ctrl-C).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 class CtrlC:
     def find_spec(self, name, path=None, target=None):
