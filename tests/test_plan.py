@@ -383,6 +383,36 @@ def test_rebalance_moves_accounts_to_pods_with_room() -> None:
     assert (change.kind, change.pod, change.count) == ("move-accounts", "a", 6)
 
 
+def test_rebalance_fills_the_roomiest_pod_first(tmp_path) -> None:
+    # mm-west has two CSMs and room for 40 more accounts; mm-south and mm-east one each and
+    # room for 5 and 7. One move of 12 settles mm-north, where filling the pods in file
+    # order took two and left both just under the bar.
+    text = (ROOT / "examples" / "northwind-pilot-go.yaml").read_text()
+    for old, new in (
+        ("rollout: pilot", "rollout: org-wide"),
+        ("accounts: 112", "accounts: 130"),
+        ("headcount: {ae: 4, csm: 4, se: 1}", "headcount: {ae: 4, csm: 5, se: 1}"),
+        (
+            "{id: mm-north, ae: 1, csm: 1, accounts: 28,",
+            "{id: mm-north, ae: 1, csm: 1, accounts: 46,",
+        ),
+        (
+            "{id: mm-west, ae: 1, csm: 1, accounts: 28,",
+            "{id: mm-west, ae: 1, csm: 2, accounts: 28,",
+        ),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    outcome = CliRunner().invoke(app, ["plan", str(path), "--strategy", "rebalance", "-f", "json"])
+    (found,) = json.loads(outcome.stdout)["files"]
+    (change,) = [c for c in found["changes"] if c["segment"] == "mid-market"]
+    assert change["message"].startswith(
+        "move 12 accounts from pod mm-north to pod mm-west: mm-north 46 → 34, mm-west 28 → 40"
+    )
+
+
 def test_rebalance_falls_back_to_hiring_when_no_pod_has_room() -> None:
     plan, _, _, _ = _plan_for(HELD_OUT["no-room"], "rebalance")
     kinds = [(c.kind, c.pod) for c in plan.numeric]

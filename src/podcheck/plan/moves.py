@@ -132,10 +132,12 @@ def _rebalance(work: SegmentWork, code: str, role: str, failing: Mapping[str, se
             continue  # cannot be fixed inside the segment: hiring does it
         free -= excess
         left = excess
-        for target, space in enumerate(room):
+        # The roomiest pods first (in file order on a tie): the fewest moves, and no pod
+        # left just under the bar while another has room to spare.
+        for target in sorted(range(len(room)), key=lambda at: -room[at]):
             if left == 0:
                 break
-            take = min(space, left)
+            take = min(room[target], left)
             if take:
                 moves.append((index, target, take))
                 room[target] -= take
