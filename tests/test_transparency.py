@@ -123,3 +123,18 @@ def test_the_checklist_says_what_shaped_the_verdict(tmp_path: Path, fmt: str):
     assert "What shaped this verdict" in text
     assert "rules not run (turned off in the config): POD331" in text
     assert "POD101 threshold changed by the config: $30,000 → $40,000" in text
+
+
+def test_a_selection_without_an_export_does_not_list_the_export_rules_as_unselected():
+    # Without an export the POD7xx rules wait for one, selected or not: they are neither
+    # "not selected" in the notes nor counted.
+    northwind = str(ROOT / "examples" / "northwind-pilot-go.yaml")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["evaluate", northwind, "--select", "POD1,POD2"]).stdout
+    assert "not selected" in shown and "POD801" in shown
+    assert "POD70" not in shown
+    data = json.loads(
+        runner.invoke(app, ["evaluate", northwind, "--select", "POD1,POD2", "-f", "json"]).stdout
+    )
+    why = {item["rule"]: item["why"] for item in data["rules_not_run"]}
+    assert why["POD701"] == "no-export" and why["POD801"] == "select"

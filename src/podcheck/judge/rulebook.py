@@ -98,12 +98,17 @@ class Settings(NamedTuple):
 
     def without_export(self) -> "Settings":
         """These settings for a run with no account export: the rules that need one are
-        not run, and say so."""
-        needing = [rule.code for rule in self.rules if rule.requires == "accounts"]
+        not run, and say so; so are those the selection left out, which would not have run
+        either (a run without an export does not list them as unselected)."""
+        needing = {rule.code for rule in self.rule_book if rule.requires == "accounts"}
         if not needing:
             return self
-        kept = tuple(rule for rule in self.rules if rule.requires != "accounts")
-        not_run = tuple(sorted((*self.not_run, *((code, "no-export") for code in needing))))
+        kept = tuple(rule for rule in self.rules if rule.code not in needing)
+        left_out = [(code, why) for code, why in self.not_run if code not in needing]
+        in_force = {rule.code for rule in self.rules}
+        not_run_codes = {code for code, _ in self.not_run}
+        waiting = [code for code in needing if code in in_force or code in not_run_codes]
+        not_run = tuple(sorted((*left_out, *((code, "no-export") for code in waiting))))
         return self._replace(rules=kept, not_run=not_run)
 
     def narrowed(
