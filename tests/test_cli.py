@@ -449,7 +449,8 @@ def test_an_output_named_for_a_format_gets_it(command, name, starts, tmp_path, m
 def test_an_output_named_for_a_format_the_command_cannot_write_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     org = str(ROOT / "examples" / "northwind-pilot-go.yaml")
-    for command, name in (("checklist", "x.json"), ("plan", "x.sarif"), ("evaluate", "r.html")):
+    tried = ("checklist", "x.json"), ("plan", "x.sarif"), ("evaluate", "r.html"), ("report", "p.md")
+    for command, name in tried:
         done = CliRunner().invoke(app, [command, org, "-o", name])
         assert done.exit_code == 2
         assert done.stderr.startswith(f"podcheck: error: -o '{name}': its name asks for ")

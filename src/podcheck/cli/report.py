@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from podcheck.cli.common import check_outputs, config_notice, emit, usage_error, write_report
+from podcheck.cli.common import (
+    check_outputs,
+    config_notice,
+    emit,
+    named_format,
+    usage_error,
+    write_report,
+)
 from podcheck.cli.failures import EXIT_INPUT_ERROR
 from podcheck.cli.options import (
     STDOUT,
@@ -66,8 +73,10 @@ def report_command(
             "-o report.html (-o - writes it to standard output)"
         )
     output = None if output == STDOUT else output
-    check_outputs([output], [file], accounts, config)
     as_pdf = pdf or (output is not None and output.lower().endswith(".pdf"))
+    if not as_pdf:  # `-o pack.json` asks for what the review pack is not
+        named_format(output, ["html"])
+    check_outputs([output], [file], accounts, config)
     if as_pdf:
         from podcheck.render.pdf import PdfUnavailable, available
 
