@@ -46,6 +46,11 @@ def test_empty_config_changes_nothing(tmp_path):
             "rules:\n  PDO101: {enabled: false}\n",
             "podcheck.yaml:2:3: error: unknown rule 'PDO101'; did you mean 'POD101'?",
         ),
+        (  # a rule's name where its code belongs
+            "rules:\n  csm-load: {threshold: 25}\n",
+            "podcheck.yaml:2:3: error: unknown rule 'csm-load'; rules are keyed by code here: "
+            "'POD103' is csm-load",
+        ),
         (  # two digits swapped: the code one swap away, not the one difflib ranks first
             "rules:\n  POD013: {threshold: 30}\n",
             "podcheck.yaml:2:3: error: unknown rule 'POD013'; did you mean 'POD103'?",

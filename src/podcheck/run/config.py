@@ -135,13 +135,14 @@ def apply_config(
         here = ("rules", code)
         rule = by_code.get(code)
         if rule is None:
+            named = next((r.code for r in catalogue if r.name == code), None)
+            hint = (
+                f"; rules are keyed by code here: '{named}' is {code}"
+                if named
+                else _suggest(code, by_code, errors)
+            )
             errors.append(
-                config_error(
-                    document,
-                    here,
-                    f"unknown rule {inert.excerpt(code)}" + _suggest(code, by_code, errors),
-                    key=True,
-                )
+                config_error(document, here, f"unknown rule {inert.excerpt(code)}{hint}", key=True)
             )
             continue
         if not override.enabled:
