@@ -187,15 +187,19 @@ def test_the_accounts_go_to_the_csm_the_plan_hires_in_their_pod(tmp_path: Path) 
     moves, changes = _moves(path)
     hire = [c for c in changes if c["kind"] == "launch-csm"]
     assert [(c["pod"], c["count"]) for c in hire] == [("mm-north", 1)]
-    assert len(moves) == 2  # Priya Shah's 36 down to 34: the fewest moves still
+    # The hire takes an even share of the pod's book, as the plan's "18 accounts per CSM"
+    # says: 18 of Priya Shah's 36, the smaller ones (she keeps her largest).
+    assert len(moves) == 18
     assert {(m["pod"], m["before"], m["after"]) for m in moves} == {
         ("mm-north", "Priya Shah", "the new CSM")
     }
     assert all("changes pods" not in m["message"] for m in moves)
     printed = invoke("plan", path, "--accounts", BOOKS).stdout
+    assert "launch pod mm-north with 1 more CSM: 1 → 2 (POD103: 18 accounts per CSM)" in printed
     assert (
-        "move row 12 ($77,170) from Priya Shah (mm-north) to the new CSM for mm-north\n" in printed
+        "move row 2 ($38,000) from Priya Shah (mm-north) to the new CSM for mm-north\n" in printed
     )
+    assert "row 12 ($77,170)" not in printed
     assert "mm-west" not in printed
 
 

@@ -106,6 +106,7 @@ def propose_moves(
             csm: min(p.items(), key=lambda kv: (-kv[1], kv[0]))[0] for csm, p in home.items()
         }
         gaining: set[str] = set()
+        hired_here: list[str] = []
         if revised is not None:
             for pod, added, grows in _planned(segment, revised):
                 if grows:
@@ -115,11 +116,52 @@ def propose_moves(
                     hired = f"\0{pod.id}\0{number}"
                     shown[hired] = "the new CSM" if added == 1 else f"new CSM {number}"
                     loads[hired], home_pod[hired] = 0, pod.id
+                    hired_here.append(hired)
         left: dict[str, int] = {}  # accounts nobody had room for, by the pod they stay in
         pod_of = {id(account): pod_id for account, pod_id in accounts}
         by_csm: dict[str, list[Any]] = {}
         for account, _ in accounts:
             by_csm.setdefault(account.csm, []).append(account)
+
+        def move(
+            account: Any, donor: str, from_pod: str, target: str, to_pod: str, at: str = segment.id
+        ) -> Move:
+            return Move(
+                account=safe_text(account.name) if tally_.show_accounts else f"row {account.row}",
+                arr=numbers.normalise(Fraction(account.arr_cents) / 100),
+                segment=at,
+                from_csm=safe_text(donor),
+                from_pod=from_pod,
+                to_csm=shown.get(target) or safe_text(target),
+                to_pod=to_pod,
+                hired=target in shown,
+            )
+
+        # The CSMs the plan hires into a pod first take an even share of its book, as the
+        # plan's "accounts per CSM" says they will: a hire handed two accounts would be no
+        # hire at all. The share is counted on the export's accounts in the pod; those who
+        # hold them keep their largest accounts, and the new CSMs take the rest.
+        by_pod: dict[str, dict[str, list[Any]]] = {}
+        for account, pod_id in accounts if hired_here else ():
+            by_pod.setdefault(pod_id, {}).setdefault(account.csm, []).append(account)
+        gone: set[int] = set()
+        for pod_id in sorted({home_pod[key] for key in hired_here}):
+            new = [key for key in hired_here if home_pod[key] == pod_id]
+            holders = by_pod.get(pod_id, {})
+            share = -(-sum(map(len, holders.values())) // (len(holders) + len(new)))
+            for donor in sorted(holders, key=lambda c: (-len(holders[c]), c)):
+                own = sorted(holders[donor], key=lambda a: (-a.arr_cents, a.row))
+                for account in own[share:]:
+                    hire = min(new, key=lambda key: (loads[key], key))
+                    if loads[hire] >= share:
+                        break
+                    gone.add(id(account))
+                    loads[donor] -= 1
+                    movable[donor] -= 1
+                    loads[hire] += 1
+                    moves.append(move(account, donor, pod_id, hire, pod_id))
+        if gone:
+            by_csm = {csm: [a for a in own if id(a) not in gone] for csm, own in by_csm.items()}
         # CSMs with room, as (load, name) heaps: per home pod and over the whole segment.
         # An entry whose load is no longer the CSM's is stale and skipped when reached, so
         # each choice costs a logarithm, not a scan of every CSM (a book of 100,000 rows on
@@ -169,20 +211,7 @@ def propose_moves(
                     if to_pod in gaining:
                         heapq.heappush(planned, (loads[target], target))
                 pod_of[id(account)] = to_pod
-                moves.append(
-                    Move(
-                        account=safe_text(account.name)
-                        if tally_.show_accounts
-                        else f"row {account.row}",
-                        arr=numbers.normalise(Fraction(account.arr_cents) / 100),
-                        segment=segment.id,
-                        from_csm=safe_text(donor),
-                        from_pod=from_pod,
-                        to_csm=shown.get(target) or safe_text(target),
-                        to_pod=to_pod,
-                        hired=target in shown,
-                    )
-                )
+                moves.append(move(account, donor, from_pod, target, to_pod))
         hires += _hires(segment.id, left, Counter(pod_of.values()), home_pod, keep)
     # Loads still over the bar once the hires take the accounts nobody had room for: the
     # accounts outside the pod segments keep them there.
