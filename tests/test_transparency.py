@@ -138,3 +138,24 @@ def test_a_selection_without_an_export_does_not_list_the_export_rules_as_unselec
     )
     why = {item["rule"]: item["why"] for item in data["rules_not_run"]}
     assert why["POD701"] == "no-export" and why["POD801"] == "select"
+
+
+def test_the_plan_says_what_shaped_it(tmp_path, monkeypatch):
+    # The config's bar and a waiver move what the plan asks for: the plan says so, as
+    # evaluate does, in the terminal and in Markdown.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "podcheck.yaml").write_text(
+        "rules:\n  POD103: {threshold: 25}\n"
+        "waivers:\n  - rule: POD321\n    reason: comp plan signed in Q1\n"
+    )
+    contoso = str(ROOT / "examples" / "contoso-enterprise-no-go.yaml")
+    runner = CliRunner()
+    for fmt, heading in (("terminal", "What shaped this plan"), ("markdown", "#### What shaped")):
+        shown = runner.invoke(app, ["plan", contoso, "-f", fmt, "--today", "2026-12-03"]).stdout
+        after = shown.split(heading, 1)[1]
+        assert "POD103 threshold changed by the config: 35 → 25" in after
+        assert "waiver for POD321" in after and "comp plan signed in Q1" in after
+    plain = runner.invoke(app, ["plan", contoso, "-c", str(tmp_path / "none.yaml")])
+    assert plain.exit_code == 2  # a config named must exist
+    (tmp_path / "podcheck.yaml").unlink()
+    assert "What shaped" not in runner.invoke(app, ["plan", contoso]).stdout

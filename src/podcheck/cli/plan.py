@@ -178,16 +178,17 @@ def plan_command(
         raise typer.Exit(EXIT_INPUT_ERROR)
     if write is not None:
         plans = [_write_revised(write, judged[0], plans[0], include_recommended, session)]
-    renderers = {
-        PlanFormat.terminal: plan_view.render_terminal,
-        PlanFormat.json: plan_view.render_json,
-        PlanFormat.markdown: plan_view.render_markdown,
-    }
+    shaped = _shaped(judged, session, files)
 
     def made(chosen: PlanFormat) -> str | bytes:
         if chosen is PlanFormat.xlsx:
             return _workbook(judged, plans, costs, session)
-        return renderers[chosen](plans, costs, choices or ())
+        if chosen is PlanFormat.json:
+            return plan_view.render_json(plans, costs, choices or ())
+        render = plan_view.render_markdown
+        if chosen is PlanFormat.terminal:
+            render = plan_view.render_terminal
+        return render(plans, costs, choices or (), shaped)
 
     for chosen, path in extras:
         write_report(path, made(chosen))
@@ -212,6 +213,27 @@ def plan_command(
     if unread:
         raise typer.Exit(EXIT_INPUT_ERROR)
     raise typer.Exit(0 if all(p.verdict_after == "go" for p in plans) else 1)
+
+
+def _shaped(judged: "list[Judged]", session: "Session", files: list[str]) -> tuple[str, ...]:
+    """What shaped the plans besides the files, as evaluate says it: rules left out, the
+    config's thresholds, waivers applied, the gate."""
+    from podcheck.judge.report import Report
+    from podcheck.judge.waivers import statuses
+    from podcheck.review import shaping
+
+    reports = tuple(j.report for j in judged if j.report is not None)
+    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
+    settings = session.settings
+    run = Report(
+        files=reports,
+        rules=settings.rules,
+        fail_on=session.fail_on,
+        waivers=statuses(settings.waivers, used, session.as_of, session.waivers_named(files)),
+        not_run=settings.not_run,
+        config_above=settings.found_above,
+    )
+    return tuple(note.text for note in shaping.notes(run))
 
 
 def _write_revised(

@@ -122,13 +122,25 @@ PlanCosts = Sequence[PlanCost | None]
 Choices = Sequence[Choice | None]
 
 
-def render_terminal(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choices = ()) -> str:
+def render_terminal(
+    plans: Sequence[Plan],
+    costs: PlanCosts = (),
+    choices: Choices = (),
+    shaped: Sequence[str] = (),
+) -> str:
     """One block per file: per segment, one line per change, then to-dos, then the verdict;
-    with costs, what each change and the whole plan cost."""
+    with costs, what each change and the whole plan cost; then what shaped the plan besides
+    the files (`podcheck.review.shaping`), as evaluate says it."""
+    said = ["What shaped this plan", *(f"  - {line}" for line in shaped), ""] if shaped else []
     return inert.lines(
-        line
-        for index, plan in enumerate(plans)
-        for line in _lines(plan, _at(costs, index), _at(choices, index))
+        [
+            *(
+                line
+                for index, plan in enumerate(plans)
+                for line in _lines(plan, _at(costs, index), _at(choices, index))
+            ),
+            *said,
+        ]
     )
 
 
@@ -199,8 +211,14 @@ def _table(changes: Sequence[Change], priced: dict[int, Priced]) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choices = ()) -> str:
-    """A pull-request comment: a table of changes and a list of to-dos per file."""
+def render_markdown(
+    plans: Sequence[Plan],
+    costs: PlanCosts = (),
+    choices: Choices = (),
+    shaped: Sequence[str] = (),
+) -> str:
+    """A pull-request comment: a table of changes and a list of to-dos per file, then what
+    shaped the plan besides the files."""
     lines = ["## podcheck plan", ""]
     for index, plan in enumerate(plans):
         cost, choice = _at(costs, index), _at(choices, index)
@@ -247,6 +265,8 @@ def render_markdown(plans: Sequence[Plan], costs: PlanCosts = (), choices: Choic
         elif plan.verdict_before == "incomplete" or plan.verdict_after == "incomplete":
             unread = plan.unread[:1].upper() + plan.unread[1:]
             lines += [f"{cell(unread)}: not go until the export is read whole.", ""]
+    if shaped:
+        lines += ["#### What shaped this plan", "", *(f"- {cell(line)}" for line in shaped)]
     return inert.plain("\n".join(lines).rstrip("\n") + "\n")
 
 
