@@ -158,7 +158,7 @@ class _Monthly:
                 # The projected ratio's rule, before the parity that also reads it.
                 code = ratio_fixed[-1]
                 ratio = format_ratio(Fraction(self.ae[month], csm))
-                why = f"{code}: the ratio would reach {ratio} in month {month}"
+                why = f"{code}: without it, the ratio would reach {ratio} in month {month}"
             else:
                 why = work.ratio_words(segment, revised, pace)
             before = in_month(plan, month, "csm")

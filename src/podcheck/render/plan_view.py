@@ -1,5 +1,6 @@
 """The plan as people read it: terminal text, JSON and Markdown. Pure functions of plans."""
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,20 @@ def _priced(plan: Plan, cost: PlanCost | None) -> dict[int, Priced]:
     return found
 
 
+def said(change: Change) -> str:
+    """A change's message, and the rules it also settles that the message, naming others,
+    does not (JSON lists every one under `rules`). A message that names no rule, such as an
+    account move's, is the load rule's by what it says."""
+    message = change.message
+    if _RULE_CODE.search(message) is None:
+        return message
+    more = [code for code in change.rules if code not in message]
+    return f"{message}; it also settles {', '.join(more)}" if more else message
+
+
+_RULE_CODE = re.compile(r"\bPOD\d{3}\b")
+
+
 def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = None) -> list[str]:
     # Names and messages quote the file's text: one line each, control characters escaped.
     lines = [f"{plan.path} · {one_line(plan.org)}: {_VERDICT[plan.verdict_before]}"]
@@ -54,7 +69,7 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
     for segment in _segments(plan):
         lines.append(f"  {segment}" if segment else "  the whole org")
         lines += [
-            f"    - {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
+            f"    - {one_line(said(c))}{money.change_words(priced.get(id(c)))}"
             for c in changes.get(segment, ())
         ]
         lines += [
@@ -69,7 +84,7 @@ def _lines(plan: Plan, cost: PlanCost | None = None, choice: Choice | None = Non
         ):
             lines.append(f"    = {_total(total)}")
         lines += [
-            f"    - recommended: {one_line(c.message)}{money.change_words(priced.get(id(c)))}"
+            f"    - recommended: {one_line(said(c))}{money.change_words(priced.get(id(c)))}"
             for c in recommended.get(segment, ())
         ]
     after = _VERDICT[plan.verdict_after]
@@ -304,10 +319,10 @@ def to_reach_go(plan: Plan, cost: PlanCost | None = None) -> tuple[Step, ...]:
                 # It stands for the moves (and hires) the export's rows decide: not priced here.
                 steps.append(Step(c.segment, c.message, _change(c), replan=True))
             else:
-                steps.append(Step(c.segment, c.message, change(c)))
+                steps.append(Step(c.segment, said(c), change(c)))
         steps += [todo(t, "to do: ") for t in todos.get(segment, ()) if t not in first]
         steps += [
-            Step(c.segment, c.message, change(c), recommended=True)
+            Step(c.segment, said(c), change(c), recommended=True)
             for c in recommended.get(segment, ())
         ]
     # A policy change always comes with its to-do; should one not, it is still listed.
