@@ -145,6 +145,9 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
         return str(error["msg"])  # the amount parsers name the input themselves
     if kind == "hiring_plan":
         return f"{error['msg']}, got {_got(error.get('input'), node)}"
+    if kind == "literal_error":
+        got = f"expected {ctx.get('expected')}, got {_got(error.get('input'), node)}"
+        return got + _close_choice(error.get("input"), ctx.get("choices", ()))
     expected = {
         "int_type": "expected an integer",
         "bool_type": "expected true or false",
@@ -153,7 +156,6 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
         "model_type": "expected a mapping",
         "model_attributes_type": "expected a mapping",
         "dict_type": "expected a mapping",
-        "literal_error": f"expected {ctx.get('expected', 'one of the listed values')}",
         "greater_than_equal": f"expected an integer >= {ctx.get('ge')}",
         "less_than_equal": f"expected an integer <= {ctx.get('le')}",
         "string_too_short": "expected a non-empty string",
@@ -163,6 +165,20 @@ def _describe_problem(kind: str, error: Any, node: source.Node | None) -> str:
         "too_long": f"expected at most {ctx.get('max_length')} entries",
     }.get(kind, str(error.get("msg", "invalid value")).lower())
     return f"{expected}, got {_got(error.get('input'), node)}"
+
+
+def _close_choice(value: Any, choices: Sequence[Any]) -> str:
+    """ "; did you mean 'mid-market'?" for a word a typo away from a choice (`midmarket`),
+    else "". Long values are no typo of a short word, and are not compared."""
+    words = [choice for choice in choices if isinstance(choice, str)]
+    if not isinstance(value, str) or not words or len(value) > _LONGEST_TYPO:
+        return ""
+    close = difflib.get_close_matches(value.lower(), words, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+# The longest choice is a dozen letters: a value this long is no typo of one.
+_LONGEST_TYPO = 24
 
 
 def _entries(count: Any) -> str:

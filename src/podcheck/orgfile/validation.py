@@ -229,7 +229,7 @@ def _literal(choices: tuple[Any, ...]) -> Checker:
                 return value
         except TypeError:  # an unhashable value (a list or mapping) is no choice
             pass
-        return _problem(problems, loc, "literal_error", value, expected=expected)
+        return _problem(problems, loc, "literal_error", value, expected=expected, choices=choices)
 
     return check
 
