@@ -235,9 +235,12 @@ class FileReport(NamedTuple):
         ready = sum(s.verdict == "go" for s in pods)
         parts.append(f"{ready} of {len(pods)} pod segment{'s' if len(pods) != 1 else ''} ready")
         for severity in ("error", "warning"):
-            n = len(self.failures(severity))
-            if n:
-                parts.append(f"{n} {severity}{'s' if n != 1 else ''} failed")
+            failed = self.failures(severity)
+            if failed:
+                said = f"{len(failed)} {severity}{'s' if len(failed) != 1 else ''} failed"
+                # Org-wide failures belong to no segment: "1 of 1 ready" is not go without them.
+                org_wide = sum(1 for r in failed if r.segment is None)
+                parts.append(f"{said} ({org_wide} org-wide)" if org_wide else said)
         # A running pilot's decision is as much a verdict as go or no-go: say it up front.
         parts += [f"pilot in {s.id}: {s.pilot.action}" for s in pods if s.pilot is not None]
         return " · ".join(parts)
