@@ -220,17 +220,24 @@ def identity(name: str) -> str:
 
 
 def _as_latin(text: str) -> str:
-    """`text` with each letter that Unicode lists as confusable with an ASCII letter
-    (Cyrillic "а", Greek "Ρ") written as that letter."""
-    from confusable_homoglyphs import confusables
+    """`text` with each character beyond ASCII that Unicode lists as confusable with an
+    ASCII one (Cyrillic "а", Greek "Ρ") written as that one; ASCII stays as it is."""
+    unseen = {char for char in text if not char.isascii()}.difference(_LATIN_SEEN)
+    if unseen:
+        from confusable_homoglyphs import confusables
 
-    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
-    table: dict[str | int, str | int | None] = {}
-    for item in found:
-        plain = [glyph["c"] for glyph in item["homoglyphs"] if glyph["c"].isascii()]
-        if plain:
-            table[item["character"]] = plain[0]
-    return text.translate(str.maketrans(table)) if table else text
+        for char in unseen:  # each character is looked up once a run, not once a name
+            found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+            plain = [g["c"] for item in found or () for g in item["homoglyphs"] if g["c"].isascii()]
+            if plain:
+                _AS_LATIN[ord(char)] = plain[0]
+        _LATIN_SEEN.update(unseen)
+    return text.translate(_AS_LATIN)
+
+
+# Characters looked up so far, and those that read as an ASCII letter (for str.translate).
+_LATIN_SEEN: set[str] = set()
+_AS_LATIN: dict[int, str] = {}
 
 
 # Letters NFKD leaves whole that print as another with a mark added or dropped.
