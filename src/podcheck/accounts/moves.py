@@ -148,7 +148,8 @@ def propose_moves(
         for pod_id in sorted({home_pod[key] for key in hired_here}):
             new = [key for key in hired_here if home_pod[key] == pod_id]
             holders = by_pod.get(pod_id, {})
-            share = -(-sum(map(len, holders.values())) // (len(holders) + len(new)))
+            # Never past the bar: what the share leaves over goes as any other excess.
+            share = min(keep, -(-sum(map(len, holders.values())) // (len(holders) + len(new))))
             for donor in sorted(holders, key=lambda c: (-len(holders[c]), c)):
                 own = sorted(holders[donor], key=lambda a: (-a.arr_cents, a.row))
                 for account in own[share:]:
@@ -219,7 +220,7 @@ def propose_moves(
     overloaded = tuple(
         (safe_text(csm), load, load - movable.get(csm, 0))
         for csm, load in sorted(after.items(), key=lambda kv: (-kv[1], kv[0]))
-        if load > keep
+        if load > keep and csm not in shown
     )
     return Rebalancing(tuple(moves), unplaced, tuple(hires), overloaded)
 
