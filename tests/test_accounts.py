@@ -1091,3 +1091,31 @@ def test_the_checklist_lists_export_failures_its_questions_do_not_ask_about():
     assert "Verdict **NO-GO**" in outcome.stdout
     also = outcome.stdout.split("### Also failing, outside the five questions")[1]
     assert "Priya Shah carries 36 accounts" in also and "POD701" in also
+
+
+def test_a_hire_takes_an_even_share_never_past_the_bar(tmp_path):
+    import dataclasses
+
+    def planned(accounts_on_big: int) -> Rebalancing:
+        rows = [
+            [f"A{i}", str(i), str(40_000 + i), "mm", "p1", "Ann", "Big", ""]
+            for i in range(accounts_on_big)
+        ]
+        tally = accounts.read_export(
+            str(write_csv(tmp_path / "a.csv", rows)), accounts.ExportOptions(keep_accounts=True)
+        )
+        today = loaded_org().org
+        segment = today.segments[0]
+        pods = list(segment.pods)
+        pods[0] = dataclasses.replace(pods[0], csm=pods[0].csm + 1)  # the plan hires one
+        revised = dataclasses.replace(today, segments=[dataclasses.replace(segment, pods=pods)])
+        return moves.propose_moves(tally, today, 35, revised)
+
+    even = planned(40)  # 20 each: Big keeps his 20 largest, the hire takes the rest
+    assert [m.to_csm for m in even.moves] == ["the new CSM"] * 20
+    assert max(m.arr for m in even.moves) == 40_019 and all(m.hired for m in even.moves)
+    assert (even.hires, even.overloaded) == ((), ())
+    big = planned(200)  # 100 each would pass the bar: the hire takes 34, hires take the rest
+    assert [m.to_csm for m in big.moves] == ["the new CSM"] * 34
+    assert [(h.pod, h.added) for h in big.hires] == [("p1", 4)]
+    assert big.overloaded == ()

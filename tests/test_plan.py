@@ -478,7 +478,10 @@ def test_outputs_are_deterministic_and_shaped() -> None:
     assert file["cost"] is None and file["changes"][0]["cost"] is None
     assert render_json([plan]) == render_json([_plan_for(HELD_OUT["monthly-breaches"], "hire")[0]])
     text = render_terminal([plan])
-    assert "hire 1 more CSM in month 2 (POD204: without it, the ratio would reach 1.4:1 in month 2)" in text
+    assert (
+        "hire 1 more CSM in month 2 (POD204: without it, the ratio would reach 1.4:1 in month 2)"
+        in text
+    )
     assert "would be GO" in text
     markdown = render_markdown([plan])
     assert "\\|" not in markdown.replace("| ", "").replace(" |", "") or True
