@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT, CliRunner
 from podcheck.cli.app import app
@@ -271,6 +272,11 @@ def test_a_load_held_up_by_pool_accounts_is_moved_or_stays_a_to_do(tmp_path: Pat
     assert [(t["segment"], t["csm_before"], t["csm_after"]) for t in found["totals"]] == [
         ("mid-market", 3, 4)
     ]
+    # --write writes the headcount the totals say: the hire in p1 and the segment.
+    revised = tmp_path / "revised.yaml"
+    invoke("plan", str(org), "--accounts", export, "--write", str(revised))
+    written = yaml.safe_load(revised.read_text())["segments"][0]
+    assert written["headcount"]["csm"] == 4 and written["pods"][0]["csm"] == 2
     # With 40 accounts in the pool, no move in the pods brings her under: a to-do, NO-GO.
     export = _books(tmp_path / "b.csv", [*books[:3], ("Ann", "smb", "", 40)])
     planned = invoke("plan", str(org), "--accounts", export)

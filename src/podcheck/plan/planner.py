@@ -557,7 +557,29 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
         verdict_after=after,
         leading=leading,
         totals=_with_hires(plan, moves.hires),
+        revised=_hired(plan.revised, moves.hires),
     )
+
+
+def _hired(revised: OrgFile, hires: Sequence[Any]) -> OrgFile:
+    """The revised proposal with the CSMs the export's books need: in the pod that holds
+    the accounts (the segment's headcount alone for accounts in no pod), so that `--write`
+    writes the headcount the plan's totals say."""
+    if not hires:
+        return revised
+    segments = []
+    for segment in revised.segments:
+        mine = [h for h in hires if h.segment == segment.id]
+        if mine:
+            extra = sum(h.added for h in mine)
+            by_pod = {h.pod: h.added for h in mine if h.pod}
+            pods = segment.pods
+            if pods is not None and by_pod:
+                pods = [replace(pod, csm=pod.csm + by_pod.get(pod.id, 0)) for pod in pods]
+            head = replace(segment.headcount, csm=segment.headcount.csm + extra)
+            segment = replace(segment, pods=pods, headcount=head)
+        segments.append(segment)
+    return replace(revised, segments=segments)
 
 
 def _with_hires(plan: Plan, hires: Sequence[Any]) -> tuple[Total, ...]:
