@@ -158,6 +158,12 @@ def test_a_person_is_spelt_as_the_export_first_spells_them():
     assert identity("Priya Sh\u0430h") == identity("\u0420riya \u0405\u04bb\u0430\u04bb")
     assert identity("Priya Sh\u0430h") == identity("Priya Shah")
     assert identity("Прия Шах") != identity("Priya Shah")
+    # Capitals look like Latin capitals where their small letters do not (М, м), and Latin
+    # letters beyond ASCII and ASCII itself have look-alikes too.
+    maria = identity("Maria Lopez")
+    for split in ("\u041caria Lopez", "\u039caria Lopez", "M\u0251ria Lopez", "Maria L0pez"):
+        assert identity(split) == maria, ascii(split)
+    assert identity("AIi Khan") == identity("Ali Khan") == identity("A1i Khan")
     assert identity("Dana Diaz") == identity("dana diaz") == identity("DanaDiaz")
     # An invisible character between a letter and its accent parts nothing.
     from podcheck.accounts.tally import person

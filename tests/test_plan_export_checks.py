@@ -345,3 +345,100 @@ def test_a_run_from_a_removed_folder_says_so(
     ran = invoke("evaluate", str(ROOT / NORTHWIND))
     assert ran.exit_code == 2
     assert ran.stderr.startswith("podcheck: error: the working directory no longer exists")
+
+
+# Red team: a CSM's accounts in a segment the plan takes out of pods were counted as moved,
+# then dropped, and the plan said GO; hires were too few when a pod's CSMs are full with
+# other pods' accounts; a CSM in two pod segments gave away twice what she had over.
+
+_TWO_SEGMENTS = _THREE_PODS.replace(
+    """  - id: smb
+    tier: smb
+    model: pool
+    acv: 9000
+    accounts: 30
+    headcount: {ae: 1, csm: 1}
+""",
+    """  - id: ent
+    tier: enterprise
+    model: pod
+    acv: 90000
+    accounts: 60
+    onboarding_days: 100
+    headcount: {ae: 3, csm: 3}
+    hiring_plan: {ae: 0, csm: 0}
+    pods:
+      - {id: ea, ae: 1, csm: 1, accounts: 20}
+      - {id: eb, ae: 1, csm: 1, accounts: 20}
+      - {id: ec, ae: 1, csm: 1, accounts: 20}
+""",
+).replace("rollout: pilot", "rollout: org-wide")
+
+
+def test_a_csm_in_two_pod_segments_gives_away_only_what_is_over(tmp_path: Path) -> None:
+    org = tmp_path / "org.yaml"
+    org.write_text(_TWO_SEGMENTS)
+    books = [("Ann", "mid-market", "p1", 40), ("Bob", "mid-market", "p2", 34)]
+    books += [("Cy", "mid-market", "p3", 34), ("Ann", "ent", "ea", 20)]
+    books += [("Eve", "ent", "eb", 5), ("Fay", "ent", "ec", 5)]
+    export = _books(tmp_path / "a.csv", books)
+    found = json.loads(invoke("plan", str(org), "--accounts", export, "-f", "json").stdout)
+    changes = found["files"][0]["changes"]
+    # Ann carries 60, 26 over the bar: nobody in mid-market has room, so a hire there takes
+    # 26 of her p1 accounts, and none of her enterprise accounts moves as well.
+    assert not [c for c in changes if c["kind"] == "move-account"]
+    assert [c["message"] for c in changes if "POD701" in c["rules"]] == [
+        "hire 1 CSM for pod p1 (40 → 20 accounts per CSM)"
+    ]
+
+
+def test_hires_take_what_nobody_has_room_for(tmp_path: Path) -> None:
+    org = tmp_path / "org.yaml"
+    pods = "\n".join(f"      - {{id: p{i}, ae: 1, csm: 1, accounts: 30}}" for i in range(1, 7))
+    text = _THREE_PODS.split("    pods:\n")[0].replace("accounts: 90", "accounts: 180")
+    text = text.replace("headcount: {ae: 3, csm: 3}", "headcount: {ae: 6, csm: 6}")
+    org.write_text(text + "    pods:\n" + pods + "\n")
+    books = [("Ann", "mid-market", "p1", 134), ("Bob", "mid-market", "p2", 34)]
+    for name in ("C1", "C2", "C3", "C4"):
+        books += [(name, "mid-market", "p1", 17), (name, "mid-market", "p2", 17)]
+    planned = invoke("plan", str(org), "--accounts", _books(tmp_path / "a.csv", books))
+    # Ann's 100 over the bar go to new CSMs, 34 at most each: three, not one.
+    assert "hire 3 CSMs for pod p1" in planned.stdout, planned.stdout
+
+
+def test_accounts_in_a_segment_leaving_pods_are_not_counted_as_moved(tmp_path: Path) -> None:
+    # small cannot carry pods (ACV $12K): the plan takes it out of pods. Ann's 20 accounts
+    # there do not move, so her 40 need 6 moves in mm, and the plan lists them.
+    org = tmp_path / "org.yaml"
+    small = """  - id: small
+    tier: smb
+    model: pod
+    acv: 12000
+    accounts: 40
+    headcount: {ae: 2, csm: 2}
+    hiring_plan: {ae: 0, csm: 0}
+    pods:
+      - {id: sa, ae: 1, csm: 1, accounts: 20}
+      - {id: sb, ae: 1, csm: 1, accounts: 20}
+"""
+    head, mid_market = _THREE_PODS.split("segments:\n")
+    mid_market = mid_market.split("  - id: smb")[0].replace("accounts: 90", "accounts: 80")
+    mid_market = mid_market.replace(
+        "{id: p1, name: North, ae: 1, csm: 1, accounts: 30}",
+        "{id: p1, ae: 1, csm: 1, accounts: 20}",
+    )
+    org.write_text(head + "segments:\n" + small + mid_market)
+    books = [
+        ("Ann", "small", "sa", 20),
+        ("Sid", "small", "sb", 20),
+        ("Ann", "mid-market", "p1", 20),
+    ]
+    books += [("Bob", "mid-market", "p2", 30), ("Cy", "mid-market", "p3", 30)]
+    found = json.loads(
+        invoke(
+            "plan", str(org), "--accounts", _books(tmp_path / "a.csv", books), "-f", "json"
+        ).stdout
+    )["files"][0]
+    assert [c["segment"] for c in found["changes"] if c["kind"] == "change-model"] == ["small"]
+    moved = [c for c in found["changes"] if c["kind"] == "move-account"]
+    assert len(moved) == 6 and {c["segment"] for c in moved} == {"mid-market"}

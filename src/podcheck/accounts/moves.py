@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Collection
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -53,7 +54,11 @@ class Rebalancing(NamedTuple):
 
 
 def propose_moves(
-    tally_: Tally, org: OrgFile, limit: int, revised: OrgFile | None = None
+    tally_: Tally,
+    org: OrgFile,
+    limit: int,
+    revised: OrgFile | None = None,
+    waiting: Collection[str] = (),
 ) -> Rebalancing:
     """The fewest moves that bring every CSM under `limit` accounts.
 
@@ -67,6 +72,9 @@ def propose_moves(
     CSM has room for are counted as unplaced. Rows are placed by `measures.Resolver`, as
     the export is measured. The tally must have been made with `keep_accounts`.
 
+    Only segments that are pod segments before and after the plan move accounts, and not
+    those in `waiting` (a pilot's other segments, which the plan leaves as they are).
+
     `revised` is the proposal as the plan leaves it: the CSMs it adds to a pod are there
     to receive accounts (empty books, before anyone else in that pod), and the pods it
     moves accounts into are where the export's accounts go, so that the moves carry out
@@ -79,8 +87,10 @@ def propose_moves(
     # Each account's segment and pod ids, when the org has them (others are refused rows).
     placed: dict[str, list[tuple[Any, str]]] = {}
     loads: dict[str, int] = {}
-    pod_segments = {segment.id for segment in org.pod_segments}
-    movable: dict[str, int] = {}  # each CSM's accounts in pod segments, not yet moved
+    still_pods = {segment.id for segment in (revised or org).pod_segments}
+    moving = [s for s in org.pod_segments if s.id in still_pods and s.id not in waiting]
+    pod_segments = {segment.id for segment in moving}
+    movable: dict[str, int] = {}  # each CSM's accounts that may move, not yet moved
     for account in tally_.kept:
         segment_id = where.segment(account.segment)
         pod_id = None if segment_id is None else where.pod(segment_id, account.pod)
@@ -93,10 +103,9 @@ def propose_moves(
     moves: list[Move] = []
     hires: list[Hire] = []
     unplaced = 0
-    hired_away: dict[str, int] = {}  # each donor's accounts left to a hire
     shown: dict[str, str] = {}  # the CSMs the plan hires, as moves name them
     # The pod load bar is for pods: a pool's or a named model's accounts do not move.
-    for segment in org.pod_segments:
+    for segment in moving:
         accounts = placed.get(segment.id, [])
         home: dict[str, dict[str, int]] = {}
         for account, pod_id in accounts:
@@ -145,17 +154,21 @@ def propose_moves(
         for account, pod_id in accounts if hired_here else ():
             by_pod.setdefault(pod_id, {}).setdefault(account.csm, []).append(account)
         gone: set[int] = set()
-        for pod_id in sorted({home_pod[key] for key in hired_here}):
-            new = [key for key in hired_here if home_pod[key] == pod_id]
+        hired_in: dict[str, list[tuple[int, str]]] = {}
+        for key in hired_here:
+            hired_in.setdefault(home_pod[key], []).append((0, key))
+        for pod_id, new in sorted(hired_in.items()):
             holders = by_pod.get(pod_id, {})
             # Never past the bar: what the share leaves over goes as any other excess.
             share = min(keep, -(-sum(map(len, holders.values())) // (len(holders) + len(new))))
+            heapq.heapify(new)  # the new CSM with the fewest accounts first
             for donor in sorted(holders, key=lambda c: (-len(holders[c]), c)):
                 own = sorted(holders[donor], key=lambda a: (-a.arr_cents, a.row))
                 for account in own[share:]:
-                    hire = min(new, key=lambda key: (loads[key], key))
-                    if loads[hire] >= share:
+                    taken, hire = new[0]
+                    if taken >= share:
                         break
+                    heapq.heapreplace(new, (taken + 1, hire))
                     gone.add(id(account))
                     loads[donor] -= 1
                     movable[donor] -= 1
@@ -196,10 +209,10 @@ def propose_moves(
                     or _roomiest(planned, loads, keep)
                     or _roomiest(anywhere, loads, keep)
                 )
-                if target is None:
+                if target is None:  # a hire in its pod takes it (_hires)
                     unplaced += 1
                     left[from_pod] = left.get(from_pod, 0) + 1
-                    hired_away[donor] = hired_away.get(donor, 0) + 1
+                    loads[donor] -= 1
                     movable[donor] -= 1
                     continue
                 loads[donor] -= 1
@@ -215,12 +228,13 @@ def propose_moves(
                 moves.append(move(account, donor, from_pod, target, to_pod))
         hires += _hires(segment.id, left, Counter(pod_of.values()), home_pod, keep)
     # Loads still over the bar once the hires take the accounts nobody had room for: the
-    # accounts outside the pod segments keep them there.
-    after = {csm: load - hired_away.get(csm, 0) for csm, load in loads.items()}
+    # accounts no move may touch keep them there.
     overloaded = tuple(
         (safe_text(csm), load, load - movable.get(csm, 0))
-        for csm, load in sorted(after.items(), key=lambda kv: (-kv[1], kv[0]))
-        if load > keep and csm not in shown
+        for csm, load in sorted(loads.items(), key=lambda kv: (-kv[1], kv[0]))
+        # Only the CSMs of the segments whose accounts move: the load rule judges pods, and
+        # a segment the plan takes out of pods, or that waits, is not this plan's to move.
+        if load > keep and csm in movable
     )
     return Rebalancing(tuple(moves), unplaced, tuple(hires), overloaded)
 
@@ -252,13 +266,11 @@ def _roomiest(heap: list[tuple[int, str]], loads: dict[str, int], keep: int) -> 
 def _hires(
     segment: str, left: dict[str, int], pods: Counter[str], home_pod: dict[str, str], keep: int
 ) -> list[Hire]:
-    """Per pod with accounts left over, the fewest CSMs that bring every one of its CSMs
-    to `keep` accounts or fewer: its accounts over its CSMs, old and new, rounded up."""
+    """Per pod with accounts left over, the fewest CSMs that take them: no CSM of the
+    segment had room for one, so new CSMs do, `keep` accounts at most each."""
     found = []
     csms_by_pod = Counter(home_pod.values())
     for pod in sorted(left):
-        accounts = pods[pod]
-        csms = csms_by_pod[pod]
-        count = max(-(-accounts // keep) - csms, 1)
-        found.append(Hire(segment, safe_text(pod), count, accounts, csms))
+        count = -(-left[pod] // keep)
+        found.append(Hire(segment, safe_text(pod), count, pods[pod], csms_by_pod[pod]))
     return found

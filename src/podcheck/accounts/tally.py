@@ -204,19 +204,26 @@ def cleaned(key: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
 
 
 def identity(name: str) -> str:
-    """Who a name (as `person` reads it) is: its letters, case folded, without blanks or
-    accents, each letter that looks like a Latin one read as that one. An invisible break
-    inside a word (`Pri\u200bya`) reads as a space, and `priya shah`, `Prìya Shah`,
-    `Pri\u0307ya` (a dot drawn over the i's own) or `Priya Sh\u0430h` (a Cyrillic a) are
-    the same CSM: none may take half a book out of her load. Names that differ only in
-    blanks, accents or look-alike letters are one person: a load then reads too high,
-    never too low."""
-    joined = "".join(name.casefold().split())
-    if joined.isascii():
-        return joined
-    letters = unicodedata.normalize("NFKD", joined).translate(_DOTLESS)
-    bare = "".join(char for char in letters if not unicodedata.combining(char))
-    return bare if bare.isascii() else _as_latin(bare).casefold()
+    """Who a name (as `person` reads it) is: its letters, without blanks or accents, each
+    character that looks like an ASCII one read as that one, then case folded, with the
+    ASCII letters and digits that print alike (`I`, `l` and `1`; `O` and `0`) read as one.
+    An invisible break inside a word (`Pri\u200bya`) reads as a space, and `priya shah`,
+    `Prìya Shah`, `Pri\u0307ya` (a dot drawn over the i's own), `Priya Sh\u0430h` (a
+    Cyrillic a), `\u041caria` (a Cyrillic M) or `AIi` for `Ali` are the same person: none
+    may take half a book out of a CSM's load. Names that differ only in blanks, accents or
+    look-alike characters are one person: a load then reads too high, never too low."""
+    joined = "".join(name.split())
+    if not joined.isascii():
+        letters = unicodedata.normalize("NFKD", joined).translate(_DOTLESS)
+        joined = "".join(char for char in letters if not unicodedata.combining(char))
+        # Before case folding: a capital looks like its Latin capital (Cyrillic М like M),
+        # where its small letter (м) looks like no Latin one.
+        joined = _as_latin(joined)
+    return joined.casefold().translate(_ASCII_ALIKE)
+
+
+# ASCII that prints alike in the fonts CRMs use (after case folding, `I` is `i`).
+_ASCII_ALIKE = str.maketrans({"l": "i", "1": "i", "|": "i", "0": "o"})
 
 
 def _as_latin(text: str) -> str:
@@ -227,7 +234,9 @@ def _as_latin(text: str) -> str:
         from confusable_homoglyphs import confusables
 
         for char in unseen:  # each character is looked up once a run, not once a name
-            found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+            # No preferred script: a Latin letter beyond ASCII (ɑ, a small capital ᴏ) that
+            # looks like an ASCII one counts too.
+            found = confusables.is_confusable(char, greedy=True, preferred_aliases=[])
             plain = [g["c"] for item in found or () for g in item["homoglyphs"] if g["c"].isascii()]
             if plain:
                 _AS_LATIN[ord(char)] = plain[0]

@@ -85,6 +85,8 @@ class Plan(NamedTuple):
     leading: int = 0
     # What of the export was left unread, when the verdict is incomplete (ExportSummary.line).
     unread: str = ""
+    # The segments a pilot in several segments leaves waiting: nothing changes there.
+    waiting: tuple[str, ...] = ()
 
     @property
     def first(self) -> tuple[Todo, ...]:

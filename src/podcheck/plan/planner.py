@@ -146,6 +146,7 @@ def make_plan(
         totals=_totals(org, revised, changes),
         revised_recommended=with_recommended,
         leading=leading,
+        waiting=tuple(waits),
     )
 
 
@@ -544,8 +545,8 @@ def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
         Todo(
             rule,
             None,
-            f"{csm} carries {load} accounts, {outside} of them outside the pod segments: no "
-            "move between pods brings the load under the bar",
+            f"{csm} carries {load} accounts, {outside} of them outside the pod segments whose "
+            "accounts the plan moves: no move between pods brings the load under the bar",
         )
         for csm, load, outside in moves.overloaded
     ]

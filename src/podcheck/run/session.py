@@ -499,7 +499,9 @@ def _with_moves(found: Plan, loaded: LoadedOrg, session: Session) -> Plan:
     rule = _load_rule(session)
     if rule is None:
         return found
-    moves = propose_moves(session.export, loaded.org, load_limit(book), found.revised)
+    moves = propose_moves(
+        session.export, loaded.org, load_limit(book), found.revised, found.waiting
+    )
     return with_account_moves(found, moves, rule)
 
 
