@@ -141,8 +141,6 @@ def evaluate_command(
     date_order: DateOrderOption = None,
 ) -> None:
     """Judge org files: go or no-go, segment by segment, with the evidence."""
-    from podcheck.judge.report import Report
-    from podcheck.judge.waivers import statuses
     from podcheck.render import formats
     from podcheck.render.formats import BINARY_FORMATS, SHOW_TO_REACH_GO, RenderOptions
     from podcheck.run.batch import Job
@@ -181,7 +179,6 @@ def evaluate_command(
     )
     session = start_session(run_options, annotate=shown_format == "github" and output is None)
     config_changed = config_notice(config, config_ref, shown_format == "github")
-    settings = session.settings
     to_terminal = output is None
     cwd = os.getcwd()
     # Paths in SARIF and annotations start at the repository's root; a notice of findings
@@ -214,16 +211,7 @@ def evaluate_command(
         whole_reports=len(by_file) < len(outputs),
     )
     outcomes = _evaluate_all(files, job, jobs)
-    reports = tuple(outcome.report for outcome in outcomes)
-    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
-    report = Report(
-        files=reports,
-        rules=settings.rules,
-        fail_on=session.fail_on,
-        waivers=statuses(settings.waivers, used, session.as_of, session.waivers_named(files)),
-        not_run=settings.not_run,
-        config_above=settings.found_above,
-    )
+    report = session.report(tuple(outcome.report for outcome in outcomes), files)
     slots = list(by_file)
     for index in [*range(1, len(outputs)), 0]:  # the files named first, standard output last
         name, opts, path = outputs[index]

@@ -218,21 +218,9 @@ def plan_command(
 def _shaped(judged: "list[Judged]", session: "Session", files: list[str]) -> tuple[str, ...]:
     """What shaped the plans besides the files, as evaluate says it: rules left out, the
     config's thresholds, waivers applied, the gate."""
-    from podcheck.judge.report import Report
-    from podcheck.judge.waivers import statuses
     from podcheck.review import shaping
 
-    reports = tuple(j.report for j in judged if j.report is not None)
-    used = [r.waived_by for f in reports for r in f.results if r.waived_by is not None]
-    settings = session.settings
-    run = Report(
-        files=reports,
-        rules=settings.rules,
-        fail_on=session.fail_on,
-        waivers=statuses(settings.waivers, used, session.as_of, session.waivers_named(files)),
-        not_run=settings.not_run,
-        config_above=settings.found_above,
-    )
+    run = session.report(tuple(j.report for j in judged if j.report is not None), files)
     return tuple(note.text for note in shaping.notes(run))
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from podcheck.core import inert
 from podcheck.core.errors import InputErrors, UsageError, shown_path
 from podcheck.judge import rulebook, waivers
-from podcheck.judge.report import FileReport
+from podcheck.judge.report import FileReport, Report
 from podcheck.judge.rule import Rule
 from podcheck.judge.rulebook import Settings
 from podcheck.judge.waivers import Waiver
@@ -245,6 +245,20 @@ class Session(NamedTuple):
     def waivers_for(self, path: str | None) -> tuple[Waiver, ...]:
         """The waivers in force for the org file at `path` (None: standard input)."""
         return waivers.for_file(self.waivers, path, self.config_folder)
+
+    def report(self, files: tuple[FileReport, ...], paths: Sequence[str]) -> Report:
+        """The run's report of `files`, judged from `paths` as given: with what shaped it
+        (the rules left out, the config found above, the waivers and whether they applied)."""
+        settings = self.settings
+        used = [r.waived_by for f in files for r in f.results if r.waived_by is not None]
+        return Report(
+            files=files,
+            rules=settings.rules,
+            fail_on=self.fail_on,
+            waivers=waivers.statuses(settings.waivers, used, self.as_of, self.waivers_named(paths)),
+            not_run=settings.not_run,
+            config_above=settings.found_above,
+        )
 
     def waivers_named(self, paths: Sequence[str]) -> frozenset[int]:
         """The indexes of the waivers in force for any of `paths`, as given on the command
