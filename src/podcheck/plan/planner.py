@@ -501,9 +501,10 @@ def _move_message(move: Any) -> str:
 
 def with_account_moves(plan: Plan, moves: Any, rule: str) -> Plan:
     """The plan with named accounts moved between CSMs, from an account export
-    (`podcheck.accounts.moves.propose_moves`): the export's books, not the org file's figures,
-    so `--write` leaves the file alone. Accounts nobody in the segment has room for are a
-    hire in the pod that holds them, one change per pod, counted in the segment's totals. A
+    (`podcheck.accounts.moves.propose_moves`): moves in the export's books, which `--write`
+    leaves out of the file. Accounts nobody in the segment has room for are a hire in the
+    pod that holds them, one change per pod, counted in the segment's totals and written
+    into the revised proposal's headcount. A
     segment the plan takes out of pods gets neither: no load rule judges it there. A CSM the
     moves leave over the bar (held there by accounts outside the pod segments) stays a
     to-do."""
